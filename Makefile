@@ -1,0 +1,30 @@
+# The two commands a newcomer types: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: demo test venv clean demo-data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	cd examples/demo && ../../$(BIN)/arctl check
+	cd examples/demo && ../../$(BIN)/arctl aging --as-of 2026-11-26
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+demo-data: $(STAMP)
+	$(BIN)/python examples/generate.py examples/demo
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

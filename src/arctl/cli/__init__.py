@@ -1,0 +1,87 @@
+"""The command line: parse options, call one workflow, print. Nothing here imports pandas at start-up."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from arctl import __version__
+from arctl.errors import ArctlError
+
+app = typer.Typer(
+    name="arctl",
+    help="Accounts-receivable control: read exports, match payments, dun by plan, report aging.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+class State:
+    workspace: Path | None = None
+    debug: bool = False
+
+
+state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"arctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    workspace: Annotated[Path | None, typer.Option("--workspace", "-w", help="Workspace folder (else "
+                                                   "ARCTL_WORKSPACE, else the nearest folder upwards with "
+                                                   "arctl.yaml).", show_default=False)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    state.workspace = workspace
+    state.debug = debug
+
+
+def main() -> None:
+    app()
+
+
+def fail(error: ArctlError) -> typer.Exit:
+    """Print one red `Error:` line (and its hint) on stderr; the exit code comes from the error."""
+    from rich.console import Console
+
+    if state.debug:
+        raise error
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    console.print(f"[bold red]Error:[/bold red] {error.message}", markup=True)
+    if error.hint:
+        console.print(f"  hint: {error.hint}")
+    return typer.Exit(error.exit_code)
+
+
+def out_console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=not sys.stdout.isatty(), width=None if sys.stdout.isatty() else 160)
+
+
+def err_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def workspace_or_none():
+    from arctl.workflows import load_workspace
+
+    return load_workspace(state.workspace, Path.cwd(), os.environ.get("ARCTL_WORKSPACE"))
+
+
+from arctl.cli import commands  # noqa: E402,F401  (registers the commands on `app`)

@@ -1,0 +1,305 @@
+"""arctl.yaml: the declared settings of a workspace, validated with the line of every problem."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from arctl.errors import ConfigError
+from arctl.io.yamlfile import Located, load_located
+
+CONFIG_NAME = "arctl.yaml"
+SOURCE_KINDS = ("invoices", "customers", "bank")
+_TRUE, _FALSE = {"true", "yes", "on"}, {"false", "no", "off"}
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    name: str = ""
+    legal_form: str = ""
+    enterprise_number: str = ""
+    vat_number: str = ""
+    address: Address = Address()
+    country: str = "BE"
+    iban: str = ""
+    bic: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: Path
+    kind: str
+    profile: str | None = None
+    snapshot: bool = False
+    sheet: str | None = None
+    currency: str | None = None
+    date_format: str | None = None
+    decimal: str | None = None
+    delimiter: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    company: Company = Company()
+    locale: str = "nl_BE"
+    currency: str = "EUR"
+    timezone: str = "Europe/Brussels"
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: Path
+    config_path: Path
+    config: Config
+
+
+def find_workspace(explicit: Path | None, cwd: Path, env: str | None) -> Path | None:
+    """--workspace, else ARCTL_WORKSPACE, else the nearest folder upwards holding arctl.yaml."""
+    for given, origin in ((explicit, "--workspace"), (Path(env) if env else None, "ARCTL_WORKSPACE")):
+        if given is not None:
+            if not (given / CONFIG_NAME).is_file():
+                raise ConfigError(f"{origin} {given}: no {CONFIG_NAME} there",
+                                  hint="create a workspace with `arctl init DIR`")
+            return given.resolve()
+    for folder in (cwd, *cwd.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def load_workspace_config(root: Path) -> Workspace:
+    path = root / CONFIG_NAME
+    return Workspace(root, path, parse_config(load_located(path), path, root))
+
+
+class _Checker:
+    """Collects every problem of a document, each with its line and key path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[str] = []
+
+    def add(self, node: Located | None, key: str, message: str) -> None:
+        line = f":{node.line}" if node is not None else ""
+        self.problems.append(f"{self.path.name}{line}: {key}: {message}")
+
+    def mapping(self, node: Located | None, key: str, allowed: set[str]) -> dict[str, Located]:
+        if node is None or node.value is None:
+            return {}
+        if not isinstance(node.value, dict):
+            self.add(node, key, "expected a mapping of keys and values")
+            return {}
+        for name, child in node.value.items():
+            if name not in allowed:
+                self.add(child, f"{key}.{name}" if key else name,
+                         f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+        return node.value
+
+    def text(self, data: dict[str, Located], name: str, key: str, default: str = "") -> str:
+        node = data.get(name)
+        if node is None or node.value is None:
+            return default
+        if isinstance(node.value, (dict, list)):
+            self.add(node, key, "expected a single value, not a list or mapping")
+            return default
+        return str(node.value).strip()
+
+    def flag(self, data: dict[str, Located], name: str, key: str) -> bool:
+        value = self.text(data, name, key, "false").lower()
+        if value not in _TRUE | _FALSE:
+            self.add(data.get(name), key, f"expected true or false, got {value!r}")
+        return value in _TRUE
+
+
+def parse_config(doc: Located, path: Path, root: Path) -> Config:
+    check = _Checker(path)
+    top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources"})
+    company_node = top.get("company")
+    c = check.mapping(company_node, "company", {"name", "legal_form", "enterprise_number", "vat_number",
+                                                "address", "country", "iban", "bic"})
+    a = check.mapping(c.get("address"), "company.address", {"street", "postal_code", "city"})
+    address = Address(*(check.text(a, k, f"company.address.{k}") for k in ("street", "postal_code", "city")))
+    company = Company(
+        name=check.text(c, "name", "company.name"), legal_form=check.text(c, "legal_form", "company.legal_form"),
+        enterprise_number=check.text(c, "enterprise_number", "company.enterprise_number"),
+        vat_number=check.text(c, "vat_number", "company.vat_number"), address=address,
+        country=check.text(c, "country", "company.country", "BE").upper(),
+        iban=check.text(c, "iban", "company.iban").replace(" ", "").upper(),
+        bic=check.text(c, "bic", "company.bic").replace(" ", "").upper(),
+    )
+    _check_company(check, c, company)
+    locale = check.text(top, "locale", "locale", "nl_BE")
+    _check_locale(check, top.get("locale"), locale)
+    currency = check.text(top, "currency", "currency", "EUR").upper()
+    _check_currency(check, top.get("currency"), "currency", currency)
+    timezone = check.text(top, "timezone", "timezone", "Europe/Brussels")
+    _check_timezone(check, top.get("timezone"), timezone)
+    sources = _sources(check, top.get("sources"), root)
+    if check.problems:
+        raise ConfigError(f"{path}: {len(check.problems)} problem(s):\n  " + "\n  ".join(check.problems),
+                          hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
+    return Config(company, locale, currency, timezone, tuple(sources))
+
+
+def _sources(check: _Checker, node: Located | None, root: Path) -> list[Source]:
+    from arctl.io.dialect import DATE_FORMATS
+    from arctl.io.profile import canonical_columns, load_profile
+
+    if node is None or node.value is None:
+        return []
+    if not isinstance(node.value, list):
+        check.add(node, "sources", "expected a list of sources, each starting with '- path:'")
+        return []
+    allowed = {"path", "kind", "profile", "snapshot", "sheet", "currency", "date_format", "decimal", "delimiter",
+               "columns"}
+    sources = []
+    for index, item in enumerate(node.value):
+        key = f"sources[{index}]"
+        data = check.mapping(item, key, allowed)
+        raw_path = check.text(data, "path", f"{key}.path")
+        if not raw_path:
+            check.add(item, f"{key}.path", "missing: the export file this source reads")
+            continue
+        path = (root / raw_path) if not Path(raw_path).is_absolute() else Path(raw_path)
+        if not path.exists():
+            check.add(data["path"], f"{key}.path", f"file {raw_path} does not exist (relative to {root})")
+        kind = check.text(data, "kind", f"{key}.kind", "invoices")
+        if kind not in SOURCE_KINDS:
+            check.add(data.get("kind"), f"{key}.kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
+        profile = check.text(data, "profile", f"{key}.profile") or None
+        if profile and kind in ("invoices", "customers"):
+            try:
+                loaded = load_profile(profile, (root / "profiles",))
+                if loaded.kind != kind:
+                    check.add(data["profile"], f"{key}.profile", f"profile {profile!r} reads {loaded.kind}, not {kind}")
+            except ConfigError as exc:
+                check.add(data["profile"], f"{key}.profile", str(exc).replace("\n", " "))
+        currency = check.text(data, "currency", f"{key}.currency").upper() or None
+        if currency:
+            _check_currency(check, data.get("currency"), f"{key}.currency", currency)
+        date_format = check.text(data, "date_format", f"{key}.date_format") or None
+        if date_format and date_format not in DATE_FORMATS:
+            check.add(data["date_format"], f"{key}.date_format", f"expected one of {', '.join(DATE_FORMATS)}")
+        decimal = check.text(data, "decimal", f"{key}.decimal") or None
+        if decimal and decimal not in (".", ","):
+            check.add(data["decimal"], f"{key}.decimal", 'expected "." or ","')
+        delimiter = check.text(data, "delimiter", f"{key}.delimiter") or None
+        delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter or "", delimiter)
+        if delimiter and delimiter not in (",", ";", "\t", "|"):
+            check.add(data["delimiter"], f"{key}.delimiter", 'expected ",", ";", "|" or tab')
+        columns_node = data.get("columns")
+        columns: dict[str, str] = {}
+        if columns_node is not None and columns_node.value is not None:
+            allowed_columns = set(canonical_columns(kind if kind != "bank" else "invoices"))
+            mapping = check.mapping(columns_node, f"{key}.columns", allowed_columns)
+            columns = {name: str(value.value) for name, value in mapping.items()
+                       if name in allowed_columns and isinstance(value.value, str)}
+        sources.append(Source(path, kind, profile, check.flag(data, "snapshot", f"{key}.snapshot"),
+                              check.text(data, "sheet", f"{key}.sheet") or None, currency, date_format,
+                              decimal, delimiter, columns))
+    return sources
+
+
+def _check_company(check: _Checker, data: dict[str, Located], company: Company) -> None:
+    from babel import Locale
+    from stdnum import bic, iban
+    from stdnum.eu import vat
+
+    if company.country and company.country not in Locale("en").territories:
+        check.add(data.get("country"), "company.country", f"expected an ISO country code such as BE or NL, "
+                                                          f"got {company.country!r}")
+    if company.iban and not iban.is_valid(company.iban):
+        check.add(data.get("iban"), "company.iban", f"{company.iban} is not a valid IBAN (check digits fail)")
+    if company.bic and not bic.is_valid(company.bic):
+        check.add(data.get("bic"), "company.bic", f"{company.bic} is not a valid BIC (8 or 11 characters)")
+    if company.vat_number and not vat.is_valid(company.vat_number):
+        check.add(data.get("vat_number"), "company.vat_number",
+                  f"{company.vat_number} is not a valid EU VAT number (country prefix and check digits)")
+    number = re.sub(r"[\s.]", "", company.enterprise_number)
+    if number:
+        if company.country == "BE":
+            from stdnum.be import vat as be_vat
+
+            if not be_vat.is_valid(number):
+                check.add(data.get("enterprise_number"), "company.enterprise_number",
+                          f"{company.enterprise_number} is not a valid Belgian enterprise number (0123.456.749)")
+        elif company.country == "NL" and not re.fullmatch(r"\d{8}", number):
+            check.add(data.get("enterprise_number"), "company.enterprise_number",
+                      f"{company.enterprise_number} is not a KvK number (8 digits)")
+
+
+def _check_locale(check: _Checker, node: Located | None, locale: str) -> None:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        check.add(node, "locale", f"unknown locale {locale!r} (expected e.g. nl_BE, fr_BE, nl_NL, en_GB)")
+
+
+def _check_currency(check: _Checker, node: Located | None, key: str, currency: str) -> None:
+    from arctl.money import is_currency
+
+    if not is_currency(currency):
+        check.add(node, key, f"unknown currency {currency!r} (expected an ISO 4217 code such as EUR)")
+
+
+def _check_timezone(check: _Checker, node: Located | None, timezone: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.add(node, "timezone", f"unknown time zone {timezone!r} (expected e.g. Europe/Brussels)")
+
+
+def default_config_text() -> str:
+    return _DEFAULT_CONFIG
+
+
+_DEFAULT_CONFIG = """\
+# arctl workspace settings. Every amount is read from its text, never as a float.
+# Lines starting with # are comments; `arctl check` validates this file and names the line of any problem.
+
+company:                      # printed on every letter (Belgian and Dutch law require most of these)
+  name: Example                   # registered name, without the legal form
+  legal_form: BV                  # BV, NV, SRL, SA, CommV, VOF, B.V., GmbH ...
+  enterprise_number: ""           # KBO/BCE number (0123.456.749) in Belgium, KvK number (8 digits) in the Netherlands
+  vat_number: ""                  # e.g. BE0123456749 or NL123456789B01
+  address:
+    street: ""
+    postal_code: ""
+    city: ""
+  country: BE                     # decides statutory interest and compensation (BE, NL, ...)
+  iban: ""                        # the account customers pay to
+  bic: ""
+
+locale: nl_BE                 # how amounts and dates are shown: nl_BE, fr_BE, nl_NL, en_GB, de_DE ...
+currency: EUR                 # the company's currency; also the default for exports without a currency column
+timezone: Europe/Brussels     # decides what "today" is for --as-of
+
+sources:                      # the exports `arctl check`, `arctl aging` and (later) `arctl import` read
+  - path: exports/open_invoices.csv
+    kind: invoices                # invoices, customers or bank
+    profile: generic              # generic, exact-online, xero, quickbooks-online, odoo, zoho-invoice, invoiceninja-v4,
+                                  # or the name of a file in profiles/ (your own)
+    snapshot: true                # true: a complete list of open items (an invoice missing later is closed)
+    # sheet: Open items           # spreadsheet sheet (default: the first sheet with data)
+    # date_format: DD/MM/YYYY     # only when dates are ambiguous: YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, DD-MM-YYYY ...
+    # decimal: ","                # only when amounts are ambiguous
+    # columns:                    # override the profile: canonical name -> header in your file
+    #   invoice_id: Doc nr
+    #   due_date: Vervaldag
+  - path: exports/customers.csv
+    kind: customers
+"""

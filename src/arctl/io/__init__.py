@@ -1,0 +1,1 @@
+"""Reading exports: file dialects, column profiles, invoices and customers."""

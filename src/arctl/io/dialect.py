@@ -1,0 +1,189 @@
+"""Decide a column's number and date dialect from all its values, then convert it in one pass."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from arctl.money import AmountError, currency_decimals, decimal_mark_of, parse_amount
+
+DATE_FORMATS: dict[str, str] = {
+    "YYYY-MM-DD": "%Y-%m-%d",
+    "YYYYMMDD": "%Y%m%d",
+    "YYYY/MM/DD": "%Y/%m/%d",
+    "DD-MM-YYYY": "%d-%m-%Y",
+    "DD/MM/YYYY": "%d/%m/%Y",
+    "DD.MM.YYYY": "%d.%m.%Y",
+    "DD/MM/YY": "%d/%m/%y",
+    "DD-MM-YY": "%d-%m-%y",
+    "DD.MM.YY": "%d.%m.%y",
+    "MM/DD/YYYY": "%m/%d/%Y",
+    "MM-DD-YYYY": "%m-%d-%Y",
+    "MM/DD/YY": "%m/%d/%y",
+}
+EXCEL_SERIAL = "Excel serial number"
+# Formats read month first: used only when they are the one reading or are configured.
+_MONTH_FIRST = {"MM/DD/YYYY", "MM-DD-YYYY", "MM/DD/YY"}
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_EXCEL_EPOCH = np.datetime64("1899-12-30")
+
+
+@dataclass(frozen=True, slots=True)
+class DateDecision:
+    format: str | None
+    notice: str | None = None
+    ambiguous: bool = False
+    candidates: tuple[str, ...] = ()
+
+
+def _strip_time(values: pd.Series) -> pd.Series:
+    return values.str.replace(_TIME_SUFFIX.pattern, "", regex=True)
+
+
+def _parse_with(values: pd.Series, key: str) -> pd.Series:
+    if key == EXCEL_SERIAL:
+        numbers = pd.to_numeric(values.where(values.str.fullmatch(r"\d{5}(?:\.0+)?"), None), errors="coerce")
+        numbers = numbers.where((numbers >= 20000) & (numbers <= 80000))
+        days = pd.to_timedelta(numbers, unit="D")
+        return (pd.Timestamp(_EXCEL_EPOCH) + days).astype("datetime64[s]")
+    return pd.to_datetime(values, format=DATE_FORMATS[key], errors="coerce").astype("datetime64[s]")
+
+
+def decide_date_format(values: pd.Series, configured: str | None = None, *,
+                       typed_cells: bool = False, column: str = "date") -> DateDecision:
+    """The date format of a column, chosen from all its (distinct) values.
+
+    A configured format wins. Otherwise the format that reads every value; when several do
+    (03/04/2026 fits day-first and month-first), day-first is taken and the notice says so.
+    """
+    if configured:
+        return DateDecision(configured)
+    distinct = pd.Series(values[values.str.strip().ne("")].unique(), dtype=str)
+    if typed_cells:  # real date cells read as ISO text; the format concerns the text cells
+        distinct = distinct[~distinct.str.fullmatch(r"\d{4}-\d{2}-\d{2}")]
+        if distinct.empty:
+            return DateDecision("YYYY-MM-DD")
+    if distinct.empty:
+        return DateDecision(None)
+    distinct = _strip_time(distinct.str.strip())
+    candidates = list(DATE_FORMATS) + ([EXCEL_SERIAL] if typed_cells else [])
+    counts = {key: int(_parse_with(distinct, key).notna().sum()) for key in candidates}
+    best = max(counts.values())
+    if best == 0:
+        return DateDecision(None)
+    full = [key for key in candidates if counts[key] == best]
+    if len(full) == 1:
+        return DateDecision(full[0])
+    day_first = [key for key in full if key not in _MONTH_FIRST]
+    chosen = day_first[0] if day_first else full[0]
+    example = _ambiguous_example(distinct, full)
+    notice = (f"{column}: dates such as {example} fit {' and '.join(full)}; read as {chosen} (day first). "
+              "Set date_format to confirm or change it.")
+    return DateDecision(chosen, notice, ambiguous=True, candidates=tuple(full))
+
+
+def _ambiguous_example(values: pd.Series, keys: list[str]) -> str:
+    parsed = [_parse_with(values, key) for key in keys]
+    same = pd.Series(True, index=values.index)
+    for series in parsed[1:]:
+        same &= series.ne(parsed[0])
+    differing = values[same]
+    return str(differing.iloc[0] if len(differing) else values.iloc[0])
+
+
+def parse_dates(values: pd.Series, key: str | None, *, typed_cells: bool = False) -> pd.Series:
+    """Dates of a column in a decided format: NaT where empty or not in that format.
+
+    In a spreadsheet, real date cells arrive as ISO text and are read as such whatever the
+    format of the column's text cells.
+    """
+    cleaned = _strip_time(values.str.strip())
+    parsed = (_parse_with(cleaned, key) if key is not None
+              else pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]"))
+    if typed_cells and key != "YYYY-MM-DD":
+        parsed = parsed.fillna(_parse_with(cleaned, "YYYY-MM-DD"))
+    return parsed
+
+
+# --- money ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DecimalDecision:
+    mark: str
+    notice: str | None = None
+
+
+def decide_decimal_mark(values: pd.Series, configured: str | None = None, fallback: str = ".",
+                        column: str = "amounts") -> DecimalDecision:
+    """The decimal mark of a set of amount columns, from every distinct value they hold."""
+    if configured:
+        return DecimalDecision(configured)
+    distinct = pd.Series(values[values.str.strip().ne("")].unique(), dtype=str)
+    cores = distinct.str.replace(r"[^\d.,]", "", regex=True)
+    marks = cores.map(decimal_mark_of)
+    dots, commas = int(marks.eq(".").sum()), int(marks.eq(",").sum())
+    if dots or commas:
+        return DecimalDecision("." if dots >= commas else ",")
+    undecided = cores[cores.str.contains(r"[.,]", regex=True)]
+    if undecided.empty:
+        return DecimalDecision(fallback)
+    name = "comma" if fallback == "," else "point"
+    return DecimalDecision(fallback, f"{column}: values such as {distinct[cores.isin(undecided)].iloc[0]} could have "
+                                     f"either mark as decimal; read with a decimal {name}. Set decimal to confirm.")
+
+
+def parse_money(values: pd.Series, currencies: pd.Series, mark: str) -> tuple[pd.Series, pd.Series]:
+    """Minor units of each value (int64, 0 where it fails) and the error message where it fails ('' else).
+
+    Plain spellings ('1.234,56', '-12.5') are converted with vectorised string operations; only
+    the rest ('€ 1.234,56', '(12.50)', '12,50-') go one distinct value at a time through
+    `money.parse_amount`, the one parser of every amount.
+    """
+    text = values.str.strip()
+    grouping = "," if mark == "." else "."
+    places = currencies.map(_decimals_or_none).astype("Int64")
+    escaped_mark, escaped_group = re.escape(mark), re.escape(grouping)
+    plain = rf"(-?)(\d{{1,3}}(?:{escaped_group}\d{{3}})+|\d+)(?:{escaped_mark}(\d+))?"
+    parts = text.str.extract(f"^{plain}$")
+    fraction_text = parts[2].fillna("")
+    fast = (parts[1].notna() & places.notna() & (fraction_text.str.len() <= places.fillna(0))
+            & (parts[1].str.len().fillna(99) <= 17)).to_numpy(dtype=bool)
+    minor = pd.Series(0, index=values.index, dtype="int64")
+    errors = pd.Series("", index=values.index, dtype=object)
+    for place in places[fast].unique().tolist():
+        rows = fast & places.eq(place).fillna(False).to_numpy(dtype=bool)
+        whole = parts.loc[rows, 1].str.replace(grouping, "", regex=False).astype("int64")
+        fraction = fraction_text[rows].str.pad(place, side="right", fillchar="0").replace("", "0").astype("int64")
+        value = whole * 10**place + fraction
+        minor[rows] = np.where(parts.loc[rows, 0].eq("-"), -value, value)
+    rest = ~fast & text.ne("").to_numpy(dtype=bool)
+    if rest.any():
+        pairs = pd.DataFrame({"text": text[rest], "currency": currencies[rest]})
+        cache: dict[tuple[str, str], tuple[int, str]] = {}
+        results = []
+        for item in zip(pairs["text"].tolist(), pairs["currency"].tolist(), strict=True):
+            if item not in cache:
+                cache[item] = _parse_one(item[0], item[1], mark)
+            results.append(cache[item])
+        minor[rest] = [value for value, _ in results]
+        errors[rest] = [message for _, message in results]
+    errors[text.eq("")] = "empty: expected an amount"
+    return minor, errors
+
+
+def _decimals_or_none(currency: str) -> int | None:
+    try:
+        return currency_decimals(currency)
+    except AmountError:
+        return None
+
+
+def _parse_one(text: str, currency: str, mark: str) -> tuple[int, str]:
+    try:
+        return parse_amount(text, currency, mark), ""
+    except AmountError as exc:
+        return 0, str(exc)

@@ -1,0 +1,276 @@
+"""Turn an invoice export's rows into canonical invoices: convert, group lines, validate."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from arctl.io.dialect import DateDecision, decide_date_format, decide_decimal_mark, parse_dates, parse_money
+from arctl.io.export import ExportRead, ReadOptions, RowFlags
+from arctl.io.profile import Profile, fold
+from arctl.io.table import RawTable
+from arctl.model import INVOICE_COLUMNS
+from arctl.money import known_currencies, round_to_currency
+
+_TOTAL_LABEL = re.compile(r"^(grand\s*)?(total|totaal|totalen|totaux|total général|summe|gesamt\w*|sum|saldo)\b",
+                          re.IGNORECASE)
+_SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "CHF": "CHF"}
+_LEGAL_NOISE = re.compile(r"[^0-9a-z]+")
+HEADER_FIELDS = ("customer_id", "customer_name", "issue_date", "due_date", "currency")
+
+
+def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], options: ReadOptions) -> ExportRead:
+    frame = table.frame
+    notices = list(table.notices)
+    flags = RowFlags(table, mapping)
+
+    def text(column: str) -> pd.Series:
+        if column in mapping:
+            return frame[mapping[column]].str.strip()
+        return pd.Series("", index=frame.index, dtype=str)
+
+    invoice_id = text("invoice_id")
+    footer = _footer_rows(frame, invoice_id)
+    if footer.any():
+        rows = ", ".join(str(n) for n in table.row_numbers[footer])
+        notices.append(f"row {rows}: totals/summary row at the end left out (not an invoice)")
+
+    status = text("status").map(fold)
+    doc_type = text("document_type").map(fold)
+    draft = status.isin(profile.draft).to_numpy()
+    cancelled = status.isin(profile.cancelled).to_numpy()
+    ignored = doc_type.isin(profile.ignore_types).to_numpy()
+    credit = doc_type.isin(profile.credit_note).to_numpy()
+    left_out = draft | cancelled | ignored | footer
+    live = ~left_out
+
+    currency, currency_notice = _currencies(text, mapping, profile, options, live)
+    if currency_notice:
+        notices.append(currency_notice)
+    known = currency.isin(known_currencies()).to_numpy()
+
+    money = {column: text(column) for column in ("amount", "open_amount", "paid_amount") if column in mapping}
+    if table.typed_cells:
+        money = {column: _round_typed(values, currency, known) for column, values in money.items()}
+    fallback = options.decimal or profile.decimal or ("," if table.detected.get("delimiter") == ";" else ".")
+    configured = options.decimal or profile.decimal
+    decision = decide_decimal_mark(pd.concat(list(money.values())), configured, fallback)
+    if decision.notice:
+        notices.append(decision.notice)
+    minor: dict[str, pd.Series] = {}
+    for column, values in money.items():
+        parsed, errors = parse_money(values, currency.where(known, "EUR"), decision.mark)
+        flags.flag(live & errors.ne("").to_numpy() & known, column, errors)
+        minor[column] = parsed
+
+    dates: dict[str, pd.Series] = {}
+    configured_date = options.date_format or profile.date_format
+    decisions = {column: decide_date_format(text(column), configured_date, typed_cells=table.typed_cells,
+                                            column=mapping[column])
+                 for column in ("issue_date", "due_date", "last_reminder_date") if column in mapping}
+    settled = [d.format for d in decisions.values() if d.format and not d.ambiguous]
+    for column, decision_d in decisions.items():
+        if decision_d.ambiguous and any(key in decision_d.candidates for key in settled):
+            # another date column of the same file reads only one way: follow it, nothing to say
+            decision_d = DateDecision(next(key for key in settled if key in decision_d.candidates))
+        if decision_d.notice:
+            notices.append(decision_d.notice)
+        values = text(column)
+        parsed = parse_dates(values, decision_d.format, typed_cells=table.typed_cells)
+        unreadable = live & values.ne("").to_numpy() & parsed.isna().to_numpy()
+        expected = decision_d.format or "a date"
+        severity = "warning" if column == "last_reminder_date" else "error"
+        flags.flag(unreadable, column, f"not a date: expected {expected}", severity=severity)
+        dates[column] = parsed
+
+    amount = minor.get("amount")
+    open_amount = minor.get("open_amount")
+    if amount is None:
+        amount = open_amount
+        notices.append(f"no invoice amount column: the open amount ({mapping['open_amount']}) is used as the amount")
+    negate = credit & (amount.to_numpy() > 0)
+    amount = amount.where(~negate, -amount)
+    if open_amount is None and "paid_amount" in minor:
+        paid = minor["paid_amount"].abs()
+        open_amount = np.sign(amount) * (amount.abs() - paid)
+        notices.append(f"open amount = {mapping['amount']} − {mapping['paid_amount']}")
+    elif open_amount is None:
+        open_amount = amount.copy()
+        notices.append("no open-amount column: every invoice is taken as fully open")
+    else:
+        open_amount = open_amount.where(~negate, -open_amount)
+
+    due = dates.get("due_date")
+    issue = dates.get("issue_date")
+    undated_credit = (amount < 0).to_numpy() & text("due_date").eq("").to_numpy()
+    if issue is not None and undated_credit.any():
+        due = due.where(~undated_credit, issue)
+        notices.append(f"{int(undated_credit.sum())} credit note(s) without a due date: due on their issue date")
+    has_due = due.notna().to_numpy() | text("due_date").ne("").to_numpy()
+
+    customer_id = text("customer_id")
+    customer_name = text("customer_name")
+    if "customer_id" not in mapping:
+        customer_id = customer_name.map(customer_key)
+        example = customer_name[customer_name.ne("")]
+        sample = f" (e.g. {example.iloc[0]!r} → {customer_key(example.iloc[0])!r})" if len(example) else ""
+        notices.append(f"no customer-id column: customer ids derived from the normalised customer names{sample}")
+
+    flags.flag(live & invoice_id.eq("").to_numpy(), "invoice_id", "empty: every invoice needs its number")
+    if "customer_id" in mapping:
+        flags.flag(live & customer_id.eq("").to_numpy(), "customer_id", "empty customer id")
+    else:
+        flags.flag(live & customer_name.eq("").to_numpy(), "customer_name",
+                   "empty customer name (the customer id is derived from it)")
+    if "currency" in mapping:
+        flags.flag(live & ~known & currency.ne("").to_numpy(), "currency",
+                   "unknown currency code: expected an ISO 4217 code such as EUR, USD, GBP")
+        flags.flag(live & currency.eq("").to_numpy(), "currency", "empty: expected a currency code such as EUR")
+    flags.flag(live & ~has_due, "due_date", "empty: expected the due date")
+    if issue is not None:
+        before = (due < issue).fillna(False).to_numpy()
+        message = ("due date " + due.dt.strftime("%Y-%m-%d").fillna("") + " is before the invoice date "
+                   + issue.dt.strftime("%Y-%m-%d").fillna(""))
+        flags.flag(live & before, "due_date", message)
+    opposite = ((amount > 0) & (open_amount < 0)) | ((amount < 0) & (open_amount > 0))
+    flags.flag(live & opposite.to_numpy(), "open_amount", "the open amount has the opposite sign of the amount")
+    larger = (open_amount.abs() > amount.abs()) & ~opposite
+    flags.flag(live & larger.to_numpy(), "open_amount", "the open amount is larger than the invoice amount")
+
+    canonical = pd.DataFrame({
+        "invoice_id": invoice_id, "customer_id": customer_id, "customer_name": customer_name,
+        "issue_date": dates.get("issue_date", _no_dates(frame)), "due_date": due,
+        "currency": currency, "amount": amount.astype("int64"), "open_amount": open_amount.astype("int64"),
+        "reference": text("reference"), "email": text("email"), "phone": text("phone"),
+        "language": text("language").str.lower(), "country": text("country").str.upper(),
+        "vat_number": text("vat_number"), "segment": text("segment"), "dunning_level": text("dunning_level"),
+        "last_reminder_date": dates.get("last_reminder_date", _no_dates(frame)), "document": text("document"),
+        "source": str(table.path) + ":" + pd.Series(table.row_numbers, index=frame.index).astype(str),
+    })
+    row_count = len(frame) + len(table.findings)
+    if profile.rows == "per_line":
+        canonical, keep, left_count = _group_lines(canonical, flags, left_out, profile)
+    else:
+        duplicated = (invoice_id.ne("") & invoice_id.duplicated(keep=False)).to_numpy() & live
+        if duplicated.any():
+            rows_of = pd.Series(table.row_numbers, index=frame.index)[duplicated].groupby(invoice_id[duplicated])
+            listing = rows_of.agg(lambda s: ", ".join(str(n) for n in s))
+            flags.flag(duplicated, "invoice_id",
+                       "invoice number appears more than once (rows " + invoice_id.map(listing).fillna("") + ")")
+        keep = live & ~flags.bad
+        left_count = int((left_out & ~footer).sum())
+    if left_count:
+        kinds = [name for name, mask in (("draft", draft), ("cancelled", cancelled), ("non-invoice", ignored))
+                 if mask.any()]
+        notices.append(f"{left_count} {'/'.join(kinds)} invoice(s) left out: not receivables")
+    result = canonical.loc[keep].reset_index(drop=True)
+    result = result.astype({c: t for c, t in INVOICE_COLUMNS.items() if t in ("int64",)})
+    detected = {**table.detected, "decimal": decision.mark if money else "",
+                "dates": ", ".join(f"{mapping[c]} {d.format}" for c, d in decisions.items() if d.format)}
+    findings = flags.sorted_findings()
+    bad_rows = int(flags.bad.sum()) + len(table.findings)
+    return ExportRead(table.path, "invoices", profile, detected, mapping, row_count - int(footer.sum()),
+                      row_count - int(footer.sum()) - bad_rows, result, findings, notices, left_count)
+
+
+def customer_key(name: str) -> str:
+    """A stable customer id from a name: 'Café Dupont S.A.' -> 'cafe-dupont-s-a'."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _LEGAL_NOISE.sub("-", plain).strip("-")
+
+
+def _no_dates(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
+
+
+def _footer_rows(frame: pd.DataFrame, invoice_id: pd.Series) -> np.ndarray:
+    """Trailing rows that are totals or report footers: no invoice number, or a 'Total' label."""
+    footer = np.zeros(len(frame), dtype=bool)
+    for position in range(len(frame) - 1, max(len(frame) - 6, -1), -1):
+        cells = [str(v).strip() for v in frame.iloc[position].tolist()]
+        filled = [c for c in cells if c]
+        labelled = any(_TOTAL_LABEL.match(c) for c in filled if not c[:1].isdigit())
+        if labelled or not invoice_id.iloc[position]:
+            footer[position] = True
+        else:
+            break
+    return footer
+
+
+def _currencies(text, mapping, profile: Profile, options: ReadOptions,
+                live: np.ndarray) -> tuple[pd.Series, str | None]:
+    default, notice = options.currency, None
+    if default is None:
+        symbols = _symbols_in(text)
+        if len(symbols) == 1:
+            default = _SYMBOL_CURRENCY[symbols[0]]
+            notice = f"currency taken as {default} from the {symbols[0]!r} in the amounts"
+        elif profile.default_currency:
+            default = profile.default_currency
+            notice = f"currency taken as {default} (default of profile {profile.name!r})"
+        else:
+            default = "EUR"
+            notice = "no currency in the file: amounts read as EUR; use --currency to change"
+    if "currency" in mapping:
+        values = text("currency").str.upper()
+        if (values.eq("").to_numpy() & live).any():
+            return values.where(values.ne(""), default), (
+                f"rows without a currency read as {default}" if values.ne("").any() else notice)
+        return values, None
+    return pd.Series(default, index=text("invoice_id").index, dtype=str), notice
+
+
+def _symbols_in(text) -> list[str]:
+    found = []
+    for column in ("amount", "open_amount", "paid_amount"):
+        values = text(column)
+        sample = values[values.ne("")].head(2000)
+        for symbol in _SYMBOL_CURRENCY:
+            if symbol not in found and sample.str.contains(symbol, regex=False).any():
+                found.append(symbol)
+    return found
+
+
+def _round_typed(values: pd.Series, currency: pd.Series, known: np.ndarray) -> pd.Series:
+    """Spreadsheet numbers hold binary noise past the cents; round them as the sheet shows them."""
+    long = values.str.fullmatch(r"-?\d+\.\d{3,}").to_numpy() & known
+    if not long.any():
+        return values
+    rounded = values.copy()
+    rounded[long] = [round_to_currency(v, c) for v, c in zip(values[long], currency[long], strict=True)]
+    return rounded
+
+
+def _group_lines(canonical: pd.DataFrame, flags: RowFlags, left_out: np.ndarray,
+                 profile: Profile) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """Group line rows into invoices; lines of one invoice must agree on the invoice's own fields."""
+    has_id = canonical["invoice_id"].ne("").to_numpy()
+    grouped = canonical[has_id].groupby("invoice_id", sort=False)
+    fields = list(HEADER_FIELDS) + (["amount", "open_amount"] if profile.amounts == "repeated" else [])
+    first_row = grouped["source"].transform("first")
+    for column in fields:
+        first = grouped[column].transform("first")
+        differs = ~((canonical.loc[has_id, column] == first) | (canonical.loc[has_id, column].isna() & first.isna()))
+        mask = np.zeros(len(canonical), dtype=bool)
+        mask[np.flatnonzero(has_id)[differs.to_numpy()]] = True
+        if mask.any():
+            message = pd.Series("", index=canonical.index, dtype=object)
+            message[mask] = ("lines of invoice " + canonical.loc[mask, "invoice_id"] + " disagree on " + column
+                             + " with its first line (" + first_row[differs].str.rsplit(":", n=1).str[-1].map(
+                                 lambda r: f"row {r}") + ")")
+            flags.flag(mask, column if column in flags.mapping else "invoice_id", message)
+    frame = canonical.assign(_bad=flags.bad, _left=left_out)
+    frame = frame[has_id]
+    aggregations = {column: "first" for column in canonical.columns}
+    aggregations.update(_bad="any", _left="first")
+    if profile.amounts == "per_line":
+        aggregations.update(amount="sum", open_amount="sum")
+    invoices = frame.groupby("invoice_id", sort=False, as_index=False).agg(aggregations)
+    # a row without an invoice number is its own (bad) record
+    keep = (~invoices["_bad"] & ~invoices["_left"]).to_numpy()
+    left_count = int(invoices["_left"].sum())
+    return invoices.drop(columns=["_bad", "_left"]), keep, left_count

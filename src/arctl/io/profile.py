@@ -1,0 +1,254 @@
+"""Profiles: an export's column names and conventions declared as data (YAML), and matching them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from arctl.errors import ConfigError
+from arctl.io.dialect import DATE_FORMATS
+from arctl.io.yamlfile import Located, load_located
+from arctl.model import CUSTOMER_COLUMNS, INVOICE_COLUMNS, INVOICE_INPUT_ONLY
+
+BUILTIN_DIR = Path(__file__).parent / "profiles"
+KINDS = ("invoices", "customers")
+DEFAULT_PROFILE = {"invoices": "generic", "customers": "customers"}
+_KEYS = {"name", "kind", "title", "rows", "amounts", "signature", "columns", "status", "credit_note",
+         "ignore_types", "defaults", "date_format", "decimal", "extends"}
+
+
+def canonical_columns(kind: str) -> tuple[str, ...]:
+    if kind == "invoices":
+        return tuple(c for c in INVOICE_COLUMNS if c != "source") + INVOICE_INPUT_ONLY
+    return tuple(c for c in CUSTOMER_COLUMNS if c != "source")
+
+
+def fold(text: str) -> str:
+    """A header or status value for comparison: no case, accents, spaces or punctuation."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return re.sub(r"[^0-9a-z]", "", "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str
+    kind: str
+    title: str
+    rows: str = "per_invoice"
+    amounts: str = "repeated"
+    signature: tuple[str, ...] = ()
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    draft: frozenset[str] = frozenset()
+    cancelled: frozenset[str] = frozenset()
+    credit_note: frozenset[str] = frozenset()
+    ignore_types: frozenset[str] = frozenset()
+    default_currency: str | None = None
+    date_format: str | None = None
+    decimal: str | None = None
+    origin: str = ""
+
+    def aliases(self) -> dict[str, tuple[str, ...]]:
+        return {column: tuple(fold(name) for name in names) for column, names in self.columns.items()}
+
+    def header_score(self, cells: list[str]) -> int:
+        known = {alias for names in self.aliases().values() for alias in names}
+        return sum(1 for cell in cells if cell and fold(cell) in known)
+
+    def matches(self, headers: list[str]) -> bool:
+        folded = {fold(h) for h in headers}
+        return bool(self.signature) and all(fold(name) in folded for name in self.signature)
+
+    def with_columns(self, overrides: dict[str, str]) -> Profile:
+        merged = dict(self.columns)
+        merged.update({column: (header,) for column, header in overrides.items()})
+        return Profile(**{**_fields(self), "columns": merged})
+
+
+def _fields(profile: Profile) -> dict:
+    return {name: getattr(profile, name) for name in Profile.__slots__}
+
+
+def match_columns(headers: list[str], profile: Profile) -> dict[str, str]:
+    """Canonical column -> header in the file; each header serves one column, the first alias wins."""
+    by_fold: dict[str, str] = {}
+    for header in headers:
+        by_fold.setdefault(fold(header), header)
+    used: set[str] = set()
+    mapping: dict[str, str] = {}
+    for column, aliases in profile.aliases().items():
+        for alias in aliases:
+            header = by_fold.get(alias)
+            if header is not None and header not in used:
+                mapping[column] = header
+                used.add(header)
+                break
+    return mapping
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def builtin_names(kind: str | None = None) -> list[str]:
+    names = sorted(path.stem for path in BUILTIN_DIR.glob("*.yaml"))
+    return [n for n in names if kind is None or load_profile(n).kind == kind]
+
+
+def load_profile(name_or_path: str, search: tuple[Path, ...] = ()) -> Profile:
+    """A profile by name (workspace folders first, then the built-in ones) or by a path to a YAML file."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return _load_file(candidate.resolve(), search)
+    for folder in (*search, BUILTIN_DIR):
+        path = folder / f"{name_or_path}.yaml"
+        if path.exists():
+            return _load_file(path.resolve(), search)
+    available = sorted({p.stem for folder in (*search, BUILTIN_DIR) for p in folder.glob("*.yaml")})
+    raise ConfigError(f"unknown profile {name_or_path!r}",
+                      hint=f"choose one of: {', '.join(available)}, or give the path to a profile .yaml file")
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: Path, mtime: float, search: tuple[Path, ...]) -> Profile:
+    return _parse(path, load_located(path), search)
+
+
+def _load_file(path: Path, search: tuple[Path, ...]) -> Profile:
+    return _load_cached(path, path.stat().st_mtime, search)
+
+
+def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
+    if not isinstance(doc.value, dict):
+        raise ConfigError(f"{path}:{doc.line}: a profile is a mapping of keys such as name, kind, columns")
+    data = doc.value
+    problems: list[str] = []
+
+    def where(node: Located | None) -> str:
+        return f"{path}:{node.line if node else doc.line}"
+
+    for key, node in data.items():
+        if key not in _KEYS:
+            problems.append(f"{where(node)}: unknown key {key!r} (expected one of: {', '.join(sorted(_KEYS))})")
+    base: dict = {}
+    if "extends" in data:
+        parent = load_profile(_text(data["extends"]), search)
+        base = _fields(parent)
+    name = _text(data.get("name")) or base.get("name") or path.stem
+    kind = _text(data.get("kind")) or base.get("kind") or "invoices"
+    if kind not in KINDS:
+        problems.append(f"{where(data.get('kind'))}: kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+        kind = "invoices"
+    result = {**base, "name": name, "kind": kind, "origin": str(path)}
+    result["title"] = _text(data.get("title")) or base.get("title") or name
+    for key, allowed in (("rows", ("per_invoice", "per_line")), ("amounts", ("repeated", "per_line"))):
+        if key in data:
+            value = _text(data[key])
+            if value not in allowed:
+                problems.append(f"{where(data[key])}: {key}: expected {' or '.join(allowed)}, got {value!r}")
+            else:
+                result[key] = value
+    if "signature" in data:
+        result["signature"] = tuple(_texts(data["signature"], where, "signature", problems))
+    columns = dict(base.get("columns", {}))
+    if "columns" in data:
+        node = data["columns"]
+        if not isinstance(node.value, dict):
+            problems.append(f"{where(node)}: columns: expected a mapping of column name to header names")
+        else:
+            allowed_columns = canonical_columns(kind)
+            for column, names in node.value.items():
+                if column not in allowed_columns:
+                    problems.append(f"{where(names)}: columns: unknown column {column!r} "
+                                    f"(expected one of: {', '.join(allowed_columns)})")
+                    continue
+                columns[column] = tuple(_texts(names, where, f"columns.{column}", problems))
+    result["columns"] = columns
+    status = data.get("status")
+    if status is not None:
+        if not isinstance(status.value, dict):
+            problems.append(f"{where(status)}: status: expected a mapping with draft and cancelled lists")
+        else:
+            for key, node in status.value.items():
+                if key not in ("draft", "cancelled"):
+                    problems.append(f"{where(node)}: status: unknown key {key!r} (expected draft, cancelled)")
+                    continue
+                result[key] = frozenset(fold(v) for v in _texts(node, where, f"status.{key}", problems))
+    credit = data.get("credit_note")
+    if credit is not None:
+        values = credit.value.get("values") if isinstance(credit.value, dict) else None
+        if values is None:
+            problems.append(f"{where(credit)}: credit_note: expected a mapping with a 'values' list")
+        else:
+            result["credit_note"] = frozenset(fold(v) for v in _texts(values, where, "credit_note.values", problems))
+    if "ignore_types" in data:
+        result["ignore_types"] = frozenset(fold(v) for v in _texts(data["ignore_types"], where, "ignore_types",
+                                                                    problems))
+    defaults = data.get("defaults")
+    if defaults is not None:
+        currency = defaults.value.get("currency") if isinstance(defaults.value, dict) else None
+        if currency is not None:
+            result["default_currency"] = _text(currency).upper()
+    if "date_format" in data:
+        value = _text(data["date_format"])
+        if value not in DATE_FORMATS:
+            problems.append(f"{where(data['date_format'])}: date_format: expected one of "
+                            f"{', '.join(DATE_FORMATS)}, got {value!r}")
+        result["date_format"] = value
+    if "decimal" in data:
+        value = _text(data["decimal"])
+        if value not in (".", ","):
+            problems.append(f"{where(data['decimal'])}: decimal: expected \".\" or \",\", got {value!r}")
+        result["decimal"] = value
+    if problems:
+        raise ConfigError("profile has problems:\n  " + "\n  ".join(problems))
+    return Profile(**result)
+
+
+def _text(node: Located | None) -> str | None:
+    if node is None or node.value is None:
+        return None
+    return str(node.value).strip() if not isinstance(node.value, (dict, list)) else None
+
+
+def _texts(node: Located, where, key: str, problems: list[str]) -> list[str]:
+    if node.value is None:
+        return []
+    if isinstance(node.value, list):
+        return [str(item.value) for item in node.value if item.value is not None]
+    if isinstance(node.value, str):
+        return [node.value]
+    problems.append(f"{where(node)}: {key}: expected a list of names")
+    return []
+
+
+def detect_profile(headers: list[str], kind: str | None, search: tuple[Path, ...] = ()) -> Profile:
+    """The named profile whose signature the headers carry (the most specific), else the generic one."""
+    candidates = []
+    for folder in (*search, BUILTIN_DIR):
+        for path in sorted(folder.glob("*.yaml")):
+            profile = load_profile(str(path), search)
+            if (kind is None or profile.kind == kind) and profile.matches(headers):
+                candidates.append(profile)
+    if candidates:
+        return max(candidates, key=lambda p: len(p.signature))
+    if kind is None:
+        invoices = load_profile(DEFAULT_PROFILE["invoices"])
+        customers = load_profile(DEFAULT_PROFILE["customers"])
+        inv_map = match_columns(headers, invoices)
+        looks_like_invoices = "invoice_id" in inv_map and ({"amount", "open_amount"} & inv_map.keys())
+        return invoices if looks_like_invoices or customers.header_score(headers) < 2 else customers
+    return load_profile(DEFAULT_PROFILE[kind], search)
+
+
+def all_header_score(kind: str | None, search: tuple[Path, ...] = ()) -> "callable":
+    """A header scorer that knows the names of every profile of `kind` (for finding the header row)."""
+    profiles = [load_profile(str(p), search) for folder in (*search, BUILTIN_DIR) for p in sorted(folder.glob("*.yaml"))]
+    known = {alias for p in profiles if kind is None or p.kind == kind for names in p.aliases().values()
+             for alias in names}
+
+    def score(cells: list[str]) -> int:
+        return sum(1 for cell in cells if cell and fold(cell) in known)
+
+    return score

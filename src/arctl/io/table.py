@@ -1,0 +1,283 @@
+"""Read a CSV or spreadsheet into a frame of strings, with the row numbers a person sees."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from arctl.errors import InputError
+from arctl.io.sniff import Container, describe_encoding, detect_container, detect_delimiter
+from arctl.model import Finding
+
+HEADER_SEARCH_ROWS = 40
+HeaderScore = Callable[[list[str]], int]
+
+
+@dataclass(slots=True)
+class RawTable:
+    """An export as read: header names, data rows as strings, and where each row stands in the file."""
+
+    path: Path
+    frame: pd.DataFrame
+    row_numbers: np.ndarray
+    header_row: int
+    detected: dict[str, str]
+    typed_cells: bool = False
+    notices: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_table(path: Path, header_score: HeaderScore, *, sheet: str | None = None,
+               delimiter: str | None = None) -> RawTable:
+    """Read `path` (CSV/TSV text in any usual encoding, XLSX, XLS or ODS) as strings."""
+    container = detect_container(path)
+    if container.kind == "text":
+        if sheet:
+            raise InputError(f"{path}: --sheet only applies to spreadsheets, this is a text file")
+        return _read_text(path, container, header_score, delimiter)
+    return _read_workbook(path, container, header_score, sheet)
+
+
+# --- text -----------------------------------------------------------------------------
+
+
+def _read_text(path: Path, container: Container, header_score: HeaderScore, delimiter: str | None) -> RawTable:
+    encoding = container.encoding or "utf-8"
+    raw = path.read_bytes()
+    text = raw.decode(encoding, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise InputError(f"{path}: the file holds only blank lines", hint="export the list again")
+    delimiter = delimiter or detect_delimiter(text[:256 * 1024])
+    head_rows, head_lines = _sample_records(text, delimiter, path)
+    header_index = _find_header(head_rows, header_score)
+    if header_index is None:
+        raise InputError(f"{path}: no header row found: expected a row of column names",
+                         hint="make sure the export includes the column headings")
+    header_line = head_lines[header_index]
+    detected = {"format": "TSV" if delimiter == "\t" else "CSV", "encoding": describe_encoding(encoding),
+                "delimiter": {"\t": "tab"}.get(delimiter, delimiter)}
+    names = _header_names(head_rows[header_index])
+    try:
+        frame = _pandas_records(text, delimiter, header_line, len(names))
+        row_numbers = np.arange(len(frame)) + header_line + 1  # 1-based line of each record
+        if _physical_lines(text) != header_line + len(frame):
+            frame, row_numbers, findings = _csv_records(text, delimiter, header_line, len(names), path)
+        else:
+            findings = []
+    except _FieldCountError:
+        frame, row_numbers, findings = _csv_records(text, delimiter, header_line, len(names), path)
+    frame.columns = names
+    frame, row_numbers = _drop_blank_rows(frame, row_numbers)
+    table = RawTable(path, frame, row_numbers, header_line, detected, findings=findings)
+    if header_index:
+        table.notices.append(f"{header_index} line(s) above the header skipped (title or section rows)")
+    return table
+
+
+class _FieldCountError(Exception):
+    pass
+
+
+def _sample_records(text: str, delimiter: str, path: Path) -> tuple[list[list[str]], list[int]]:
+    """The first records and the 1-based line each ends on, to look for the header."""
+    reader = csv.reader(io.StringIO(text[:512 * 1024]), delimiter=delimiter, strict=True)
+    rows, lines = [], []
+    try:
+        for row in reader:
+            rows.append(row)
+            lines.append(reader.line_num)
+            if len(rows) >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error as exc:
+        if len(text) <= 512 * 1024 or len(rows) < HEADER_SEARCH_ROWS:
+            raise InputError(f"{path}: line {reader.line_num + 1}: broken quoting ({exc})",
+                             hint="a quote opened in a field is never closed; re-export the file") from exc
+    return rows, lines
+
+
+def _pandas_records(text: str, delimiter: str, header_line: int, width: int) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=header_line, dtype=str,
+                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                            names=range(width), engine="c")
+    except pd.errors.ParserError as exc:
+        message = str(exc)
+        if "EOF inside string" in message:
+            match = re.search(r"starting at row (\d+)", message)
+            line = header_line + 1 + int(match.group(1)) if match else None
+            where = f"line {line}: " if line else ""
+            raise InputError(f"{where}broken quoting: a quote opened here is never closed",
+                             hint="re-export the file, or fix the stray quote in a text editor") from exc
+        if "Expected" in message and "fields" in message:
+            raise _FieldCountError from exc
+        raise
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame({i: pd.Series(dtype=str) for i in range(width)})
+    return frame
+
+
+def _physical_lines(text: str) -> int:
+    count = text.count("\n")
+    return count if text.endswith("\n") else count + 1
+
+
+def _csv_records(text: str, delimiter: str, header_line: int, width: int,
+                 path: Path) -> tuple[pd.DataFrame, np.ndarray, list[Finding]]:
+    """Slow but exact: the csv module, for files with line breaks inside quotes or ragged rows."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    findings: list[Finding] = []
+    try:
+        for row in reader:
+            start = reader.line_num
+            if start <= header_line:
+                continue
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
+                findings.append(Finding(str(path), start, None, delimiter.join(row)[:80],
+                                        f"the row has {len(row)} fields, the header {width}"))
+                continue
+            rows.append((row + [""] * width)[:width])
+            numbers.append(start)
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {reader.line_num}: broken quoting ({exc})",
+                         hint="a quote opened in a field is never closed; re-export the file") from exc
+    frame = pd.DataFrame(rows, columns=range(width), dtype=str) if rows else pd.DataFrame(
+        {i: pd.Series(dtype=str) for i in range(width)})
+    return frame, np.asarray(numbers, dtype=np.int64), findings
+
+
+# --- workbooks ---------------------------------------------------------------------------
+
+
+def _read_workbook(path: Path, container: Container, header_score: HeaderScore, sheet: str | None) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        raise InputError(f"{path}: not a readable {container.kind.upper()} workbook ({exc})",
+                         hint="open it in a spreadsheet program and save it again as .xlsx") from exc
+    names = workbook.sheet_names
+    notices: list[str] = []
+    if sheet is not None:
+        if sheet not in names:
+            raise InputError(f"{path}: no sheet named {sheet!r}",
+                             hint=f"the workbook has: {', '.join(names) or 'no sheets'}")
+        chosen, cells = sheet, _sheet_cells(workbook, sheet)
+        if not _has_rows(cells):
+            raise InputError(f"{path}: sheet {sheet!r} is empty", hint="choose another sheet with --sheet")
+    else:
+        chosen, cells = None, []
+        for name in names:
+            cells = _sheet_cells(workbook, name)
+            if _has_rows(cells):
+                chosen = name
+                break
+        if chosen is None:
+            raise InputError(f"{path}: no data sheet: every sheet of the workbook is empty",
+                             hint="export the list again; a workbook needs a sheet with a header and rows")
+        if chosen != names[0]:
+            notices.append(f"sheet {names[0]!r} is empty; read sheet {chosen!r}")
+    rows = [[_cell_text(value) for value in row] for row in cells]
+    header_index = _find_header(rows[:HEADER_SEARCH_ROWS], header_score)
+    if header_index is None:
+        raise InputError(f"{path}: sheet {chosen!r}: no header row found: expected a row of column names",
+                         hint="make sure the export includes the column headings")
+    header = rows[header_index]
+    width = max((i + 1 for i, value in enumerate(header) if value.strip()), default=0)
+    body = [(row + [""] * width)[:width] for row in rows[header_index + 1:]]
+    frame = pd.DataFrame(body, columns=range(width), dtype=str) if body else pd.DataFrame(
+        {i: pd.Series(dtype=str) for i in range(width)})
+    frame.columns = _header_names(header[:width])
+    row_numbers = np.arange(len(frame), dtype=np.int64) + header_index + 2
+    frame, row_numbers = _drop_blank_rows(frame, row_numbers)
+    detected = {"format": container.kind.upper(), "sheet": chosen}
+    table = RawTable(path, frame, row_numbers, header_index + 1, detected, typed_cells=True, notices=notices)
+    if header_index:
+        table.notices.append(f"{header_index} row(s) above the header skipped (title block)")
+    return table
+
+
+def _sheet_cells(workbook, name: str) -> list[list[object]]:
+    try:
+        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception:  # chart sheets and damaged sheets have no cells to read
+        return []
+
+
+def _has_rows(cells: list[list[object]]) -> bool:
+    return any(any(value not in ("", None) for value in row) for row in cells)
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text a person sees: dates ISO, numbers without float noise."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Excel keeps 15 significant digits; more is binary noise (0.1 + 0.2 shows as 0.3)
+        return format(Decimal(format(value, ".15g")), "f")
+    if isinstance(value, int):
+        return str(value)
+    return str(value).strip()
+
+
+# --- shared -------------------------------------------------------------------------------
+
+
+def _find_header(rows: list[list[str]], header_score: HeaderScore) -> int | None:
+    """The row that looks most like a header; a title block above it is skipped."""
+    best_index, best_score = None, 0
+    for index, row in enumerate(rows):
+        score = header_score(row)
+        if score > best_score:
+            best_index, best_score = index, score
+    if best_index is not None and best_score >= 2:
+        return best_index
+    for index, row in enumerate(rows):
+        if sum(1 for cell in row if cell.strip()) >= 2:
+            return index
+    return None
+
+
+def _header_names(cells: list[str]) -> list[str]:
+    """Header names, stripped; blank ones named after their column, repeated ones numbered."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for position, cell in enumerate(cells, start=1):
+        name = str(cell).strip() or f"column {position}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        names.append(name)
+    return names
+
+
+def _drop_blank_rows(frame: pd.DataFrame, row_numbers: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    if frame.empty:
+        return frame.reset_index(drop=True), row_numbers
+    filled = np.zeros(len(frame), dtype=bool)
+    for column in frame.columns:
+        filled |= frame[column].str.strip().ne("").to_numpy()
+    return frame.loc[filled].reset_index(drop=True), row_numbers[filled]

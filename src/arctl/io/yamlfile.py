@@ -1,0 +1,79 @@
+"""Load YAML safely, keeping every scalar as text and the line each value came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from arctl.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A YAML value with the file line it stands on (1-based)."""
+
+    value: Any
+    line: int
+
+
+class _TextLoader(yaml.SafeLoader):
+    """A safe loader that resolves no implicit types: `25.00` stays the text '25.00', never a float."""
+
+
+_TextLoader.yaml_implicit_resolvers = {}
+
+
+def _located(node: yaml.Node, loader: _TextLoader) -> Located:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Located] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            if key in result:
+                raise ConfigError(f"line {key_node.start_mark.line + 1}: {key!r} appears twice")
+            result[str(key)] = _located(value_node, loader)
+        return Located(result, line)
+    if isinstance(node, yaml.SequenceNode):
+        return Located([_located(item, loader) for item in node.value], line)
+    text = loader.construct_scalar(node)
+    if node.style is None and text in ("", "~", "null", "Null", "NULL"):
+        return Located(None, line)
+    return Located(text, line)
+
+
+def load_located(path: Path) -> Located:
+    """Parse `path` into nested Located values (dicts, lists, strings, None)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text", hint="save the file as UTF-8") from exc
+    loader = _TextLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}{where}: not valid YAML: {problem}") from exc
+    finally:
+        loader.dispose()
+    if node is None:
+        return Located({}, 1)
+    return _located(node, loader)
+
+
+def plain(located: Located | None) -> Any:
+    """Strip the line numbers: nested dicts, lists and strings."""
+    if located is None:
+        return None
+    value = located.value
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value

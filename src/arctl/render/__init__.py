@@ -1,0 +1,1 @@
+"""Writers of what people and programs read: terminal tables, JSON, CSV."""

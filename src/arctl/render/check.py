@@ -1,0 +1,76 @@
+"""`arctl check` output: a rich report for people and the JSON document of CLI.md."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from arctl.io.export import ExportRead
+from arctl.money import format_money, plain_amount
+from arctl.reports.totals import currency_totals
+
+
+def check_json(reads: list[ExportRead]) -> dict:
+    files = []
+    for read in reads:
+        entry = {
+            "path": str(read.path), "kind": read.kind, "profile": read.profile.name,
+            "detected": {k: v for k, v in read.detected.items() if v},
+            "columns": read.mapping, "rows": read.rows, "valid_rows": read.valid_rows,
+        }
+        if read.kind == "invoices":
+            entry["invoices"] = len(read.frame)
+            entry["left_out"] = read.left_out
+            entry["totals"] = [{"currency": t.currency, "amount": plain_amount(t.amount, t.currency),
+                                "open_amount": plain_amount(t.open_amount, t.currency), "invoices": t.invoices}
+                               for t in currency_totals(read.frame)]
+        else:
+            entry["customers"] = len(read.frame)
+            entry["totals"] = []
+        entry["notices"] = read.notices
+        entry["problems"] = [{"row": f.row, "column": f.column, "value": f.value, "message": f.message,
+                              "severity": f.severity} for f in read.findings]
+        files.append(entry)
+    return {"files": files}
+
+
+def print_check(console: Console, reads: list[ExportRead], locale: str, limit: int) -> None:
+    for read in reads:
+        detected = read.detected
+        how = ", ".join(f"{k} {v!r}" if k in ("delimiter", "decimal") else f"{k} {v}" if k != "format" else v
+                        for k, v in detected.items() if v)
+        console.print(f"[bold]{read.path}[/bold]: {read.kind}, profile [cyan]{read.profile.name}[/cyan] "
+                      f"({read.profile.title})")
+        console.print(f"  read as {how}")
+        console.print("  columns: " + ", ".join(f"{c} ← {h!r}" for c, h in read.mapping.items()))
+        counted = f"{len(read.frame)} invoices" if read.kind == "invoices" else f"{len(read.frame)} customers"
+        left = f", {read.left_out} left out" if read.left_out else ""
+        console.print(f"  rows {read.rows}, usable {read.valid_rows}; {counted}{left}")
+        if read.kind == "invoices" and len(read.frame):
+            table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 2))
+            table.add_column("currency")
+            table.add_column("invoices", justify="right")
+            table.add_column("amount", justify="right")
+            table.add_column("open amount", justify="right")
+            for total in currency_totals(read.frame):
+                table.add_row(total.currency, str(total.invoices), format_money(total.amount, total.currency, locale),
+                              format_money(total.open_amount, total.currency, locale))
+            console.print(table)
+        for notice in read.notices:
+            console.print(f"  [yellow]note:[/yellow] {notice}")
+        if read.findings:
+            shown = read.findings if limit <= 0 else read.findings[:limit]
+            problems = Table(title=f"{len(read.findings)} problem(s)", title_justify="left")
+            problems.add_column("row, column")
+            problems.add_column("value")
+            problems.add_column("problem")
+            for finding in shown:
+                style = "red" if finding.severity == "error" else "yellow"
+                where = f"row {finding.row}" if finding.row is not None else "file"
+                problems.add_row(f"{where}, {finding.column}" if finding.column else where, finding.value or "", f"[{style}]{finding.message}[/{style}]")
+            console.print(problems)
+            if len(shown) < len(read.findings):
+                console.print(f"  … and {len(read.findings) - len(shown)} more (--limit 0 or --json shows all)")
+        else:
+            console.print("  [green]no problems[/green]")
+        console.print()

@@ -1,0 +1,1 @@
+"""Reports: pure computations over canonical frames (aging; KPIs and statements come later)."""

@@ -1,0 +1,122 @@
+"""One function per command: read through io, compute with the engines, return a result object."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from arctl.config import Source, Workspace
+from arctl.errors import InputError, UsageError
+from arctl.io.export import ExportRead, ReadOptions, read_export
+from arctl.model import Finding
+
+
+@dataclass(slots=True)
+class CheckResult:
+    reads: list[ExportRead]
+    unreadable: list[tuple[Path, InputError]] = field(default_factory=list)
+
+    @property
+    def all_valid(self) -> bool:
+        return all(read.valid_rows == read.rows for read in self.reads)
+
+
+@dataclass(slots=True)
+class AgingResult:
+    report: object
+    reads: list[ExportRead]
+    skipped: list[Finding] = field(default_factory=list)
+
+
+def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None = None) -> CheckResult:
+    """Read each export and say what is in it; with no paths, the workspace's sources."""
+    if paths:
+        jobs = [(path, options) for path in paths]
+    elif workspace is not None:
+        jobs = [(source.path, source_options(source, options, workspace))
+                for source in workspace.config.sources if source.kind in ("invoices", "customers")]
+    else:
+        raise UsageError("no files given and no workspace found",
+                         hint="give the export files (arctl check exports/invoices.csv) or run inside a workspace")
+    result = CheckResult([])
+    for path, job_options in jobs:
+        try:
+            result.reads.append(read_export(path, job_options))
+        except InputError as error:  # one unreadable file must not hide what the others hold
+            result.unreadable.append((path, error))
+    return result
+
+
+def source_options(source: Source, options: ReadOptions, workspace: Workspace) -> ReadOptions:
+    """The options for one configured source: the source's settings, then the command line's."""
+    return ReadOptions(
+        kind=source.kind,
+        profile=options.profile or source.profile,
+        sheet=options.sheet or source.sheet,
+        currency=options.currency or source.currency or workspace.config.currency,
+        date_format=options.date_format or source.date_format,
+        decimal=options.decimal or source.decimal,
+        delimiter=options.delimiter or source.delimiter,
+        columns=tuple(source.columns.items()) or options.columns,
+        profile_dirs=(workspace.root / "profiles",),
+    )
+
+
+def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, bounds: tuple[int, ...],
+          on_error: str, workspace: Workspace | None = None) -> AgingResult:
+    """Aging of the open invoices in the given exports (or the workspace's invoice sources)."""
+    import pandas as pd
+
+    from arctl.reports.aging import aging as compute_aging
+
+    if paths:
+        reads = [read_export(path, replace(options, kind="invoices")) for path in paths]
+    elif workspace is not None:
+        sources = [s for s in workspace.config.sources if s.kind == "invoices"]
+        if not sources:
+            raise UsageError(f"{workspace.config_path}: no source of kind invoices",
+                             hint="add one under sources:, or give the invoice export on the command line")
+        reads = [read_export(s.path, source_options(s, options, workspace)) for s in sources]
+    else:
+        raise UsageError("no invoice export given and no workspace found",
+                         hint="arctl aging exports/open_invoices.csv")
+    skipped = [finding for read in reads for finding in read.errors]
+    if skipped and on_error == "fail":
+        first = skipped[0]
+        raise InputError(f"{first.location()}: {first.message} (value {first.value!r}); "
+                         f"{len(skipped)} problem(s) in all",
+                         hint="run `arctl check` on the file for the full list, or use --on-error skip")
+    frame = pd.concat([read.frame for read in reads], ignore_index=True)
+    duplicated = frame["invoice_id"].duplicated(keep=False)
+    if duplicated.any():
+        first = frame[duplicated].iloc[0]
+        raise InputError(f"invoice {first['invoice_id']} is in more than one export ({first['source']} and others)",
+                         hint="give each invoice export once")
+    report = compute_aging(frame, as_of, by=by, bounds=bounds)
+    return AgingResult(report, reads, skipped)
+
+
+def init_workspace(target: Path, *, force: bool = False) -> list[Path]:
+    """Create a workspace: arctl.yaml with commented defaults and the folders it names."""
+    from arctl.config import CONFIG_NAME, default_config_text
+
+    config = target / CONFIG_NAME
+    if config.exists() and not force:
+        raise UsageError(f"{config} already exists", hint="use another folder, or --force to overwrite it")
+    created = []
+    for folder in ("exports", "plans", "templates", "profiles", "outbox", "reports"):
+        path = target / folder
+        if not path.exists():
+            path.mkdir(parents=True)
+            created.append(path)
+    config.write_text(default_config_text(), encoding="utf-8")
+    created.append(config)
+    return created
+
+
+def load_workspace(explicit: Path | None, cwd: Path, env: str | None) -> Workspace | None:
+    from arctl.config import find_workspace, load_workspace_config
+
+    root = find_workspace(explicit, cwd, env)
+    return load_workspace_config(root) if root else None
