@@ -1,0 +1,23 @@
+"""The demo exports are generated, deterministically, by examples/generate.py."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_the_committed_demo_exports_are_what_the_generator_makes(tmp_path):
+    subprocess.run([sys.executable, str(EXAMPLES / "generate.py"), str(tmp_path)], check=True,
+                   capture_output=True)
+    for committed in sorted((EXAMPLES / "demo" / "exports").iterdir()):
+        assert (tmp_path / "exports" / committed.name).read_bytes() == committed.read_bytes(), committed.name
+
+
+def test_scaling_the_demo_multiplies_the_invoices(tmp_path):
+    subprocess.run([sys.executable, str(EXAMPLES / "generate.py"), str(tmp_path), "--scale", "3"], check=True,
+                   capture_output=True)
+    lines = (tmp_path / "exports" / "openstaande_posten.csv").read_bytes().count(b"\r\n")
+    assert lines > 3 * 300
