@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from arctl.errors import ConfigError
-from arctl.io.yamlfile import Located, load_located
+from arctl.model import DATE_FORMATS, Located, canonical_columns
 
 CONFIG_NAME = "arctl.yaml"
 SOURCE_KINDS = ("invoices", "customers", "bank")
@@ -63,25 +64,6 @@ class Workspace:
     config: Config
 
 
-def find_workspace(explicit: Path | None, cwd: Path, env: str | None) -> Path | None:
-    """--workspace, else ARCTL_WORKSPACE, else the nearest folder upwards holding arctl.yaml."""
-    for given, origin in ((explicit, "--workspace"), (Path(env) if env else None, "ARCTL_WORKSPACE")):
-        if given is not None:
-            if not (given / CONFIG_NAME).is_file():
-                raise ConfigError(f"{origin} {given}: no {CONFIG_NAME} there",
-                                  hint="create a workspace with `arctl init DIR`")
-            return given.resolve()
-    for folder in (cwd, *cwd.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    return None
-
-
-def load_workspace_config(root: Path) -> Workspace:
-    path = root / CONFIG_NAME
-    return Workspace(root, path, parse_config(load_located(path), path, root))
-
-
 class _Checker:
     """Collects every problem of a document, each with its line and key path."""
 
@@ -121,7 +103,13 @@ class _Checker:
         return value in _TRUE
 
 
-def parse_config(doc: Located, path: Path, root: Path) -> Config:
+def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path], bool],
+                 profile_kind: Callable[[str], str]) -> Config:
+    """Validate a parsed arctl.yaml into a Config; every problem is listed at once with its line.
+
+    `exists` says whether a source file is there and `profile_kind` what a named profile reads (or
+    raises ConfigError): the workflow passes the io functions, so this module touches no file.
+    """
     check = _Checker(path)
     top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources"})
     company_node = top.get("company")
@@ -144,17 +132,15 @@ def parse_config(doc: Located, path: Path, root: Path) -> Config:
     _check_currency(check, top.get("currency"), "currency", currency)
     timezone = check.text(top, "timezone", "timezone", "Europe/Brussels")
     _check_timezone(check, top.get("timezone"), timezone)
-    sources = _sources(check, top.get("sources"), root)
+    sources = _sources(check, top.get("sources"), root, exists, profile_kind)
     if check.problems:
         raise ConfigError(f"{path}: {len(check.problems)} problem(s):\n  " + "\n  ".join(check.problems),
                           hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
     return Config(company, locale, currency, timezone, tuple(sources))
 
 
-def _sources(check: _Checker, node: Located | None, root: Path) -> list[Source]:
-    from arctl.io.dialect import DATE_FORMATS
-    from arctl.io.profile import canonical_columns, load_profile
-
+def _sources(check: _Checker, node: Located | None, root: Path, exists: Callable[[Path], bool],
+             profile_kind: Callable[[str], str]) -> list[Source]:
     if node is None or node.value is None:
         return []
     if not isinstance(node.value, list):
@@ -171,7 +157,7 @@ def _sources(check: _Checker, node: Located | None, root: Path) -> list[Source]:
             check.add(item, f"{key}.path", "missing: the export file this source reads")
             continue
         path = (root / raw_path) if not Path(raw_path).is_absolute() else Path(raw_path)
-        if not path.exists():
+        if not exists(path):
             check.add(data["path"], f"{key}.path", f"file {raw_path} does not exist (relative to {root})")
         kind = check.text(data, "kind", f"{key}.kind", "invoices")
         if kind not in SOURCE_KINDS:
@@ -179,9 +165,9 @@ def _sources(check: _Checker, node: Located | None, root: Path) -> list[Source]:
         profile = check.text(data, "profile", f"{key}.profile") or None
         if profile and kind in ("invoices", "customers"):
             try:
-                loaded = load_profile(profile, (root / "profiles",))
-                if loaded.kind != kind:
-                    check.add(data["profile"], f"{key}.profile", f"profile {profile!r} reads {loaded.kind}, not {kind}")
+                reads = profile_kind(profile)
+                if reads != kind:
+                    check.add(data["profile"], f"{key}.profile", f"profile {profile!r} reads {reads}, not {kind}")
             except ConfigError as exc:
                 check.add(data["profile"], f"{key}.profile", str(exc).replace("\n", " "))
         currency = check.text(data, "currency", f"{key}.currency").upper() or None

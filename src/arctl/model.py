@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 # invoices: one row per invoice or credit note (ARCHITECTURE.md, "Canonical data")
 INVOICE_COLUMNS: dict[str, str] = {
@@ -74,3 +76,50 @@ class Finding:
         if self.column:
             parts.append(self.column)
         return ":".join(parts)
+
+
+# The date formats arctl reads, by the name a user writes (in a profile, a source or --date-format).
+DATE_FORMATS: dict[str, str] = {
+    "YYYY-MM-DD": "%Y-%m-%d",
+    "YYYYMMDD": "%Y%m%d",
+    "YYYY/MM/DD": "%Y/%m/%d",
+    "DD-MM-YYYY": "%d-%m-%Y",
+    "DD/MM/YYYY": "%d/%m/%Y",
+    "DD.MM.YYYY": "%d.%m.%Y",
+    "DD/MM/YY": "%d/%m/%y",
+    "DD-MM-YY": "%d-%m-%y",
+    "DD.MM.YY": "%d.%m.%y",
+    "MM/DD/YYYY": "%m/%d/%Y",
+    "MM-DD-YYYY": "%m-%d-%Y",
+    "MM/DD/YY": "%m/%d/%y",
+}
+
+
+def canonical_columns(kind: str) -> tuple[str, ...]:
+    """The columns a profile may map for `kind` (invoices or customers)."""
+    if kind == "invoices":
+        return tuple(c for c in INVOICE_COLUMNS if c != "source") + INVOICE_INPUT_ONLY
+    return tuple(c for c in CUSTOMER_COLUMNS if c != "source")
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A value read from YAML with the file line it stands on (1-based): dicts, lists, text or None."""
+
+    value: Any
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read an export; every field left None is detected from the file."""
+
+    kind: str | None = None
+    profile: str | None = None
+    sheet: str | None = None
+    currency: str | None = None
+    date_format: str | None = None
+    decimal: str | None = None
+    delimiter: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+    profile_dirs: tuple[Path, ...] = ()

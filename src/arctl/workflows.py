@@ -116,7 +116,16 @@ def init_workspace(target: Path, *, force: bool = False) -> list[Path]:
 
 
 def load_workspace(explicit: Path | None, cwd: Path, env: str | None) -> Workspace | None:
-    from arctl.config import find_workspace, load_workspace_config
+    """The workspace named by --workspace, ARCTL_WORKSPACE or found upwards from cwd, validated; or None."""
+    from arctl.config import CONFIG_NAME, parse_config
+    from arctl.io.profile import profile_kind
+    from arctl.io.workspace import find_workspace
+    from arctl.io.yamlfile import load_located
 
-    root = find_workspace(explicit, cwd, env)
-    return load_workspace_config(root) if root else None
+    root = find_workspace(explicit, cwd, env, CONFIG_NAME)
+    if root is None:
+        return None
+    path = root / CONFIG_NAME
+    config = parse_config(load_located(path), path, root, exists=Path.exists,
+                          profile_kind=lambda name: profile_kind(name, (root / "profiles",)))
+    return Workspace(root, path, config)

@@ -55,15 +55,20 @@ def main() -> None:
 
 def fail(error: ArctlError) -> typer.Exit:
     """Print one red `Error:` line (and its hint) on stderr; the exit code comes from the error."""
-    from rich.console import Console
-
     if state.debug:
         raise error
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
-    console.print(f"[bold red]Error:[/bold red] {error.message}", markup=True)
-    if error.hint:
-        console.print(f"  hint: {error.hint}")
+    print_error(error)
     return typer.Exit(error.exit_code)
+
+
+def print_error(error: ArctlError, prefix: str = "") -> None:
+    """One red `Error:` line on stderr, then the hint; user text is never read as markup."""
+    from rich.markup import escape
+
+    console = err_console()
+    console.print(f"[bold red]Error:[/bold red] {escape(prefix + error.message)}")
+    if error.hint:
+        console.print(f"  hint: {escape(error.hint)}")
 
 
 def out_console():

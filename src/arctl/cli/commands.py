@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from arctl.cli import app, err_console, fail, out_console, state, workspace_or_none
+from arctl.cli import app, err_console, fail, out_console, print_error, state, workspace_or_none
 from arctl.errors import ArctlError, UsageError
 
 
@@ -59,8 +59,7 @@ FilesArg = Annotated[list[Path] | None, typer.Argument(help="Export files (CSV, 
 
 
 def _options(kind, profile, sheet, currency, date_format, decimal, delimiter):
-    from arctl.io.dialect import DATE_FORMATS
-    from arctl.io.export import ReadOptions
+    from arctl.model import DATE_FORMATS, ReadOptions
     from arctl.money import is_currency
 
     if currency and not is_currency(currency.upper()):
@@ -117,10 +116,9 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing arctl.yaml.")] = False,
 ) -> None:
-    """Create a workspace: a commented arctl.yaml and the folders exports/, plans/, templates/, profiles/,
-    outbox/ and reports/.
+    """Create a workspace: a commented arctl.yaml and the folders exports/, plans/, templates/, profiles/, outbox/, reports/.
 
-    Example: arctl init ~/clients/bakkerij
+    Example: [bold]arctl init ~/clients/bakkerij[/bold]
     """
     from arctl.workflows import init_workspace
 
@@ -150,12 +148,13 @@ def check(
     limit: Annotated[int, typer.Option("--limit", help="Problems listed per file on screen (0: all).")] = 50,
     locale: LocaleOpt = None,
 ) -> None:
-    """Read exports and say what is in them: format, encoding, profile, column mapping, rows and totals per
-    currency, and every problem with file:row:column.
+    """Read exports and say what is in them: format, profile, columns, rows, totals and every problem.
 
-    Exit 0 when every row is usable, 1 when some rows are not, 3 when a file cannot be read at all.
+    Detects encoding, delimiter, decimal mark, date formats and the profile (column names) of each file, counts rows, invoices and totals per currency, and lists every unusable row with its row number and column. Without FILE, checks arctl.yaml and the workspace's sources.
 
-    Example: arctl check exports/openstaande_posten.csv --json
+    Exit 0 when every row is usable (also for a header-only file), 1 when some rows are not, 3 when a file cannot be read at all.
+
+    Example: [bold]arctl check exports/openstaande_posten.csv --json[/bold]
     """
     from arctl import workflows
     from arctl.render.check import check_json, print_check
@@ -175,10 +174,9 @@ def check(
     else:
         print_check(out_console(), result.reads, shown_locale, limit)
     for path, error in result.unreadable:
-        err_console().print(f"[bold red]Error:[/bold red] {error.message}" if str(path) in error.message
-                            else f"[bold red]Error:[/bold red] {path}: {error.message}")
-        if error.hint:
-            err_console().print(f"  hint: {error.hint}")
+        if state.debug:
+            raise error
+        print_error(error, "" if str(path) in error.message else f"{path}: ")
     if result.unreadable:
         raise typer.Exit(3)
     raise typer.Exit(0 if result.all_valid else 1)
@@ -203,10 +201,11 @@ def aging(
     delimiter: DelimiterOpt = None,
     locale: LocaleOpt = None,
 ) -> None:
-    """Aging report: open amounts per customer and currency in buckets of days past the due date, with
-    totals per currency. Days overdue = as-of date − due date; 'current' holds 0 or fewer days.
+    """Aging report: open amounts per customer and currency by days past due, with totals per currency.
 
-    Example: arctl aging exports/openstaande_posten.csv --as-of 2026-11-26 --format json
+    Days overdue = as-of date − due date (or invoice date with --by issue); 'current' holds 0 or fewer days, '1-30' 1 to 30 days, and so on. Without FILE, reads the workspace's invoice sources. Unusable rows are left out with a warning that counts them (--on-error fail stops instead).
+
+    Example: [bold]arctl aging exports/openstaande_posten.csv --as-of 2026-11-26 --format json[/bold]
     """
     from arctl import workflows
     from arctl.render.aging import aging_csv, aging_json, print_aging

@@ -45,7 +45,7 @@ def build_customers(table: RawTable, profile: Profile, mapping: dict[str, str], 
 
     emails = text("email")
     bad_email = emails.ne("") & ~emails.str.split(r"[;,\s]+", regex=True).map(
-        lambda parts: all(_EMAIL.match(p) for p in parts if p))
+        lambda parts: all(_EMAIL.match(p) for p in parts if p)).astype(bool)
     flags.flag(bad_email.to_numpy(), "email", "not an e-mail address", severity="warning")
 
     country = text("country").str.upper()
@@ -56,11 +56,11 @@ def build_customers(table: RawTable, profile: Profile, mapping: dict[str, str], 
                "letters exist in nl, fr, de and en; another language falls back to English", severity="warning")
 
     ibans = text("iban").str.upper().map(lambda cell: " ".join(split_ibans(cell)))
-    invalid_iban = ibans.ne("") & ~ibans.map(_ibans_valid)
+    invalid_iban = ibans.ne("") & ~ibans.map(_ibans_valid).astype(bool)
     flags.flag(invalid_iban.to_numpy(), "iban", "IBAN check digits fail; kept, but never used to identify a payer",
                severity="warning")
     vat = text("vat_number")
-    flags.flag((vat.ne("") & ~vat.map(_vat_valid)).to_numpy(), "vat_number",
+    flags.flag((vat.ne("") & ~vat.map(_vat_valid).astype(bool)).to_numpy(), "vat_number",
                "VAT number check digits fail", severity="warning")
 
     credit_limit = pd.Series(pd.NA, index=frame.index, dtype="Int64")

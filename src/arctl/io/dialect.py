@@ -8,22 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from arctl.model import DATE_FORMATS
 from arctl.money import AmountError, currency_decimals, decimal_mark_of, parse_amount
 
-DATE_FORMATS: dict[str, str] = {
-    "YYYY-MM-DD": "%Y-%m-%d",
-    "YYYYMMDD": "%Y%m%d",
-    "YYYY/MM/DD": "%Y/%m/%d",
-    "DD-MM-YYYY": "%d-%m-%Y",
-    "DD/MM/YYYY": "%d/%m/%Y",
-    "DD.MM.YYYY": "%d.%m.%Y",
-    "DD/MM/YY": "%d/%m/%y",
-    "DD-MM-YY": "%d-%m-%y",
-    "DD.MM.YY": "%d.%m.%y",
-    "MM/DD/YYYY": "%m/%d/%Y",
-    "MM-DD-YYYY": "%m-%d-%Y",
-    "MM/DD/YY": "%m/%d/%y",
-}
 EXCEL_SERIAL = "Excel serial number"
 # Formats read month first: used only when they are the one reading or are configured.
 _MONTH_FIRST = {"MM/DD/YYYY", "MM-DD-YYYY", "MM/DD/YY"}

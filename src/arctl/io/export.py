@@ -11,7 +11,7 @@ import pandas as pd
 from arctl.errors import InputError, UsageError
 from arctl.io.profile import Profile, all_header_score, detect_profile, load_profile, match_columns
 from arctl.io.table import RawTable, read_table
-from arctl.model import Finding
+from arctl.model import Finding, ReadOptions
 
 REQUIRED = {
     "invoices": (("invoice_id",), ("customer_id", "customer_name"), ("due_date",), ("amount", "open_amount")),
@@ -21,21 +21,6 @@ LABELS = {
     "invoice_id": "invoice number", "customer_id": "customer id", "customer_name": "customer name",
     "due_date": "due date", "amount": "amount", "open_amount": "open amount", "name": "customer name",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ReadOptions:
-    """How to read an export; every field left None is detected from the file."""
-
-    kind: str | None = None
-    profile: str | None = None
-    sheet: str | None = None
-    currency: str | None = None
-    date_format: str | None = None
-    decimal: str | None = None
-    delimiter: str | None = None
-    columns: tuple[tuple[str, str], ...] = ()
-    profile_dirs: tuple[Path, ...] = ()
 
 
 @dataclass(slots=True)

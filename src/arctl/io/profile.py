@@ -9,21 +9,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from arctl.errors import ConfigError
-from arctl.io.dialect import DATE_FORMATS
-from arctl.io.yamlfile import Located, load_located
-from arctl.model import CUSTOMER_COLUMNS, INVOICE_COLUMNS, INVOICE_INPUT_ONLY
+from arctl.io.yamlfile import load_located
+from arctl.model import DATE_FORMATS, Located, canonical_columns
 
 BUILTIN_DIR = Path(__file__).parent / "profiles"
 KINDS = ("invoices", "customers")
 DEFAULT_PROFILE = {"invoices": "generic", "customers": "customers"}
 _KEYS = {"name", "kind", "title", "rows", "amounts", "signature", "columns", "status", "credit_note",
          "ignore_types", "defaults", "date_format", "decimal", "extends"}
-
-
-def canonical_columns(kind: str) -> tuple[str, ...]:
-    if kind == "invoices":
-        return tuple(c for c in INVOICE_COLUMNS if c != "source") + INVOICE_INPUT_ONLY
-    return tuple(c for c in CUSTOMER_COLUMNS if c != "source")
 
 
 def fold(text: str) -> str:
@@ -221,6 +214,11 @@ def _texts(node: Located, where, key: str, problems: list[str]) -> list[str]:
         return [node.value]
     problems.append(f"{where(node)}: {key}: expected a list of names")
     return []
+
+
+def profile_kind(name: str, search: tuple[Path, ...] = ()) -> str:
+    """The kind a profile reads; a ConfigError when there is no such profile or it is broken."""
+    return load_profile(name, search).kind
 
 
 def detect_profile(headers: list[str], kind: str | None, search: tuple[Path, ...] = ()) -> Profile:

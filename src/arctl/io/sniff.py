@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +122,8 @@ def detect_delimiter(sample: str) -> str:
     lines = [line for line in sample.splitlines()[:200] if line.strip()]
     best, best_score = ",", -1.0
     for delimiter in DELIMITERS:
-        counts = Counter(len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+        # each line on its own, so that one stray quote cannot swallow the lines after it
+        counts = Counter(len(next(csv.reader([line], delimiter=delimiter))) for line in lines)
         multi = {width: n for width, n in counts.items() if width > 1}
         if not multi:
             continue

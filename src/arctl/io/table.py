@@ -69,7 +69,7 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
                 "delimiter": {"\t": "tab"}.get(delimiter, delimiter)}
     names = _header_names(head_rows[header_index])
     try:
-        frame = _pandas_records(text, delimiter, header_line, len(names))
+        frame = _pandas_records(text, delimiter, header_line, len(names), path)
         row_numbers = np.arange(len(frame)) + header_line + 1  # 1-based line of each record
         if _physical_lines(text) != header_line + len(frame):
             frame, row_numbers, findings = _csv_records(text, delimiter, header_line, len(names), path)
@@ -94,19 +94,20 @@ def _sample_records(text: str, delimiter: str, path: Path) -> tuple[list[list[st
     reader = csv.reader(io.StringIO(text[:512 * 1024]), delimiter=delimiter, strict=True)
     rows, lines = [], []
     try:
-        for row in reader:
+        for row in reader:  # a record that fails starts on the line after the previous one ended
             rows.append(row)
             lines.append(reader.line_num)
             if len(rows) >= HEADER_SEARCH_ROWS:
                 break
     except csv.Error as exc:
         if len(text) <= 512 * 1024 or len(rows) < HEADER_SEARCH_ROWS:
-            raise InputError(f"{path}: line {reader.line_num + 1}: broken quoting ({exc})",
-                             hint="a quote opened in a field is never closed; re-export the file") from exc
+            start = (lines[-1] if lines else 0) + 1
+            raise InputError(f"{path}: line {start}: broken quoting: a quote opened on this line is never closed",
+                             hint="re-export the file, or fix the stray quote in a text editor") from exc
     return rows, lines
 
 
-def _pandas_records(text: str, delimiter: str, header_line: int, width: int) -> pd.DataFrame:
+def _pandas_records(text: str, delimiter: str, header_line: int, width: int, path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=header_line, dtype=str,
                             keep_default_na=False, na_filter=False, skip_blank_lines=False,
@@ -115,9 +116,9 @@ def _pandas_records(text: str, delimiter: str, header_line: int, width: int) -> 
         message = str(exc)
         if "EOF inside string" in message:
             match = re.search(r"starting at row (\d+)", message)
-            line = header_line + 1 + int(match.group(1)) if match else None
-            where = f"line {line}: " if line else ""
-            raise InputError(f"{where}broken quoting: a quote opened here is never closed",
+            line = header_line + int(match.group(1)) if match else None
+            where = f"{path}: line {line}: " if line else f"{path}: "
+            raise InputError(f"{where}broken quoting: a quote opened on this line is never closed",
                              hint="re-export the file, or fix the stray quote in a text editor") from exc
         if "Expected" in message and "fields" in message:
             raise _FieldCountError from exc
@@ -140,8 +141,9 @@ def _csv_records(text: str, delimiter: str, header_line: int, width: int,
     numbers: list[int] = []
     findings: list[Finding] = []
     try:
+        previous_end = 0
         for row in reader:
-            start = reader.line_num
+            start, previous_end = previous_end + 1, reader.line_num
             if start <= header_line:
                 continue
             if len(row) > width and any(cell.strip() for cell in row[width:]):

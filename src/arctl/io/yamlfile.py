@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from arctl.errors import ConfigError
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    """A YAML value with the file line it stands on (1-based)."""
-
-    value: Any
-    line: int
+from arctl.model import Located
 
 
 class _TextLoader(yaml.SafeLoader):

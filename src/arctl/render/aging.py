@@ -6,6 +6,7 @@ import csv
 import io
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from arctl.money import format_money, plain_amount
@@ -45,7 +46,7 @@ def print_aging(console: Console, report: AgingReport, locale: str) -> None:
     for label in (*report.labels, "total"):
         table.add_column(label, justify="right")
     for row in report.customers:
-        table.add_row(row.customer_id, row.name, *(_cell(v, row.currency, locale) for v in row.buckets),
+        table.add_row(escape(row.customer_id), escape(row.name or ""), *(_cell(v, row.currency, locale) for v in row.buckets),
                       format_money(row.total, row.currency, locale))
     table.add_section()
     for row in report.totals:

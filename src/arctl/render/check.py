@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from arctl.io.export import ExportRead
 from arctl.money import format_money, plain_amount
 from arctl.reports.totals import currency_totals
 
 
-def check_json(reads: list[ExportRead]) -> dict:
+def check_json(reads: list) -> dict:
+    """The CLI.md document for a list of io ExportRead results."""
     files = []
     for read in reads:
         entry = {
@@ -34,15 +35,15 @@ def check_json(reads: list[ExportRead]) -> dict:
     return {"files": files}
 
 
-def print_check(console: Console, reads: list[ExportRead], locale: str, limit: int) -> None:
+def print_check(console: Console, reads: list, locale: str, limit: int) -> None:
     for read in reads:
         detected = read.detected
         how = ", ".join(f"{k} {v!r}" if k in ("delimiter", "decimal") else f"{k} {v}" if k != "format" else v
                         for k, v in detected.items() if v)
-        console.print(f"[bold]{read.path}[/bold]: {read.kind}, profile [cyan]{read.profile.name}[/cyan] "
-                      f"({read.profile.title})")
-        console.print(f"  read as {how}")
-        console.print("  columns: " + ", ".join(f"{c} ← {h!r}" for c, h in read.mapping.items()))
+        console.print(f"[bold]{escape(str(read.path))}[/bold]: {read.kind}, profile "
+                      f"[cyan]{escape(read.profile.name)}[/cyan] ({escape(read.profile.title)})")
+        console.print(f"  read as {escape(how)}")
+        console.print("  columns: " + escape(", ".join(f"{c} ← {h!r}" for c, h in read.mapping.items())))
         counted = f"{len(read.frame)} invoices" if read.kind == "invoices" else f"{len(read.frame)} customers"
         left = f", {read.left_out} left out" if read.left_out else ""
         console.print(f"  rows {read.rows}, usable {read.valid_rows}; {counted}{left}")
@@ -57,7 +58,7 @@ def print_check(console: Console, reads: list[ExportRead], locale: str, limit: i
                               format_money(total.open_amount, total.currency, locale))
             console.print(table)
         for notice in read.notices:
-            console.print(f"  [yellow]note:[/yellow] {notice}")
+            console.print(f"  [yellow]note:[/yellow] {escape(notice)}")
         if read.findings:
             shown = read.findings if limit <= 0 else read.findings[:limit]
             problems = Table(title=f"{len(read.findings)} problem(s)", title_justify="left")
@@ -67,7 +68,8 @@ def print_check(console: Console, reads: list[ExportRead], locale: str, limit: i
             for finding in shown:
                 style = "red" if finding.severity == "error" else "yellow"
                 where = f"row {finding.row}" if finding.row is not None else "file"
-                problems.add_row(f"{where}, {finding.column}" if finding.column else where, finding.value or "", f"[{style}]{finding.message}[/{style}]")
+                problems.add_row(escape(f"{where}, {finding.column}" if finding.column else where),
+                                 escape(finding.value or ""), f"[{style}]{escape(finding.message)}[/{style}]")
             console.print(problems)
             if len(shown) < len(read.findings):
                 console.print(f"  … and {len(read.findings) - len(shown)} more (--limit 0 or --json shows all)")

@@ -1,0 +1,182 @@
+"""The import layers of ARCHITECTURE.md, read from the source with `ast` (no module is imported).
+
+    cli/                                  parse options → call one workflow → print
+    workflows.py                          edges → engines → edges
+    edges:   io/ state/ render/ deliver/  files, database, templates and writers, SMTP, clock
+    engines: reconcile/ dunning/ reports/ pure: data in, data out
+    vocabulary: model.py money.py refs.py errors.py config.py
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "arctl"
+
+VOCABULARY = {"arctl", "arctl.model", "arctl.money", "arctl.refs", "arctl.errors", "arctl.config"}
+EDGES = ("io", "state", "render", "deliver")
+ENGINES = ("reconcile", "dunning", "reports")
+
+
+def layer_of(module: str) -> str:
+    """'vocabulary', 'engine:reports', 'edge:io', 'workflows', 'cli' or 'unknown' for an arctl module."""
+    if module in VOCABULARY:
+        return "vocabulary"
+    parts = module.split(".")
+    if parts[1] in ("cli", "__main__"):
+        return "cli"
+    if parts[1] == "workflows":
+        return "workflows"
+    if parts[1] in EDGES:
+        return f"edge:{parts[1]}"
+    if parts[1] in ENGINES:
+        return f"engine:{parts[1]}"
+    return "unknown"
+
+
+@dataclass(frozen=True)
+class Import:
+    module: str  # the importing module, e.g. arctl.render.check
+    target: str  # the imported module, e.g. arctl.io.export
+    line: int
+    top_level: bool  # a statement of the module body (runs at import), not inside a function or class
+
+    def __str__(self) -> str:
+        path = PACKAGE.parent / (self.module.replace(".", "/") + ".py")
+        if not path.exists():
+            path = PACKAGE.parent / self.module.replace(".", "/") / "__init__.py"
+        return f"{path.relative_to(SRC.parent)}:{self.line}: {self.module} imports {self.target}"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def is_package(path: Path) -> bool:
+    return path.name == "__init__.py"
+
+
+def resolve(node: ast.ImportFrom, module: str, package: bool) -> str:
+    if not node.level:
+        return node.module or ""
+    base = module.split(".") if package else module.split(".")[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def is_submodule(name: str) -> bool:
+    path = SRC / name.replace(".", "/")
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def imports_of(path: Path) -> list[Import]:
+    module = module_name(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    top = {id(node) for node in tree.body}
+    # an import under a top-level `if`/`try` still runs when the module is imported (not `if TYPE_CHECKING:`)
+    for node in tree.body:
+        if isinstance(node, (ast.If, ast.Try)) and "TYPE_CHECKING" not in ast.unparse(getattr(node, "test", node)):
+            top.update(id(child) for child in ast.walk(node))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [Import(module, alias.name, node.lineno, id(node) in top) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = resolve(node, module, is_package(path))
+            for alias in node.names:
+                # `from arctl import workflows` imports the module arctl.workflows
+                candidate = f"{base}.{alias.name}"
+                target = candidate if base.startswith("arctl") and is_submodule(candidate) else base
+                found.append(Import(module, target, node.lineno, id(node) in top))
+    return found
+
+
+ALL_IMPORTS = [imp for path in sorted(PACKAGE.rglob("*.py")) for imp in imports_of(path)]
+ARCTL_IMPORTS = [imp for imp in ALL_IMPORTS if imp.target == "arctl" or imp.target.startswith("arctl.")]
+
+
+def third_party(name: str) -> list[Import]:
+    return [imp for imp in ALL_IMPORTS if imp.target == name or imp.target.startswith(name + ".")]
+
+
+def report(violations: list[Import], rule: str) -> str:
+    return f"{rule}; {len(violations)} violation(s):\n  " + "\n  ".join(map(str, violations))
+
+
+def test_the_import_reader_sees_the_package():
+    assert any(imp.module == "arctl.cli.commands" and imp.target == "arctl.workflows" for imp in ARCTL_IMPORTS)
+
+
+def test_every_module_belongs_to_a_layer():
+    unknown = sorted({module_name(p) for p in PACKAGE.rglob("*.py")} - {""})
+    unknown = [m for m in unknown if layer_of(m) == "unknown"]
+
+    assert not unknown, f"modules in no layer of ARCHITECTURE.md (add them there and here): {', '.join(unknown)}"
+
+
+def test_cli_imports_only_workflows_the_vocabulary_render_and_itself():
+    # the cli prints through the writers in render/ (terminal tables, JSON, CSV)
+    allowed = {"cli", "workflows", "vocabulary", "edge:render"}
+    violations = [imp for imp in ARCTL_IMPORTS
+                  if layer_of(imp.module) == "cli" and layer_of(imp.target) not in allowed]
+
+    assert not violations, report(violations, "cli/ imports only workflows, render/, the vocabulary and cli/")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_engine_imports_only_the_vocabulary_and_its_own_package(engine):
+    layer = f"engine:{engine}"
+    violations = [imp for imp in ARCTL_IMPORTS
+                  if layer_of(imp.module) == layer and layer_of(imp.target) not in {layer, "vocabulary"}]
+
+    assert not violations, report(violations, f"{engine}/ imports only the vocabulary and {engine}/")
+
+
+@pytest.mark.parametrize("edge", EDGES)
+def test_an_edge_imports_only_the_vocabulary_and_its_own_package(edge):
+    layer = f"edge:{edge}"
+    allowed = {layer, "vocabulary"}
+    if edge == "render":
+        # render/ holds the report writers, so it may import the report result types of reports/
+        allowed.add("engine:reports")
+    violations = [imp for imp in ARCTL_IMPORTS if layer_of(imp.module) == layer and layer_of(imp.target) not in allowed]
+
+    assert not violations, report(violations, f"{edge}/ imports only the vocabulary and {edge}/"
+                                  + (" (and reports/)" if edge == "render" else ""))
+
+
+def test_the_vocabulary_imports_only_the_vocabulary():
+    violations = [imp for imp in ARCTL_IMPORTS
+                  if layer_of(imp.module) == "vocabulary" and layer_of(imp.target) != "vocabulary"]
+
+    assert not violations, report(violations, "model, money, refs, errors and config import only each other")
+
+
+def test_nothing_imports_the_cli_except_the_cli_and_the_entry_point():
+    violations = [imp for imp in ARCTL_IMPORTS if layer_of(imp.target) == "cli" and layer_of(imp.module) != "cli"]
+
+    assert not violations, report(violations, "only cli/ and __main__ import cli/")
+
+
+def test_only_the_cli_imports_typer():
+    violations = [imp for imp in third_party("typer") if layer_of(imp.module) != "cli"]
+
+    assert not violations, report(violations, "typer is imported only in cli/ (not in workflows or below)")
+
+
+def test_only_the_cli_and_render_import_rich():
+    violations = [imp for imp in third_party("rich") if layer_of(imp.module) not in ("cli", "edge:render")]
+
+    assert not violations, report(violations, "rich is imported only in cli/ and render/")
+
+
+def test_the_cli_does_not_import_pandas_at_module_level():
+    violations = [imp for imp in third_party("pandas") if layer_of(imp.module) == "cli" and imp.top_level]
+
+    assert not violations, report(violations, "cli/ imports pandas only inside functions (fast --help)")
