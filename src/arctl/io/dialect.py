@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from arctl.model import DATE_FORMATS
-from arctl.money import AmountError, currency_decimals, decimal_mark_of, parse_amount
+from arctl.money import AmountError, currency_decimals, parse_amount
 
 EXCEL_SERIAL = "Excel serial number"
 # Formats read month first: used only when they are the one reading or are configured.
@@ -111,7 +111,7 @@ def decide_decimal_mark(values: pd.Series, configured: str | None = None, fallba
         return DecimalDecision(configured)
     distinct = pd.Series(values[values.str.strip().ne("")].unique(), dtype=str)
     cores = distinct.str.replace(r"[^\d.,]", "", regex=True)
-    marks = cores.map(decimal_mark_of)
+    marks = _marks_shown(cores)
     dots, commas = int(marks.eq(".").sum()), int(marks.eq(",").sum())
     if dots or commas:
         return DecimalDecision("." if dots >= commas else ",")
@@ -132,21 +132,21 @@ def parse_money(values: pd.Series, currencies: pd.Series, mark: str) -> tuple[pd
     """
     text = values.str.strip()
     grouping = "," if mark == "." else "."
-    places = currencies.map(_decimals_or_none).astype("Int64")
+    places = map_distinct(currencies, _decimals_or_none).astype("Int64")
     escaped_mark, escaped_group = re.escape(mark), re.escape(grouping)
-    plain = rf"(-?)(\d{{1,3}}(?:{escaped_group}\d{{3}})+|\d+)(?:{escaped_mark}(\d+))?"
-    parts = text.str.extract(f"^{plain}$")
-    fraction_text = parts[2].fillna("")
-    fast = (parts[1].notna() & places.notna() & (fraction_text.str.len() <= places.fillna(0))
-            & (parts[1].str.len().fillna(99) <= 17)).to_numpy(dtype=bool)
+    plain = (rf"^(?P<sign>-?)(?P<whole>\d{{1,3}}(?:{escaped_group}\d{{3}})+|\d+)"
+             rf"(?:{escaped_mark}(?P<fraction>\d+))?$")
+    matched, sign, whole_text, fraction_text = _extract_plain(text, plain)
+    fast = (matched & places.notna() & (fraction_text.str.len() <= places.fillna(0))
+            & (whole_text.str.len() <= 17)).to_numpy(dtype=bool)
     minor = pd.Series(0, index=values.index, dtype="int64")
     errors = pd.Series("", index=values.index, dtype=object)
     for place in places[fast].unique().tolist():
         rows = fast & places.eq(place).fillna(False).to_numpy(dtype=bool)
-        whole = parts.loc[rows, 1].str.replace(grouping, "", regex=False).astype("int64")
+        whole = whole_text[rows].str.replace(grouping, "", regex=False).astype("int64")
         fraction = fraction_text[rows].str.pad(place, side="right", fillchar="0").replace("", "0").astype("int64")
         value = whole * 10**place + fraction
-        minor[rows] = np.where(parts.loc[rows, 0].eq("-"), -value, value)
+        minor[rows] = np.where(sign[rows].eq("-"), -value, value)
     rest = ~fast & text.ne("").to_numpy(dtype=bool)
     if rest.any():
         pairs = pd.DataFrame({"text": text[rest], "currency": currencies[rest]})
@@ -160,6 +160,41 @@ def parse_money(values: pd.Series, currencies: pd.Series, mark: str) -> tuple[pd
         errors[rest] = [message for _, message in results]
     errors[text.eq("")] = "empty: expected an amount"
     return minor, errors
+
+
+def _marks_shown(cores: pd.Series) -> pd.Series:
+    """`money.decimal_mark_of` for a whole column at once: '.', ',' or '' where a value cannot tell."""
+    dots, commas = cores.str.count(r"\."), cores.str.count(",")
+    last = cores.str.replace(r"^.*([.,])\d*$", r"\1", regex=True)
+    after = cores.str.replace(r"^.*[.,]", "", regex=True).str.len()
+    other = last.map({".": ",", ",": "."})
+    return pd.Series(np.select(
+        [(dots > 0) & (commas > 0), dots + commas > 1, dots + commas == 1],
+        [last, other, np.where(after == 3, "", last)], default=""), index=cores.index)
+
+
+def _extract_plain(text: pd.Series, pattern: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(matched, sign, whole, fraction) of a plain-number pattern, with pyarrow's RE2 in one pass."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(text.astype("string[pyarrow]").array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    result = pc.extract_regex(array, pattern)
+    matched = pd.Series(result.is_valid().to_numpy(zero_copy_only=False), index=text.index)
+
+    def field(name: str) -> pd.Series:
+        values = pc.if_else(result.is_valid(), result.field(name), "")
+        return pd.Series(values.to_pandas(types_mapper=pd.ArrowDtype).array, index=text.index)
+
+    return matched, field("sign"), field("whole"), field("fraction")
+
+
+def map_distinct(values: pd.Series, function) -> pd.Series:
+    """`values.map(function)`, calling the function once per distinct value (exports repeat a lot)."""
+    distinct = values.unique()
+    return values.map(dict(zip(distinct, map(function, distinct), strict=True)))
 
 
 def _decimals_or_none(currency: str) -> int | None:

@@ -8,7 +8,14 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from arctl.io.dialect import DateDecision, decide_date_format, decide_decimal_mark, parse_dates, parse_money
+from arctl.io.dialect import (
+    DateDecision,
+    decide_date_format,
+    decide_decimal_mark,
+    map_distinct,
+    parse_dates,
+    parse_money,
+)
 from arctl.io.export import ExportRead, ReadOptions, RowFlags
 from arctl.io.profile import Profile, fold
 from arctl.io.table import RawTable
@@ -38,8 +45,8 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
         rows = ", ".join(str(n) for n in table.row_numbers[footer])
         notices.append(f"row {rows}: totals/summary row at the end left out (not an invoice)")
 
-    status = text("status").map(fold)
-    doc_type = text("document_type").map(fold)
+    status = map_distinct(text("status"), fold)
+    doc_type = map_distinct(text("document_type"), fold)
     draft = status.isin(profile.draft).to_numpy()
     cancelled = status.isin(profile.cancelled).to_numpy()
     ignored = doc_type.isin(profile.ignore_types).to_numpy()
@@ -114,7 +121,7 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
     customer_id = text("customer_id")
     customer_name = text("customer_name")
     if "customer_id" not in mapping:
-        customer_id = customer_name.map(customer_key)
+        customer_id = map_distinct(customer_name, customer_key)
         example = customer_name[customer_name.ne("")]
         sample = f" (e.g. {example.iloc[0]!r} → {customer_key(example.iloc[0])!r})" if len(example) else ""
         notices.append(f"no customer-id column: customer ids derived from the normalised customer names{sample}")
