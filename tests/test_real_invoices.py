@@ -51,7 +51,7 @@ def test_invoice_ninja_v4_reports_every_due_date_before_its_invoice_date(real_fi
 
     errors = read.errors
     assert len(errors) == 215
-    assert {f.column for f in errors} == {"Due Date"}
+    assert {(f.column, f.field) for f in errors} == {("Due Date", "due_date")}
     first = errors[0]
     assert (first.row, first.value) == (5, "2019-10-20")
     assert first.message == "due date 2019-10-20 is before the invoice date 2019-11-25"

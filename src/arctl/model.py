@@ -59,7 +59,8 @@ INVOICE_MONEY_COLUMNS = ("amount", "open_amount", "paid_amount")
 class Finding:
     """One problem with one row (or the whole file when `row` is None), where a person can find it.
 
-    `severity` "error" makes the row unusable; "warning" keeps the row and flags the value.
+    `column` is the header as the file shows it, `field` the canonical column it maps to;
+    `severity` "error" makes the row unusable, "warning" keeps the row and flags the value.
     """
 
     file: str
@@ -68,6 +69,7 @@ class Finding:
     value: str | None
     message: str
     severity: str = "error"
+    field: str | None = None
 
     def location(self) -> str:
         parts = [self.file]

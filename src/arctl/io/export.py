@@ -113,7 +113,7 @@ class RowFlags:
             self.findings.append(Finding(
                 self.file, int(self.table.row_numbers[position]), header,
                 None if value_list is None else str(value_list[position]),
-                str(messages[position]) if messages is not None else message, severity))
+                str(messages[position]) if messages is not None else message, severity, column))
         if severity == "error":
             self.bad[positions] = True
 

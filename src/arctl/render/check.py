@@ -29,8 +29,8 @@ def check_json(reads: list) -> dict:
             entry["customers"] = len(read.frame)
             entry["totals"] = []
         entry["notices"] = read.notices
-        entry["problems"] = [{"row": f.row, "column": f.column, "value": f.value, "message": f.message,
-                              "severity": f.severity} for f in read.findings]
+        entry["problems"] = [{"row": f.row, "column": f.column, "field": f.field, "value": f.value,
+                              "message": f.message, "severity": f.severity} for f in read.findings]
         files.append(entry)
     return {"files": files}
 
