@@ -34,7 +34,7 @@ def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None =
     if paths:
         jobs = [(path, options) for path in paths]
     elif workspace is not None:
-        jobs = [(source.path, source_options(source, options, workspace))
+        jobs = [(_near(source.path), source_options(source, options, workspace))
                 for source in workspace.config.sources if source.kind in ("invoices", "customers")]
     else:
         raise UsageError("no files given and no workspace found",
@@ -77,7 +77,7 @@ def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, b
         if not sources:
             raise UsageError(f"{workspace.config_path}: no source of kind invoices",
                              hint="add one under sources:, or give the invoice export on the command line")
-        reads = [read_export(s.path, source_options(s, options, workspace)) for s in sources]
+        reads = [read_export(_near(s.path), source_options(s, options, workspace)) for s in sources]
     else:
         raise UsageError("no invoice export given and no workspace found",
                          hint="arctl aging exports/open_invoices.csv")
@@ -95,6 +95,14 @@ def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, b
                          hint="give each invoice export once")
     report = compute_aging(frame, as_of, by=by, bounds=bounds)
     return AgingResult(report, reads, skipped)
+
+
+def _near(path: Path) -> Path:
+    """A workspace file named relative to the current folder when it lies below it, as a person would."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def init_workspace(target: Path, *, force: bool = False) -> list[Path]:

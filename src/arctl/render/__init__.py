@@ -1,1 +1,2 @@
 """Writers of what people and programs read: terminal tables, JSON, CSV."""
+
