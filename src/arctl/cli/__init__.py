@@ -89,4 +89,7 @@ def workspace_or_none():
     return load_workspace(state.workspace, Path.cwd(), os.environ.get("ARCTL_WORKSPACE"))
 
 
-from arctl.cli import commands  # noqa: E402,F401  (registers the commands on `app`)
+# registering the commands on `app`, in the order --help lists them
+from arctl.cli import init  # noqa: E402,F401,I001
+from arctl.cli import check  # noqa: E402,F401,I001
+from arctl.cli import aging  # noqa: E402,F401,I001

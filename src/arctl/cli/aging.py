@@ -1,0 +1,90 @@
+"""`arctl aging`: open amounts by customer, currency and days past due."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from arctl.cli import app, err_console, fail, out_console, workspace_or_none
+from arctl.cli.options import (
+    AgingBy,
+    AgingFormat,
+    CurrencyOpt,
+    DateFormatOpt,
+    DecimalOpt,
+    DelimiterOpt,
+    FilesArg,
+    LocaleOpt,
+    OnError,
+    ProfileOpt,
+    SheetOpt,
+    as_of_date,
+    parse_bounds,
+    read_options,
+    screen_locale,
+)
+from arctl.errors import ArctlError, UsageError
+
+
+@app.command()
+def aging(
+    files: FilesArg = None,
+    by: Annotated[AgingBy, typer.Option("--by", help="Age by due date or by invoice (issue) date.")] = AgingBy.due,
+    buckets: Annotated[str, typer.Option("--buckets", help="Upper bounds of the day buckets.")] = "30,60,90",
+    output_format: Annotated[AgingFormat, typer.Option("--format", help="Output format.")] = AgingFormat.table,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.",
+                                                show_default=False)] = None,
+    as_of: Annotated[str, typer.Option("--as-of", help="Date of the report (ISO date or today).")] = "today",
+    on_error: Annotated[OnError, typer.Option("--on-error", help="Unusable rows: skip them (with a warning "
+                                              "that counts them) or fail.")] = OnError.skip,
+    profile: ProfileOpt = None,
+    sheet: SheetOpt = None,
+    currency: CurrencyOpt = None,
+    date_format: DateFormatOpt = None,
+    decimal: DecimalOpt = None,
+    delimiter: DelimiterOpt = None,
+    locale: LocaleOpt = None,
+) -> None:
+    """Aging report: open amounts per customer and currency by days past due, with totals per currency.
+
+    Days overdue = as-of date − due date (or invoice date with --by issue); 'current' holds 0 or fewer days, '1-30' 1 to 30 days, and so on. Without FILE, reads the workspace's invoice sources. Unusable rows are left out with a warning that counts them (--on-error fail stops instead).
+
+    Example: [bold]arctl aging exports/openstaande_posten.csv --as-of 2026-11-26 --format json[/bold]
+    """
+    from arctl import workflows
+    from arctl.render.aging import aging_csv, aging_json, print_aging
+
+    try:
+        bounds = parse_bounds(buckets)
+        workspace = workspace_or_none()
+        options = read_options(None, profile, sheet, currency, date_format, decimal, delimiter)
+        date = as_of_date(as_of, workspace)
+        result = workflows.aging(list(files or []), options, date, by=by.value, bounds=bounds,
+                                 on_error=on_error.value, workspace=workspace)
+        shown_locale = screen_locale(locale, workspace)
+    except ArctlError as error:
+        raise fail(error) from None
+    if result.skipped:
+        files_with = sorted({f.file for f in result.skipped})
+        err_console().print(f"[yellow]warning:[/yellow] {len(result.skipped)} problem(s) in "
+                            f"{', '.join(files_with)}: those rows are left out of the report; "
+                            "run `arctl check` for the list")
+    if result.report.undated:
+        err_console().print(f"[yellow]warning:[/yellow] {result.report.undated} open invoice(s) have no "
+                            f"{'due' if by == AgingBy.due else 'invoice'} date and are not in the buckets")
+    if output_format == AgingFormat.table:
+        if output:
+            raise fail(UsageError("-o needs --format csv or json"))
+        print_aging(out_console(), result.report, shown_locale)
+        return
+    text = (json.dumps(aging_json(result.report), ensure_ascii=False, indent=2) + "\n"
+            if output_format == AgingFormat.json else aging_csv(result.report))
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err_console().print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)

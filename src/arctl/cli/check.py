@@ -1,0 +1,73 @@
+"""`arctl check`: say what is in exports and what is wrong with them."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from arctl.cli import app, fail, out_console, print_error, state, workspace_or_none
+from arctl.cli.options import (
+    CurrencyOpt,
+    DateFormatOpt,
+    DecimalOpt,
+    DelimiterOpt,
+    FilesArg,
+    Kind,
+    LocaleOpt,
+    ProfileOpt,
+    SheetOpt,
+    read_options,
+    screen_locale,
+)
+from arctl.errors import ArctlError
+
+
+@app.command()
+def check(
+    files: FilesArg = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="What the files hold (default: detected).",
+                                              show_default=False)] = None,
+    profile: ProfileOpt = None,
+    sheet: SheetOpt = None,
+    currency: CurrencyOpt = None,
+    date_format: DateFormatOpt = None,
+    decimal: DecimalOpt = None,
+    delimiter: DelimiterOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Problems listed per file on screen (0: all).")] = 50,
+    locale: LocaleOpt = None,
+) -> None:
+    """Read exports and say what is in them: format, profile, columns, rows, totals and every problem.
+
+    Detects encoding, delimiter, decimal mark, date formats and the profile (column names) of each file, counts rows, invoices and totals per currency, and lists every unusable row with its row number and column. Without FILE, checks arctl.yaml and the workspace's sources.
+
+    Exit 0 when every row is usable (also for a header-only file), 1 when some rows are not, 3 when a file cannot be read at all.
+
+    Example: [bold]arctl check exports/openstaande_posten.csv --json[/bold]
+    """
+    from arctl import workflows
+    from arctl.render.check import check_json, print_check
+
+    try:
+        workspace = workspace_or_none()
+        options = read_options(kind, profile, sheet, currency, date_format, decimal, delimiter)
+        result = workflows.check(list(files or []), options, workspace)
+        shown_locale = screen_locale(locale, workspace)
+    except ArctlError as error:
+        raise fail(error) from None
+    if as_json:
+        document = check_json(result.reads)
+        for path, error in result.unreadable:
+            document["files"].append({"path": str(path), "error": error.message, "hint": error.hint})
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print_check(out_console(), result.reads, shown_locale, limit)
+    for path, error in result.unreadable:
+        if state.debug:
+            raise error
+        print_error(error, "" if str(path) in error.message else f"{path}: ")
+    if result.unreadable:
+        raise typer.Exit(3)
+    raise typer.Exit(0 if result.all_valid else 1)

@@ -1,0 +1,33 @@
+"""`arctl init`: create a workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from arctl.cli import app, fail, out_console
+from arctl.errors import ArctlError
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing arctl.yaml.")] = False,
+) -> None:
+    """Create a workspace: a commented arctl.yaml and the folders exports/, plans/, templates/, profiles/, outbox/, reports/.
+
+    Example: [bold]arctl init ~/clients/bakkerij[/bold]
+    """
+    from arctl.workflows import init_workspace
+
+    try:
+        created = init_workspace(directory, force=force)
+    except ArctlError as error:
+        raise fail(error) from None
+    console = out_console()
+    for path in created:
+        console.print(f"created {path}")
+    console.print(f"Next: put the exports in {directory / 'exports'}, edit {directory / 'arctl.yaml'}, "
+                  "then run `arctl check`.")
