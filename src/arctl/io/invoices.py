@@ -19,7 +19,6 @@ from arctl.io.dialect import (
 from arctl.io.export import ExportRead, ReadOptions, RowFlags
 from arctl.io.profile import Profile, fold
 from arctl.io.table import RawTable
-from arctl.model import INVOICE_COLUMNS
 from arctl.money import known_currencies, round_to_currency
 
 _TOTAL_LABEL = re.compile(r"^(grand\s*)?(total|totaal|totalen|totaux|total général|summe|gesamt\w*|sum|saldo)\b",
@@ -79,10 +78,10 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
                                             column=mapping[column])
                  for column in ("issue_date", "due_date", "last_reminder_date") if column in mapping}
     settled = [d.format for d in decisions.values() if d.format and not d.ambiguous]
-    for column, decision_d in decisions.items():
+    for column, decision_d in list(decisions.items()):
         if decision_d.ambiguous and any(key in decision_d.candidates for key in settled):
             # another date column of the same file reads only one way: follow it, nothing to say
-            decision_d = DateDecision(next(key for key in settled if key in decision_d.candidates))
+            decision_d = decisions[column] = DateDecision(next(k for k in settled if k in decision_d.candidates))
         if decision_d.notice:
             notices.append(decision_d.notice)
         values = text(column)
@@ -138,10 +137,11 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
         flags.flag(live & currency.eq("").to_numpy(), "currency", "empty: expected a currency code such as EUR")
     flags.flag(live & ~has_due, "due_date", "empty: expected the due date")
     if issue is not None:
-        before = (due < issue).fillna(False).to_numpy()
-        message = ("due date " + due.dt.strftime("%Y-%m-%d").fillna("") + " is before the invoice date "
-                   + issue.dt.strftime("%Y-%m-%d").fillna(""))
-        flags.flag(live & before, "due_date", message)
+        before = live & (due < issue).fillna(False).to_numpy()
+        if before.any():
+            message = ("due date " + due.dt.strftime("%Y-%m-%d").fillna("") + " is before the invoice date "
+                       + issue.dt.strftime("%Y-%m-%d").fillna(""))
+            flags.flag(before, "due_date", message)
     opposite = ((amount > 0) & (open_amount < 0)) | ((amount < 0) & (open_amount > 0))
     flags.flag(live & opposite.to_numpy(), "open_amount", "the open amount has the opposite sign of the amount")
     larger = (open_amount.abs() > amount.abs()) & ~opposite
@@ -174,7 +174,6 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
                  if mask.any()]
         notices.append(f"{left_count} {'/'.join(kinds)} invoice(s) left out: not receivables")
     result = canonical.loc[keep].reset_index(drop=True)
-    result = result.astype({c: t for c, t in INVOICE_COLUMNS.items() if t in ("int64",)})
     detected = {**table.detected, "decimal": decision.mark if money else "",
                 "dates": ", ".join(f"{mapping[c]} {d.format}" for c, d in decisions.items() if d.format)}
     findings = flags.sorted_findings()
