@@ -190,7 +190,7 @@ def test_aging_json_keeps_warnings_off_stdout(invoices_with_a_bad_row):
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["totals"][0]["total"] == "1484.45"
-    assert "warning: 1 problem(s)" in result.stderr
+    assert "1 unusable row(s) left out of the report" in result.stderr
 
 
 def test_aging_csv_has_a_header_row_with_the_bucket_labels(invoices):

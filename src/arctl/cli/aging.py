@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from arctl.cli import app, err_console, fail, out_console, workspace_or_none
 from arctl.cli.options import (
@@ -28,6 +29,7 @@ from arctl.cli.options import (
     screen_locale,
 )
 from arctl.errors import ArctlError, UsageError
+from arctl.model import Finding
 
 
 @app.command()
@@ -68,11 +70,10 @@ def aging(
         shown_locale = screen_locale(locale, workspace)
     except ArctlError as error:
         raise fail(error) from None
-    if result.skipped:
-        files_with = sorted({f.file for f in result.skipped})
-        err_console().print(f"[yellow]warning:[/yellow] {len(result.skipped)} problem(s) in "
-                            f"{', '.join(files_with)}: those rows are left out of the report; "
-                            "run `arctl check` for the list")
+    for file, rows in skipped_rows(result.skipped).items():
+        listed = ", ".join(str(row) for row in rows[:12]) + (f" … ({len(rows)} rows)" if len(rows) > 12 else "")
+        err_console().print(f"[yellow]warning:[/yellow] {escape(file)}: {len(rows)} unusable row(s) left out "
+                            f"of the report: row {listed}; run `arctl check {escape(file)}` for the reasons")
     if result.report.undated:
         err_console().print(f"[yellow]warning:[/yellow] {result.report.undated} open invoice(s) have no "
                             f"{'due' if by == AgingBy.due else 'invoice'} date and are not in the buckets")
@@ -88,3 +89,11 @@ def aging(
         err_console().print(f"wrote {output}")
     else:
         sys.stdout.write(text)
+
+
+def skipped_rows(findings: list[Finding]) -> dict[str, list[int]]:
+    """The rows left out, per file, in order (a row with several problems once)."""
+    rows: dict[str, set[int]] = {}
+    for finding in findings:
+        rows.setdefault(finding.file, set()).add(finding.row or 0)
+    return {file: sorted(numbers) for file, numbers in rows.items()}
