@@ -49,6 +49,23 @@ CUSTOMER_COLUMNS: dict[str, str] = {
     "source": "str",
 }
 
+# bank lines: one row per booked transaction (ARCHITECTURE.md, "Canonical data")
+BANK_COLUMNS: dict[str, str] = {
+    "txn_id": "str",
+    "account_iban": "str",
+    "booking_date": "datetime64[s]",
+    "value_date": "datetime64[s]",
+    "amount": "int64",
+    "currency": "str",
+    "counterparty_name": "str",
+    "counterparty_iban": "str",
+    "structured_ref": "str",
+    "remittance": "str",
+    "reversal": "bool",
+    "bank_ref": "str",
+    "source": "str",
+}
+
 # Columns a profile may map that are read but not kept as such (they shape other columns).
 INVOICE_INPUT_ONLY = ("paid_amount", "status", "document_type")
 INVOICE_DATE_COLUMNS = ("issue_date", "due_date", "last_reminder_date")

@@ -1,0 +1,106 @@
+"""What every bank reader produces: transactions as records, turned into the canonical bank-line frame.
+
+`txn_id` (ARCHITECTURE.md) identifies one transaction for ever: the account joined to the bank's own
+reference where that is unique within the account in the file; otherwise the account joined to a
+stable hash of booking date, value date, amount, counterparty and remittance, with an occurrence
+number for identical lines within one statement, so that an overlapping statement never books a
+transaction twice and two real identical transactions are never merged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from arctl.model import BANK_COLUMNS, Finding
+
+
+@dataclass(frozen=True, slots=True)
+class BankRecord:
+    """One booked transaction as a reader found it (amount signed, credit positive, in minor units)."""
+
+    account: str
+    booking_date: dt.date
+    value_date: dt.date | None
+    amount: int
+    currency: str
+    counterparty_name: str = ""
+    counterparty_iban: str = ""
+    structured_ref: str = ""
+    remittance: str = ""
+    reversal: bool = False
+    bank_ref: str = ""
+    statement: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """A balance a statement states (opening, closing, available ...), in minor units."""
+
+    account: str
+    currency: str
+    kind: str
+    date: dt.date | None
+    amount: int
+
+
+@dataclass(slots=True)
+class BankRead:
+    """A bank file as read: its format, the canonical lines, the balances it states, and findings."""
+
+    path: Path
+    format: str
+    frame: pd.DataFrame
+    balances: list[Balance] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    statements: int = 0
+
+
+def _hash_key(record: BankRecord) -> str:
+    parts = (record.booking_date.isoformat(), record.value_date.isoformat() if record.value_date else "",
+             str(record.amount), record.currency, record.counterparty_iban.upper(),
+             " ".join(record.counterparty_name.upper().split()), " ".join(record.remittance.split()),
+             record.structured_ref)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def txn_ids(records: list[BankRecord]) -> list[str]:
+    """The `txn_id` of each record, as the module docstring defines it."""
+    refs = Counter((r.account, r.bank_ref) for r in records if r.bank_ref)
+    seen: Counter[tuple[str, str, str]] = Counter()
+    ids = []
+    for record in records:
+        if record.bank_ref and refs[(record.account, record.bank_ref)] == 1:
+            ids.append(f"{record.account}:{record.bank_ref}")
+            continue
+        key = _hash_key(record)
+        seen[(record.account, record.statement, key)] += 1
+        ids.append(f"{record.account}:h{key}-{seen[(record.account, record.statement, key)]}")
+    return ids
+
+
+def bank_frame(records: list[BankRecord], path: Path | str) -> pd.DataFrame:
+    """The canonical bank-line frame (model.BANK_COLUMNS) of a reader's records."""
+    frame = pd.DataFrame({
+        "txn_id": pd.Series(txn_ids(records), dtype=str),
+        "account_iban": pd.Series([r.account for r in records], dtype=str),
+        "booking_date": pd.Series([r.booking_date for r in records], dtype="datetime64[s]"),
+        "value_date": pd.Series([r.value_date for r in records], dtype="datetime64[s]"),
+        "amount": pd.Series([r.amount for r in records], dtype="int64"),
+        "currency": pd.Series([r.currency for r in records], dtype=str),
+        "counterparty_name": pd.Series([r.counterparty_name for r in records], dtype=str),
+        "counterparty_iban": pd.Series([r.counterparty_iban for r in records], dtype=str),
+        "structured_ref": pd.Series([r.structured_ref for r in records], dtype=str),
+        "remittance": pd.Series([r.remittance for r in records], dtype=str),
+        "reversal": pd.Series([r.reversal for r in records], dtype=bool),
+        "bank_ref": pd.Series([r.bank_ref for r in records], dtype=str),
+        "source": pd.Series([f"{path}:{r.line}" for r in records], dtype=str),
+    })
+    return frame[list(BANK_COLUMNS)]
