@@ -142,3 +142,43 @@ class ReadOptions:
     delimiter: str | None = None
     columns: tuple[tuple[str, str], ...] = ()
     profile_dirs: tuple[Path, ...] = ()
+
+
+MATCH_RULES = ("structured_reference", "invoice_number", "payer_amount", "payer_subset", "name_amount",
+               "credit_note", "manual")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSettings:
+    """How sure the matcher must be (defaults of the bank issue; each is a setting in arctl.yaml)."""
+
+    shortfall_basis_points: int = 100      # a payment up to 1 % short of the invoice is matched and flagged ...
+    shortfall_max_units: int = 5           # ... but never more than 5.00 of the currency short
+    subset_max_invoices: int = 5           # a combined payment pays at most 5 invoices ...
+    subset_pool: int = 20                  # ... chosen among the customer's 20 oldest open invoices
+    name_score: int = 90                   # rapidfuzz score for a counterparty name to name a customer
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One allocation of (part of) a bank transaction to an invoice."""
+
+    bank_txn: str
+    invoice_id: str
+    amount: int
+    currency: str
+    rule: str
+    confidence: float
+    status: str                            # "auto" (applied) or "suggested" (a person decides)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A bank line that paid nothing (yet), and why."""
+
+    bank_txn: str
+    amount: int
+    currency: str
+    counterparty: str
+    reason: str

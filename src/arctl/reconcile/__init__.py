@@ -1,0 +1,1 @@
+"""Matching bank payments to open invoices: pure functions from frames to matches."""

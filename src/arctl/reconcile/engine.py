@@ -1,0 +1,357 @@
+"""The matcher: bank credits against open invoices, in passes from most to least certain.
+
+1. a valid structured reference of an invoice;
+2. invoice numbers found in the remittance text;
+3. a payer known by IBAN (or, more weakly, by name) whose amount fits one open invoice or a small
+   combination of them, credit notes included;
+4. everything else stays unmatched, with the reason.
+
+Each pass only looks at the lines the passes before it left. `auto` matches are applied in booking
+order against what is still open; `suggested` ones wait for a person and hold their line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from arctl.model import Match, MatchSettings, Unmatched
+from arctl.money import currency_decimals
+from arctl.reconcile.names import PayerIndex, compact_iban
+from arctl.reconcile.numbers import InvoiceNumberIndex
+from arctl.refs import find_references, ogm_for_invoice, parse_reference
+
+_REVERSAL_WORDS = re.compile(r"\b(?:TERUGBOEKING|TERUGGESTORT|RETOUR|STORNO|REVERSAL|RUCKBUCHUNG|RÜCKBUCHUNG|"
+                             r"RETURNED|REMBOURSEMENT|ANNULATION)\b", re.IGNORECASE)
+_REF_HINT = re.compile(r"\+\+\+|\*\*\*|RF\d\d|\d{12}|kenm", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    """The result: allocations, the lines left over and why, and what was not a customer payment."""
+
+    matches: tuple[Match, ...]
+    unmatched: tuple[Unmatched, ...]
+    ignored: tuple[Unmatched, ...]
+    excess: tuple[Unmatched, ...]
+    bank_lines: int
+
+    def summary(self) -> dict[str, int]:
+        auto = {m.bank_txn for m in self.matches if m.status == "auto"}
+        suggested = {m.bank_txn for m in self.matches if m.status == "suggested"} - auto
+        return {"bank_lines": self.bank_lines, "auto": len(auto), "suggested": len(suggested),
+                "unmatched": len(self.unmatched), "ignored": len(self.ignored)}
+
+
+@dataclass(slots=True)
+class _Line:
+    txn: str
+    amount: int
+    currency: str
+    name: str
+    iban: str
+    structured_ref: str
+    remittance: str
+    booking_date: object
+
+
+@dataclass(slots=True)
+class _Claim:
+    line: _Line
+    invoices: list[str]
+    rule: str
+    confidence: float
+    status: str
+    note: str = ""
+
+
+@dataclass(slots=True)
+class _Ledger:
+    """What is still open per invoice while auto matches are applied."""
+
+    open: dict[str, int]
+    currency: dict[str, str]
+    customer: dict[str, str]
+    due: dict[str, object]
+    by_customer: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    by_amount: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, invoices: pd.DataFrame) -> _Ledger:
+        items = invoices[invoices["open_amount"].ne(0)].sort_values(["due_date", "invoice_id"], kind="stable")
+        ids = items["invoice_id"].tolist()
+        ledger = cls(dict(zip(ids, items["open_amount"].tolist(), strict=True)),
+                     dict(zip(ids, items["currency"].tolist(), strict=True)),
+                     dict(zip(ids, items["customer_id"].tolist(), strict=True)),
+                     dict(zip(ids, items["due_date"].tolist(), strict=True)))
+        grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for invoice in ids:
+            grouped[(ledger.customer[invoice], ledger.currency[invoice])].append(invoice)
+        ledger.by_customer = dict(grouped)
+        amounts: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for invoice in ids:
+            amounts[(ledger.currency[invoice], ledger.open[invoice])].append(invoice)
+        ledger.by_amount = dict(amounts)
+        return ledger
+
+    def customers_owed(self, currency: str, amount: int) -> set[str]:
+        """Customers with an invoice whose open amount (still) equals `amount`."""
+        return {self.customer[i] for i in self.by_amount.get((currency, amount), []) if self.open[i] == amount}
+
+    def open_of(self, customer: str, currency: str) -> list[str]:
+        return [i for i in self.by_customer.get((customer, currency), []) if self.open[i] != 0]
+
+
+def tolerance(open_amount: int, currency: str, settings: MatchSettings) -> int:
+    """The shortfall accepted as bank charges: 1 % of the amount, at most 5.00 of the currency."""
+    cap = settings.shortfall_max_units * 10 ** currency_decimals(currency)
+    return min(abs(open_amount) * settings.shortfall_basis_points // 10000, cap)
+
+
+def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFrame | None = None,
+              settings: MatchSettings = MatchSettings(),
+              known_ibans: dict[str, str] | None = None) -> Reconciliation:
+    """Match the credits of `bank` (canonical bank lines) to `invoices` (canonical, with open amounts)."""
+    bank = bank.drop_duplicates("txn_id", keep="first")  # overlapping statements: a payment counts once
+    ledger = _Ledger.of(invoices)
+    ignored, unmatched, credits = _classify(bank)
+    payers = _payer_index(invoices, customers, known_ibans or {}, settings)
+    references = _reference_index(invoices)
+    numbers = InvoiceNumberIndex(invoices["invoice_id"].tolist())
+    matches: list[Match] = []
+    excess: list[Unmatched] = []
+    remaining = sorted(credits, key=lambda line: (line.booking_date, line.txn))
+    for step in (_by_reference, _by_invoice_number, _by_payer):
+        left = []
+        for line in remaining:
+            claim = step(line, ledger, references, numbers, payers, settings)
+            if claim is None:
+                left.append(line)
+                continue
+            matches.extend(_apply(claim, ledger, settings, excess))
+        remaining = left
+    for line in remaining:
+        unmatched.append(Unmatched(line.txn, line.amount, line.currency, line.name, _reason(line, ledger, payers)))
+    return Reconciliation(tuple(matches), tuple(unmatched), tuple(ignored), tuple(excess), len(bank))
+
+
+def _classify(bank: pd.DataFrame) -> tuple[list[Unmatched], list[Unmatched], list[_Line]]:
+    """Debits and reversals are not customer payments; a reversal takes its original payment with it."""
+    lines = [_Line(r.txn_id, int(r.amount), r.currency, r.counterparty_name, compact_iban(r.counterparty_iban),
+                   r.structured_ref, r.remittance, r.booking_date)
+             for r in bank.itertuples(index=False)]
+    flagged = bank["reversal"].to_numpy() | bank["remittance"].str.contains(_REVERSAL_WORDS.pattern, case=False,
+                                                                          regex=True).to_numpy()
+    ignored: list[Unmatched] = []
+    unmatched: list[Unmatched] = []
+    reversed_txns: set[str] = set()
+    by_amount: dict[tuple[str, int], list[_Line]] = defaultdict(list)
+    for line, is_reversal in zip(lines, flagged, strict=True):
+        if line.amount > 0 and not is_reversal:
+            by_amount[(line.currency, line.amount)].append(line)
+    for line, is_reversal in zip(lines, flagged, strict=True):
+        if not is_reversal or line.amount >= 0:
+            continue
+        original = _original_of(line, by_amount, reversed_txns)
+        if original is None:
+            unmatched.append(Unmatched(line.txn, line.amount, line.currency, line.name,
+                                       "reversal of a payment that is not in these statements"))
+            continue
+        reversed_txns.add(original.txn)
+        ignored.append(Unmatched(line.txn, line.amount, line.currency, line.name, f"reverses {original.txn}"))
+        ignored.append(Unmatched(original.txn, original.amount, original.currency, original.name,
+                                 f"reversed by {line.txn}: the payment was returned"))
+    credits = []
+    for line, is_reversal in zip(lines, flagged, strict=True):
+        if line.txn in reversed_txns or (is_reversal and line.amount < 0):
+            continue
+        if line.amount < 0:
+            ignored.append(Unmatched(line.txn, line.amount, line.currency, line.name, "debit: not a customer payment"))
+        elif line.amount == 0:
+            ignored.append(Unmatched(line.txn, 0, line.currency, line.name, "zero amount"))
+        elif is_reversal:
+            ignored.append(Unmatched(line.txn, line.amount, line.currency, line.name,
+                                     "returned outgoing payment: not a customer payment"))
+        else:
+            credits.append(line)
+    return ignored, unmatched, credits
+
+
+def _original_of(reversal: _Line, by_amount: dict[tuple[str, int], list[_Line]], taken: set[str]) -> _Line | None:
+    candidates = [line for line in by_amount.get((reversal.currency, -reversal.amount), [])
+                  if line.txn not in taken and line.txn != reversal.txn
+                  and line.booking_date <= reversal.booking_date
+                  and (not reversal.iban or not line.iban or line.iban == reversal.iban)]
+    return max(candidates, key=lambda line: line.booking_date) if candidates else None
+
+
+def _payer_index(invoices, customers, known_ibans, settings) -> PayerIndex:
+    names = dict(zip(invoices["customer_id"], invoices["customer_name"], strict=True))
+    ibans = dict(known_ibans)
+    if customers is not None and len(customers):
+        names.update(zip(customers["customer_id"], customers["name"], strict=True))
+        for customer, cell in zip(customers["customer_id"], customers["iban"], strict=True):
+            for iban in str(cell or "").split():
+                ibans[iban] = customer
+    return PayerIndex(names, ibans, settings.name_score)
+
+
+def _reference_index(invoices: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """Invoice payment references (printed, else the OGM arctl generates for it) -> invoices."""
+    index: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for invoice, text in zip(invoices["invoice_id"], invoices["reference"], strict=True):
+        reference = parse_reference(text, assume_ogm=True) if text else None
+        if reference is not None:
+            index[(reference.kind, reference.value)].append(invoice)
+        else:
+            index[("ogm", ogm_for_invoice(invoice))].append(invoice)
+    return index
+
+
+def _line_references(line: _Line):
+    found = []
+    if line.structured_ref:
+        reference = parse_reference(line.structured_ref, assume_ogm=True)
+        if reference is not None:
+            found.append(reference)
+    if line.remittance and _REF_HINT.search(line.remittance):
+        found.extend(r for r in find_references(line.remittance) if r not in found)
+    return found
+
+
+def _by_reference(line, ledger, references, numbers, payers, settings) -> _Claim | None:
+    hits: list[str] = []
+    suggested: list[str] = []
+    for reference in _line_references(line):
+        invoices = [i for i in references.get((reference.kind, reference.value), []) if i in ledger.open]
+        if not invoices:
+            continue
+        if reference.valid and len(invoices) == 1 and ledger.currency[invoices[0]] == line.currency:
+            hits.extend(i for i in invoices if i not in hits)
+        else:
+            suggested.extend(i for i in invoices if i not in suggested)
+    if hits:
+        return _Claim(line, hits, "structured_reference", 1.0, "auto")
+    if suggested:
+        return _Claim(line, suggested, "structured_reference", 0.6, "suggested",
+                      "the reference's check digits fail, or it is not unique")
+    return None
+
+
+def _by_invoice_number(line, ledger, references, numbers, payers, settings) -> _Claim | None:
+    found = [i for i in numbers.find(line.remittance) if i in ledger.open and ledger.currency[i] == line.currency]
+    if not found:
+        return None
+    owners = {ledger.customer[i] for i in found}
+    payer = payers.identify(line.iban, line.name)
+    confirmed = payer is not None and payer.customer_id in owners
+    due = sum(ledger.open[i] for i in found)
+    fits = abs(due - line.amount) <= tolerance(due, line.currency, settings) or line.amount < due
+    distinctive = all(numbers.distinctive(i) for i in found)
+    if len(owners) == 1 and (confirmed or (fits and distinctive)):
+        return _Claim(line, found, "invoice_number", 0.95 if confirmed else 0.9, "auto")
+    return _Claim(line, found, "invoice_number", 0.5, "suggested",
+                  "invoice numbers found, but the payer or the amount does not confirm them")
+
+
+def _by_payer(line, ledger, references, numbers, payers, settings) -> _Claim | None:
+    payer = payers.identify(line.iban, line.name)
+    if payer is None:
+        return None
+    items = ledger.open_of(payer.customer_id, line.currency)
+    invoices = [i for i in items if ledger.open[i] > 0]
+    exact = [i for i in invoices if ledger.open[i] == line.amount]
+    near = [i for i in invoices
+            if 0 < ledger.open[i] - line.amount <= tolerance(ledger.open[i], line.currency, settings)]
+    single = exact if exact else near
+    by_name = payer.by == "name"
+    rule = "name_amount" if by_name else "payer_amount"
+    if len(single) >= 1:
+        unique = len(single) == 1
+        if by_name:
+            others = _others_with_amount(line, ledger, payer.customer_id, settings)
+            status = "auto" if unique and exact and not others else "suggested"
+        else:
+            status = "auto" if unique else "suggested"
+        note = "" if exact else f"short by {ledger.open[single[0]] - line.amount} (bank charges?)"
+        return _Claim(line, single[:1], rule, 0.9 if status == "auto" else 0.5, status, note)
+    combination = _combination(line, items, ledger, settings)
+    if combination is None:
+        return None
+    chosen, unique = combination
+    status = "auto" if unique and not by_name else "suggested"
+    return _Claim(line, chosen, "payer_subset", 0.85 if status == "auto" else 0.5, status)
+
+
+def _others_with_amount(line, ledger, customer, settings) -> bool:
+    return bool(ledger.customers_owed(line.currency, line.amount) - {customer})
+
+
+def _combination(line, items, ledger, settings) -> tuple[list[str], bool] | None:
+    """The oldest combination of 2..5 of the customer's 20 oldest open items whose sum the payment fits."""
+    pool = items[: settings.subset_pool]
+    found: list[list[str]] = []
+    for size in range(2, min(settings.subset_max_invoices, len(pool)) + 1):
+        for combo in itertools.combinations(pool, size):
+            due = sum(ledger.open[i] for i in combo)
+            if due <= 0:
+                continue
+            if 0 <= due - line.amount <= tolerance(due, line.currency, settings):
+                found.append(list(combo))
+                if len(found) > 1:
+                    return found[0], False
+    return (found[0], True) if found else None
+
+
+def _apply(claim: _Claim, ledger: _Ledger, settings: MatchSettings, excess: list[Unmatched]) -> list[Match]:
+    """Allocations of one claim: credit notes first, then invoices by due date; excess is reported."""
+    line = claim.line
+    ordered = sorted(claim.invoices, key=lambda i: (ledger.open[i] > 0, ledger.due[i], i))
+    if claim.status == "suggested":
+        left, out = line.amount, []
+        for invoice in ordered:
+            share = ledger.open[invoice] if ledger.open[invoice] < 0 else min(ledger.open[invoice], max(left, 0))
+            left -= share
+            out.append(Match(line.txn, invoice, share, line.currency, _rule(claim, ledger.open[invoice]),
+                             claim.confidence, "suggested", claim.note))
+        return out
+    left, out = line.amount, []
+    for invoice in ordered:
+        open_amount = ledger.open[invoice]
+        share = open_amount if open_amount < 0 else min(open_amount, left)
+        if share == 0:
+            continue
+        left -= share
+        ledger.open[invoice] = open_amount - share
+        note = claim.note
+        rest = ledger.open[invoice]
+        if rest > 0 and left == 0 and rest <= tolerance(open_amount, line.currency, settings) and not note:
+            note = f"short by {rest} (bank charges?)"
+        out.append(Match(line.txn, invoice, share, line.currency, _rule(claim, open_amount), claim.confidence,
+                         "auto", note))
+    if left > 0:
+        excess.append(Unmatched(line.txn, left, line.currency, line.name,
+                                "paid more than the invoices it names: the excess is unallocated"))
+    return out
+
+
+def _rule(claim: _Claim, open_amount: int) -> str:
+    """A credit note offset inside a combined payment is its own rule."""
+    return "credit_note" if open_amount < 0 and claim.rule == "payer_subset" else claim.rule
+
+
+def _reason(line: _Line, ledger: _Ledger, payers: PayerIndex) -> str:
+    payer = payers.identify(line.iban, line.name)
+    if payer is not None:
+        return (f"payer {payer.customer_id} known by {payer.by}, but the amount fits no open invoice "
+                "or combination of them")
+    owners = ledger.customers_owed(line.currency, line.amount)
+    if len(owners) > 1:
+        return f"the amount fits open invoices of {len(owners)} customers; nothing else says which"
+    if len(owners) == 1:
+        return "the amount fits an open invoice, but no reference, invoice number or known payer confirms it"
+    return "no reference, invoice number or known payer"

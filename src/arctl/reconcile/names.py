@@ -1,0 +1,86 @@
+"""Who paid: counterparty names and IBANs turned into customers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+LEGAL_FORMS = frozenset("""
+bv nv srl sprl bvba sa sas sarl scrl sc scs comm commv cv cvba vof vzw asbl gmbh ag kg ohg ug ev ltd limited
+inc llc plc corp co lp llp bv ba spa srl sl sau ab as oy aps
+""".split())
+_PUNCTUATION = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_name(name: str) -> str:
+    """'Bakkerij Peeters B.V.' and 'BAKKERIJ PEETERS BV' -> 'bakkerij peeters'."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    # "B.V." and "S.R.L." become one token before legal forms are removed
+    plain = re.sub(r"\b((?:[a-z]\.){1,3}[a-z])\.?(?=\s|$)", lambda m: m.group(1).replace(".", ""), plain)
+    words = [w for w in _PUNCTUATION.sub(" ", plain).split() if w not in LEGAL_FORMS]
+    return " ".join(words)
+
+
+def compact_iban(value: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]", "", value or "").upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Payer:
+    customer_id: str
+    by: str          # "iban" or "name"
+    score: int
+
+
+class PayerIndex:
+    """Customers by IBAN (master data and confirmed matches) and by normalised name (exact, then fuzzy)."""
+
+    def __init__(self, names: dict[str, str], ibans: dict[str, str], score: int) -> None:
+        self.ibans = {compact_iban(iban): customer for iban, customer in ibans.items() if iban}
+        self.score = score
+        self._memo: dict[tuple[str, str], Payer | None] = {}
+        self.by_name: dict[str, set[str]] = defaultdict(set)
+        self.blocks: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for customer, name in names.items():
+            key = normalise_name(name)
+            if not key:
+                continue
+            self.by_name[key].add(customer)
+            self.blocks[key[:2]].append((key, customer))
+
+    def identify(self, iban: str, name: str) -> Payer | None:
+        """The customer behind a counterparty: by IBAN, else one customer whose name scores high enough."""
+        key = (iban, name)
+        if key not in self._memo:
+            self._memo[key] = self._identify(iban, name)
+        return self._memo[key]
+
+    def _identify(self, iban: str, name: str) -> Payer | None:
+        customer = self.ibans.get(compact_iban(iban)) if iban else None
+        if customer:
+            return Payer(customer, "iban", 100)
+        key = normalise_name(name)
+        if not key:
+            return None
+        exact = self.by_name.get(key)
+        if exact:
+            return Payer(next(iter(exact)), "name", 100) if len(exact) == 1 else None
+        return self._fuzzy(key)
+
+    def _fuzzy(self, key: str) -> Payer | None:
+        from rapidfuzz import fuzz, process
+
+        candidates = self.blocks.get(key[:2], [])
+        if not candidates:
+            return None
+        found = process.extract(key, [c[0] for c in candidates], scorer=fuzz.token_sort_ratio,
+                                score_cutoff=self.score, limit=2)
+        if not found:
+            return None
+        if len(found) == 2 and found[1][1] == found[0][1] and candidates[found[1][2]][1] != candidates[found[0][2]][1]:
+            return None  # two customers fit equally well: the name decides nothing
+        _, score, index = found[0]
+        return Payer(candidates[index][1], "name", int(score))
