@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from arctl.errors import ConfigError
-from arctl.model import DATE_FORMATS, Located, canonical_columns
+from arctl.model import DATE_FORMATS, Located, MatchSettings, canonical_columns
 
 CONFIG_NAME = "arctl.yaml"
 SOURCE_KINDS = ("invoices", "customers", "bank")
@@ -55,6 +55,7 @@ class Config:
     currency: str = "EUR"
     timezone: str = "Europe/Brussels"
     sources: tuple[Source, ...] = ()
+    matching: MatchSettings = MatchSettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,7 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
     raises ConfigError): the workflow passes the io functions, so this module touches no file.
     """
     check = _Checker(path)
-    top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources"})
+    top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources", "matching"})
     company_node = top.get("company")
     c = check.mapping(company_node, "company", {"name", "legal_form", "enterprise_number", "vat_number",
                                                 "address", "country", "iban", "bic"})
@@ -133,10 +134,37 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
     timezone = check.text(top, "timezone", "timezone", "Europe/Brussels")
     _check_timezone(check, top.get("timezone"), timezone)
     sources = _sources(check, top.get("sources"), root, exists, profile_kind)
+    matching = _matching(check, top.get("matching"))
     if check.problems:
         raise ConfigError(f"{path}: {len(check.problems)} problem(s):\n  " + "\n  ".join(check.problems),
                           hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
-    return Config(company, locale, currency, timezone, tuple(sources))
+    return Config(company, locale, currency, timezone, tuple(sources), matching)
+
+
+def _matching(check: _Checker, node: Located | None) -> MatchSettings:
+    defaults = MatchSettings()
+    data = check.mapping(node, "matching", {"shortfall_percent", "shortfall_max", "subset_max_invoices",
+                                            "subset_pool", "name_score"})
+    values: dict[str, object] = {}
+    if "shortfall_percent" in data:
+        try:
+            values["shortfall_basis_points"] = percent_basis_points(check.text(data, "shortfall_percent", ""))
+        except ConfigError as exc:
+            check.add(data["shortfall_percent"], "matching.shortfall_percent", exc.message)
+    if "shortfall_max" in data:
+        text = check.text(data, "shortfall_max", "matching.shortfall_max")
+        if not re.fullmatch(r"\d+(?:\.\d{1,3})?", text):
+            check.add(data["shortfall_max"], "matching.shortfall_max", f"expected an amount such as 5.00, got {text!r}")
+        else:
+            values["shortfall_max"] = text
+    for key, low, high in (("subset_max_invoices", 1, 8), ("subset_pool", 1, 60), ("name_score", 50, 100)):
+        if key in data:
+            text = check.text(data, key, f"matching.{key}")
+            if not text.isdigit() or not low <= int(text) <= high:
+                check.add(data[key], f"matching.{key}", f"expected a whole number from {low} to {high}, got {text!r}")
+            else:
+                values[key] = int(text)
+    return MatchSettings(**{**{f: getattr(defaults, f) for f in MatchSettings.__slots__}, **values})
 
 
 def _sources(check: _Checker, node: Located | None, root: Path, exists: Callable[[Path], bool],
@@ -194,6 +222,20 @@ def _sources(check: _Checker, node: Located | None, root: Path, exists: Callable
                               check.text(data, "sheet", f"{key}.sheet") or None, currency, date_format,
                               decimal, delimiter, columns))
     return sources
+
+
+def percent_basis_points(text: str) -> int:
+    """'1', '1.0', '0.5 %' -> 100, 100, 50 (hundredths of a percent), read from the text, never a float."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.replace("%", "").replace(",", ".").strip())
+    except InvalidOperation as exc:
+        raise ConfigError(f"{text!r} is not a percentage such as 1 or 0.5") from exc
+    points = value * 100
+    if points != points.to_integral_value() or not 0 <= points <= 10000:
+        raise ConfigError(f"{text!r}: expected a percentage from 0 to 100 with at most two decimals")
+    return int(points)
 
 
 def _check_company(check: _Checker, data: dict[str, Located], company: Company) -> None:
@@ -274,7 +316,14 @@ locale: nl_BE                 # how amounts and dates are shown: nl_BE, fr_BE, n
 currency: EUR                 # the company's currency; also the default for exports without a currency column
 timezone: Europe/Brussels     # decides what "today" is for --as-of
 
-sources:                      # the exports `arctl check`, `arctl aging` and (later) `arctl import` read
+matching:                     # how sure `arctl reconcile` must be before it applies a payment by itself
+  shortfall_percent: 1          # a payment this much short of the invoice is matched and flagged (bank charges) ...
+  shortfall_max: "5.00"         # ... but never more than this amount of the payment's currency
+  subset_max_invoices: 5        # one payment may pay at most this many invoices without naming them ...
+  subset_pool: 20               # ... chosen among the customer's oldest open invoices
+  name_score: 90                # 0-100: how close a bank name must be to a customer name to count
+
+sources:                      # the exports `arctl check`, `arctl aging`, `arctl reconcile` (later `arctl import`) read
   - path: exports/open_invoices.csv
     kind: invoices                # invoices, customers or bank
     profile: generic              # generic, exact-online, xero, quickbooks-online, odoo, zoho-invoice, invoiceninja-v4,

@@ -36,8 +36,8 @@ _FIND_OGM_MARKED = re.compile(r"(\+{3}|\*{3})\s*(\d{3})\s*/?\s*(\d{4})\s*/?\s*(\
 _FIND_OGM_SLASHED = re.compile(r"(?<![\d/])(\d{3})\s*/\s*(\d{4})\s*/\s*(\d{5})(?![\d/])")
 _FIND_OGM_BARE = re.compile(r"(?<!\d)\d{12}(?!\d)|(?<!\d)(?<!\d )\d{3} \d{4} \d{5}(?!\d)(?! \d)")
 _FIND_RF = re.compile(r"\bRF(\d{2})", re.IGNORECASE)
-_RF_GLUED = re.compile(r"[A-Z0-9]+", re.IGNORECASE)
-_RF_SPACED = re.compile(r"[ \u00a0]([A-Z0-9]+)", re.IGNORECASE)
+_RF_BODY = re.compile(r"[ \u00a0]?([A-Z0-9]+)", re.IGNORECASE)
+_RF_GROUP = re.compile(r"[ \u00a0]([A-Z0-9]{1,4})(?![A-Z0-9])", re.IGNORECASE)
 _FIND_NL = re.compile(r"\b(?:betalings)?kenm(?:erk\b|\.)[\s:.]*(?=\d)", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _NL_SPACED = re.compile(r"[ \u00a0](\d+)")
@@ -126,7 +126,7 @@ def parse_reference(text: str, *, assume_ogm: bool = False) -> Reference | None:
     if _RF_COMPACT.match(upper):
         return _rf(upper, written)
     marked = _OGM_MARKED.match(squeezed)
-    if marked:
+    if marked and any(ch.isdigit() for ch in marked.group(2)):
         return _ogm(marked.group(2).replace("/", ""), written)
     if _OGM_SLASHED.match(squeezed):
         return _ogm(squeezed.replace("/", ""), written)
@@ -148,22 +148,20 @@ def parse_reference(text: str, *, assume_ogm: bool = False) -> Reference | None:
 
 
 def _found_rf(text: str, match: re.Match) -> tuple[int, Reference] | None:
-    """The RF reference that starts at `match`: its printed groups read as far as they make sense."""
-    pos = match.end()
-    tokens: list[tuple[str, int]] = []
-    glued = _RF_GLUED.match(text, pos)
-    if glued:
-        if len(glued.group()) > _RF_BODY_MAX:
-            return None
-        tokens.append((glued.group(), glued.end()))
-        pos = glued.end()
-    total = sum(len(t) for t, _ in tokens)
-    while (spaced := _RF_SPACED.match(text, pos)) and total + len(spaced.group(1)) <= _RF_BODY_MAX:
-        tokens.append((spaced.group(1), spaced.end()))
-        total += len(spaced.group(1))
-        pos = spaced.end()
-    if not tokens:
+    """The RF reference that starts at `match`: compact, or printed in groups of four read as far as they make sense."""
+    first = _RF_BODY.match(text, match.end())
+    if first is None or len(first.group(1)) > _RF_BODY_MAX:
         return None
+    tokens = [(first.group(1), first.end())]
+    total = len(first.group(1))
+    # Printed form (format_rf): after 'RF18', groups of four, only the last one shorter.
+    while (
+        len(tokens[-1][0]) == 4
+        and (group := _RF_GROUP.match(text, tokens[-1][1]))
+        and total + len(group.group(1)) <= _RF_BODY_MAX
+    ):
+        tokens.append((group.group(1), group.end()))
+        total += len(group.group(1))
     prefix = "RF" + match.group(1)
 
     def candidate(count: int) -> tuple[int, Reference]:
@@ -171,17 +169,12 @@ def _found_rf(text: str, match: re.Match) -> tuple[int, Reference] | None:
         end = tokens[count - 1][1]
         return end, _rf(value, text[match.start():end])
 
-    # Printed groups run on into the words after them ('RF18 5390 0754 7034 voor ...'): the natural
-    # end is the first word of letters only; when that does not check, the longest extent that does.
+    # The groups can run on into a short word after them ('RF18 5390 0754 7034 voor ...'): the natural
+    # end is before the first group of letters only; when that does not check, the longest extent that
+    # does. A wrong extent passes mod 97-10 by chance once in 97, so the choice is rarely ambiguous.
     natural = next((i for i, (t, _) in enumerate(tokens) if i and t.isalpha()), len(tokens))
-    first = candidate(natural)
-    if first[1].valid:
-        return first
-    for count in range(len(tokens), 0, -1):
-        found = candidate(count)
-        if found[1].valid:
-            return found
-    return first
+    order = [natural, *range(len(tokens), 0, -1)]
+    return next((found for count in order if (found := candidate(count))[1].valid), candidate(natural))
 
 
 def _found_nl(text: str, match: re.Match) -> tuple[int, Reference] | None:
@@ -293,14 +286,13 @@ def ogm_for_invoice(invoice_id: str) -> str:
 
     The number is normalised first (`normalise_invoice_number`); when what is left is digits that fit
     10 digits, they are the OGM base, so a person can read the number back ('2026-0042' ->
-+++002/0260/04240+++).
-    Anything else — letters, or more than 10 digits — is hashed (SHA-256, so the same on every machine
+    +++002/0260/04240+++). Anything else — letters, or more than 10 digits — is hashed (SHA-256, so the same on every machine
     and every run) and reduced to 10 digits.
 
     Collision risk: numbers that normalise equally share their OGM by design ('INV-0042', 'F 42');
     hashed numbers share one by chance like any 10-digit hash — for n hashed invoices the chance that
-    some two collide is about n² / 2·10¹⁰ (0.5 % for 10 000, about 40 % for 100 000), and a hash can
-    also land on a number used as a base. Store the generated reference with the invoice and check it
+    some two collide is about 1 - exp(-n² / 2·10¹⁰) (0.5 % for 10 000, 39 % for 100 000), and a hash
+    can also land on a number used as a base. Store the generated reference with the invoice and check it
     is unique in the ledger rather than relying on this function alone.
     """
     key = normalise_invoice_number(invoice_id)

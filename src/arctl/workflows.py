@@ -137,3 +137,53 @@ def load_workspace(explicit: Path | None, cwd: Path, env: str | None) -> Workspa
     config = parse_config(load_located(path), path, root, exists=Path.exists,
                           profile_kind=lambda name: profile_kind(name, (root / "profiles",)))
     return Workspace(root, path, config)
+
+
+@dataclass(slots=True)
+class ReconcileResult:
+    reconciliation: object
+    bank_reads: list
+    invoice_reads: list[ExportRead]
+    customer_read: ExportRead | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def reconcile(paths: list[Path], options: ReadOptions, *, customers: Path | None, settings,
+              workspace: Workspace | None = None) -> ReconcileResult:
+    """Match the bank statements' credits to the open invoices: INVOICES BANK... or the workspace's sources."""
+    import pandas as pd
+
+    from arctl.io.bank.read import read_bank
+    from arctl.reconcile.engine import reconcile as match
+
+    if paths:
+        if len(paths) < 2:
+            raise UsageError("reconcile needs the invoice export and at least one bank statement",
+                             hint="arctl reconcile exports/open_invoices.csv bank/statement.xml")
+        invoice_reads = [read_export(paths[0], replace(options, kind="invoices"))]
+        bank_paths, customer_path = paths[1:], customers
+        customer_options = replace(options, kind="customers", profile=None)
+    elif workspace is not None:
+        sources = workspace.config.sources
+        invoice_reads = [read_export(_near(s.path), source_options(s, options, workspace))
+                         for s in sources if s.kind == "invoices"]
+        bank_paths = [_near(s.path) for s in sources if s.kind == "bank"]
+        customer_sources = [s for s in sources if s.kind == "customers"]
+        customer_path = customers or (_near(customer_sources[0].path) if customer_sources else None)
+        customer_options = (source_options(customer_sources[0], options, workspace) if customer_sources
+                            else replace(options, kind="customers", profile=None))
+        if not invoice_reads or not bank_paths:
+            raise UsageError(f"{workspace.config_path}: reconcile needs sources of kind invoices and bank",
+                             hint="add them under sources:, or give INVOICES BANK... on the command line")
+    else:
+        raise UsageError("no files given and no workspace found",
+                         hint="arctl reconcile exports/open_invoices.csv bank/statement.xml")
+    bank_reads = [read_bank(path, replace(options, kind="bank", profile=None)) for path in bank_paths]
+    customer_read = read_export(customer_path, customer_options) if customer_path else None
+    invoices = pd.concat([read.frame for read in invoice_reads], ignore_index=True)
+    lines = pd.concat([read.frame for read in bank_reads], ignore_index=True)
+    result = match(lines, invoices, customer_read.frame if customer_read else None, settings)
+    notices = []
+    if workspace is not None:
+        notices.append("matches are reported, not stored: the workspace state arrives with `arctl import`")
+    return ReconcileResult(result, bank_reads, invoice_reads, customer_read, notices)

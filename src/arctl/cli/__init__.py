@@ -93,3 +93,4 @@ def workspace_or_none():
 from arctl.cli import init  # noqa: E402,F401,I001
 from arctl.cli import check  # noqa: E402,F401,I001
 from arctl.cli import aging  # noqa: E402,F401,I001
+from arctl.cli import reconcile  # noqa: E402,F401,I001

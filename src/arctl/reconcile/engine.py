@@ -13,6 +13,7 @@ order against what is still open; `suggested` ones wait for a person and hold th
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from arctl.model import Match, MatchSettings, Unmatched
-from arctl.money import currency_decimals
+from arctl.money import parse_amount
 from arctl.reconcile.names import PayerIndex, compact_iban
 from arctl.reconcile.numbers import InvoiceNumberIndex
 from arctl.refs import find_references, ogm_for_invoice, parse_reference
@@ -108,8 +109,12 @@ class _Ledger:
 
 def tolerance(open_amount: int, currency: str, settings: MatchSettings) -> int:
     """The shortfall accepted as bank charges: 1 % of the amount, at most 5.00 of the currency."""
-    cap = settings.shortfall_max_units * 10 ** currency_decimals(currency)
-    return min(abs(open_amount) * settings.shortfall_basis_points // 10000, cap)
+    return min(abs(open_amount) * settings.shortfall_basis_points // 10000, _cap(settings.shortfall_max, currency))
+
+
+@lru_cache(maxsize=256)
+def _cap(text: str, currency: str) -> int:
+    return parse_amount(text, currency, decimal=".")
 
 
 def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFrame | None = None,

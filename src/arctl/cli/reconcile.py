@@ -1,0 +1,99 @@
+"""`arctl reconcile`: match bank credits to open invoices."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from arctl.cli import app, err_console, fail, out_console, workspace_or_none
+from arctl.cli.options import LocaleOpt, ProfileOpt, read_options, screen_locale
+from arctl.errors import ArctlError, UsageError
+from arctl.model import MatchSettings
+
+_DEFAULTS = MatchSettings()
+
+
+@app.command()
+def reconcile(
+    files: Annotated[list[Path] | None, typer.Argument(help="The invoice export, then one or more bank "
+                                                       "statements (camt.053/054, MT940, CODA, bank CSV/XLSX). "
+                                                       "Default: the workspace's sources.",
+                                                       show_default=False)] = None,
+    customers: Annotated[Path | None, typer.Option("--customers", help="Customer master (names, IBANs) to "
+                                                   "recognise payers.", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the matches to FILE.xlsx (sheets "
+                                                "matched, suggested, unmatched) or FILE.csv.",
+                                                show_default=False)] = None,
+    fail_on_unmatched: Annotated[bool, typer.Option("--fail-on-unmatched", help="Exit 1 when credits are left "
+                                                    "unmatched or only suggested.")] = False,
+    shortfall_percent: Annotated[str | None, typer.Option("--shortfall-percent", help="A payment this much short "
+                                                          "(bank charges) is matched and flagged. [default: 1, or "
+                                                          "matching.shortfall_percent]", show_default=False)] = None,
+    shortfall_max: Annotated[str | None, typer.Option("--shortfall-max", help="... but never more than this "
+                                                      "amount short. [default: 5.00]", show_default=False)] = None,
+    subset_max: Annotated[int | None, typer.Option("--subset-max", help="A combined payment pays at most this many "
+                                                   "invoices ... [default: 5]", show_default=False)] = None,
+    subset_pool: Annotated[int | None, typer.Option("--subset-pool", help="... among the customer's oldest open "
+                                                    "invoices. [default: 20]", show_default=False)] = None,
+    name_score: Annotated[int | None, typer.Option("--name-score", help="Score (0-100) a bank name needs to name "
+                                                   "a customer. [default: 90]", show_default=False)] = None,
+    profile: ProfileOpt = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows listed per table on screen (0: all).")] = 50,
+    locale: LocaleOpt = None,
+) -> None:
+    """Match bank credits to open invoices: by structured reference, invoice number, payer and amount.
+
+    Certain matches are applied ([green]auto[/green]); uncertain ones are [yellow]suggested[/yellow] for a person. Debits, returned payments and duplicates from overlapping statements are never taken for customer payments. Without FILES, reads the workspace's sources.
+
+    Exit 0, or 1 with --fail-on-unmatched when a credit is left unmatched or only suggested.
+
+    Example: [bold]arctl reconcile exports/open_invoices.csv bank/2026-11.xml --customers exports/customers.csv -o matches.xlsx[/bold]
+    """
+    from arctl import workflows
+    from arctl.config import percent_basis_points
+    from arctl.render.reconcile import print_reconcile, reconcile_json, write_matches
+
+    try:
+        workspace = workspace_or_none()
+        base = workspace.config.matching if workspace is not None else _DEFAULTS
+        settings = MatchSettings(
+            shortfall_basis_points=percent_basis_points(shortfall_percent) if shortfall_percent
+            else base.shortfall_basis_points,
+            shortfall_max=_amount_text(shortfall_max) if shortfall_max else base.shortfall_max,
+            subset_max_invoices=subset_max or base.subset_max_invoices,
+            subset_pool=subset_pool or base.subset_pool,
+            name_score=name_score or base.name_score,
+        )
+        if output is not None and output.suffix.lower() not in (".xlsx", ".csv"):
+            raise UsageError(f"-o {output}: expected a .xlsx or .csv file")
+        options = read_options(None, profile, None, None, None, None, None)
+        result = workflows.reconcile(list(files or []), options, customers=customers, settings=settings,
+                                     workspace=workspace)
+        shown_locale = screen_locale(locale, workspace)
+    except ArctlError as error:
+        raise fail(error) from None
+    reconciliation = result.reconciliation
+    for notice in result.notices:
+        err_console().print(f"note: {notice}")
+    if output is not None:
+        write_matches(output, reconciliation)
+        err_console().print(f"wrote {output}")
+    if as_json:
+        print(json.dumps(reconcile_json(reconciliation), ensure_ascii=False, indent=2))
+    else:
+        print_reconcile(out_console(), reconciliation, shown_locale, limit)
+    summary = reconciliation.summary()
+    if fail_on_unmatched and (summary["unmatched"] or summary["suggested"]):
+        raise typer.Exit(1)
+
+
+def _amount_text(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d+(?:[.,]\d{1,3})?", text.strip()):
+        raise UsageError(f"--shortfall-max {text}: expected an amount such as 5.00")
+    return text.strip().replace(",", ".")

@@ -1,0 +1,115 @@
+"""`arctl reconcile` output: a rich summary, the JSON of CLI.md, and matches as XLSX or CSV."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from arctl.money import format_money, plain_amount
+
+
+def reconcile_json(result) -> dict:
+    """The CLI.md document for a Reconciliation (engine result)."""
+    return {
+        "matches": [{"bank_txn": m.bank_txn, "invoice_id": m.invoice_id, "amount": plain_amount(m.amount, m.currency),
+                     "currency": m.currency, "rule": m.rule, "confidence": m.confidence, "status": m.status,
+                     "note": m.note} for m in result.matches],
+        "unmatched": [_line(u) for u in result.unmatched],
+        "excess": [_line(u) for u in result.excess],
+        "ignored": [_line(u) for u in result.ignored],
+        "summary": result.summary(),
+    }
+
+
+def _line(item) -> dict:
+    return {"bank_txn": item.bank_txn, "amount": plain_amount(item.amount, item.currency), "currency": item.currency,
+            "counterparty": item.counterparty, "reason": item.reason}
+
+
+def print_reconcile(console: Console, result, locale: str, limit: int) -> None:
+    summary = result.summary()
+    console.print(f"[bold]{summary['bank_lines']} bank lines[/bold]: {summary['auto']} matched, "
+                  f"{summary['suggested']} suggested (a person decides), {summary['unmatched']} unmatched, "
+                  f"{summary['ignored']} not customer payments")
+    if result.matches:
+        table = Table(title="Matches", title_justify="left")
+        for column in ("bank transaction", "invoice", "amount", "rule", "status", "note"):
+            table.add_column(column, justify="right" if column == "amount" else "left", overflow="fold")
+        for m in result.matches[: limit or None]:
+            style = "green" if m.status == "auto" else "yellow"
+            table.add_row(escape(m.bank_txn), escape(m.invoice_id), format_money(m.amount, m.currency, locale),
+                          m.rule, f"[{style}]{m.status}[/{style}]", escape(m.note))
+        console.print(table)
+    for title, items in (("Unmatched credits", result.unmatched), ("Paid beyond the invoices", result.excess)):
+        if not items:
+            continue
+        table = Table(title=title, title_justify="left")
+        for column in ("bank transaction", "amount", "counterparty", "reason"):
+            table.add_column(column, justify="right" if column == "amount" else "left", overflow="fold")
+        for u in items[: limit or None]:
+            table.add_row(escape(u.bank_txn), format_money(u.amount, u.currency, locale), escape(u.counterparty),
+                          escape(u.reason))
+        console.print(table)
+    shown = max(len(result.matches), len(result.unmatched), len(result.excess))
+    if limit and shown > limit:
+        console.print(f"… lists cut at {limit} rows (--limit 0, --json or -o show all)")
+
+
+_SHEETS = ("matched", "suggested", "unmatched")
+_HEADER = ("bank_txn", "invoice_id", "amount", "currency", "rule", "confidence", "status", "note", "counterparty",
+           "reason")
+
+
+def _rows(result) -> dict[str, list[list]]:
+    rows: dict[str, list[list]] = {name: [] for name in _SHEETS}
+    for m in result.matches:
+        sheet = "matched" if m.status == "auto" else "suggested"
+        rows[sheet].append([m.bank_txn, m.invoice_id, plain_amount(m.amount, m.currency), m.currency, m.rule,
+                            m.confidence, m.status, m.note, "", ""])
+    for u in (*result.unmatched, *result.excess):
+        rows["unmatched"].append([u.bank_txn, "", plain_amount(u.amount, u.currency), u.currency, "", "", "", "",
+                                  u.counterparty, u.reason])
+    return rows
+
+
+def write_matches(path: Path, result) -> None:
+    """matches.xlsx with the sheets matched, suggested and unmatched; or one CSV with a `sheet` column."""
+    rows = _rows(result)
+    if path.suffix.lower() == ".xlsx":
+        from decimal import Decimal
+
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for name in _SHEETS:
+            sheet = workbook.create_sheet(name)
+            sheet.append(list(_HEADER))
+            for row in rows[name]:
+                # amounts go in as exact decimals, shown with two decimals; never through a float
+                sheet.append([Decimal(row[2]) if i == 2 else _safe_cell(v) for i, v in enumerate(row)])
+            sheet.freeze_panes = "A2"
+        workbook.save(path)
+        return
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["sheet", *_HEADER])
+        for name in _SHEETS:
+            for row in rows[name]:
+                writer.writerow([name, *(_safe_cell(v) for v in row)])
+
+
+def _safe_cell(value):
+    """Text that a spreadsheet would run as a formula is written with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"[-+]?\d+(?:\.\d+)?", text) is not None
