@@ -286,14 +286,14 @@ def ogm_for_invoice(invoice_id: str) -> str:
 
     The number is normalised first (`normalise_invoice_number`); when what is left is digits that fit
     10 digits, they are the OGM base, so a person can read the number back ('2026-0042' ->
-    +++002/0260/04240+++). Anything else — letters, or more than 10 digits — is hashed (SHA-256, so the same on every machine
-    and every run) and reduced to 10 digits.
+    +++002/0260/04240+++). Anything else — letters, or more than 10 digits — is hashed (SHA-256, so
+    the same on every machine and every run) and reduced to 10 digits.
 
     Collision risk: numbers that normalise equally share their OGM by design ('INV-0042', 'F 42');
     hashed numbers share one by chance like any 10-digit hash — for n hashed invoices the chance that
     some two collide is about 1 - exp(-n² / 2·10¹⁰) (0.5 % for 10 000, 39 % for 100 000), and a hash
-    can also land on a number used as a base. Store the generated reference with the invoice and check it
-    is unique in the ledger rather than relying on this function alone.
+    can also land on a number used as a base. Store the generated reference with the invoice and
+    check that it is unique in the ledger rather than relying on this function alone.
     """
     key = normalise_invoice_number(invoice_id)
     if not key:

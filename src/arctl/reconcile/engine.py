@@ -28,7 +28,8 @@ from arctl.refs import find_references, ogm_for_invoice, parse_reference
 
 _REVERSAL_WORDS = re.compile(r"\b(?:TERUGBOEKING|TERUGGESTORT|RETOUR|STORNO|REVERSAL|RUCKBUCHUNG|RÜCKBUCHUNG|"
                              r"RETURNED|REMBOURSEMENT|ANNULATION)\b", re.IGNORECASE)
-_REF_HINT = re.compile(r"\+\+\+|\*\*\*|RF\d\d|\d{12}|kenm", re.IGNORECASE)
+_REF_HINT = re.compile(r"\+\+\+|\*\*\*|RF\d\d|\d{12}|\d{3}\s*/\s*\d{4}\s*/\s*\d{5}|\d{3} \d{4} \d{5}|kenm",
+                       re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +147,10 @@ def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFram
 
 def _classify(bank: pd.DataFrame) -> tuple[list[Unmatched], list[Unmatched], list[_Line]]:
     """Debits and reversals are not customer payments; a reversal takes its original payment with it."""
-    lines = [_Line(r.txn_id, int(r.amount), r.currency, r.counterparty_name, compact_iban(r.counterparty_iban),
-                   r.structured_ref, r.remittance, r.booking_date)
-             for r in bank.itertuples(index=False)]
+    columns = [bank[c].tolist() for c in ("txn_id", "amount", "currency", "counterparty_name", "counterparty_iban",
+                                          "structured_ref", "remittance", "booking_date")]
+    lines = [_Line(txn, amount, currency, name, compact_iban(iban) if iban else "", ref, text, booked)
+             for txn, amount, currency, name, iban, ref, text, booked in zip(*columns, strict=True)]
     flagged = bank["reversal"].to_numpy() | bank["remittance"].str.contains(_REVERSAL_WORDS.pattern, case=False,
                                                                           regex=True).to_numpy()
     ignored: list[Unmatched] = []
@@ -206,14 +208,26 @@ def _payer_index(invoices, customers, known_ibans, settings) -> PayerIndex:
 
 
 def _reference_index(invoices: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
-    """Invoice payment references (printed, else the OGM arctl generates for it) -> invoices."""
+    """Invoice payment references (printed, else the OGM arctl generates for it) -> invoices.
+
+    The usual printed OGM (+++123/4567/89012+++ or 12 digits) is keyed in one vectorised pass; only
+    other spellings go through `refs.parse_reference`.
+    """
     index: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for invoice, text in zip(invoices["invoice_id"], invoices["reference"], strict=True):
+    texts = invoices["reference"].fillna("").str.strip()
+    plain_ogm = texts.str.fullmatch(r"(?:[+*]{3}\s*)?\d{3}\s*/?\s*\d{4}\s*/?\s*\d{5}(?:\s*[+*]{3})?")
+    digits = texts.str.replace(r"\D", "", regex=True)
+    for invoice, value in zip(invoices.loc[plain_ogm, "invoice_id"].tolist(), digits[plain_ogm].tolist(), strict=True):
+        index[("ogm", value)].append(invoice)
+    for invoice, text in zip(invoices.loc[~plain_ogm, "invoice_id"].tolist(), texts[~plain_ogm].tolist(), strict=True):
         reference = parse_reference(text, assume_ogm=True) if text else None
         if reference is not None:
             index[(reference.kind, reference.value)].append(invoice)
         else:
-            index[("ogm", ogm_for_invoice(invoice))].append(invoice)
+            try:
+                index[("ogm", ogm_for_invoice(invoice))].append(invoice)
+            except ValueError:
+                continue  # a number with nothing to derive a reference from: it is matched by other means
     return index
 
 
@@ -297,19 +311,40 @@ def _others_with_amount(line, ledger, customer, settings) -> bool:
 
 
 def _combination(line, items, ledger, settings) -> tuple[list[str], bool] | None:
-    """The oldest combination of 2..5 of the customer's 20 oldest open items whose sum the payment fits."""
+    """The oldest combination of 2..5 of the customer's 20 oldest open items whose sum the payment fits.
+
+    Sizes are tried from small to large and, within a size, oldest items first; the search stops at
+    the second fit (then the first is only a suggestion). Without credit notes in the pool a partial
+    sum above the payment plus the largest shortfall is pruned.
+    """
     pool = items[: settings.subset_pool]
-    found: list[list[str]] = []
-    for size in range(2, min(settings.subset_max_invoices, len(pool)) + 1):
-        for combo in itertools.combinations(pool, size):
-            due = sum(ledger.open[i] for i in combo)
-            if due <= 0:
+    values = [ledger.open[i] for i in pool]
+    if len(pool) < 2:
+        return None
+    cap = tolerance(10**18, line.currency, settings)  # the largest shortfall any sum may have
+    ceiling = line.amount + cap
+    prunable = min(values) >= 0
+    found: list[tuple[int, ...]] = []
+
+    def search(start: int, size: int, chosen: tuple[int, ...], total: int) -> bool:
+        if len(chosen) == size:
+            if total > 0 and 0 <= total - line.amount <= tolerance(total, line.currency, settings):
+                found.append(chosen)
+            return len(found) > 1
+        for index in range(start, len(pool) - (size - len(chosen)) + 1):
+            subtotal = total + values[index]
+            if prunable and subtotal > ceiling:
                 continue
-            if 0 <= due - line.amount <= tolerance(due, line.currency, settings):
-                found.append(list(combo))
-                if len(found) > 1:
-                    return found[0], False
-    return (found[0], True) if found else None
+            if search(index + 1, size, (*chosen, index), subtotal):
+                return True
+        return False
+
+    for size in range(2, min(settings.subset_max_invoices, len(pool)) + 1):
+        if search(0, size, (), 0):
+            break
+    if not found:
+        return None
+    return [pool[i] for i in found[0]], len(found) == 1
 
 
 def _apply(claim: _Claim, ledger: _Ledger, settings: MatchSettings, excess: list[Unmatched]) -> list[Match]:

@@ -7,7 +7,6 @@ from collections import defaultdict
 
 _NOT_KEY = re.compile(r"[^0-9A-Z]")
 _TOKEN = re.compile(r"[^\s,;:()\[\]]+")
-_PREFIX = re.compile(r"^[A-Z]+")
 MIN_DISTINCTIVE = 5
 
 
@@ -16,13 +15,17 @@ def number_key(text: str) -> str:
     return _NOT_KEY.sub("", text.upper())
 
 
-def _keys(text: str) -> set[str]:
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _keys(text: str) -> tuple[str, ...]:
     key = number_key(text)
-    keys = {key} if key else set()
-    stripped = _PREFIX.sub("", key)
+    if not key:
+        return ()
+    stripped = key.lstrip(_LETTERS)
     if stripped != key and len(stripped) >= 3:
-        keys.add(stripped)  # 'INV20260042' is also quoted as '2026-0042'
-    return keys
+        return key, stripped  # 'INV20260042' is also quoted as '2026-0042'
+    return (key,)
 
 
 class InvoiceNumberIndex:
@@ -50,14 +53,12 @@ class InvoiceNumberIndex:
         for start, token in enumerate(tokens):
             if not any(ch.isdigit() for ch in token):
                 continue
-            pieces = [token, *token.split("/")] if "/" in token else [token]
-            candidates = list(pieces)
-            # a number written with spaces: '2026 0042' or 'INV 2026 0042'
-            for width in (2, 3):
-                if start + width <= len(tokens):
-                    candidates.append("".join(tokens[start:start + width]))
-                if start >= 1 and start - 1 + width <= len(tokens):
-                    candidates.append("".join(tokens[start - 1:start - 1 + width]))
+            candidates = [token, *token.split("/")] if "/" in token else [token]
+            # a number written with spaces, 'INV 2026 0042': join a short all-digit token with its neighbours
+            if token.isdigit() and len(token) <= 6:
+                candidates.extend("".join(tokens[a:b]) for a, b in ((start, start + 2), (start, start + 3),
+                                                                    (start - 1, start + 1), (start - 1, start + 2))
+                                  if a >= 0 and b <= len(tokens))
             for candidate in candidates:
                 for key in _keys(candidate):
                     invoices = self.by_key.get(key)
