@@ -328,13 +328,14 @@ class _Reader:
 
         opening = closing = None
         opening_line = closing_line = 0
+        closing_tag = "62F"
         for tag_field, parts in raw_balances:
             balance = self.balance(tag_field, parts, account)
             self.balances.append(balance)
             if tag_field.tag.startswith("60") and opening is None:
                 opening, opening_line = balance, tag_field.line
             elif tag_field.tag.startswith("62") and closing is None:
-                closing, closing_line = balance, tag_field.line
+                closing, closing_line, closing_tag = balance, tag_field.line, tag_field.tag
 
         pairs: list[tuple[_Field, _Field | None]] = []
         previous: _Field | None = None
@@ -358,7 +359,7 @@ class _Reader:
             expected = opening.amount + sum(amounts)
             if expected != closing.amount:
                 self.findings.append(Finding(
-                    str(self.path), closing_line, ":62F:", str(closing.amount),
+                    str(self.path), closing_line, f":{closing_tag}:", str(closing.amount),
                     f"statement {statement_id}: the opening balance {opening.amount} (line {opening_line}) plus "
                     f"the {len(amounts)} lines makes {expected} minor units, the closing balance says "
                     f"{closing.amount}", "warning"))
@@ -618,7 +619,9 @@ def _slash_codes(text: str) -> _Info:
         values.setdefault(found.group(1), raw[:-1] if raw.endswith("/") else raw)
     info = _Info(reversal="RTRN" in values)
     if "CNTP" in values:
-        pieces = values["CNTP"].split("/")
+        pieces = values["CNTP"].split("/")  # iban/bic/name/city; a name may hold a slash
+        while len(pieces) > 4 and not pieces[-1]:
+            pieces.pop()
         info.iban = pieces[0]
         if len(pieces) >= 4:
             info.name = "/".join(pieces[2:-1])
