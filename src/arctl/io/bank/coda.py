@@ -29,12 +29,13 @@ What arctl makes of it:
   it, the last detail. The real bank transactions are the **details**: each has its own amount,
   bank reference, communication and counterparty (a batch of card payments, of transfers to a
   central account, a loan instalment split into capital and interest), and the details add up to
-  the total. So arctl books the details and never the total beside them; a total without details
-  (the code set but nothing following) is booked itself, and so are details that are sent without
-  globalisation codes (detail numbers 1..n after a detail 0, as some banks do). When the details do
-  not add up to their total, arctl books the total instead (so that the statement still balances
-  and nothing is counted twice) and says so in a notice. Details without communication of their
-  own take the total's.
+  the total. So arctl books the details and never the total beside them. All records with one
+  sequence number are one movement (the standard numbers details 0001, 0002 ... under the
+  movement's 0000), so details sent without globalisation codes, as some banks do, replace their
+  total as well, and a total without details is booked itself. When the details do not add up to
+  their total, arctl books the total instead (so that the statement still balances and nothing is
+  counted twice) and says so in a notice. Details without communication of their own take the
+  total's.
 - **Amounts** are exact: the 3 implied decimals become minor units of the account currency through
   `money.from_decimal` (an amount finer than the currency allows is refused); credit positive.
 - **structured_ref**: the 12 digits of a structured communication with code 101 or 102 (Belgian
@@ -46,9 +47,12 @@ What arctl makes of it:
   over two records stays one word), then the free text of 3.1-3.3 (for the structured information
   code 001, which holds the counterparty's name and address, only text past its 175 characters),
   whitespace collapsed.
-- **account**: the account of record 1 (a valid Belgian BBAN becomes its IBAN); when record 8 names
-  another account, record 1's is kept and a notice says so. Counterparty IBAN and name come from 2.3
-  (a valid Belgian BBAN again becomes its IBAN), the name from 3.1 code 001 when 2.3 has none.
+- **reversal**: an R-transaction (reject, return, refund, reversal, cancellation) in 2.2 position
+  113 or in the SEPA direct-debit communication 127.
+- **account**: the account of record 1 (a valid Belgian BBAN becomes its IBAN, one that fails the
+  check is kept as read, with a notice); when record 8 names another account, record 1's is kept
+  and a notice says so. Counterparty IBAN and name come from 2.3 (a valid Belgian BBAN again becomes
+  its IBAN), the name from 3.1 code 001 when 2.3 has none.
 - **bank_ref**: the bank reference of 2.1 when it is unique among the booked lines of the account in
   the file, else "" (the line then gets a hashed `txn_id`, lines.py). CODA sequence numbers restart
   in every file and are never used as an id. **statement** is "<paper statement number>/<old
@@ -128,6 +132,12 @@ def _records(path: Path, text: str) -> list[tuple[int, str]]:
         record = raw.rstrip("\r")
         if not record or record == "\x1a":  # an empty line, or a DOS end-of-file mark
             continue
+        if not records and not record.startswith("0000"):
+            raise InputError(
+                f"{path}: line {number}: not a CODA file: it starts with {record[:20]!r}, a CODA file with a "
+                "header record 00000",
+                hint="is this an MT940, camt or CSV export? " + _HINT_DAMAGED,
+            )
         if len(record) != RECORD_LENGTH:
             raise InputError(
                 f"{path}: line {number}: the record is {len(record)} characters long; every CODA record "
@@ -194,7 +204,6 @@ class _Movement:
     amount: int  # signed minor units
     value_date: dt.date | None
     entry_date: dt.date
-    tx_type: str
     globalisation: int
     structured: bool
     comm21: str
@@ -368,7 +377,7 @@ class _Reader:
             amount=self.minor(line, milli, statement.currency),
             value_date=self.date(line, _at(record, 48, 53), "value date", optional=True),
             entry_date=self.date(line, _at(record, 116, 121), "entry date", optional=True) or statement.created,
-            tx_type=record[53], globalisation=int(globalisation), structured=record[61] == "1",
+            globalisation=int(globalisation), structured=record[61] == "1",
             comm21=_at(record, 63, 115),
         )
         statement.movements.append(movement)
@@ -481,38 +490,29 @@ class _Reader:
         return records
 
     def hierarchy(self, statement: _Statement) -> list[_Movement]:
-        """The top-level movements of a statement, each with its details (globalisation) as children."""
+        """The movements of a statement (detail 0000 of each sequence number), each with its details as children.
+
+        All records with one sequence number are one movement: the first is the movement itself, the
+        others its details. The globalisation codes only say how the details nest: a code opens a
+        level on one record and closes it on a later one (the last detail of that level).
+        """
         roots: list[_Movement] = []
-        groups: list[list[_Movement]] = []
+        open_levels: list[tuple[int, _Movement]] = []
         for movement in statement.movements:
-            if groups and groups[-1][0].sequence == movement.sequence:
-                groups[-1].append(movement)
-            else:
-                groups.append([movement])
-        for group in groups:
-            tops: list[_Movement] = []
-            open_levels: list[tuple[int, _Movement]] = []
-            for movement in group:
-                parent = open_levels[-1][1] if open_levels else None
-                if parent is not None:
-                    movement.parent = parent
-                    parent.children.append(movement)
-                else:
-                    tops.append(movement)
-                level = movement.globalisation
-                if level and any(open_level == level for open_level, _ in open_levels):
-                    while open_levels and open_levels.pop()[0] != level:  # closes its level (and any inside it)
-                        pass
-                elif level:
-                    open_levels.append((level, movement))
-            first = tops[0]
-            if len(tops) > 1 and not first.children and first.detail == "0000" \
-                    and all(top.detail != "0000" for top in tops[1:]):
-                for detail in tops[1:]:  # details sent without globalisation codes
-                    detail.parent = first
-                    first.children.append(detail)
-                tops = [first]
-            roots.extend(tops)
+            root = roots[-1] if roots else None
+            if root is None or root.sequence != movement.sequence:
+                roots.append(movement)
+                open_levels = [(movement.globalisation, movement)] if movement.globalisation else []
+                continue
+            parent = open_levels[-1][1] if open_levels else root
+            movement.parent = parent
+            parent.children.append(movement)
+            level = movement.globalisation
+            if level and any(open_level == level for open_level, _ in open_levels):
+                while open_levels.pop()[0] != level:  # closes its level and any level inside it
+                    pass
+            elif level:
+                open_levels.append((level, movement))
         return roots
 
     def leaves(self, statement: _Statement, movement: _Movement) -> list[_Movement]:
