@@ -47,39 +47,39 @@ def build(n: int, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     ibans = {f"K{c:07d}": f"BE{c % 89 + 10:02d}{c:012d}" for c in range(customers_n)}
     customers = pd.DataFrame({"customer_id": list(ibans), "name": [f"Klant {c[1:]} BV" for c in ibans],
                               "iban": list(ibans.values())})
-    rows = []
     paid = list(range(n))
     rng.shuffle(paid)  # each invoice is paid at most once, as in a real month of statements
+    columns: dict[str, list] = {name: [] for name in ("amount", "counterparty_name", "counterparty_iban",
+                                                      "structured_ref", "remittance")}
     for line in range(n):
         invoice = paid[line]
         kind = rng.random()
-        row = {"txn_id": f"BE05068123456775:B{line:08d}", "amount": amounts[invoice], "counterparty_name": "",
-               "counterparty_iban": "", "structured_ref": "", "remittance": "", "reversal": False}
+        amount, name, iban, ref, text = amounts[invoice], "", "", "", ""
         if kind < 0.5:
-            row["structured_ref"] = _ogm(invoice + 1) if invoice % 2 == 0 else ""
-            row["remittance"] = "" if invoice % 2 == 0 else f"Factuur {invoice_ids[invoice]}"
+            if invoice % 2 == 0:
+                ref = _ogm(invoice + 1)
+            else:
+                text = f"Factuur {invoice_ids[invoice]}"
         elif kind < 0.7:
-            row["remittance"] = f"Betaling factuur {invoice_ids[invoice].replace('-', '/')}"
+            text = f"Betaling factuur {invoice_ids[invoice].replace('-', '/')}"
         elif kind < 0.87:
-            row["counterparty_iban"] = ibans[customer_of[invoice]]
-            row["counterparty_name"] = f"KLANT {customer_of[invoice][1:]}"
+            iban, name = ibans[customer_of[invoice]], f"KLANT {customer_of[invoice][1:]}"
         elif kind < 0.9:
-            row["counterparty_iban"] = ibans[customer_of[invoice]]
-            row["amount"] = amounts[invoice] + rng.randrange(1_000, 50_000)
+            iban, amount = ibans[customer_of[invoice]], amounts[invoice] + rng.randrange(1_000, 50_000)
         elif kind < 0.95:
-            row.update(amount=rng.randrange(100, 100_000), counterparty_name="FOD FINANCIEN",
-                       remittance="Terugbetaling belasting")
+            amount, name, text = rng.randrange(100, 100_000), "FOD FINANCIEN", "Terugbetaling belasting"
         else:
-            row.update(amount=-rng.randrange(100, 100_000), counterparty_name="Leverancier NV")
-        rows.append(row)
-    bank = pd.DataFrame(rows)
-    bank.insert(1, "account_iban", "BE05068123456775")
+            amount, name = -rng.randrange(100, 100_000), "Leverancier NV"
+        for column, value in zip(columns, (amount, name, iban, ref, text), strict=True):
+            columns[column].append(value)
     booking = pd.Timestamp("2026-11-01") + pd.to_timedelta([rng.randrange(0, 25) for _ in range(n)], unit="D")
-    bank.insert(2, "booking_date", booking.astype("datetime64[s]"))
-    bank.insert(3, "value_date", booking.astype("datetime64[s]"))
-    bank.insert(5, "currency", "EUR")
-    bank["bank_ref"] = ""
-    bank["source"] = "benchmark"
+    bank = pd.DataFrame({
+        "txn_id": [f"BE05068123456775:B{line:08d}" for line in range(n)], "account_iban": "BE05068123456775",
+        "booking_date": booking.astype("datetime64[s]"), "value_date": booking.astype("datetime64[s]"),
+        "amount": pd.Series(columns.pop("amount"), dtype="int64"), "currency": "EUR",
+        **{name: pd.Series(values, dtype=str) for name, values in columns.items()},
+        "reversal": False, "bank_ref": "", "source": "benchmark",
+    })
     return bank, invoices, customers
 
 

@@ -50,7 +50,7 @@ def test_every_builtin_profile_loads_and_declares_its_kind():
     names = builtin_names()
     assert {"generic", "customers", *NAMED} <= set(names)
     for name in names:
-        assert load_profile(name).kind in ("invoices", "customers")
+        assert load_profile(name).kind in ("invoices", "customers", "bank")
 
 
 def test_a_credit_note_without_a_due_date_is_due_on_its_issue_date():

@@ -249,3 +249,18 @@ def test_what_is_allocated_plus_the_excess_is_never_more_than_the_payment(paymen
     for invoice_id, open_amount in zip(INVOICES["invoice_id"], INVOICES["open_amount"], strict=True):
         paid = sum(m.amount for m in result.matches if m.invoice_id == invoice_id and m.status == "auto")
         assert 0 <= paid <= open_amount
+
+
+def test_an_ogm_whose_remainder_is_zero_carries_97_as_its_check():
+    frame = invoices(("2026-0097", "K001", "Bakkerij Peeters BV", 9700, "+++000/0000/09797+++"))
+    result = reconcile(bank({"txn": "T1", "amount": 9700, "ref": "000000009797"}), frame, CUSTOMERS)
+
+    assert allocations(result) == [("T1", "2026-0097", 9700, "structured_reference", "auto")]
+
+
+def test_a_payment_with_the_ogm_arctl_generated_for_an_invoice_without_one_pays_it():
+    from arctl.refs import ogm_for_invoice
+
+    result = reconcile(bank({"txn": "T1", "amount": 30250, "ref": ogm_for_invoice("2026-0043")}), INVOICES, CUSTOMERS)
+
+    assert allocations(result) == [("T1", "2026-0043", 30250, "structured_reference", "auto")]

@@ -70,6 +70,13 @@ BANK_COLUMNS: dict[str, str] = {
 INVOICE_INPUT_ONLY = ("paid_amount", "status", "document_type")
 INVOICE_DATE_COLUMNS = ("issue_date", "due_date", "last_reminder_date")
 INVOICE_MONEY_COLUMNS = ("amount", "open_amount", "paid_amount")
+# What a bank profile may map: the bank-line columns a file can state (not txn_id, which is derived, nor
+# source), and the input-only columns that shape them: credit and debit amounts in columns of their own,
+# the column that says credit or debit (`direction`), the column that marks a reversal (`reversal`, read
+# as text) and the one that says whether the bank executed the transaction (`status`).
+BANK_INPUT_COLUMNS = ("account_iban", "booking_date", "value_date", "amount", "credit_amount", "debit_amount",
+                      "direction", "currency", "counterparty_name", "counterparty_iban", "structured_ref",
+                      "remittance", "reversal", "status", "bank_ref")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +122,11 @@ DATE_FORMATS: dict[str, str] = {
 
 
 def canonical_columns(kind: str) -> tuple[str, ...]:
-    """The columns a profile may map for `kind` (invoices or customers)."""
+    """The columns a profile may map for `kind` (invoices, customers or bank)."""
     if kind == "invoices":
         return tuple(c for c in INVOICE_COLUMNS if c != "source") + INVOICE_INPUT_ONLY
+    if kind == "bank":
+        return BANK_INPUT_COLUMNS
     return tuple(c for c in CUSTOMER_COLUMNS if c != "source")
 
 

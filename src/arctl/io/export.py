@@ -1,8 +1,8 @@
-"""Read one export (invoices or customers) into its canonical frame, with every finding and notice."""
+"""Read one export (invoices, customers, bank lines) into its canonical frame, with every finding and notice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,10 +16,12 @@ from arctl.model import Finding, ReadOptions
 REQUIRED = {
     "invoices": (("invoice_id",), ("customer_id", "customer_name"), ("due_date",), ("amount", "open_amount")),
     "customers": (("customer_id", "name"),),
+    "bank": (("booking_date",), ("amount", "credit_amount", "debit_amount")),
 }
 LABELS = {
     "invoice_id": "invoice number", "customer_id": "customer id", "customer_name": "customer name",
     "due_date": "due date", "amount": "amount", "open_amount": "open amount", "name": "customer name",
+    "booking_date": "booking date", "credit_amount": "credit amount", "debit_amount": "debit amount",
 }
 
 
@@ -45,19 +47,30 @@ class ExportRead:
 
 
 def read_export(path: Path, options: ReadOptions = ReadOptions()) -> ExportRead:
-    """Read an invoice or customer export as the options say, detecting what they leave open."""
-    if options.kind not in (None, "invoices", "customers"):
-        raise UsageError(f"--kind {options.kind}: expected invoices or customers",
-                         hint="bank statements are read by `arctl reconcile`")
+    """Read an invoice, customer or bank export as the options say, detecting what they leave open.
+
+    A bank export (kind "bank", a bank profile, or a header that carries a named bank profile's
+    signature) is read by `io.bank.tabular`; its frame holds canonical bank lines.
+    """
+    if options.kind not in (None, "invoices", "customers", "bank"):
+        raise UsageError(f"--kind {options.kind}: expected invoices, customers or bank")
     chosen = load_profile(options.profile, options.profile_dirs) if options.profile else None
     if chosen is not None and options.kind and chosen.kind != options.kind:
         raise UsageError(f"profile {chosen.name!r} reads {chosen.kind}, not {options.kind}")
     kind = options.kind or (chosen.kind if chosen else None)
+    if kind == "bank":
+        from arctl.io.bank.tabular import read_bank_export
+
+        return read_bank_export(path, options)
     scorer = chosen.header_score if chosen else all_header_score(kind, options.profile_dirs)
     table = read_table(path, scorer, sheet=options.sheet, delimiter=options.delimiter)
     headers = list(table.frame.columns)
     profile = chosen or detect_profile(headers, kind, options.profile_dirs)
     kind = profile.kind
+    if kind == "bank":  # the header carries a named bank profile's signature
+        from arctl.io.bank.tabular import read_bank_export
+
+        return read_bank_export(path, replace(options, kind="bank", profile=profile.origin))
     overrides = dict(options.columns)
     missing_override = [h for h in overrides.values() if h not in headers]
     if missing_override:
@@ -66,7 +79,7 @@ def read_export(path: Path, options: ReadOptions = ReadOptions()) -> ExportRead:
     if overrides:
         profile = profile.with_columns(overrides)
     mapping = match_columns(headers, profile)
-    _require(path, table, kind, mapping, profile)
+    require_columns(path, table, kind, mapping, profile)
     if kind == "invoices":
         from arctl.io.invoices import build_invoices
 
@@ -76,7 +89,8 @@ def read_export(path: Path, options: ReadOptions = ReadOptions()) -> ExportRead:
     return build_customers(table, profile, mapping, options)
 
 
-def _require(path: Path, table: RawTable, kind: str, mapping: dict[str, str], profile: Profile) -> None:
+def require_columns(path: Path, table: RawTable, kind: str, mapping: dict[str, str], profile: Profile) -> None:
+    """Refuse a file that lacks a column the kind cannot do without, naming the headers it has."""
     for alternatives in REQUIRED[kind]:
         if not any(column in mapping for column in alternatives):
             wanted = " or ".join(LABELS.get(c, c) for c in alternatives)

@@ -13,10 +13,14 @@ from arctl.io.yamlfile import load_located
 from arctl.model import DATE_FORMATS, Located, canonical_columns
 
 BUILTIN_DIR = Path(__file__).parent / "profiles"
-KINDS = ("invoices", "customers")
-DEFAULT_PROFILE = {"invoices": "generic", "customers": "customers"}
+KINDS = ("invoices", "customers", "bank")
+DEFAULT_PROFILE = {"invoices": "generic", "customers": "customers", "bank": "bank-generic"}
+# Keys that only bank profiles use (the rules of bank exports); a rule's `column:` lists headers exactly
+# as `columns.<canonical column>` would (sign -> direction, reversal -> reversal, status -> status).
+BANK_KEYS = {"sign", "join", "headerless", "comment_prefix", "reversal", "text_quote"}
 _KEYS = {"name", "kind", "title", "rows", "amounts", "signature", "columns", "status", "credit_note",
-         "ignore_types", "defaults", "date_format", "decimal", "extends"}
+         "ignore_types", "defaults", "date_format", "decimal", "extends"} | BANK_KEYS
+_RULE_COLUMN = {"sign": "direction", "reversal": "reversal", "status": "status"}
 
 
 def fold(text: str) -> str:
@@ -42,6 +46,16 @@ class Profile:
     date_format: str | None = None
     decimal: str | None = None
     origin: str = ""
+    # bank profiles
+    credit_values: tuple[str, ...] = ()             # sign: values of `direction` meaning credit (as written)
+    debit_values: tuple[str, ...] = ()              # ... and meaning debit (the amount is then unsigned)
+    join: frozenset[str] = frozenset()              # canonical columns that take every matching header, joined
+    headerless: tuple[str, ...] = ()                # the file has no header row: its columns, in order
+    comment_prefix: str | None = None               # lines starting with it are comments
+    reversal_values: frozenset[str] = frozenset()   # folded values of `reversal` meaning one (empty: any value)
+    reversal_words: tuple[str, ...] = ()            # words in the remittance that mark a reversal
+    not_booked: frozenset[str] = frozenset()        # folded values of `status`: rejected or pending, left out
+    text_quote: str | None = None                   # a quote the bank puts around text values ('text')
 
     def aliases(self) -> dict[str, tuple[str, ...]]:
         return {column: tuple(fold(name) for name in names) for column, names in self.columns.items()}
@@ -66,18 +80,31 @@ def _fields(profile: Profile) -> dict:
 
 def match_columns(headers: list[str], profile: Profile) -> dict[str, str]:
     """Canonical column -> header in the file; each header serves one column, the first alias wins."""
+    return {column: found[0] for column, found in match_all_columns(headers, profile).items()}
+
+
+def match_all_columns(headers: list[str], profile: Profile) -> dict[str, tuple[str, ...]]:
+    """Canonical column -> its headers in the file: one, or for a `join` column every alias present
+    (in the profile's order). Each header serves one column, except that a `join` column also reads
+    headers another column takes (a bank reference made of a date and a sequence number)."""
     by_fold: dict[str, str] = {}
     for header in headers:
         by_fold.setdefault(fold(header), header)
     used: set[str] = set()
-    mapping: dict[str, str] = {}
+    mapping: dict[str, tuple[str, ...]] = {}
     for column, aliases in profile.aliases().items():
+        joined = column in profile.join
+        found: list[str] = []
         for alias in aliases:
             header = by_fold.get(alias)
-            if header is not None and header not in used:
-                mapping[column] = header
-                used.add(header)
-                break
+            if header is not None and (joined or header not in used) and header not in found:
+                found.append(header)
+                if not joined:
+                    break
+        if found:
+            mapping[column] = tuple(found)
+            if not joined:
+                used.update(found)
     return mapping
 
 
@@ -157,9 +184,10 @@ def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
                                     f"(expected one of: {', '.join(allowed_columns)})")
                     continue
                 columns[column] = tuple(_texts(names, where, f"columns.{column}", problems))
-    result["columns"] = columns
     status = data.get("status")
-    if status is not None:
+    if status is not None and kind == "bank":
+        _bank_rule(status, "status", ("column", "not_booked"), ("not_booked",), columns, result, where, problems)
+    elif status is not None:
         if not isinstance(status.value, dict):
             problems.append(f"{where(status)}: status: expected a mapping with draft and cancelled lists")
         else:
@@ -168,6 +196,7 @@ def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
                     problems.append(f"{where(node)}: status: unknown key {key!r} (expected draft, cancelled)")
                     continue
                 result[key] = frozenset(fold(v) for v in _texts(node, where, f"status.{key}", problems))
+    _bank_keys(data, kind, columns, result, where, problems)
     credit = data.get("credit_note")
     if credit is not None:
         values = credit.value.get("values") if isinstance(credit.value, dict) else None
@@ -194,9 +223,83 @@ def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
         if value not in (".", ","):
             problems.append(f"{where(data['decimal'])}: decimal: expected \".\" or \",\", got {value!r}")
         result["decimal"] = value
+    result["columns"] = columns
     if problems:
         raise ConfigError("profile has problems:\n  " + "\n  ".join(problems))
     return Profile(**result)
+
+
+def _bank_keys(data: dict, kind: str, columns: dict, result: dict, where, problems: list[str]) -> None:
+    """The keys of bank profiles: sign, reversal, join, headerless, comment_prefix, text_quote."""
+    present = [key for key in BANK_KEYS if key in data]
+    if kind != "bank":
+        for key in sorted(present):
+            problems.append(f"{where(data[key])}: {key}: only bank profiles (kind: bank) use this key")
+        return
+    if "sign" in data:
+        _bank_rule(data["sign"], "sign", ("column", "credit", "debit"), ("credit", "debit"), columns, result,
+                   where, problems)
+        both = ({fold(v) for v in result.get("credit_values", ())}
+                & {fold(v) for v in result.get("debit_values", ())})
+        if both:
+            problems.append(f"{where(data['sign'])}: sign: {', '.join(sorted(both))} is both credit and debit")
+    if "reversal" in data:
+        _bank_rule(data["reversal"], "reversal", ("column", "values", "words"), (), columns, result, where,
+                   problems)
+    if "join" in data:
+        joined = _texts(data["join"], where, "join", problems)
+        unknown = [c for c in joined if c not in canonical_columns(kind)]
+        if unknown:
+            problems.append(f"{where(data['join'])}: join: unknown column {unknown[0]!r} "
+                            f"(expected some of: {', '.join(canonical_columns(kind))})")
+        result["join"] = frozenset(joined)
+    if "headerless" in data:
+        names = [name.strip() for name in _texts(data["headerless"], where, "headerless", problems)]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            problems.append(f"{where(data['headerless'])}: headerless: {repeated[0]!r} appears twice")
+        result["headerless"] = tuple(names)
+        for name in names:  # a column named after a canonical column is that column
+            if name in canonical_columns(kind) and name not in columns:
+                columns[name] = (name,)
+    for key in ("comment_prefix", "text_quote"):
+        if key in data:
+            value = _text(data[key])
+            if not value or (key == "text_quote" and len(value) != 1):
+                expected = "one character such as \"'\"" if key == "text_quote" else "a text such as \"#\""
+                problems.append(f"{where(data[key])}: {key}: expected {expected}, got {value!r}")
+            result[key] = value or None
+
+
+_RULE_FIELDS = {("sign", "credit"): "credit_values", ("sign", "debit"): "debit_values",
+                ("reversal", "values"): "reversal_values", ("reversal", "words"): "reversal_words",
+                ("status", "not_booked"): "not_booked"}
+
+
+def _bank_rule(node: Located, key: str, allowed: tuple[str, ...], required: tuple[str, ...], columns: dict,
+               result: dict, where, problems: list[str]) -> None:
+    """A rule such as `sign: {column: [...], credit: [...], debit: [...]}` into columns and value sets."""
+    if not isinstance(node.value, dict):
+        problems.append(f"{where(node)}: {key}: expected a mapping with keys {', '.join(allowed)}")
+        return
+    for name, item in node.value.items():
+        if name not in allowed:
+            problems.append(f"{where(item)}: {key}: unknown key {name!r} (expected {', '.join(allowed)})")
+        elif name == "column":
+            columns[_RULE_COLUMN[key]] = tuple(_texts(item, where, f"{key}.column", problems))
+        elif key == "sign" or (key, name) == ("reversal", "words"):  # kept as written: shown in messages
+            result[_RULE_FIELDS[(key, name)]] = tuple(w.strip() for w in _texts(item, where, f"{key}.{name}",
+                                                                                problems) if w.strip())
+        else:
+            result[_RULE_FIELDS[(key, name)]] = frozenset(fold(v) for v in _texts(item, where, f"{key}.{name}",
+                                                                                  problems))
+    for name in required:
+        if not node.value.get(name) or not _texts(node.value[name], where, f"{key}.{name}", []):
+            problems.append(f"{where(node)}: {key}: {name}: expected a list of values")
+    needs_column = key != "reversal" or "values" in node.value  # reversal words are looked for in the text
+    if needs_column and _RULE_COLUMN[key] not in columns:
+        problems.append(f"{where(node)}: {key}: no column: give column: [header names] "
+                        f"(or columns.{_RULE_COLUMN[key]})")
 
 
 def _text(node: Located | None) -> str | None:
@@ -219,6 +322,17 @@ def _texts(node: Located, where, key: str, problems: list[str]) -> list[str]:
 def profile_kind(name: str, search: tuple[Path, ...] = ()) -> str:
     """The kind a profile reads; a ConfigError when there is no such profile or it is broken."""
     return load_profile(name, search).kind
+
+
+def all_profiles(kind: str | None, search: tuple[Path, ...] = ()) -> list[Profile]:
+    """Every profile of `kind` (workspace folders first; a name there hides the built-in one)."""
+    found: dict[str, Profile] = {}
+    for folder in (*search, BUILTIN_DIR):
+        for path in sorted(folder.glob("*.yaml")):
+            profile = load_profile(str(path), search)
+            if (kind is None or profile.kind == kind) and profile.name not in found:
+                found[profile.name] = profile
+    return list(found.values())
 
 
 def detect_profile(headers: list[str], kind: str | None, search: tuple[Path, ...] = ()) -> Profile:

@@ -37,37 +37,52 @@ class RawTable:
 
 
 def read_table(path: Path, header_score: HeaderScore, *, sheet: str | None = None,
-               delimiter: str | None = None) -> RawTable:
-    """Read `path` (CSV/TSV text in any usual encoding, XLSX, XLS or ODS) as strings."""
+               delimiter: str | None = None, comment_prefix: str | None = None,
+               names: list[str] | tuple[str, ...] | None = None) -> RawTable:
+    """Read `path` (CSV/TSV text in any usual encoding, XLSX, XLS or ODS) as strings.
+
+    `comment_prefix`: lines (rows) starting with it are comments, skipped like blank lines; row
+    numbers still count them. `names`: the file has no header row; its columns take these names
+    in order and every row is data.
+    """
     container = detect_container(path)
     if container.kind == "text":
         if sheet:
             raise InputError(f"{path}: --sheet only applies to spreadsheets, this is a text file")
-        return _read_text(path, container, header_score, delimiter)
-    return _read_workbook(path, container, header_score, sheet)
+        return _read_text(path, container, header_score, delimiter, comment_prefix, names)
+    return _read_workbook(path, container, header_score, sheet, comment_prefix, names)
 
 
 # --- text -----------------------------------------------------------------------------
 
 
-def _read_text(path: Path, container: Container, header_score: HeaderScore, delimiter: str | None) -> RawTable:
+def _read_text(path: Path, container: Container, header_score: HeaderScore, delimiter: str | None,
+               comment_prefix: str | None = None, given_names: list[str] | tuple[str, ...] | None = None
+               ) -> RawTable:
     encoding = container.encoding or "utf-8"
     raw = path.read_bytes()
     text = raw.decode(encoding, errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
+    comments = 0
+    if comment_prefix:
+        text, comments = _blank_comment_lines(text, comment_prefix)
     if not text.strip():
         raise InputError(f"{path}: the file holds only blank lines", hint="export the list again")
     delimiter = delimiter or detect_delimiter(text[:256 * 1024])
-    head_rows, head_lines = _sample_records(text, delimiter, path)
-    header_index = _find_header(head_rows, header_score)
-    if header_index is None:
-        raise InputError(f"{path}: no header row found: expected a row of column names",
-                         hint="make sure the export includes the column headings")
-    header_line = head_lines[header_index]
+    if given_names is None:
+        head_rows, head_lines = _sample_records(text, delimiter, path)
+        header_index = _find_header(head_rows, header_score)
+        if header_index is None:
+            raise InputError(f"{path}: no header row found: expected a row of column names",
+                             hint="make sure the export includes the column headings")
+        header_line = head_lines[header_index]
+        names = _header_names(head_rows[header_index])
+    else:  # no header row: every line is data, from line 1 on
+        header_index, header_line = 0, 0
+        names = _header_names(list(given_names))
     detected = {"format": "TSV" if delimiter == "\t" else "CSV", "encoding": describe_encoding(encoding),
                 "delimiter": {"\t": "tab"}.get(delimiter, delimiter)}
-    names = _header_names(head_rows[header_index])
     try:
         frame = _pandas_records(text, delimiter, header_line, len(names), path)
         row_numbers = np.arange(len(frame)) + header_line + 1  # 1-based line of each record
@@ -80,6 +95,8 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
     frame.columns = names
     frame, row_numbers = _drop_blank_rows(frame, row_numbers)
     table = RawTable(path, frame, row_numbers, header_line, detected, findings=findings)
+    if comments:
+        table.notices.append(f"{comments} comment line(s) starting with {comment_prefix!r} skipped")
     if header_index:
         table.notices.append(f"{header_index} line(s) above the header skipped (title or section rows)")
     return table
@@ -87,6 +104,12 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
 
 class _FieldCountError(Exception):
     pass
+
+
+def _blank_comment_lines(text: str, prefix: str) -> tuple[str, int]:
+    """Comment lines emptied in place, so that every later line keeps its number."""
+    pattern = re.compile(rf"(?m)^[ \t]*{re.escape(prefix)}[^\r\n]*")
+    return pattern.subn("", text)
 
 
 def _sample_records(text: str, delimiter: str, path: Path) -> tuple[list[list[str]], list[int]]:
@@ -163,7 +186,9 @@ def _csv_records(text: str, delimiter: str, header_line: int, width: int,
 # --- workbooks ---------------------------------------------------------------------------
 
 
-def _read_workbook(path: Path, container: Container, header_score: HeaderScore, sheet: str | None) -> RawTable:
+def _read_workbook(path: Path, container: Container, header_score: HeaderScore, sheet: str | None,
+                   comment_prefix: str | None = None,
+                   given_names: list[str] | tuple[str, ...] | None = None) -> RawTable:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -193,21 +218,35 @@ def _read_workbook(path: Path, container: Container, header_score: HeaderScore, 
         if chosen != names[0]:
             notices.append(f"sheet {names[0]!r} is empty; read sheet {chosen!r}")
     rows = [[_cell_text(value) for value in row] for row in cells]
-    header_index = _find_header(rows[:HEADER_SEARCH_ROWS], header_score)
-    if header_index is None:
-        raise InputError(f"{path}: sheet {chosen!r}: no header row found: expected a row of column names",
-                         hint="make sure the export includes the column headings")
-    header = rows[header_index]
-    width = max((i + 1 for i, value in enumerate(header) if value.strip()), default=0)
+    comments = 0
+    if comment_prefix:
+        for position, row in enumerate(rows):
+            first = next((value for value in row if value.strip()), "")
+            if first.lstrip().startswith(comment_prefix):
+                rows[position] = [""] * len(row)  # kept as a blank row, so row numbers stay those of the sheet
+                comments += 1
+    if given_names is None:
+        header_index = _find_header(rows[:HEADER_SEARCH_ROWS], header_score)
+        if header_index is None:
+            raise InputError(f"{path}: sheet {chosen!r}: no header row found: expected a row of column names",
+                             hint="make sure the export includes the column headings")
+        header = rows[header_index]
+        width = max((i + 1 for i, value in enumerate(header) if value.strip()), default=0)
+        names = _header_names(header[:width])
+    else:  # no header row: every row is data, from row 1 on
+        header_index, width = -1, len(given_names)
+        names = _header_names(list(given_names))
     body = [(row + [""] * width)[:width] for row in rows[header_index + 1:]]
     frame = pd.DataFrame(body, columns=range(width), dtype=str) if body else pd.DataFrame(
         {i: pd.Series(dtype=str) for i in range(width)})
-    frame.columns = _header_names(header[:width])
+    frame.columns = names
     row_numbers = np.arange(len(frame), dtype=np.int64) + header_index + 2
     frame, row_numbers = _drop_blank_rows(frame, row_numbers)
     detected = {"format": container.kind.upper(), "sheet": chosen}
     table = RawTable(path, frame, row_numbers, header_index + 1, detected, typed_cells=True, notices=notices)
-    if header_index:
+    if comments:
+        table.notices.append(f"{comments} comment row(s) starting with {comment_prefix!r} skipped")
+    if header_index > 0:
         table.notices.append(f"{header_index} row(s) above the header skipped (title block)")
     return table
 

@@ -12,7 +12,7 @@ order against what is still open; `suggested` ones wait for a person and hold th
 
 from __future__ import annotations
 
-import itertools
+import gc
 from functools import lru_cache
 import re
 from collections import defaultdict
@@ -24,7 +24,7 @@ from arctl.model import Match, MatchSettings, Unmatched
 from arctl.money import parse_amount
 from arctl.reconcile.names import PayerIndex, compact_iban
 from arctl.reconcile.numbers import InvoiceNumberIndex
-from arctl.refs import find_references, ogm_for_invoice, parse_reference
+from arctl.refs import Reference, find_references, ogm_for_invoice, parse_reference
 
 _REVERSAL_WORDS = re.compile(r"\b(?:TERUGBOEKING|TERUGGESTORT|RETOUR|STORNO|REVERSAL|RUCKBUCHUNG|RÜCKBUCHUNG|"
                              r"RETURNED|REMBOURSEMENT|ANNULATION)\b", re.IGNORECASE)
@@ -80,32 +80,47 @@ class _Ledger:
     customer: dict[str, str]
     due: dict[str, object]
     by_customer: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    by_amount: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    by_amount: dict[tuple[str, int], str | list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, invoices: pd.DataFrame) -> _Ledger:
         items = invoices[invoices["open_amount"].ne(0)].sort_values(["due_date", "invoice_id"], kind="stable")
         ids = items["invoice_id"].tolist()
         ledger = cls(dict(zip(ids, items["open_amount"].tolist(), strict=True)),
-                     dict(zip(ids, items["currency"].tolist(), strict=True)),
-                     dict(zip(ids, items["customer_id"].tolist(), strict=True)),
-                     dict(zip(ids, items["due_date"].tolist(), strict=True)))
+                     dict(zip(ids, _shared(items["currency"]), strict=True)),
+                     dict(zip(ids, _shared(items["customer_id"]), strict=True)),
+                     dict(zip(ids, _day_numbers(items["due_date"]), strict=True)))
         grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
         for invoice in ids:
             grouped[(ledger.customer[invoice], ledger.currency[invoice])].append(invoice)
         ledger.by_customer = dict(grouped)
-        amounts: dict[tuple[str, int], list[str]] = defaultdict(list)
+        amounts: dict[tuple[str, int], str | list[str]] = {}
         for invoice in ids:
-            amounts[(ledger.currency[invoice], ledger.open[invoice])].append(invoice)
-        ledger.by_amount = dict(amounts)
+            key = (ledger.currency[invoice], ledger.open[invoice])
+            held = amounts.get(key)
+            # one invoice per amount is the rule: a plain string, a list only where amounts repeat
+            amounts[key] = invoice if held is None else [*([held] if isinstance(held, str) else held), invoice]
+        ledger.by_amount = amounts
         return ledger
 
     def customers_owed(self, currency: str, amount: int) -> set[str]:
         """Customers with an invoice whose open amount (still) equals `amount`."""
-        return {self.customer[i] for i in self.by_amount.get((currency, amount), []) if self.open[i] == amount}
+        held = self.by_amount.get((currency, amount), ())
+        invoices = [held] if isinstance(held, str) else held
+        return {self.customer[i] for i in invoices if self.open[i] == amount}
 
     def open_of(self, customer: str, currency: str) -> list[str]:
         return [i for i in self.by_customer.get((customer, currency), []) if self.open[i] != 0]
+
+
+def _shared(values: pd.Series) -> list:
+    """The values as Python objects, one object per distinct value (a million 'EUR's are one string)."""
+    return values.astype("category").tolist()
+
+
+def _day_numbers(dates: pd.Series) -> list[int]:
+    """Dates as whole numbers that sort like the dates (cheaper than a Timestamp per row); NaT first."""
+    return dates.to_numpy(dtype="datetime64[s]").astype("int64").tolist()
 
 
 def tolerance(open_amount: int, currency: str, settings: MatchSettings) -> int:
@@ -122,12 +137,24 @@ def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFram
               settings: MatchSettings = MatchSettings(),
               known_ibans: dict[str, str] | None = None) -> Reconciliation:
     """Match the credits of `bank` (canonical bank lines) to `invoices` (canonical, with open amounts)."""
+    # Millions of small records and no reference cycles: the cyclic collector would rescan them all
+    # again and again (a million lines took twice as long); it is paused for the run.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _reconcile(bank, invoices, customers, settings, known_ibans)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _reconcile(bank, invoices, customers, settings, known_ibans) -> Reconciliation:
     bank = bank.drop_duplicates("txn_id", keep="first")  # overlapping statements: a payment counts once
     ledger = _Ledger.of(invoices)
     ignored, unmatched, credits = _classify(bank)
     payers = _payer_index(invoices, customers, known_ibans or {}, settings)
     references = _reference_index(invoices)
-    numbers = InvoiceNumberIndex(invoices["invoice_id"].tolist())
+    numbers = InvoiceNumberIndex(invoices["invoice_id"])
     matches: list[Match] = []
     excess: list[Unmatched] = []
     remaining = sorted(credits, key=lambda line: (line.booking_date, line.txn))
@@ -147,8 +174,10 @@ def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFram
 
 def _classify(bank: pd.DataFrame) -> tuple[list[Unmatched], list[Unmatched], list[_Line]]:
     """Debits and reversals are not customer payments; a reversal takes its original payment with it."""
-    columns = [bank[c].tolist() for c in ("txn_id", "amount", "currency", "counterparty_name", "counterparty_iban",
-                                          "structured_ref", "remittance", "booking_date")]
+    columns = [bank["txn_id"].tolist(), bank["amount"].tolist(),
+               *(_shared(bank[c]) for c in ("currency", "counterparty_name", "counterparty_iban", "structured_ref",
+                                            "remittance"))]
+    columns.append(_day_numbers(bank["booking_date"]))
     lines = [_Line(txn, amount, currency, name, compact_iban(iban) if iban else "", ref, text, booked)
              for txn, amount, currency, name, iban, ref, text, booked in zip(*columns, strict=True)]
     flagged = bank["reversal"].to_numpy() | bank["remittance"].str.contains(_REVERSAL_WORDS.pattern, case=False,
@@ -207,34 +236,74 @@ def _payer_index(invoices, customers, known_ibans, settings) -> PayerIndex:
     return PayerIndex(names, ibans, settings.name_score)
 
 
-def _reference_index(invoices: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+class _References:
+    """Reference -> invoices, stored as one invoice per key (a second invoice on a key is kept apart).
+
+    The OGMs arctl generates for invoices without a printed reference are added only when a payment
+    carries a reference that no printed one explains: most statements never need them.
+    """
+
+    def __init__(self) -> None:
+        self.one: dict[tuple[str, str], str] = {}
+        self.more: dict[tuple[str, str], list[str]] = {}
+        self.unprinted: list[str] = []
+
+    def add(self, key: tuple[str, str], invoice: str) -> None:
+        if key in self.more:
+            self.more[key].append(invoice)
+        elif key in self.one:
+            self.more[key] = [self.one.pop(key), invoice]
+        else:
+            self.one[key] = invoice
+
+    def get(self, key: tuple[str, str], default=()) -> list[str]:
+        invoice = self.one.get(key)
+        if invoice is not None:
+            return [invoice]
+        if key in self.more:
+            return self.more[key]
+        if self.unprinted and key[0] == "ogm":
+            self._add_generated()
+            return self.get(key, default)
+        return list(default)
+
+    def _add_generated(self) -> None:
+        for invoice in self.unprinted:
+            try:
+                self.add(("ogm", ogm_for_invoice(invoice)), invoice)
+            except ValueError:
+                continue  # a number with nothing to derive a reference from: it is matched by other means
+        self.unprinted = []
+
+
+def _reference_index(invoices: pd.DataFrame) -> _References:
     """Invoice payment references (printed, else the OGM arctl generates for it) -> invoices.
 
     The usual printed OGM (+++123/4567/89012+++ or 12 digits) is keyed in one vectorised pass; only
     other spellings go through `refs.parse_reference`.
     """
-    index: dict[tuple[str, str], list[str]] = defaultdict(list)
+    index = _References()
     texts = invoices["reference"].fillna("").str.strip()
     plain_ogm = texts.str.fullmatch(r"(?:[+*]{3}\s*)?\d{3}\s*/?\s*\d{4}\s*/?\s*\d{5}(?:\s*[+*]{3})?")
     digits = texts.str.replace(r"\D", "", regex=True)
     for invoice, value in zip(invoices.loc[plain_ogm, "invoice_id"].tolist(), digits[plain_ogm].tolist(), strict=True):
-        index[("ogm", value)].append(invoice)
+        index.add(("ogm", value), invoice)
     for invoice, text in zip(invoices.loc[~plain_ogm, "invoice_id"].tolist(), texts[~plain_ogm].tolist(), strict=True):
         reference = parse_reference(text, assume_ogm=True) if text else None
         if reference is not None:
-            index[(reference.kind, reference.value)].append(invoice)
+            index.add((reference.kind, reference.value), invoice)
         else:
-            try:
-                index[("ogm", ogm_for_invoice(invoice))].append(invoice)
-            except ValueError:
-                continue  # a number with nothing to derive a reference from: it is matched by other means
+            index.unprinted.append(invoice)
     return index
 
 
 def _line_references(line: _Line):
     found = []
-    if line.structured_ref:
-        reference = parse_reference(line.structured_ref, assume_ogm=True)
+    ref = line.structured_ref
+    if len(ref) == 12 and ref.isdigit():  # the usual Belgian structured communication, read directly
+        found.append(Reference("ogm", ref, (int(ref[:10]) % 97 or 97) == int(ref[10:]), ref))
+    elif ref:
+        reference = parse_reference(ref, assume_ogm=True)
         if reference is not None:
             found.append(reference)
     if line.remittance and _REF_HINT.search(line.remittance):
@@ -262,6 +331,8 @@ def _by_reference(line, ledger, references, numbers, payers, settings) -> _Claim
 
 
 def _by_invoice_number(line, ledger, references, numbers, payers, settings) -> _Claim | None:
+    if not line.remittance:
+        return None
     found = [i for i in numbers.find(line.remittance) if i in ledger.open and ledger.currency[i] == line.currency]
     if not found:
         return None
@@ -350,7 +421,8 @@ def _combination(line, items, ledger, settings) -> tuple[list[str], bool] | None
 def _apply(claim: _Claim, ledger: _Ledger, settings: MatchSettings, excess: list[Unmatched]) -> list[Match]:
     """Allocations of one claim: credit notes first, then invoices by due date; excess is reported."""
     line = claim.line
-    ordered = sorted(claim.invoices, key=lambda i: (ledger.open[i] > 0, ledger.due[i], i))
+    ordered = claim.invoices if len(claim.invoices) == 1 else sorted(
+        claim.invoices, key=lambda i: (ledger.open[i] > 0, ledger.due[i], i))
     if claim.status == "suggested":
         left, out = line.amount, []
         for invoice in ordered:

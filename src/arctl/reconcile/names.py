@@ -49,12 +49,16 @@ class PayerIndex:
             if not key:
                 continue
             self.by_name[key].add(customer)
-            self.blocks[key[:2]].append((key, customer))
+            for prefix in {word[:2] for word in key.split()}:
+                # every word blocks: a typo in one word ('BKAKERIJ MAES') still meets 'maes'
+                self.blocks[prefix].append((key, customer))
 
     def identify(self, iban: str, name: str) -> Payer | None:
         """The customer behind a counterparty: by IBAN, else one customer whose name scores high enough."""
         key = (iban, name)
         if key not in self._memo:
+            if len(self._memo) >= 200_000:  # payers repeat; a statement of unique lines must not fill memory
+                self._memo.clear()
             self._memo[key] = self._identify(iban, name)
         return self._memo[key]
 
@@ -73,7 +77,9 @@ class PayerIndex:
     def _fuzzy(self, key: str) -> Payer | None:
         from rapidfuzz import fuzz, process
 
-        candidates = self.blocks.get(key[:2], [])
+        seen: set[tuple[str, str]] = set()
+        candidates = [c for prefix in dict.fromkeys(word[:2] for word in key.split())
+                      for c in self.blocks.get(prefix, []) if not (c in seen or seen.add(c))]
         if not candidates:
             return None
         found = process.extract(key, [c[0] for c in candidates], scorer=fuzz.token_sort_ratio,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 _NOT_KEY = re.compile(r"[^0-9A-Z]")
+_DIGIT = re.compile(r"\d")
 _TOKEN = re.compile(r"[^\s,;:()\[\]]+")
 MIN_DISTINCTIVE = 5
 
@@ -31,27 +31,33 @@ def _keys(text: str) -> tuple[str, ...]:
 class InvoiceNumberIndex:
     """Finds the invoices whose numbers a text quotes, whole tokens only (never a part of a longer number)."""
 
-    def __init__(self, invoice_ids: list[str]) -> None:
-        self.by_key: dict[str, set[str]] = defaultdict(set)
-        self.own_key = {}
-        for invoice in invoice_ids:
-            self.own_key[invoice] = number_key(invoice)
-            for key in _keys(invoice):
-                self.by_key[key].add(invoice)
+    def __init__(self, invoice_ids) -> None:
+        """`invoice_ids`: a pandas Series of invoice numbers (keys are computed for all at once)."""
+        ids = invoice_ids.astype(str)
+        keys = ids.str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
+        stripped = keys.str.lstrip(_LETTERS)
+        # key -> the one invoice it names, or None when two invoices share the key (it names neither)
+        self.by_key: dict[str, str | None] = {}
+        use_stripped = (stripped.ne(keys) & stripped.str.len().ge(3)).tolist()
+        for invoice, key, bare, both in zip(ids.tolist(), keys.tolist(), stripped.tolist(), use_stripped,
+                                            strict=True):
+            for each in ((key, bare) if both else (key,)):
+                if each:
+                    self.by_key[each] = invoice if self.by_key.get(each, invoice) == invoice else None
 
     def distinctive(self, invoice: str) -> bool:
         """Long enough not to turn up by chance in a text (an amount, a date, a house number)."""
-        key = self.own_key.get(invoice, "")
+        key = number_key(invoice)
         return len(key) >= MIN_DISTINCTIVE and any(ch.isdigit() for ch in key)
 
     def find(self, text: str) -> list[str]:
         """Invoices quoted in `text`, in the order they appear; a number that names two invoices names none."""
-        if not text or not any(ch.isdigit() for ch in text):
+        if not text or not _DIGIT.search(text):
             return []
         tokens = _TOKEN.findall(text.upper())
         found: list[str] = []
         for start, token in enumerate(tokens):
-            if not any(ch.isdigit() for ch in token):
+            if not _DIGIT.search(token):
                 continue
             candidates = [token, *token.split("/")] if "/" in token else [token]
             # a number written with spaces, 'INV 2026 0042': join a short all-digit token with its neighbours
@@ -61,9 +67,7 @@ class InvoiceNumberIndex:
                                   if a >= 0 and b <= len(tokens))
             for candidate in candidates:
                 for key in _keys(candidate):
-                    invoices = self.by_key.get(key)
-                    if invoices and len(invoices) == 1:
-                        invoice = next(iter(invoices))
-                        if invoice not in found:
-                            found.append(invoice)
+                    invoice = self.by_key.get(key)
+                    if invoice is not None and invoice not in found:
+                        found.append(invoice)
         return found
