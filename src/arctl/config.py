@@ -191,7 +191,7 @@ def _sources(check: _Checker, node: Located | None, root: Path, exists: Callable
         if kind not in SOURCE_KINDS:
             check.add(data.get("kind"), f"{key}.kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
         profile = check.text(data, "profile", f"{key}.profile") or None
-        if profile and kind in ("invoices", "customers"):
+        if profile:
             try:
                 reads = profile_kind(profile)
                 if reads != kind:
@@ -214,7 +214,7 @@ def _sources(check: _Checker, node: Located | None, root: Path, exists: Callable
         columns_node = data.get("columns")
         columns: dict[str, str] = {}
         if columns_node is not None and columns_node.value is not None:
-            allowed_columns = set(canonical_columns(kind if kind != "bank" else "invoices"))
+            allowed_columns = set(canonical_columns(kind if kind in SOURCE_KINDS else "invoices"))
             mapping = check.mapping(columns_node, f"{key}.columns", allowed_columns)
             columns = {name: str(value.value) for name, value in mapping.items()
                        if name in allowed_columns and isinstance(value.value, str)}

@@ -19,7 +19,7 @@ class CheckResult:
 
     @property
     def all_valid(self) -> bool:
-        return all(read.valid_rows == read.rows for read in self.reads)
+        return not any(f.severity == "error" for read in self.reads for f in read.findings)
 
 
 @dataclass(slots=True)
@@ -35,13 +35,18 @@ def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None =
         jobs = [(path, options) for path in paths]
     elif workspace is not None:
         jobs = [(_near(source.path), source_options(source, options, workspace))
-                for source in workspace.config.sources if source.kind in ("invoices", "customers")]
+                for source in workspace.config.sources]
     else:
         raise UsageError("no files given and no workspace found",
                          hint="give the export files (arctl check exports/invoices.csv) or run inside a workspace")
+    from arctl.io.bank.read import detect_bank_format, read_bank
+
     result = CheckResult([])
     for path, job_options in jobs:
         try:
+            if job_options.kind == "bank" or (job_options.kind is None and detect_bank_format(path) != "table"):
+                result.reads.append(read_bank(path, job_options))
+                continue
             result.reads.append(read_export(path, job_options))
         except InputError as error:  # one unreadable file must not hide what the others hold
             result.unreadable.append((path, error))

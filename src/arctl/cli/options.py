@@ -16,6 +16,7 @@ from arctl.errors import UsageError
 class Kind(str, Enum):
     invoices = "invoices"
     customers = "customers"
+    bank = "bank"
 
 
 class OnError(str, Enum):

@@ -35,11 +35,11 @@ def reconcile(
                                                           "matching.shortfall_percent]", show_default=False)] = None,
     shortfall_max: Annotated[str | None, typer.Option("--shortfall-max", help="... but never more than this "
                                                       "amount short. [default: 5.00]", show_default=False)] = None,
-    subset_max: Annotated[int | None, typer.Option("--subset-max", help="A combined payment pays at most this many "
+    subset_max: Annotated[int | None, typer.Option("--subset-max", min=1, max=8, help="A combined payment pays at most this many "
                                                    "invoices ... [default: 5]", show_default=False)] = None,
-    subset_pool: Annotated[int | None, typer.Option("--subset-pool", help="... among the customer's oldest open "
+    subset_pool: Annotated[int | None, typer.Option("--subset-pool", min=1, max=60, help="... among the customer's oldest open "
                                                     "invoices. [default: 20]", show_default=False)] = None,
-    name_score: Annotated[int | None, typer.Option("--name-score", help="Score (0-100) a bank name needs to name "
+    name_score: Annotated[int | None, typer.Option("--name-score", min=50, max=100, help="Score (0-100) a bank name needs to name "
                                                    "a customer. [default: 90]", show_default=False)] = None,
     profile: ProfileOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows listed per table on screen (0: all).")] = 50,

@@ -64,6 +64,8 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
     text = raw.decode(encoding, errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # old Mac line ends, still written by some bank exports
     comments = 0
     if comment_prefix:
         text, comments = _blank_comment_lines(text, comment_prefix)

@@ -10,10 +10,44 @@ from arctl.money import format_money, plain_amount
 from arctl.reports.totals import currency_totals
 
 
+def bank_totals(frame) -> list[dict]:
+    """Per currency: the sums of credit and of debit lines (both positive) and the net."""
+    totals = []
+    for currency, amounts in frame.groupby("currency", sort=True)["amount"]:
+        credits, debits = int(amounts[amounts > 0].sum()), int(-amounts[amounts < 0].sum())
+        totals.append({"currency": currency, "credits": credits, "debits": debits, "amount": credits - debits,
+                       "lines": int(len(amounts))})
+    return totals
+
+
+def _bank_entry(read) -> dict:
+    errors = sum(1 for f in read.findings if f.severity == "error")
+    return {
+        "path": str(read.path), "kind": "bank", "profile": read.format, "format": read.format,
+        "rows": len(read.frame) + errors, "valid_rows": len(read.frame), "transactions": len(read.frame),
+        "statements": read.statements,
+        "totals": [{"currency": t["currency"], "credits": plain_amount(t["credits"], t["currency"]),
+                    "debits": plain_amount(t["debits"], t["currency"]),
+                    "amount": plain_amount(t["amount"], t["currency"])} for t in bank_totals(read.frame)],
+        "balances": [{"account": b.account, "kind": b.kind, "date": b.date.isoformat() if b.date else None,
+                      "currency": b.currency, "amount": plain_amount(b.amount, b.currency)} for b in read.balances],
+        "notices": read.notices,
+        "problems": [{"row": f.row, "column": f.column, "field": f.field, "value": f.value, "message": f.message,
+                      "severity": f.severity} for f in read.findings],
+    }
+
+
+def _is_bank(read) -> bool:
+    return hasattr(read, "balances") or getattr(read, "kind", "") == "bank"
+
+
 def check_json(reads: list) -> dict:
-    """The CLI.md document for a list of io ExportRead results."""
+    """The CLI.md document for a list of io ExportRead / BankRead results."""
     files = []
     for read in reads:
+        if _is_bank(read):
+            files.append(_bank_entry(read) if hasattr(read, "balances") else _bank_entry_from_export(read))
+            continue
         entry = {
             "path": str(read.path), "kind": read.kind, "profile": read.profile.name,
             "detected": {k: v for k, v in read.detected.items() if v},
@@ -35,8 +69,64 @@ def check_json(reads: list) -> dict:
     return {"files": files}
 
 
+def _bank_entry_from_export(read) -> dict:
+    entry = {"path": str(read.path), "kind": "bank", "profile": read.profile.name,
+             "detected": {k: v for k, v in read.detected.items() if v}, "columns": read.mapping,
+             "rows": read.rows, "valid_rows": read.valid_rows, "transactions": len(read.frame)}
+    entry["totals"] = [{"currency": t["currency"], "credits": plain_amount(t["credits"], t["currency"]),
+                        "debits": plain_amount(t["debits"], t["currency"]),
+                        "amount": plain_amount(t["amount"], t["currency"])} for t in bank_totals(read.frame)]
+    entry["notices"] = read.notices
+    entry["problems"] = [{"row": f.row, "column": f.column, "field": f.field, "value": f.value,
+                          "message": f.message, "severity": f.severity} for f in read.findings]
+    return entry
+
+
+def print_bank(console: Console, read, locale: str, limit: int) -> None:
+    name = read.format if hasattr(read, "balances") else f"profile {read.profile.name}"
+    errors = sum(1 for f in read.findings if f.severity == "error")
+    console.print(f"[bold]{escape(str(read.path))}[/bold]: bank statement, {escape(name)}")
+    statements = f"{read.statements} statement(s), " if getattr(read, "statements", 0) else ""
+    console.print(f"  {statements}{len(read.frame)} transactions" + (f", {errors} unusable" if errors else ""))
+    if len(read.frame):
+        table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 2))
+        for column in ("currency", "lines", "credits", "debits", "net"):
+            table.add_column(column, justify="left" if column == "currency" else "right")
+        for t in bank_totals(read.frame):
+            table.add_row(t["currency"], str(t["lines"]), format_money(t["credits"], t["currency"], locale),
+                          format_money(t["debits"], t["currency"], locale),
+                          format_money(t["amount"], t["currency"], locale))
+        console.print(table)
+    for notice in read.notices:
+        console.print(f"  [yellow]note:[/yellow] {escape(notice)}")
+    _print_findings(console, read.findings, limit)
+    console.print()
+
+
+def _print_findings(console: Console, findings, limit: int) -> None:
+    if not findings:
+        console.print("  [green]no problems[/green]")
+        return
+    shown = findings if limit <= 0 else findings[:limit]
+    problems = Table(title=f"{len(findings)} problem(s)", title_justify="left")
+    problems.add_column("row, column")
+    problems.add_column("value")
+    problems.add_column("problem")
+    for finding in shown:
+        style = "red" if finding.severity == "error" else "yellow"
+        where = f"row {finding.row}" if finding.row is not None else "file"
+        problems.add_row(escape(f"{where}, {finding.column}" if finding.column else where),
+                         escape(finding.value or ""), f"[{style}]{escape(finding.message)}[/{style}]")
+    console.print(problems)
+    if len(shown) < len(findings):
+        console.print(f"  … and {len(findings) - len(shown)} more (--limit 0 or --json shows all)")
+
+
 def print_check(console: Console, reads: list, locale: str, limit: int) -> None:
     for read in reads:
+        if _is_bank(read):
+            print_bank(console, read, locale, limit)
+            continue
         detected = read.detected
         how = ", ".join(f"{k} {v!r}" if k in ("delimiter", "decimal") else f"{k} {v}" if k != "format" else v
                         for k, v in detected.items() if v)
@@ -59,20 +149,5 @@ def print_check(console: Console, reads: list, locale: str, limit: int) -> None:
             console.print(table)
         for notice in read.notices:
             console.print(f"  [yellow]note:[/yellow] {escape(notice)}")
-        if read.findings:
-            shown = read.findings if limit <= 0 else read.findings[:limit]
-            problems = Table(title=f"{len(read.findings)} problem(s)", title_justify="left")
-            problems.add_column("row, column")
-            problems.add_column("value")
-            problems.add_column("problem")
-            for finding in shown:
-                style = "red" if finding.severity == "error" else "yellow"
-                where = f"row {finding.row}" if finding.row is not None else "file"
-                problems.add_row(escape(f"{where}, {finding.column}" if finding.column else where),
-                                 escape(finding.value or ""), f"[{style}]{escape(finding.message)}[/{style}]")
-            console.print(problems)
-            if len(shown) < len(read.findings):
-                console.print(f"  … and {len(read.findings) - len(shown)} more (--limit 0 or --json shows all)")
-        else:
-            console.print("  [green]no problems[/green]")
+        _print_findings(console, read.findings, limit)
         console.print()
