@@ -222,3 +222,21 @@ def test_a_real_coda_structured_communication_pays_its_invoice(real_fixture, tmp
     document = json.loads(result.stdout)
     assert [(m["invoice_id"], m["amount"], m["status"]) for m in document["matches"]] == [
         ("2011-0099", "3044.45", "auto")]
+
+
+def test_fail_on_unmatched_exits_1_when_a_credit_is_only_suggested(real_fixture, tmp_path, runner):
+    invoices = tmp_path / "open_invoices.csv"
+    invoices.write_text(textwrap.dedent("""\
+        Invoice No.,Customer ID,Customer,Due Date,Currency,Amount Due,Payment Reference
+        F-1,C1,Klant een,2026-10-31,EUR,5.00,000003505158
+        F-2,C2,Klant twee,2026-10-31,EUR,25.00,000003515846
+        F-3,C3,Klant drie,2026-10-31,EUR,20.00,000003154982
+        F-4,C4,Klant vier,2026-10-31,EUR,30.00,000002133131
+        """), encoding="utf-8")
+
+    result = runner.invoke(app, ["reconcile", str(invoices), str(real_fixture("coda/phpcoda_sample1.cod")),
+                                 "--fail-on-unmatched", "--json"])
+
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)["summary"]
+    assert (summary["auto"], summary["suggested"], summary["unmatched"]) == (0, 4, 0)
