@@ -72,6 +72,19 @@ def decide_date_format(values: pd.Series, configured: str | None = None, *,
     return DateDecision(chosen, notice, ambiguous=True, candidates=tuple(full))
 
 
+def decide_file_dates(values: dict[str, pd.Series], configured: str | None, *, typed_cells: bool,
+                      labels: dict[str, str]) -> dict[str, DateDecision]:
+    """The format of each date column of one file; an ambiguous column follows another column of the
+    same file that reads only one way (then nothing needs saying)."""
+    decisions = {column: decide_date_format(series, configured, typed_cells=typed_cells, column=labels[column])
+                 for column, series in values.items()}
+    settled = [d.format for d in decisions.values() if d.format and not d.ambiguous]
+    for column, decision in decisions.items():
+        if decision.ambiguous and any(key in decision.candidates for key in settled):
+            decisions[column] = DateDecision(next(key for key in settled if key in decision.candidates))
+    return decisions
+
+
 def _ambiguous_example(values: pd.Series, keys: list[str]) -> str:
     parsed = [_parse_with(values, key) for key in keys]
     same = pd.Series(True, index=values.index)

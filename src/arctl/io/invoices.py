@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 
 from arctl.io.dialect import (
-    DateDecision,
-    decide_date_format,
     decide_decimal_mark,
+    decide_file_dates,
     map_distinct,
     parse_dates,
     parse_money,
@@ -74,14 +73,10 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
 
     dates: dict[str, pd.Series] = {}
     configured_date = options.date_format or profile.date_format
-    decisions = {column: decide_date_format(text(column), configured_date, typed_cells=table.typed_cells,
-                                            column=mapping[column])
-                 for column in ("issue_date", "due_date", "last_reminder_date") if column in mapping}
-    settled = [d.format for d in decisions.values() if d.format and not d.ambiguous]
-    for column, decision_d in list(decisions.items()):
-        if decision_d.ambiguous and any(key in decision_d.candidates for key in settled):
-            # another date column of the same file reads only one way: follow it, nothing to say
-            decision_d = decisions[column] = DateDecision(next(k for k in settled if k in decision_d.candidates))
+    decisions = decide_file_dates(
+        {c: text(c) for c in ("issue_date", "due_date", "last_reminder_date") if c in mapping},
+        configured_date, typed_cells=table.typed_cells, labels=mapping)
+    for column, decision_d in decisions.items():
         if decision_d.notice:
             notices.append(decision_d.notice)
         values = text(column)

@@ -55,7 +55,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from arctl.errors import InputError
-from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame
+from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame, statement_bytes
 from arctl.model import Finding
 from arctl.money import AmountError, currency_decimals, parse_amount
 
@@ -119,16 +119,7 @@ class _LineTarget:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file", hint="check the path") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, not a bank statement") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
-    if not data.strip():
-        raise InputError(f"{path}: the file is empty", hint="download the statement again from the bank")
+    data = statement_bytes(path)
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if head and not head.startswith(b"<") and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{path}: not XML, so not a camt statement (it starts with {head[:20]!r})",

@@ -78,7 +78,7 @@ from pathlib import Path
 from stdnum import iban as stdnum_iban
 
 from arctl.errors import InputError
-from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame
+from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame, statement_bytes
 from arctl.model import Finding
 from arctl.money import AmountError, from_decimal, is_currency
 
@@ -107,14 +107,7 @@ def read_coda(path: Path) -> BankRead:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file", hint="check the path") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, not a bank statement") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
+    data = statement_bytes(path)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for encoding in ("utf-8", "cp1252"):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from arctl.errors import InputError
 from arctl.model import BANK_COLUMNS, Finding
 
 
@@ -61,6 +62,21 @@ class BankRead:
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     statements: int = 0
+
+
+def statement_bytes(path: Path) -> bytes:
+    """The bytes of a bank file, or one clear InputError: missing, a folder, unreadable or empty."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file", hint="check the path") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a folder, not a bank statement") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty", hint="download the statement again from the bank")
+    return data
 
 
 def _hash_key(record: BankRecord) -> str:

@@ -98,7 +98,7 @@ from pathlib import Path
 from stdnum import iban as stdnum_iban
 
 from arctl.errors import InputError
-from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame
+from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame, statement_bytes
 from arctl.model import Finding
 from arctl.money import AmountError, currency_decimals, is_currency, parse_amount
 
@@ -145,7 +145,7 @@ _BETALINGSKENMERK = re.compile(r"BETALINGSKENM\.?\s*:?\s*(\d+)", re.IGNORECASE)
 def read_mt940(path: Path) -> BankRead:
     """Read an MT940 file (one or more statements) into canonical bank lines, balances and notices."""
     path = Path(path)
-    text, notices = _decode(path, _read_bytes(path))
+    text, notices = _decode(path, statement_bytes(path))
     statements = _statements(_physical_lines(text))
     if not any(f.tag in _STATEMENT_TAGS for s in statements for f in s.fields):
         raise InputError(
@@ -168,20 +168,6 @@ def read_mt940(path: Path) -> BankRead:
 
 
 # --- the file: bytes, lines, blocks, tags ------------------------------------------------------
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file", hint="check the path") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, not a bank statement") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
-    if not data.strip():
-        raise InputError(f"{path}: the file is empty", hint="download the statement again from the bank")
-    return data
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, list[str]]:

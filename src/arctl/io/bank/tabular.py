@@ -36,7 +36,14 @@ import pandas as pd
 
 from arctl.errors import InputError, UsageError
 from arctl.io.bank.lines import BankRead, BankRecord, bank_frame
-from arctl.io.dialect import DateDecision, decide_date_format, decide_decimal_mark, parse_dates, parse_money
+from arctl.io.dialect import (
+    DateDecision,
+    decide_date_format,
+    decide_decimal_mark,
+    decide_file_dates,
+    parse_dates,
+    parse_money,
+)
 from arctl.io.export import ExportRead, RowFlags, require_columns
 from arctl.io.profile import (
     Profile,
@@ -343,15 +350,10 @@ def _dates(table: RawTable, profile: Profile, columns, text, live: np.ndarray, f
     configured = options.date_format or profile.date_format
     if configured and configured not in DATE_FORMATS:
         raise UsageError(f"date format {configured!r}: expected one of {', '.join(DATE_FORMATS)}")
-    decisions = {column: decide_date_format(text(column)[live], configured, typed_cells=table.typed_cells,
-                                            column=flags.mapping[column])
-                 for column in ("booking_date", "value_date") if column in columns}
-    settled = [d.format for d in decisions.values() if d.format and not d.ambiguous]
+    decisions = decide_file_dates({c: text(c)[live] for c in ("booking_date", "value_date") if c in columns},
+                                  configured, typed_cells=table.typed_cells, labels=flags.mapping)
     dates: dict[str, pd.Series] = {}
-    for column, decision in list(decisions.items()):
-        if decision.ambiguous and any(key in decision.candidates for key in settled):
-            # the other date column reads only one way: follow it, nothing to say
-            decision = decisions[column] = DateDecision(next(k for k in settled if k in decision.candidates))
+    for column, decision in decisions.items():
         if decision.notice:
             notices.append(decision.notice)
         values = text(column)
