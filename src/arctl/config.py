@@ -56,6 +56,7 @@ class Config:
     timezone: str = "Europe/Brussels"
     sources: tuple[Source, ...] = ()
     matching: MatchSettings = MatchSettings()
+    state_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
     raises ConfigError): the workflow passes the io functions, so this module touches no file.
     """
     check = _Checker(path)
-    top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources", "matching"})
+    top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources", "matching", "state"})
     company_node = top.get("company")
     c = check.mapping(company_node, "company", {"name", "legal_form", "enterprise_number", "vat_number",
                                                 "address", "country", "iban", "bic"})
@@ -135,10 +136,15 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
     _check_timezone(check, top.get("timezone"), timezone)
     sources = _sources(check, top.get("sources"), root, exists, profile_kind)
     matching = _matching(check, top.get("matching"))
+    state = check.mapping(top.get("state"), "state", {"url"})
+    state_url = check.text(state, "url", "state.url") or None
+    if state_url and "://" not in state_url:
+        check.add(state.get("url"), "state.url", f"expected a database URL such as sqlite:///path or "
+                                                 f"postgresql://host/db, got {state_url!r}")
     if check.problems:
         raise ConfigError(f"{path}: {len(check.problems)} problem(s):\n  " + "\n  ".join(check.problems),
                           hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
-    return Config(company, locale, currency, timezone, tuple(sources), matching)
+    return Config(company, locale, currency, timezone, tuple(sources), matching, state_url)
 
 
 def _matching(check: _Checker, node: Located | None) -> MatchSettings:
@@ -322,6 +328,9 @@ matching:                     # how sure `arctl reconcile` must be before it app
   subset_max_invoices: 5        # one payment may pay at most this many invoices without naming them ...
   subset_pool: 20               # ... chosen among the customer's oldest open invoices
   name_score: 90                # 0-100: how close a bank name must be to a customer name to count
+
+state:                        # where the workspace remembers imports, matches and (later) dunning steps
+  # url: postgresql://arctl@localhost/arctl   # default: SQLite in .arctl/state.sqlite
 
 sources:                      # the exports `arctl check`, `arctl aging`, `arctl reconcile` (later `arctl import`) read
   - path: exports/open_invoices.csv

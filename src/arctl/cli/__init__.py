@@ -92,5 +92,6 @@ def workspace_or_none():
 # registering the commands on `app`, in the order --help lists them
 from arctl.cli import init  # noqa: E402,F401,I001
 from arctl.cli import check  # noqa: E402,F401,I001
+from arctl.cli import importing  # noqa: E402,F401,I001
 from arctl.cli import aging  # noqa: E402,F401,I001
 from arctl.cli import reconcile  # noqa: E402,F401,I001

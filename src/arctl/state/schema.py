@@ -1,0 +1,136 @@
+"""The state database's tables (SQLAlchemy Core) and the migrations that bring an older database up."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+imports = Table(
+    "imports", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("path", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("snapshot", Boolean, nullable=False, default=False),
+    Column("taken_at", Text, nullable=False),       # when the export was made (file time, UTC ISO)
+    Column("imported_at", Text, nullable=False),    # when arctl read it (UTC ISO)
+    Column("as_of", Date, nullable=False),
+    Column("outcome", String(32), nullable=False),  # applied, older_snapshot
+    Column("closed", Integer, nullable=False, default=0),
+    UniqueConstraint("path", "kind", "sha256", "taken_at", name="uq_import_file"),
+)
+
+_invoice_columns = (
+    Column("invoice_id", String(128), primary_key=True),
+    Column("customer_id", String(128), nullable=False, index=True),
+    Column("customer_name", Text, nullable=False, default=""),
+    Column("issue_date", Date),
+    Column("due_date", Date),
+    Column("currency", String(3), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("open_amount", BigInteger, nullable=False),     # as the accounting export last showed it
+    Column("reference", Text, nullable=False, default=""),
+    Column("email", Text, nullable=False, default=""),
+    Column("phone", Text, nullable=False, default=""),
+    Column("language", String(16), nullable=False, default=""),
+    Column("country", String(2), nullable=False, default=""),
+    Column("vat_number", Text, nullable=False, default=""),
+    Column("segment", Text, nullable=False, default=""),
+    Column("dunning_level", Text, nullable=False, default=""),
+    Column("last_reminder_date", Date),
+    Column("document", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("source_path", Text, nullable=False, default=""),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    Column("closed_on", Date),                             # missing from a newer complete snapshot
+    Column("closed_import_id", Integer, ForeignKey("imports.id")),
+)
+invoices = Table("invoices", metadata, *_invoice_columns)
+
+customers = Table(
+    "customers", metadata,
+    Column("customer_id", String(128), primary_key=True),
+    Column("name", Text, nullable=False, default=""),
+    Column("email", Text, nullable=False, default=""),
+    Column("phone", Text, nullable=False, default=""),
+    Column("language", String(16), nullable=False, default=""),
+    Column("country", String(2), nullable=False, default=""),
+    Column("street", Text, nullable=False, default=""),
+    Column("postal_code", Text, nullable=False, default=""),
+    Column("city", Text, nullable=False, default=""),
+    Column("vat_number", Text, nullable=False, default=""),
+    Column("segment", Text, nullable=False, default=""),
+    Column("credit_limit", BigInteger),
+    Column("consumer", Boolean, nullable=False, default=False),
+    Column("iban", Text, nullable=False, default=""),
+    Column("channel", Text, nullable=False, default=""),
+    Column("contact", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+)
+
+bank_lines = Table(
+    "bank_lines", metadata,
+    Column("txn_id", String(200), primary_key=True),
+    Column("account_iban", String(64), nullable=False, index=True),
+    Column("booking_date", Date, nullable=False),
+    Column("value_date", Date),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("counterparty_name", Text, nullable=False, default=""),
+    Column("counterparty_iban", Text, nullable=False, default=""),
+    Column("structured_ref", Text, nullable=False, default=""),
+    Column("remittance", Text, nullable=False, default=""),
+    Column("reversal", Boolean, nullable=False, default=False),
+    Column("bank_ref", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+)
+
+matches = Table(
+    "matches", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("bank_txn", String(200), ForeignKey("bank_lines.txn_id"), nullable=False, index=True),
+    Column("invoice_id", String(128), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("status", String(16), nullable=False),   # auto, suggested, confirmed, manual
+    Column("note", Text, nullable=False, default=""),
+    Column("created_at", Text, nullable=False),
+    Column("removed_at", Text),                     # unmatch, rejection or reversal: kept, never deleted
+    Column("removed_reason", Text),
+)
+
+known_ibans = Table(
+    "known_ibans", metadata,
+    Column("iban", String(64), primary_key=True),
+    Column("customer_id", String(128), nullable=False),
+    Column("learned_at", Text, nullable=False),
+    Column("bank_txn", String(200)),
+)
+
+SCHEMA_VERSION = 1

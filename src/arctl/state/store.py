@@ -1,0 +1,238 @@
+"""The state database: open it (SQLite in WAL mode by default, any SQLAlchemy URL), check its version,
+and the queries the workflows need. Nothing outside this package writes SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
+from sqlalchemy.exc import OperationalError
+
+from arctl.errors import StateError
+from arctl.state import schema
+
+_INVOICE_FIELDS = [c.name for c in schema.invoices.columns
+                   if c.name not in ("import_id", "closed_on", "closed_import_id", "source_path")]
+_CUSTOMER_FIELDS = [c.name for c in schema.customers.columns if c.name != "import_id"]
+_BANK_FIELDS = [c.name for c in schema.bank_lines.columns if c.name != "import_id"]
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    id: int
+    path: str
+    kind: str
+    outcome: str
+    records: int
+    closed: int
+
+
+class Store:
+    """One workspace's state. Every write method runs in one transaction: all of it or none."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # --- opening and versions ------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        engine = create_engine(url)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        store.migrate()
+        return store
+
+    def version(self) -> int | None:
+        try:
+            with self.engine.connect() as connection:
+                value = connection.execute(select(schema.meta.c.value).where(
+                    schema.meta.c.key == "schema_version")).scalar()
+        except OperationalError:
+            return None  # a new, empty database
+        return int(value) if value is not None else None
+
+    def migrate(self) -> None:
+        """Create a new database, or bring an older one up to SCHEMA_VERSION; refuse a newer one."""
+        found = self.version()
+        if found is not None and found > schema.SCHEMA_VERSION:
+            raise StateError(f"the state database has schema version {found}, newer than this arctl "
+                             f"understands ({schema.SCHEMA_VERSION})",
+                             hint="upgrade arctl (pip install -U arctl) before using this workspace")
+        if found == schema.SCHEMA_VERSION:
+            return
+        with self.engine.begin() as connection:
+            schema.metadata.create_all(connection)
+            for version in range((found or 0) + 1, schema.SCHEMA_VERSION + 1):
+                for step in MIGRATIONS.get(version, ()):
+                    step(connection)
+            connection.execute(schema.meta.delete().where(schema.meta.c.key == "schema_version"))
+            connection.execute(insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION)))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- imports ---------------------------------------------------------------------------------
+
+    def seen(self, path: str, kind: str, sha256: str, taken_at: str) -> bool:
+        """This very export (same content, same export time) was imported before."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(schema.imports.c.id).where(and_(
+                schema.imports.c.path == path, schema.imports.c.kind == kind, schema.imports.c.sha256 == sha256,
+                schema.imports.c.taken_at == taken_at))).first() is not None
+
+    def newest_snapshot(self, path: str, kind: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(schema.imports.c.taken_at)).where(and_(
+                schema.imports.c.path == path, schema.imports.c.kind == kind, schema.imports.c.snapshot.is_(True),
+                schema.imports.c.outcome == "applied"))).scalar()
+
+    def open_invoice_ids(self, source_path: str) -> set[str]:
+        with self.engine.connect() as connection:
+            return set(connection.execute(select(schema.invoices.c.invoice_id).where(and_(
+                schema.invoices.c.source_path == source_path, schema.invoices.c.closed_on.is_(None)))).scalars())
+
+    def import_invoices(self, meta: dict, frame: pd.DataFrame, close: set[str], as_of: dt.date) -> ImportRecord:
+        """Upsert the invoices of one export; close `close` (missing from a newer complete snapshot)."""
+        rows = _records(frame, _INVOICE_FIELDS, dates=("issue_date", "due_date", "last_reminder_date"))
+        with self.engine.begin() as connection:
+            import_id = self._record_import(connection, meta, len(rows), len(close), "applied")
+            existing = set(connection.execute(select(schema.invoices.c.invoice_id)).scalars())
+            fresh = [{**r, "import_id": import_id, "source_path": meta["path"]}
+                     for r in rows if r["invoice_id"] not in existing]
+            known = [{**r, "import_id": import_id, "source_path": meta["path"], "closed_on": None,
+                      "closed_import_id": None, "b_invoice_id": r["invoice_id"]}
+                     for r in rows if r["invoice_id"] in existing]
+            if fresh:
+                connection.execute(insert(schema.invoices), fresh)
+            if known:
+                _update_many(connection, schema.invoices, "invoice_id", known)
+            if close:
+                connection.execute(update(schema.invoices).where(schema.invoices.c.invoice_id.in_(sorted(close)))
+                                   .values(closed_on=as_of, closed_import_id=import_id))
+        return ImportRecord(import_id, meta["path"], "invoices", "applied", len(rows), len(close))
+
+    def record_older_snapshot(self, meta: dict, records: int) -> ImportRecord:
+        with self.engine.begin() as connection:
+            import_id = self._record_import(connection, meta, records, 0, "older_snapshot")
+        return ImportRecord(import_id, meta["path"], meta["kind"], "older_snapshot", records, 0)
+
+    def import_customers(self, meta: dict, frame: pd.DataFrame) -> ImportRecord:
+        rows = _records(frame, _CUSTOMER_FIELDS)
+        with self.engine.begin() as connection:
+            import_id = self._record_import(connection, meta, len(rows), 0, "applied")
+            existing = set(connection.execute(select(schema.customers.c.customer_id)).scalars())
+            fresh = [{**r, "import_id": import_id} for r in rows if r["customer_id"] not in existing]
+            known = [{**r, "import_id": import_id, "b_customer_id": r["customer_id"]}
+                     for r in rows if r["customer_id"] in existing]
+            if fresh:
+                connection.execute(insert(schema.customers), fresh)
+            if known:
+                _update_many(connection, schema.customers, "customer_id", known)
+        return ImportRecord(import_id, meta["path"], "customers", "applied", len(rows), 0)
+
+    def import_bank_lines(self, meta: dict, frame: pd.DataFrame) -> ImportRecord:
+        """Add the transactions not seen before; one seen in an overlapping statement is left as it is."""
+        rows = _records(frame, _BANK_FIELDS, dates=("booking_date", "value_date"))
+        with self.engine.begin() as connection:
+            existing = set(connection.execute(select(schema.bank_lines.c.txn_id)).scalars())
+            seen_here: set[str] = set()
+            fresh = []
+            for row in rows:
+                if row["txn_id"] in existing or row["txn_id"] in seen_here:
+                    continue
+                seen_here.add(row["txn_id"])
+                fresh.append(row)
+            import_id = self._record_import(connection, meta, len(fresh), 0, "applied")
+            if fresh:
+                connection.execute(insert(schema.bank_lines), [{**r, "import_id": import_id} for r in fresh])
+        return ImportRecord(import_id, meta["path"], "bank", "applied", len(fresh), 0)
+
+    @staticmethod
+    def _record_import(connection, meta: dict, records: int, closed: int, outcome: str) -> int:
+        result = connection.execute(insert(schema.imports).values(
+            path=meta["path"], kind=meta["kind"], sha256=meta["sha256"], rows=meta["rows"], records=records,
+            snapshot=meta.get("snapshot", False), taken_at=meta["taken_at"],
+            imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), as_of=meta["as_of"],
+            outcome=outcome, closed=closed))
+        return int(result.inserted_primary_key[0])
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def invoices(self, *, include_closed: bool = False) -> pd.DataFrame:
+        query = select(schema.invoices)
+        if not include_closed:
+            query = query.where(schema.invoices.c.closed_on.is_(None))
+        return self._frame(query, dates=("issue_date", "due_date", "last_reminder_date", "closed_on"))
+
+    def customers(self) -> pd.DataFrame:
+        return self._frame(select(schema.customers))
+
+    def bank_lines(self) -> pd.DataFrame:
+        return self._frame(select(schema.bank_lines), dates=("booking_date", "value_date"))
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            return {
+                "open_invoices": connection.execute(select(func.count()).select_from(schema.invoices).where(
+                    schema.invoices.c.closed_on.is_(None))).scalar_one(),
+                "closed_invoices": connection.execute(select(func.count()).select_from(schema.invoices).where(
+                    schema.invoices.c.closed_on.is_not(None))).scalar_one(),
+                "customers": connection.execute(select(func.count()).select_from(schema.customers)).scalar_one(),
+                "bank_lines": connection.execute(select(func.count()).select_from(schema.bank_lines)).scalar_one(),
+            }
+
+    def _frame(self, query, dates: tuple[str, ...] = ()) -> pd.DataFrame:
+        with self.engine.connect() as connection:
+            result = connection.execute(query)
+            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        for column in dates:
+            if column in frame:
+                frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
+        return frame
+
+
+MIGRATIONS: dict[int, tuple] = {
+    # version -> steps run (in a transaction) to reach it from the version before; version 1 is the
+    # schema as created. A later version adds e.g. `2: (add_dunning_tables,)`.
+    1: (),
+}
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _records(frame: pd.DataFrame, fields: list[str], dates: tuple[str, ...] = ()) -> list[dict]:
+    """Frame rows as plain Python values: dates as datetime.date, NaT/NA as None, ints as int."""
+    present = [f for f in fields if f in frame.columns]
+    data = {}
+    for field in present:
+        column = frame[field]
+        if field in dates:
+            data[field] = [None if pd.isna(v) else v.date() for v in column]
+        else:
+            data[field] = [None if v is pd.NA or (isinstance(v, float) and v != v) else
+                           (int(v) if hasattr(v, "item") and not isinstance(v, (str, bool)) else v)
+                           for v in column.tolist()]
+    return [dict(zip(present, values, strict=True)) for values in zip(*data.values(), strict=True)] if present else []
+
+
+def _update_many(connection, table, key: str, rows: list[dict]) -> None:
+    from sqlalchemy import bindparam
+
+    values = {name: bindparam(name) for name in rows[0] if name not in (f"b_{key}",)}
+    values.pop(key, None)
+    connection.execute(update(table).where(table.c[key] == bindparam(f"b_{key}")).values(**values), rows)
