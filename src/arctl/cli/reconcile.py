@@ -97,3 +97,54 @@ def _amount_text(text: str) -> str:
     if not re.fullmatch(r"\d+(?:[.,]\d{1,3})?", text.strip()):
         raise UsageError(f"--shortfall-max {text}: expected an amount such as 5.00")
     return text.strip().replace(",", ".")
+
+
+@app.command()
+def match(
+    bank_txn: Annotated[str, typer.Argument(help="The bank transaction (bank_txn in `arctl reconcile --json`).")],
+    invoice: Annotated[str, typer.Argument(help="The invoice it pays.")],
+    amount: Annotated[str | None, typer.Option("--amount", help="How much of the payment goes to the invoice "
+                                               "(default: what is left of it, at most the invoice's open amount).",
+                                               show_default=False)] = None,
+) -> None:
+    """Allocate a payment to an invoice by hand, or confirm the matcher's suggestion.
+
+    The payer's IBAN is remembered for that customer, so that its next payments are recognised. Other suggestions for the same payment are rejected.
+
+    Example: [bold]arctl match BE05068123456775:REF-0002 2026-0043[/bold]
+    """
+    from arctl import workflows
+    from arctl.money import format_money
+
+    try:
+        workspace = workspace_or_none()
+        done = workflows.match_manually(workspace, bank_txn, invoice, amount)
+        locale = workspace.config.locale
+    except ArctlError as error:
+        raise fail(error) from None
+    what = "confirmed the suggestion" if done.confirmed_suggestion else "matched"
+    out_console().print(f"{what}: {done.bank_txn} pays {format_money(done.amount, done.currency, locale)} of "
+                        f"invoice {done.invoice_id}")
+    if done.rejected:
+        out_console().print(f"{done.rejected} other suggestion(s) for this payment rejected")
+    if done.remembered_iban:
+        out_console().print(f"remembered {done.remembered_iban} as a payer's account")
+
+
+@app.command()
+def unmatch(
+    bank_txn: Annotated[str, typer.Argument(help="The bank transaction whose matches to undo.")],
+) -> None:
+    """Undo every match of a payment (automatic, suggested or by hand); its invoices are open again.
+
+    The payment is then left to a person: `arctl reconcile` will not match it automatically again, `arctl match` can.
+
+    Example: [bold]arctl unmatch BE05068123456775:REF-0002[/bold]
+    """
+    from arctl import workflows
+
+    try:
+        undone = workflows.unmatch(workspace_or_none(), bank_txn)
+    except ArctlError as error:
+        raise fail(error) from None
+    out_console().print(f"{undone} match(es) of {bank_txn} undone")

@@ -217,6 +217,13 @@ def _classify(bank: pd.DataFrame) -> tuple[list[Unmatched], list[Unmatched], lis
     return ignored, unmatched, credits
 
 
+def reversal_pairs(bank: pd.DataFrame) -> list[tuple[str, str]]:
+    """(reversal txn, the payment it returns) for every reversal whose original is among `bank`."""
+    ignored, _, _ = _classify(bank.drop_duplicates("txn_id", keep="first"))
+    return [(item.bank_txn, item.reason.removeprefix("reverses ")) for item in ignored
+            if item.reason.startswith("reverses ")]
+
+
 def _original_of(reversal: _Line, by_amount: dict[tuple[str, int], list[_Line]], taken: set[str]) -> _Line | None:
     candidates = [line for line in by_amount.get((reversal.currency, -reversal.amount), [])
                   if line.txn not in taken and line.txn != reversal.txn

@@ -179,6 +179,84 @@ class Store:
     def bank_lines(self) -> pd.DataFrame:
         return self._frame(select(schema.bank_lines), dates=("booking_date", "value_date"))
 
+    def invoice_items(self) -> pd.DataFrame:
+        """Open invoices with `export_taken_at`: when the export that last listed them was made."""
+        query = (select(schema.invoices, schema.imports.c.taken_at.label("export_taken_at"))
+                 .join(schema.imports, schema.imports.c.id == schema.invoices.c.import_id)
+                 .where(schema.invoices.c.closed_on.is_(None)))
+        frame = self._frame(query, dates=("issue_date", "due_date", "last_reminder_date", "closed_on"))
+        frame["export_taken_at"] = pd.to_datetime(frame["export_taken_at"], utc=True).dt.tz_localize(None).dt.normalize()
+        return frame
+
+    def applied_allocations(self) -> pd.DataFrame:
+        """Active auto, confirmed and manual allocations with the booking date of their payment."""
+        query = (select(schema.matches.c.invoice_id, schema.matches.c.amount, schema.bank_lines.c.booking_date)
+                 .join(schema.bank_lines, schema.bank_lines.c.txn_id == schema.matches.c.bank_txn)
+                 .where(schema.matches.c.removed_at.is_(None),
+                        schema.matches.c.status.in_(("auto", "confirmed", "manual"))))
+        return self._frame(query, dates=("booking_date",))
+
+    def matches(self, bank_txn: str | None = None, *, active: bool = True) -> pd.DataFrame:
+        query = select(schema.matches)
+        if bank_txn is not None:
+            query = query.where(schema.matches.c.bank_txn == bank_txn)
+        if active:
+            query = query.where(schema.matches.c.removed_at.is_(None))
+        return self._frame(query)
+
+    def txns_left_to_a_person(self) -> set[str]:
+        """Lines with an active match, or whose match a person undid: never matched automatically again."""
+        with self.engine.connect() as connection:
+            return set(connection.execute(select(schema.matches.c.bank_txn).where(
+                schema.matches.c.removed_at.is_(None) | schema.matches.c.removed_reason.in_(
+                    ("rejected", "unmatched by a person")))).scalars())
+
+    def add_matches(self, rows: list[dict]) -> int:
+        if not rows:
+            return 0
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.engine.begin() as connection:
+            connection.execute(insert(schema.matches), [{**row, "created_at": now} for row in rows])
+        return len(rows)
+
+    def remove_matches(self, bank_txn: str, reason: str, *, only_status: tuple[str, ...] | None = None) -> int:
+        """Undo a line's active matches (kept with the reason, never deleted); returns how many."""
+        condition = and_(schema.matches.c.bank_txn == bank_txn, schema.matches.c.removed_at.is_(None))
+        if only_status:
+            condition = and_(condition, schema.matches.c.status.in_(only_status))
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.engine.begin() as connection:
+            result = connection.execute(update(schema.matches).where(condition)
+                                        .values(removed_at=now, removed_reason=reason))
+        return result.rowcount
+
+    def confirm_match(self, match_id: int, amount: int) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(schema.matches).where(schema.matches.c.id == match_id)
+                               .values(status="confirmed", amount=amount))
+
+    def known_ibans(self) -> dict[str, str]:
+        with self.engine.connect() as connection:
+            return dict(connection.execute(select(schema.known_ibans.c.iban, schema.known_ibans.c.customer_id)).all())
+
+    def remember_iban(self, iban: str, customer_id: str, bank_txn: str) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.engine.begin() as connection:
+            connection.execute(schema.known_ibans.delete().where(schema.known_ibans.c.iban == iban))
+            connection.execute(insert(schema.known_ibans).values(iban=iban, customer_id=customer_id,
+                                                                 learned_at=now, bank_txn=bank_txn))
+
+    def bank_line(self, txn_id: str) -> dict | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(schema.bank_lines).where(schema.bank_lines.c.txn_id == txn_id)).first()
+        return dict(row._mapping) if row else None
+
+    def invoice(self, invoice_id: str) -> dict | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(schema.invoices).where(
+                schema.invoices.c.invoice_id == invoice_id)).first()
+        return dict(row._mapping) if row else None
+
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
             return {

@@ -1,0 +1,33 @@
+"""Open items: what is still owed per invoice once the payments seen at the bank are counted.
+
+ARCHITECTURE.md: open = max(0, min(export_open − allocations booked after the export was taken,
+amount − all allocations)), on absolute values for a credit note and then negated. A payment seen at
+the bank counts before the accounting export shows it, and never twice once it does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def open_items(invoices: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFrame:
+    """`invoices` (with open_amount as exported and `export_taken_at`) with open_amount recomputed.
+
+    `allocations`: invoice_id, amount (minor units, signed like the invoice), booking_date of the
+    payment, applied ones only (auto, confirmed, manual; none removed).
+    """
+    frame = invoices.copy()
+    if allocations.empty:
+        return frame
+    merged = allocations.merge(frame[["invoice_id", "export_taken_at"]], on="invoice_id", how="inner")
+    after = merged[merged["booking_date"] > merged["export_taken_at"]]
+    all_paid = merged.groupby("invoice_id")["amount"].sum()
+    paid_after = after.groupby("invoice_id")["amount"].sum()
+    total = frame["invoice_id"].map(all_paid).fillna(0).astype("int64")
+    later = frame["invoice_id"].map(paid_after).fillna(0).astype("int64")
+    sign = np.where(frame["amount"] < 0, -1, 1)
+    by_export = frame["open_amount"].abs() - later.abs()
+    by_amount = frame["amount"].abs() - total.abs()
+    frame["open_amount"] = (sign * np.maximum(0, np.minimum(by_export, by_amount))).astype("int64")
+    return frame
