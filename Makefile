@@ -17,7 +17,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
+	rm -rf examples/demo/.arctl
 	cd examples/demo && ../../$(BIN)/arctl check
+	cd examples/demo && ../../$(BIN)/arctl import --as-of 2026-11-26
+	cd examples/demo && ../../$(BIN)/arctl reconcile
 	cd examples/demo && ../../$(BIN)/arctl aging --as-of 2026-11-26
 
 test: $(STAMP)

@@ -11,6 +11,14 @@ Two bookkeeping entities export their open items (unpaid invoices):
   totals row under the data.
 * ``exports/customers.csv`` -- the customer master of both (UTF-8, comma): addresses, phones,
   e-mails, languages, VAT numbers and IBANs with valid check digits.
+* ``exports/bank/statement-2026-11.xml`` -- the Belgian company's camt.053.001.02 bank statement
+  (BE05068123456775, GKCCBEBB) over the 10 days before the as-of date (the file is named after the
+  month of its last day): about 40 customer payments of open items of both exports (structured
+  communication in ``Strd`` or written in the text, invoice number in the text, or only the payer's
+  known IBAN, for one invoice or two at once; one partial, one short by bank charges, one overpaid),
+  a returned direct debit, two supplier payments, the bank's fee, a tax refund and two credits that
+  fit nothing; opening and closing balances agree with the entries. Its random choices come from a
+  stream of their own (seed + 1), so it leaves the other files as they were.
 
 Every company, person, address, phone number, VAT number and IBAN is invented; e-mail addresses
 live under example.* domains, UK phone numbers in Ofcom's drama ranges, US ones in 555-01xx.
@@ -19,8 +27,8 @@ Usage::
 
     python examples/generate.py OUTDIR [--seed 20261126] [--scale 1.0] [--as-of 2026-11-26]
 
-writes into ``OUTDIR/exports/``. The output depends only on seed, scale and as-of date: the same
-arguments give byte-identical files. ``--scale 1`` gives 72 customers and 400 documents
+writes into ``OUTDIR/exports/`` (the statement into ``OUTDIR/exports/bank/``). The output depends
+only on seed, scale and as-of date: the same arguments give byte-identical files. ``--scale 1`` gives 72 customers and 400 documents
 (320 in the CSV, 80 in the workbook); scale multiplies customers and documents. Issue dates run
 from 2025-12-01 (or 360 days back, for an early as-of date) to the as-of date, and the open items
 are spread over every aging bucket, mostly current and 1-30 days overdue. Money is held in integer
@@ -42,6 +50,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -1078,6 +1087,479 @@ def write_workspace(workspace: Workspace, outdir: Path) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
+# Bank statement (camt.053.001.02)
+# ---------------------------------------------------------------------------------------------
+#
+# The Belgian company's bank account over the 10 days before the as-of date: customer payments of
+# open invoices from both exports, and the lines a real statement has besides them. Every choice
+# comes from random.Random(seed + 1), so adding the statement changed none of the other files.
+
+COMPANY_NAME = "Voorbeeld BV"
+COMPANY_IBAN = "BE05068123456775"
+COMPANY_BIC = "GKCCBEBB"
+STATEMENT_DAYS = 10
+
+# Customer payments per case (see build_statement); at a small --scale a case takes what is left.
+PAYMENT_MIX = (("strd", 17), ("ustrd", 8), ("number", 6), ("xlsx_number", 2))
+
+NUMBER_TEXT = {
+    "nl": ("Betaling factuur {n}", "Factuur {n}", "factuurnr. {n}"),
+    "fr": ("Paiement facture {n}", "Facture n° {n}"),
+    "de": ("Rechnung {n}", "Zahlung Rechnung {n}"),
+    "en": ("Invoice {n}", "Payment of invoice {n}"),
+}
+NEUTRAL_TEXT = {
+    "nl": ("", "Betaling", "Betaling openstaande factuur"),
+    "fr": ("", "Paiement", "Paiement facture"),
+    "de": ("", "Zahlung", "Rechnung"),
+    "en": ("", "Payment", "Invoice payment"),
+}
+COMBINED_TEXT = {
+    "nl": ("Betaling facturen", "2 facturen"),
+    "fr": ("Paiement factures", "2 factures"),
+    "de": ("Rechnungen", "Sammelzahlung"),
+    "en": ("Invoices", "Payment of 2 invoices"),
+}
+PARTIAL_TEXT = {
+    "nl": ("Eerste schijf", "Voorschot", "Deelbetaling"),
+    "fr": ("Acompte", "Premier versement"),
+    "de": ("Anzahlung", "Teilzahlung"),
+    "en": ("Part payment",),
+}
+COLLECTION_TEXT = {
+    "nl": "Europese domiciliëring factuur {n} mandaat {m}",
+    "fr": "Domiciliation européenne facture {n} mandat {m}",
+    "de": "SEPA-Lastschrift Rechnung {n} Mandat {m}",
+    "en": "SEPA direct debit invoice {n} mandate {m}",
+}
+RETURN_REASONS = (("AM04", "Insufficient funds"), ("MD06", "Refund request by end customer"),
+                  ("MS02", "Refusal by debtor"))
+SUPPLIERS = (("Proximus NV", "Factuur {d} klantnummer {k}"), ("Lyreco Benelux NV", "Facture {d}"),
+             ("Fluvius System Operator CV", "Afrekening {d}"), ("Van Marcke NV", "Factuur {d}"))
+UNKNOWN_PAYERS = (("VZW Jeugdhuis De Spiegel", "Huur zaal 14 november"),
+                  ("Annick Verhelst", "Voorschot bestelling"),
+                  ("Stichting Buurtwerk Oost", "Bijdrage project"))
+
+# The kinds of line, in the order the summary lists them.
+STATEMENT_CASES = ("strd", "ustrd", "number", "xlsx_number", "payer_exact", "payer_combined", "partial", "short",
+                   "overpaid", "collection", "returned", "supplier", "fee", "tax_refund", "unknown")
+
+# camt bank transaction codes (domain, family, sub-family)
+RECEIVED_TRANSFER = ("PMNT", "RCDT", "ESCT")
+ISSUED_TRANSFER = ("PMNT", "ICDT", "ESCT")
+COLLECTION = ("PMNT", "IDDT", "ESDD")
+COLLECTION_RETURN = ("PMNT", "IDDT", "UPDD")
+FEES = ("ACMT", "MDOP", "CHRG")
+
+
+@dataclass
+class BankLine:
+    day: date
+    amount: int  # cents, signed: a credit is positive
+    case: str
+    name: str = ""
+    iban: str = ""
+    strd: str = ""  # the 12 digits of a structured communication (Strd/CdtrRefInf/Ref)
+    ustrd: str = ""
+    e2e: str = "NOTPROVIDED"
+    family: tuple[str, str, str] = RECEIVED_TRANSFER
+    reversal: bool = False
+    return_reason: tuple[str, str] | None = None
+    info: str = ""  # AddtlNtryInf, for an entry without transaction details
+    ref: str = ""  # the bank's AcctSvcrRef, given once the lines are in booking order
+
+
+@dataclass
+class Statement:
+    file_name: str
+    number: int
+    first: date
+    last: date
+    created: str
+    opening: int
+    lines: list[BankLine]
+
+    @property
+    def closing(self) -> int:
+        return self.opening + sum(line.amount for line in self.lines)
+
+
+def bank_tolerance(cents: int) -> int:
+    """The shortfall a bookkeeper takes for bank charges: 1 % of the amount, at most 5.00."""
+    return min(abs(cents) // 100, 500)
+
+
+def fitting_sets(items: list[Document], amount: int, limit: int = 2) -> list[tuple[str, ...]]:
+    """Sets of 1-5 of the items (credit notes included) whose sum a payment of `amount` pays, charges allowed.
+
+    Stops after `limit` sets: a payer case is only made when exactly one set fits."""
+    found: list[tuple[str, ...]] = []
+
+    def search(start: int, size: int, chosen: tuple[int, ...], total: int) -> bool:
+        if len(chosen) == size:
+            if total > 0 and 0 <= total - amount <= bank_tolerance(total):
+                found.append(tuple(items[i].number for i in chosen))
+            return len(found) >= limit
+        return any(search(i + 1, size, (*chosen, i), total + items[i].open) for i in range(start, len(items)))
+
+    for size in range(1, min(5, len(items)) + 1):
+        if search(0, size, (), 0):
+            break
+    return found
+
+
+def end_to_end_id(rng: random.Random) -> str:
+    """An EndToEndId as payers' banks send it: often NOTPROVIDED, else the payer's own id."""
+    roll = rng.randrange(10)
+    if roll < 5:
+        return "NOTPROVIDED"
+    if roll < 8:
+        return "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(rng.randint(10, 16))) + "X"
+    return f"E2E-{rng.randint(100000, 999999)}-{rng.choice('ABCDEFGHKMPQRTXZ')}{rng.choice('ABCDEFGHKMPQRTXZ')}"
+
+
+def bank_name(rng: random.Random, name: str) -> str:
+    """The payer's name as the bank passes it on: as written, or in capitals without accents."""
+    if rng.randrange(2):
+        return name
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").upper()
+
+
+def ogm_digits(reference: str) -> str:
+    return "".join(ch for ch in reference if ch.isdigit())
+
+
+class StatementBuilder:
+    """Chooses the statement's lines from the open items; the workspace itself is left untouched."""
+
+    def __init__(self, workspace: Workspace, seed: int) -> None:
+        self.rng = random.Random(seed + 1)
+        end = workspace.as_of - timedelta(days=1)
+        period = [end - timedelta(days=back) for back in range(STATEMENT_DAYS - 1, -1, -1)]
+        self.days = [day for day in period if day.weekday() < 5]
+        self.customers = {c.cid: c for c in workspace.domestic + workspace.export}
+        receivable = [d for d in workspace.csv_docs + workspace.xlsx_docs
+                      if d.status != DRAFT and d.currency == "EUR" and d.open != 0]
+        self.items: dict[str, list[Document]] = {}
+        for doc in sorted(receivable, key=lambda d: (d.due, d.number)):
+            self.items.setdefault(doc.cid, []).append(doc)
+        self.receivable = receivable
+        self.open_amounts = {d.open for d in receivable}
+        self.known_ibans = {i for c in self.customers.values() for i in c.ibans}
+        self.used: set[str] = set()  # invoice numbers a line pays
+        self.reserved: set[str] = set()  # customers recognised by IBAN: their open items stay as exported
+
+    # choosing
+
+    def pay_day(self, *docs: Document, days: list[date] | None = None) -> date:
+        latest_issue = max(d.issue for d in docs)
+        return self.rng.choice([day for day in (days or self.days) if day > latest_issue])
+
+    def candidates(self, entity: str, test) -> list[Document]:
+        return [d for d in self.receivable
+                if d.cid[0] == entity and d.kind == INVOICE and d.open > 0 and d.number not in self.used
+                and d.cid not in self.reserved and d.issue < self.days[-1] and test(d)]
+
+    def take(self, entity: str, test=lambda d: True, fallback=None) -> Document | None:
+        pool = self.candidates(entity, test) or (self.candidates(entity, fallback) if fallback else [])
+        if not pool:
+            return None
+        doc = self.rng.choice(pool)
+        self.used.add(doc.number)
+        return doc
+
+    def fresh_iban(self, country: str) -> str:
+        while (account := iban(country, bban_for(self.rng, country))) in self.known_ibans:
+            pass
+        self.known_ibans.add(account)
+        return account
+
+    def payer(self, customer: Customer) -> tuple[str, str]:
+        """(name, IBAN) a customer pays from: an account in the customer master, or another one."""
+        name = bank_name(self.rng, customer.name)
+        if customer.ibans and self.rng.randrange(100) < 85:
+            return name, self.rng.choice(customer.ibans)
+        return name, self.fresh_iban(customer.country if customer.country != "US" else "BE")
+
+    def language(self, customer: Customer) -> str:
+        return customer.language if customer.language in NUMBER_TEXT else "en"
+
+    def credit(self, case: str, doc: Document, amount: int, **fields) -> BankLine:
+        name, account = self.payer(self.customers[doc.cid])
+        return BankLine(self.pay_day(doc), amount, case, name=name, iban=account, e2e=end_to_end_id(self.rng),
+                        **fields)
+
+    # customer payments
+
+    def by_reference(self, case: str, doc: Document | None) -> list[BankLine]:
+        if doc is None:
+            return []
+        digits12 = ogm_digits(doc.reference)
+        if case == "strd":
+            return [self.credit(case, doc, doc.open, strd=digits12)]
+        return [self.credit(case, doc, doc.open, ustrd=doc.reference)]
+
+    def by_number(self, case: str, doc: Document | None) -> list[BankLine]:
+        if doc is None:
+            return []
+        customer = self.customers[doc.cid]
+        text = self.rng.choice(NUMBER_TEXT[self.language(customer)]).format(n=doc.number)
+        return [self.credit(case, doc, doc.open, ustrd=text)]
+
+    def payer_cases(self, entity: str, exact: int, combined: int) -> list[BankLine]:
+        """Payments recognised by the payer's IBAN alone: one invoice's exact amount, or two invoices at once.
+
+        Only made when exactly one open item, or one set of open items, fits the amount, and the
+        customer gets no other line, so what the matcher sees is what the export says."""
+        rng, lines = self.rng, []
+        pool = [c for c in self.customers.values() if c.entity == entity and c.ibans and c.currency == "EUR"]
+        for customer in rng.sample(pool, len(pool)):
+            if exact + combined == 0:
+                break
+            items = self.items.get(customer.cid, [])
+            invoices = [d for d in items[:20] if d.kind == INVOICE and d.open > 0 and d.issue < self.days[-1]]
+            language = self.language(customer)
+            chosen: list[Document] = []
+            if combined and len(invoices) >= 2:
+                pairs = [(a, b) for i, a in enumerate(invoices) for b in invoices[i + 1:]]
+                for a, b in pairs[:6]:  # the oldest first, as customers pay
+                    if fitting_sets(items, a.open + b.open) == [(a.number, b.number)]:
+                        chosen, combined = [a, b], combined - 1
+                        break
+            if not chosen and exact:
+                for doc in rng.sample(invoices, len(invoices)):
+                    if fitting_sets(items, doc.open) == [(doc.number,)]:
+                        chosen, exact = [doc], exact - 1
+                        break
+            if not chosen:
+                continue
+            self.reserved.add(customer.cid)
+            self.used.update(d.number for d in chosen)
+            texts = COMBINED_TEXT if len(chosen) > 1 else NEUTRAL_TEXT
+            lines.append(BankLine(self.pay_day(*chosen), sum(d.open for d in chosen),
+                                  "payer_combined" if len(chosen) > 1 else "payer_exact",
+                                  name=bank_name(rng, customer.name), iban=rng.choice(customer.ibans),
+                                  ustrd=rng.choice(texts[language]), e2e=end_to_end_id(rng)))
+        return lines
+
+    def partial(self) -> list[BankLine]:
+        doc = self.take("K", lambda d: bool(d.reference) and d.open >= 100_000)
+        if doc is None:
+            return []
+        paid = doc.open // 2 // 5_000 * 5_000  # a round sum: about half, in fifties
+        text = self.rng.choice(PARTIAL_TEXT[self.language(self.customers[doc.cid])])
+        return [self.credit("partial", doc, paid, strd=ogm_digits(doc.reference), ustrd=text)]
+
+    def short(self) -> list[BankLine]:
+        """Paid a few euros short: the payer's bank charges came off the amount."""
+        doc = self.take("K", lambda d: bool(d.reference) and d.open >= 30_000
+                        and self.customers[d.cid].country != "BE", lambda d: bool(d.reference) and d.open >= 30_000)
+        if doc is None:
+            return []
+        charges = self.rng.randint(150, min(495, bank_tolerance(doc.open)))
+        return [self.credit("short", doc, doc.open - charges, strd=ogm_digits(doc.reference))]
+
+    def overpaid(self) -> list[BankLine]:
+        """The open amount rounded up to the next 50.00 (at least 5.00 more): the excess stays unallocated."""
+        doc = self.take("K", lambda d: bool(d.reference) and d.open >= 20_000)
+        if doc is None:
+            return []
+        amount = (doc.open + 500) // 5_000 * 5_000 + 5_000
+        return [self.credit("overpaid", doc, amount, ustrd=doc.reference)]
+
+    def returned(self) -> list[BankLine]:
+        """A direct debit collected from a customer and returned by the customer's bank a few days later."""
+        early = self.days[: max(1, len(self.days) - 3)]
+        doc = self.take("K", lambda d: bool(d.reference) and bool(self.customers[d.cid].ibans)
+                        and d.issue < early[-1])
+        if doc is None:
+            return []
+        rng, customer = self.rng, self.customers[doc.cid]
+        day = self.pay_day(doc, days=early)
+        back = rng.choice([d for d in self.days if (d - day).days >= 2][:3])
+        name, account = bank_name(rng, customer.name), rng.choice(customer.ibans)
+        mandate = f"MNDT{customer.cid}{rng.randint(1, 9):02d}"
+        text = COLLECTION_TEXT[self.language(customer)].format(n=doc.number, m=mandate)
+        code, why = rng.choice(RETURN_REASONS)
+        return [
+            BankLine(day, doc.open, "collection", name=name, iban=account, strd=ogm_digits(doc.reference),
+                     ustrd=text, e2e=f"{doc.number}-DD", family=COLLECTION),
+            BankLine(back, -doc.open, "returned", name=name, iban=account,
+                     ustrd=f"TERUGBOEKING EUROPESE DOMICILIERING {code}", e2e=f"{doc.number}-DD",
+                     family=COLLECTION_RETURN, reversal=True, return_reason=(code, why)),
+        ]
+
+    # the other lines of a statement
+
+    def unrelated_amount(self, low: int, high: int, step: int = 1) -> int:
+        while (amount := self.rng.randint(low // step, high // step) * step) in self.open_amounts:
+            pass
+        return amount
+
+    def unrelated(self) -> list[BankLine]:
+        rng, lines = self.rng, []
+        for name, text in rng.sample(SUPPLIERS, 2):
+            base = digits(rng, 10, first_nonzero=True)
+            text = text.format(d=digits(rng, 10, first_nonzero=True), k=digits(rng, 8, first_nonzero=True))
+            lines.append(BankLine(rng.choice(self.days), -rng.randint(8_000, 250_000), "supplier",
+                                  name=name, iban=self.fresh_iban("BE"), ustrd=text if rng.randrange(2) else "",
+                                  strd=f"{base}{mod97_check(int(base)):02d}", e2e=end_to_end_id(rng),
+                                  family=ISSUED_TRANSFER))
+        month = self.days[-1]
+        lines.append(BankLine(self.days[-1], -rng.choice((1_250, 1_815, 2_450)), "fee", family=FEES,
+                              info=f"Beheerskosten zichtrekening {month:%m/%Y}"))
+        lines.append(BankLine(rng.choice(self.days), self.unrelated_amount(150_000, 900_000), "tax_refund",
+                              name="FOD FINANCIEN", iban=self.fresh_iban("BE"),
+                              ustrd=rng.choice(("TERUGBETALING BTW-TEGOED", "TERUGBETALING BTW AANGIFTE")),
+                              e2e=f"BTW{month:%Y%m}{digits(rng, 6)}X"))
+        for name, text in rng.sample(UNKNOWN_PAYERS, 2):
+            lines.append(BankLine(rng.choice(self.days), self.unrelated_amount(15_000, 120_000, 500), "unknown",
+                                  name=name, iban=self.fresh_iban("BE"), ustrd=text, e2e=end_to_end_id(rng)))
+        return lines
+
+
+def build_statement(workspace: Workspace, seed: int) -> Statement:
+    """The statement: about 40 customer payments of the CSV's open items and a few of the workbook's EUR
+    items, by structured communication (in Strd or written in the text), invoice number or the payer's
+    known IBAN (one invoice, or two at once), a partial payment, one short by bank charges, one
+    rounded up (overpaid), a returned direct debit, two supplier payments, the bank's fee, a tax refund and two
+    credits nobody can place."""
+    builder = StatementBuilder(workspace, seed)
+    lines = builder.payer_cases("K", exact=3, combined=2) + builder.payer_cases("X", exact=1, combined=0)
+    lines += builder.partial() + builder.short() + builder.overpaid() + builder.returned()
+    for case, count in PAYMENT_MIX:
+        for _ in range(count):
+            if case in ("strd", "ustrd"):
+                lines += builder.by_reference(case, builder.take("K", lambda d: bool(d.reference)))
+            elif case == "number":
+                lines += builder.by_number(case, builder.take("K", lambda d: not d.reference))
+            else:
+                lines += builder.by_number(case, builder.take("X"))
+    lines += builder.unrelated()
+    rng = builder.rng
+    keyed = sorted(((line.day, rng.random(), line) for line in lines), key=lambda item: item[:2])
+    ordered = [line for _, _, line in keyed]
+    for index, line in enumerate(ordered, start=1):
+        line.ref = f"{line.day:%Y%m%d}{index:05d}"
+    first, last = builder.days[0], builder.days[-1]
+    return Statement(
+        file_name=f"statement-{last:%Y-%m}.xml", number=int(f"{last:%j}"), first=first, last=last,
+        created=f"{workspace.as_of.isoformat()}T06:12:00", opening=rng.randint(1_500_000, 6_000_000),
+        lines=ordered,
+    )
+
+
+def camt_amount(cents: int) -> str:
+    return f"{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def el(tag: str, *content, **attributes):
+    """An XML element: text (one string) or child elements (None children are left out)."""
+    attrs = "".join(f' {key}="{value}"' for key, value in attributes.items())
+    if len(content) == 1 and isinstance(content[0], str):
+        return tag, attrs, content[0]
+    return tag, attrs, [child for child in content if child is not None]
+
+
+def render(node, depth: int, out: list[str]) -> None:
+    tag, attrs, content = node
+    indent = "  " * depth
+    if isinstance(content, str):
+        out.append(f"{indent}<{tag}{attrs}>{xml_escape(content)}</{tag}>")
+        return
+    out.append(f"{indent}<{tag}{attrs}>")
+    for child in content:
+        render(child, depth + 1, out)
+    out.append(f"{indent}</{tag}>")
+
+
+def camt_balance(kind: str, cents: int, day: date):
+    return el("Bal", el("Tp", el("CdOrPrtry", el("Cd", kind))), el("Amt", camt_amount(cents), Ccy="EUR"),
+              el("CdtDbtInd", "CRDT" if cents >= 0 else "DBIT"), el("Dt", el("Dt", day.isoformat())))
+
+
+def camt_entry(line: BankLine):
+    amount = el("Amt", camt_amount(line.amount), Ccy="EUR")
+    domain, family, sub = line.family
+    code = el("BkTxCd", el("Domn", el("Cd", domain), el("Fmly", el("Cd", family), el("SubFmlyCd", sub))))
+    details = None
+    if line.name or line.iban:
+        # a credit's counterparty is the debtor; a debit's the creditor, except for a returned collection,
+        # where the bank keeps the original debtor
+        role = "Dbtr" if line.amount > 0 or line.reversal else "Cdtr"
+        parties = el("RltdPties", el(role, el("Nm", line.name)) if line.name else None,
+                     el(f"{role}Acct", el("Id", el("IBAN", line.iban))) if line.iban else None)
+        remittance = None
+        if line.ustrd or line.strd:
+            structured = None
+            if line.strd:
+                structured = el("Strd", el("CdtrRefInf", el("Tp", el("CdOrPrtry", el("Cd", "SCOR")), el("Issr", "BBA")),
+                                           el("Ref", line.strd)))
+            remittance = el("RmtInf", el("Ustrd", line.ustrd) if line.ustrd else None, structured)
+        returned = None
+        if line.return_reason:
+            returned = el("RtrInf", el("Rsn", el("Cd", line.return_reason[0])), el("AddtlInf", line.return_reason[1]))
+        details = el("NtryDtls", el("TxDtls",
+                                    el("Refs", el("AcctSvcrRef", line.ref), el("EndToEndId", line.e2e)),
+                                    el("AmtDtls", el("TxAmt", amount)), parties, remittance, returned))
+    return el("Ntry", amount, el("CdtDbtInd", "CRDT" if line.amount > 0 else "DBIT"),
+              el("RvslInd", "true") if line.reversal else None, el("Sts", "BOOK"),
+              el("BookgDt", el("Dt", line.day.isoformat())), el("ValDt", el("Dt", line.day.isoformat())),
+              el("AcctSvcrRef", line.ref), code, details, el("AddtlNtryInf", line.info) if line.info else None)
+
+
+def statement_xml(statement: Statement) -> str:
+    lines = statement.lines
+    credits = [line.amount for line in lines if line.amount > 0]
+    debits = [-line.amount for line in lines if line.amount < 0]
+    net = sum(credits) - sum(debits)
+    stamp = statement.created
+    document = el(
+        "Document",
+        el("BkToCstmrStmt",
+           el("GrpHdr", el("MsgId", f"{COMPANY_BIC}{statement.last:%Y%m%d}{statement.number:03d}"),
+              el("CreDtTm", stamp), el("MsgPgntn", el("PgNb", "1"), el("LastPgInd", "true"))),
+           el("Stmt",
+              el("Id", f"{statement.last:%Y}-{statement.number:03d}"),
+              el("ElctrncSeqNb", str(statement.number)),
+              el("CreDtTm", stamp),
+              el("FrToDt", el("FrDtTm", f"{statement.first.isoformat()}T00:00:00"),
+                 el("ToDtTm", f"{statement.last.isoformat()}T23:59:59")),
+              el("Acct", el("Id", el("IBAN", COMPANY_IBAN)), el("Ccy", "EUR"), el("Ownr", el("Nm", COMPANY_NAME)),
+                 el("Svcr", el("FinInstnId", el("BIC", COMPANY_BIC)))),
+              camt_balance("OPBD", statement.opening, statement.first - timedelta(days=1)),
+              camt_balance("CLBD", statement.closing, statement.last),
+              el("TxsSummry",
+                 el("TtlNtries", el("NbOfNtries", str(len(lines))), el("Sum", camt_amount(sum(credits) + sum(debits))),
+                    el("TtlNetNtryAmt", camt_amount(net)), el("CdtDbtInd", "CRDT" if net >= 0 else "DBIT")),
+                 el("TtlCdtNtries", el("NbOfNtries", str(len(credits))), el("Sum", camt_amount(sum(credits)))),
+                 el("TtlDbtNtries", el("NbOfNtries", str(len(debits))), el("Sum", camt_amount(sum(debits))))),
+              *(camt_entry(line) for line in lines))),
+        xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02",
+    )
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    render(document, 0, out)
+    return "\n".join(out) + "\n"
+
+
+def write_statement(path: Path, statement: Statement) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(statement_xml(statement).encode("utf-8"))
+
+
+def statement_summary(statement: Statement) -> list[str]:
+    cases = {case: 0 for case in STATEMENT_CASES}
+    for line in statement.lines:
+        cases[line.case] += 1
+    credits = [line.amount for line in statement.lines if line.amount > 0]
+    return [f"bank/{statement.file_name}: {len(statement.lines)} entries {statement.first.isoformat()} .. "
+            f"{statement.last.isoformat()}, {len(credits)} credits ({en_amount(sum(credits))}), "
+            f"{len(statement.lines) - len(credits)} debits; balance {en_amount(statement.opening)} -> "
+            f"{en_amount(statement.closing)}",
+            "  " + ", ".join(f"{case} {count}" for case, count in cases.items() if count)]
+
+
+# ---------------------------------------------------------------------------------------------
 # Summary
 # ---------------------------------------------------------------------------------------------
 
@@ -1145,9 +1627,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     workspace = build_workspace(args.seed, args.scale, args.as_of)
+    statement = build_statement(workspace, args.seed)
     exports = write_workspace(workspace, args.outdir)
-    print(f"wrote {exports}/openstaande_posten.csv, open_items_export.xlsx, customers.csv")
-    print("\n".join(summary(workspace)))
+    write_statement(exports / "bank" / statement.file_name, statement)
+    print(f"wrote {exports}/openstaande_posten.csv, open_items_export.xlsx, customers.csv, bank/{statement.file_name}")
+    print("\n".join(summary(workspace) + statement_summary(statement)))
     return 0
 
 

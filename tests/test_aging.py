@@ -87,8 +87,17 @@ def test_aging_total_equals_the_sum_of_open_amounts(rows):
         assert total.total == sum(r.total for r in report.customers if r.currency == total.currency)
 
 
-def test_demo_workspace_aging_json_totals_match_its_exports(monkeypatch):
-    monkeypatch.chdir(DEMO)
+def clean_demo(tmp_path):
+    """A copy of the demo workspace without any state a local `make demo` left behind."""
+    import shutil
+
+    copy = tmp_path / "demo"
+    shutil.copytree(DEMO, copy, ignore=shutil.ignore_patterns(".arctl", "outbox", "reports"))
+    return copy
+
+
+def test_demo_workspace_aging_json_totals_match_its_exports(monkeypatch, tmp_path):
+    monkeypatch.chdir(clean_demo(tmp_path))
     result = CliRunner().invoke(app, ["aging", "--as-of", "2026-11-26", "--format", "json"])
 
     assert result.exit_code == 0, result.output
@@ -100,13 +109,29 @@ def test_demo_workspace_aging_json_totals_match_its_exports(monkeypatch):
     assert len({c["customer_id"] for c in document["customers"]}) >= 60
 
 
-def test_demo_workspace_checks_clean(monkeypatch):
-    monkeypatch.chdir(DEMO)
+def test_demo_workspace_checks_clean(monkeypatch, tmp_path):
+    monkeypatch.chdir(clean_demo(tmp_path))
     result = CliRunner().invoke(app, ["check", "--json"])
 
     assert result.exit_code == 0, result.output
     files = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
+    assert files["statement-2026-11.xml"]["transactions"] == 50
     assert files["openstaande_posten.csv"]["invoices"] == 318
     assert files["openstaande_posten.csv"]["left_out"] == 2
     assert files["open_items_export.xlsx"]["invoices"] == 80
     assert files["customers.csv"]["customers"] == 72
+
+
+def test_demo_aging_after_import_and_reconcile_counts_the_payments(monkeypatch, tmp_path):
+    monkeypatch.chdir(clean_demo(tmp_path))
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", "--as-of", "2026-11-26"]).exit_code == 0
+    before = json.loads(runner.invoke(app, ["aging", "--as-of", "2026-11-26", "--format", "json"]).stdout)
+    reconciled = json.loads(runner.invoke(app, ["reconcile", "--json"]).stdout)
+    after = json.loads(runner.invoke(app, ["aging", "--as-of", "2026-11-26", "--format", "json"]).stdout)
+
+    paid = sum(int(m["amount"].replace(".", "")) for m in reconciled["matches"]
+               if m["currency"] == "EUR" and m["status"] == "auto")
+    total = {t["currency"]: int(t["total"].replace(".", "")) for t in before["totals"]}
+    assert paid > 0
+    assert {t["currency"]: int(t["total"].replace(".", "")) for t in after["totals"]}["EUR"] == total["EUR"] - paid

@@ -149,7 +149,7 @@ def test_a_small_shortfall_for_bank_charges_is_matched_and_flagged():
 
     [match] = result.matches
     assert (match.invoice_id, match.amount, match.status) == ("2026-0050", 44750, "auto")
-    assert match.note == "short by 250 (bank charges?)"
+    assert match.note == "short by 2.50 EUR (bank charges?)"
 
 
 def test_a_shortfall_beyond_five_euros_is_not_taken_for_bank_charges():

@@ -77,6 +77,9 @@ def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, b
 
     if paths:
         reads = [read_export(path, replace(options, kind="invoices")) for path in paths]
+    elif workspace is not None and (stored := _stored_open_items(workspace)) is not None:
+        report = compute_aging(stored, as_of, by=by, bounds=bounds)
+        return AgingResult(report, [], [])
     elif workspace is not None:
         sources = [s for s in workspace.config.sources if s.kind == "invoices"]
         if not sources:
@@ -108,6 +111,20 @@ def _near(path: Path) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+def _stored_open_items(workspace: Workspace):
+    """The imported invoices with the payments matched at the bank counted, or None before any import."""
+    from arctl.reconcile.open_items import open_items
+
+    if workspace.config.state_url is None and not (state_dir(workspace) / "state.sqlite").exists():
+        return None
+    store = open_store(workspace)
+    try:
+        invoices = store.invoice_items()
+        return open_items(invoices, store.applied_allocations()) if len(invoices) else None
+    finally:
+        store.close()
 
 
 def init_workspace(target: Path, *, force: bool = False) -> list[Path]:
@@ -209,9 +226,12 @@ def reconcile_workspace(workspace: Workspace, settings) -> ReconcileResult:
             customers = store.customers()
             result = match(candidates, items, customers if len(customers) else None, settings,
                            store.known_ibans())
+            export_of = dict(zip(invoices["invoice_id"], invoices["import_id"].astype(int), strict=True))
             stored = store.add_matches([{"bank_txn": m.bank_txn, "invoice_id": m.invoice_id, "amount": m.amount,
                                          "currency": m.currency, "rule": m.rule, "confidence": m.confidence,
-                                         "status": m.status, "note": m.note} for m in result.matches])
+                                         "status": m.status, "note": m.note,
+                                         "invoice_import_id": export_of.get(m.invoice_id)}
+                                        for m in result.matches])
             notices.append(f"{stored} match(es) stored; {len(bank) - len(candidates)} bank line(s) already "
                            "matched or left to a person")
         finally:
@@ -276,7 +296,7 @@ def match_manually(workspace: Workspace | None, bank_txn: str, invoice_id: str, 
             else:
                 store.add_matches([{"bank_txn": bank_txn, "invoice_id": invoice_id, "amount": amount,
                                     "currency": line["currency"], "rule": "manual", "confidence": 1.0,
-                                    "status": "manual", "note": ""}])
+                                    "status": "manual", "note": "", "invoice_import_id": invoice["import_id"]}])
             rejected = 0
             others = current[(current["status"] == "suggested") & (current["invoice_id"] != invoice_id)] \
                 if len(current) else current

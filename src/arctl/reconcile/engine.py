@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from arctl.model import Match, MatchSettings, Unmatched
-from arctl.money import parse_amount
+from arctl.money import parse_amount, plain_amount
 from arctl.reconcile.names import PayerIndex, compact_iban
 from arctl.reconcile.numbers import InvoiceNumberIndex
 from arctl.refs import Reference, find_references, ogm_for_invoice, parse_reference
@@ -374,7 +374,7 @@ def _by_payer(line, ledger, references, numbers, payers, settings) -> _Claim | N
             status = "auto" if unique and exact and not others else "suggested"
         else:
             status = "auto" if unique else "suggested"
-        note = "" if exact else f"short by {ledger.open[single[0]] - line.amount} (bank charges?)"
+        note = "" if exact else _short_note(ledger.open[single[0]] - line.amount, line.currency)
         return _Claim(line, single[:1], rule, 0.9 if status == "auto" else 0.5, status, note)
     combination = _combination(line, items, ledger, settings)
     if combination is None:
@@ -449,13 +449,17 @@ def _apply(claim: _Claim, ledger: _Ledger, settings: MatchSettings, excess: list
         note = claim.note
         rest = ledger.open[invoice]
         if rest > 0 and left == 0 and rest <= tolerance(open_amount, line.currency, settings) and not note:
-            note = f"short by {rest} (bank charges?)"
+            note = _short_note(rest, line.currency)
         out.append(Match(line.txn, invoice, share, line.currency, _rule(claim, open_amount), claim.confidence,
                          "auto", note))
     if left > 0:
         excess.append(Unmatched(line.txn, left, line.currency, line.name,
                                 "paid more than the invoices it names: the excess is unallocated"))
     return out
+
+
+def _short_note(missing: int, currency: str) -> str:
+    return f"short by {plain_amount(missing, currency)} {currency} (bank charges?)"
 
 
 def _rule(claim: _Claim, open_amount: int) -> str:

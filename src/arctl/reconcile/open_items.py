@@ -3,6 +3,10 @@
 ARCHITECTURE.md: open = max(0, min(export_open − allocations booked after the export was taken,
 amount − all allocations)), on absolute values for a credit note and then negated. A payment seen at
 the bank counts before the accounting export shows it, and never twice once it does.
+
+"After the export was taken": an allocation made against an export's open amount is not in that export
+(the matcher found the invoice open there), whatever the file's time says; only a newer export of the
+invoice can have counted it, and then its booking date decides.
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ def open_items(invoices: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFram
     """`invoices` (with open_amount as exported and `export_taken_at`) with open_amount recomputed.
 
     `allocations`: invoice_id, amount (minor units, signed like the invoice), booking_date of the
-    payment, applied ones only (auto, confirmed, manual; none removed).
+    payment, invoice_import_id (the export it was made against), applied ones only.
     """
     frame = invoices.copy()
     if allocations.empty:
         return frame
-    merged = allocations.merge(frame[["invoice_id", "export_taken_at"]], on="invoice_id", how="inner")
-    after = merged[merged["booking_date"] > merged["export_taken_at"]]
+    merged = allocations.merge(frame[["invoice_id", "export_taken_at", "import_id"]], on="invoice_id", how="inner")
+    same_export = merged["invoice_import_id"].eq(merged["import_id"]).fillna(False).to_numpy(dtype=bool)
+    after = merged[same_export | (merged["booking_date"] > merged["export_taken_at"]).to_numpy()]
     all_paid = merged.groupby("invoice_id")["amount"].sum()
     paid_after = after.groupby("invoice_id")["amount"].sum()
     total = frame["invoice_id"].map(all_paid).fillna(0).astype("int64")

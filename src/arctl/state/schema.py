@@ -120,6 +120,8 @@ matches = Table(
     Column("confidence", Float, nullable=False),
     Column("status", String(16), nullable=False),   # auto, suggested, confirmed, manual
     Column("note", Text, nullable=False, default=""),
+    # the invoice export this allocation was made against: that export cannot have counted it yet
+    Column("invoice_import_id", Integer, ForeignKey("imports.id")),
     Column("created_at", Text, nullable=False),
     Column("removed_at", Text),                     # unmatch, rejection or reversal: kept, never deleted
     Column("removed_reason", Text),

@@ -190,7 +190,8 @@ class Store:
 
     def applied_allocations(self) -> pd.DataFrame:
         """Active auto, confirmed and manual allocations with the booking date of their payment."""
-        query = (select(schema.matches.c.invoice_id, schema.matches.c.amount, schema.bank_lines.c.booking_date)
+        query = (select(schema.matches.c.invoice_id, schema.matches.c.amount, schema.matches.c.invoice_import_id,
+                        schema.bank_lines.c.booking_date)
                  .join(schema.bank_lines, schema.bank_lines.c.txn_id == schema.matches.c.bank_txn)
                  .where(schema.matches.c.removed_at.is_(None),
                         schema.matches.c.status.in_(("auto", "confirmed", "manual"))))
