@@ -135,4 +135,48 @@ known_ibans = Table(
     Column("bank_txn", String(200)),
 )
 
-SCHEMA_VERSION = 1
+# version 2: what pauses dunning, and what people wrote down
+
+holds = Table(
+    "holds", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target_kind", String(16), nullable=False),      # customer or invoice
+    Column("target_id", String(128), nullable=False, index=True),
+    Column("reason", String(16), nullable=False),           # insolvency, write_off, legal, other
+    Column("until", Date),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_on", Date, nullable=False),
+    Column("released_on", Date),
+)
+
+disputes = Table(
+    "disputes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("invoice_id", String(128), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    Column("opened_on", Date, nullable=False),
+    Column("closed_on", Date),
+    Column("close_note", Text, nullable=False, default=""),
+)
+
+promises = Table(
+    "promises", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("invoice_id", String(128), nullable=False, index=True),
+    Column("until", Date, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("made_on", Date, nullable=False),
+)
+
+notes = Table(
+    "notes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", String(128), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("call", Boolean, nullable=False, default=False),
+    Column("outcome", String(16)),
+    Column("until", Date),
+    Column("written_on", Date, nullable=False),
+)
+
+SCHEMA_VERSION = 2

@@ -258,6 +258,34 @@ class Store:
                 schema.invoices.c.invoice_id == invoice_id)).first()
         return dict(row._mapping) if row else None
 
+    # --- pauses and notes ----------------------------------------------------------------------------
+
+    def customer_exists(self, customer_id: str) -> bool:
+        with self.engine.connect() as connection:
+            for table in (schema.customers, schema.invoices):
+                if connection.execute(select(table.c.customer_id).where(
+                        table.c.customer_id == customer_id).limit(1)).first():
+                    return True
+        return False
+
+    def add_row(self, table_name: str, values: dict) -> int:
+        table = schema.metadata.tables[table_name]
+        with self.engine.begin() as connection:
+            return int(connection.execute(insert(table).values(**values)).inserted_primary_key[0])
+
+    def rows(self, table_name: str, **where) -> list[dict]:
+        table = schema.metadata.tables[table_name]
+        query = select(table)
+        for column, value in where.items():
+            query = query.where(table.c[column].is_(None) if value is None else table.c[column] == value)
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query.order_by(table.c.id))]
+
+    def set_values(self, table_name: str, row_id: int, **values) -> None:
+        table = schema.metadata.tables[table_name]
+        with self.engine.begin() as connection:
+            connection.execute(update(table).where(table.c.id == row_id).values(**values))
+
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
             return {
@@ -280,9 +308,10 @@ class Store:
 
 
 MIGRATIONS: dict[int, tuple] = {
-    # version -> steps run (in a transaction) to reach it from the version before; version 1 is the
-    # schema as created. A later version adds e.g. `2: (add_dunning_tables,)`.
+    # version -> steps run (in a transaction) to reach it from the version before, after create_all
+    # has added the tables that version introduces; changes to existing tables go here as steps.
     1: (),
+    2: (),   # holds, disputes, promises, notes: new tables only
 }
 
 

@@ -1,0 +1,155 @@
+"""`arctl hold`/`release`, `dispute open|close`, `promise`, `note`: what a person records about a customer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from arctl.cli import app, fail, out_console, workspace_or_none
+from arctl.cli.options import as_of_date
+from arctl.errors import ArctlError, UsageError
+
+dispute_app = typer.Typer(help="Pause and resume dunning for a disputed invoice.", no_args_is_help=True)
+app.add_typer(dispute_app, name="dispute")
+
+AsOfOpt = Annotated[str, typer.Option("--as-of", help="The date to record (ISO date or today).")]
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"{option} {text}: expected an ISO date such as 2026-12-15") from exc
+
+
+@app.command()
+def hold(
+    target: Annotated[str, typer.Argument(help="A customer id or an invoice number.")],
+    reason: Annotated[str, typer.Option("--reason", help="insolvency, write_off, legal or other.")],
+    until: Annotated[str | None, typer.Option("--until", help="Hold until this date (default: until "
+                                              "released).", show_default=False)] = None,
+    as_of: AsOfOpt = "today",
+) -> None:
+    """Stop all dunning for a customer or an invoice until released (or until --until).
+
+    Example: [bold]arctl hold K0042 --reason insolvency[/bold]
+    """
+    from arctl import workflows
+
+    try:
+        workspace = workspace_or_none()
+        kind = workflows.hold(workspace, target, reason, _date(until, "--until"), as_of_date(as_of, workspace))
+    except ArctlError as error:
+        raise fail(error) from None
+    out_console().print(f"{kind} {target} on hold ({reason})" + (f" until {until}" if until else ""))
+
+
+@app.command()
+def release(
+    target: Annotated[str, typer.Argument(help="The customer id or invoice number on hold.")],
+    as_of: AsOfOpt = "today",
+) -> None:
+    """End a hold: dunning resumes for the customer or invoice.
+
+    Example: [bold]arctl release K0042[/bold]
+    """
+    from arctl import workflows
+
+    try:
+        workspace = workspace_or_none()
+        workflows.release(workspace, target, as_of_date(as_of, workspace))
+    except ArctlError as error:
+        raise fail(error) from None
+    out_console().print(f"{target} released")
+
+
+@dispute_app.command("open")
+def dispute_open(
+    invoice: Annotated[str, typer.Argument(help="The disputed invoice.")],
+    reason: Annotated[str, typer.Option("--reason", help="What the customer disputes.")],
+    as_of: AsOfOpt = "today",
+) -> None:
+    """Record a dispute: dunning of the invoice pauses until the dispute is closed.
+
+    Example: [bold]arctl dispute open 2026-00123 --reason "delivered late, price reduction asked"[/bold]
+    """
+    from arctl import workflows
+
+    try:
+        workspace = workspace_or_none()
+        workflows.dispute_open(workspace, invoice, reason, as_of_date(as_of, workspace))
+    except ArctlError as error:
+        raise fail(error) from None
+    out_console().print(f"invoice {invoice} disputed: dunning paused")
+
+
+@dispute_app.command("close")
+def dispute_close(
+    invoice: Annotated[str, typer.Argument(help="The disputed invoice.")],
+    note: Annotated[str, typer.Option("--note", help="How it was settled.")] = "",
+    as_of: AsOfOpt = "today",
+) -> None:
+    """Close a dispute: dunning resumes where it stopped.
+
+    Example: [bold]arctl dispute close 2026-00123 --note "credit note CN-2026-0012 agreed"[/bold]
+    """
+    from arctl import workflows
+
+    try:
+        workspace = workspace_or_none()
+        workflows.dispute_close(workspace, invoice, note, as_of_date(as_of, workspace))
+    except ArctlError as error:
+        raise fail(error) from None
+    out_console().print(f"dispute on invoice {invoice} closed: dunning resumes")
+
+
+@app.command()
+def promise(
+    invoice: Annotated[str, typer.Argument(help="The invoice the customer promised to pay.")],
+    until: Annotated[str, typer.Option("--until", help="The promised payment date (ISO).")],
+    note: Annotated[str, typer.Option("--note", help="What was said.")] = "",
+    as_of: AsOfOpt = "today",
+) -> None:
+    """Record a promise to pay: dunning waits until the date has passed unpaid.
+
+    Example: [bold]arctl promise 2026-00123 --until 2026-12-15 --note "by phone, Mr Peeters"[/bold]
+    """
+    from arctl import workflows
+
+    try:
+        workspace = workspace_or_none()
+        date = _date(until, "--until")
+        workflows.promise(workspace, invoice, date, note, as_of_date(as_of, workspace))
+    except ArctlError as error:
+        raise fail(error) from None
+    out_console().print(f"promise recorded: invoice {invoice} by {until}")
+
+
+@app.command()
+def note(
+    customer: Annotated[str, typer.Argument(help="The customer id.")],
+    text: Annotated[str, typer.Argument(help="The remark.")],
+    call: Annotated[bool, typer.Option("--call", help="It was a phone call.")] = False,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="The call's outcome: promise, no_answer, "
+                                                "dispute, paid, callback, other.", show_default=False)] = None,
+    until: Annotated[str | None, typer.Option("--until", help="With --outcome promise: the promised date.",
+                                              show_default=False)] = None,
+    as_of: AsOfOpt = "today",
+) -> None:
+    """Log a phone call or a remark in the customer's history.
+
+    Example: [bold]arctl note K0042 "spoke to accounting, pays Friday" --call --outcome promise --until 2026-11-28[/bold]
+    """
+    from arctl import workflows
+
+    try:
+        workspace = workspace_or_none()
+        workflows.note(workspace, customer, text, call=call, outcome=outcome, until=_date(until, "--until"),
+                       today=as_of_date(as_of, workspace))
+    except ArctlError as error:
+        raise fail(error) from None
+    out_console().print(f"{'call' if call else 'note'} recorded for {customer}")
