@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +193,14 @@ class Unmatched:
     currency: str
     counterparty: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A yearly statutory interest rate for a period (both dates inclusive), as published."""
+
+    valid_from: dt.date
+    valid_to: dt.date
+    percent: Decimal
+    source: str = ""
+    confidence: str = ""

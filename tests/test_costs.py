@@ -1,0 +1,102 @@
+"""Statutory interest, the EUR 40, the WIK scale and the Belgian consumer cap, to the cent of REFERENCE.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from arctl.dunning.costs import be_consumer_damages_cap, eu_b2b_compensation, statutory_interest, wik_costs
+from arctl.io.legal import load_rates
+from arctl.model import Rate
+
+DUE = dt.date(2025, 5, 31)
+PAID = dt.date(2025, 8, 31)
+
+
+def cents(text: str) -> int:
+    return int(Decimal(text) * 100)
+
+
+def test_belgian_worked_example_slices_the_half_years():
+    interest = statutory_interest(cents("10000.00"), "EUR", DUE, PAID, load_rates("be-b2b"))
+
+    assert [(s.days, s.percent) for s in interest.slices] == [(30, Decimal("11.5")), (62, Decimal("10.5"))]
+    assert interest.amount == cents("272.88")
+    assert interest.missing == ()
+
+
+def test_dutch_worked_example_uses_the_dutch_rates():
+    interest = statutory_interest(cents("10000.00"), "EUR", DUE, PAID, load_rates("nl-b2b"), compound_yearly=True)
+
+    assert interest.amount == cents("264.05")
+
+
+def test_interest_starts_the_day_after_the_due_date_and_includes_the_last_day():
+    one_day = statutory_interest(cents("3650.00"), "EUR", DUE, DUE + dt.timedelta(days=1), load_rates("be-b2b"))
+
+    assert one_day.slices[0].start == dt.date(2025, 6, 1)
+    assert one_day.amount == cents("1.15")  # 3650 × 11.5 % / 365
+
+
+def test_nothing_is_owed_on_or_before_the_due_date():
+    assert statutory_interest(cents("100.00"), "EUR", DUE, DUE, load_rates("be-b2b")).amount == 0
+
+
+def test_days_without_a_known_rate_are_left_out_with_a_warning():
+    interest = statutory_interest(cents("10000.00"), "EUR", dt.date(2026, 5, 31), dt.date(2026, 7, 10),
+                                  load_rates("be-b2b"))
+
+    assert interest.missing == ((dt.date(2026, 7, 1), dt.date(2026, 7, 10)),)
+    assert interest.amount == 8630  # 30 days at 10.5 % only: 86.30
+    assert interest.warnings[0].startswith("rate_missing: no statutory rate known for 2026-07-01 to 2026-07-10")
+
+
+def test_dutch_interest_is_added_to_the_principal_after_each_full_year():
+    flat = (Rate(dt.date(2020, 1, 1), dt.date(2030, 12, 31), Decimal(10)),)
+    simple = statutory_interest(cents("1000.00"), "EUR", dt.date(2021, 12, 31), dt.date(2023, 12, 31), flat)
+    compound = statutory_interest(cents("1000.00"), "EUR", dt.date(2021, 12, 31), dt.date(2023, 12, 31), flat,
+                                  compound_yearly=True)
+
+    assert simple.amount == cents("200.00")
+    assert compound.amount == cents("210.00")
+
+
+@pytest.mark.parametrize(("principal", "costs"), [
+    ("200.00", "40.00"), ("1000.00", "150.00"), ("2500.00", "375.00"), ("5000.00", "625.00"),
+    ("10000.00", "875.00"), ("200000.00", "2775.00"), ("1000000.00", "6775.00"), ("5000000.00", "6775.00"),
+])
+def test_wik_scale_matches_the_reference_values(principal, costs):
+    assert wik_costs(cents(principal), "EUR") == cents(costs)
+
+
+def test_the_eu_b2b_compensation_is_40_in_belgium_and_the_wik_scale_in_the_netherlands():
+    assert eu_b2b_compensation("BE", cents("10000.00"), "EUR") == cents("40.00")
+    assert eu_b2b_compensation("NL", cents("10000.00"), "EUR") == cents("875.00")
+    assert eu_b2b_compensation("NL", cents("100.00"), "EUR") == cents("40.00")
+
+
+@pytest.mark.parametrize(("balance", "cap"), [
+    ("100.00", "20.00"), ("150.00", "20.00"), ("150.01", "30.00"), ("400.00", "55.00"), ("500.00", "65.00"),
+    ("1000.00", "90.00"), ("39200.00", "2000.00"), ("50000.00", "2000.00"),
+])
+def test_belgian_consumer_damages_cap_matches_the_reference_values(balance, cap):
+    assert be_consumer_damages_cap(cents(balance), "EUR") == cents(cap)
+
+
+def test_shipped_rate_tables_hold_no_unverified_period():
+    for name in ("be-b2b", "nl-b2b"):
+        rates = load_rates(name)
+        assert rates[-1].valid_to == dt.date(2026, 6, 30)
+        assert all(rate.confidence in ("V", "S") for rate in rates)
+
+
+def test_a_broken_rate_file_names_its_line(tmp_path):
+    from arctl.errors import ConfigError
+
+    path = tmp_path / "rates.csv"
+    path.write_text("valid_from,valid_to,percent\n2026-07-01,2026-12-31,ten\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=r"rates.csv:2: expected ISO dates and a percentage"):
+        load_rates(str(path))
