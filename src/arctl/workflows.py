@@ -546,3 +546,18 @@ def note(workspace: Workspace | None, customer_id: str, text: str, *, call: bool
             raise UsageError(f"no customer {customer_id!r} in the workspace")
         store.add_row("notes", {"customer_id": customer_id, "text": text.strip(), "call": call,
                                 "outcome": outcome, "until": until, "written_on": today})
+
+
+def load_plans(target: str, workspace: Workspace | None):
+    """A dunning plan (a path, or a name: the workspace's plans/ first, then the shipped plans) with every plan
+    its segments lead to, validated together; ConfigError lists every problem with its file and line."""
+    from arctl.dunning.plan import PlanDocument, build_plan_set, parse_consumer_rules
+    from arctl.io.plans import read_consumer_rules, read_plan_files
+
+    files = read_plan_files(target, cwd=Path.cwd(), workspace_plans=workspace.root / "plans" if workspace else None)
+    rules_file, rules_doc = read_consumer_rules()
+    rules = parse_consumer_rules(rules_doc, rules_file)
+    documents = [PlanDocument(plan.key, plan.source, plan.doc) for plan in files.plans]
+    shown = files.plans[0].source if files.plans and files.plans[0].key == files.root else target
+    return build_plan_set(files.root, documents, rules, currency=workspace.config.currency if workspace else "EUR",
+                          unreadable=files.unreadable, headline=shown)
