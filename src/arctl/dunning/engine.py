@@ -1,0 +1,260 @@
+"""The dunning engine: which step of its plan each open invoice is due for on a date, and why not.
+
+A pure function of (open items, customers, plans, history of steps taken, pauses, as-of date). Rules
+(the dunning issue):
+
+- each invoice advances through its plan's steps on its own, one step per run at most, never the same
+  step twice; where the accounting export carries a reminder level, it continues from that step;
+- the next step is due at the later of (the previous step's date + `after_previous`) and (the end of
+  the new term the previous step granted), after any pause that ended since, on a business day;
+- paid invoices get nothing; an invoice with a payment waiting for a person is held
+  (`payment_to_review`); a customer below the plan's minimum, or whose credit notes cover what is
+  overdue, gets nothing; disputes, promises, payment plans and holds pause;
+- what is due on the same day for one customer, step, channel and currency is one action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from arctl.dunning.plan import Plan, PlanSet, Step
+
+PAUSE_KINDS = ("disputed", "promised", "payment_plan", "held")
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """A step recorded for an invoice (for a phone step: the day the call list holding it was issued)."""
+
+    invoice_id: str
+    step_id: str
+    taken_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A dispute, promise, payment plan or hold, of one invoice or (invoice_id None) a whole customer.
+
+    `end` is the last day it holds (a promise: the promised date; a closed dispute: the day it was
+    closed); None while it runs.
+    """
+
+    kind: str
+    customer_id: str
+    invoice_id: str | None
+    start: dt.date
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFacts:
+    consumer: bool = False
+    country: str | None = None
+    segment: str | None = None
+    average_days_late: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where one invoice stands in its plan."""
+
+    invoice_id: str
+    customer_id: str
+    plan: str
+    last_step: str | None
+    last_step_date: dt.date | None
+    next_step: str | None
+    next_step_date: dt.date | None
+    paused: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One document due today: a step for one customer, channel and currency, listing its invoices."""
+
+    customer_id: str
+    plan: str
+    step: str
+    channel: str
+    currency: str
+    invoices: tuple[str, ...]
+    amount_due: int
+    template: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    invoice_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    as_of: dt.date
+    actions: tuple[Action, ...]
+    skipped: tuple[Skip, ...]
+    positions: tuple[Position, ...]
+
+
+def weekdays_only(day: dt.date) -> dt.date:
+    """The next business day when only weekends are closed (a country's holidays come from the workflow)."""
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: PlanSet, history: Iterable[Taken],
+           pauses: Iterable[Pause], as_of: dt.date, *, next_business_day: Callable[[dt.date], dt.date] = weekdays_only,
+           to_review: frozenset[str] = frozenset(), plan: Plan | None = None) -> Decision:
+    """The actions due on `as_of`, what is skipped and why, and every invoice's position.
+
+    `items`: open items (invoice_id, customer_id, currency, due_date, open_amount and, where the export
+    has them, dunning_level and last_reminder_date). `plan` applies one plan to everybody.
+    """
+    taken: dict[str, list[Taken]] = defaultdict(list)
+    for record in history:
+        taken[record.invoice_id].append(record)
+    pauses_of: dict[str, list[Pause]] = defaultdict(list)
+    for pause in pauses:
+        pauses_of[pause.invoice_id or f"customer:{pause.customer_id}"].append(pause)
+    rows = _rows(items)
+    overdue, credit = _customer_sums(rows, as_of)
+
+    positions: list[Position] = []
+    skipped: list[Skip] = []
+    due: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row["open_amount"] <= 0:
+            if row["open_amount"] == 0:
+                skipped.append(Skip(row["invoice_id"], "paid"))
+            continue  # a credit note is not dunned; it counts against the customer's overdue total
+        facts = customers.get(row["customer_id"], CustomerFacts())
+        chosen = plan or plans.plan_for(consumer=facts.consumer, country=facts.country, segment=facts.segment,
+                                        average_days_late=facts.average_days_late)
+        last, last_date = _last_step(row, chosen, taken.get(row["invoice_id"], []))
+        step = chosen.next_step(last.id if last else None)
+        relevant = pauses_of.get(row["invoice_id"], []) + pauses_of.get(f"customer:{row['customer_id']}", [])
+        active = _active_pause(relevant, chosen, as_of)
+        if step is None:
+            positions.append(Position(row["invoice_id"], row["customer_id"], chosen.key, last.id if last else None,
+                                      last_date, None, None, active))
+            skipped.append(Skip(row["invoice_id"], "plan_complete"))
+            continue
+        when = _next_date(row, step, last, last_date, relevant, chosen, next_business_day)
+        positions.append(Position(row["invoice_id"], row["customer_id"], chosen.key, last.id if last else None,
+                                  last_date, step.id, when, active))
+        if active is not None:
+            skipped.append(Skip(row["invoice_id"], active))
+        elif row["invoice_id"] in to_review:
+            skipped.append(Skip(row["invoice_id"], "payment_to_review"))
+        elif when > as_of:
+            skipped.append(Skip(row["invoice_id"], "not_due_yet"))
+        else:
+            due[(row["customer_id"], chosen.key, step.id, step.channel, row["currency"])].append(
+                {**row, "step": step, "plan": chosen})
+
+    actions: list[Action] = []
+    for (customer, plan_key, step_id, channel, currency), group in sorted(due.items()):
+        chosen, step = group[0]["plan"], group[0]["step"]
+        reason = _customer_reason(chosen, customer, currency, overdue, credit)
+        if reason:
+            skipped.extend(Skip(row["invoice_id"], reason) for row in group)
+            continue
+        invoices = tuple(sorted(row["invoice_id"] for row in group))
+        actions.append(Action(customer, plan_key, step_id, channel, currency, invoices,
+                              sum(row["open_amount"] for row in group), step.template))
+    return Decision(as_of, tuple(actions), tuple(sorted(skipped, key=lambda s: s.invoice_id)),
+                    tuple(sorted(positions, key=lambda p: p.invoice_id)))
+
+
+def _rows(items: pd.DataFrame) -> list[dict]:
+    columns = ["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
+    optional = [c for c in ("dunning_level", "last_reminder_date") if c in items.columns]
+    frame = items[columns + optional]
+    rows = []
+    for values in zip(*(frame[c].tolist() for c in frame.columns), strict=True):
+        row = dict(zip(frame.columns, values, strict=True))
+        row["due_date"] = _date(row["due_date"])
+        row["last_reminder_date"] = _date(row.get("last_reminder_date"))
+        row["open_amount"] = int(row["open_amount"])
+        rows.append(row)
+    return rows
+
+
+def _date(value) -> dt.date | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _customer_sums(rows: list[dict], as_of: dt.date) -> tuple[dict, dict]:
+    overdue: dict[tuple[str, str], int] = defaultdict(int)
+    credit: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows:
+        key = (row["customer_id"], row["currency"])
+        if row["open_amount"] < 0:
+            credit[key] += -row["open_amount"]
+        elif row["due_date"] is not None and row["due_date"] <= as_of:
+            overdue[key] += row["open_amount"]
+    return overdue, credit
+
+
+def _last_step(row: dict, plan: Plan, taken: list[Taken]) -> tuple[Step | None, dt.date | None]:
+    """The last step taken: arctl's own record, else the export's reminder level."""
+    ids = [step.id for step in plan.steps]
+    recorded = [t for t in taken if t.step_id in ids]
+    if recorded:
+        latest = max(recorded, key=lambda t: (ids.index(t.step_id), t.taken_on))
+        return plan.step(latest.step_id), latest.taken_on
+    level = str(row.get("dunning_level") or "").strip()
+    if level.isdigit() and int(level) > 0:
+        step = plan.steps[min(int(level), len(plan.steps)) - 1]
+        return step, row.get("last_reminder_date") or row["due_date"]
+    return None, None
+
+
+def _next_date(row: dict, step: Step, last: Step | None, last_date: dt.date | None, pauses: list[Pause],
+               plan: Plan, next_business_day: Callable[[dt.date], dt.date]) -> dt.date:
+    if last is None or last_date is None:
+        when = step.wait.after(row["due_date"])
+    else:
+        when = step.wait.after(last_date)
+        if last.new_term is not None:
+            when = max(when, last.new_term.after(last_date))
+    since = last_date or row["due_date"]
+    for pause in pauses:
+        # after a pause ends, the step waits for the first business day after it
+        if _counts(pause, plan) and pause.end is not None and pause.end >= since:
+            when = max(when, next_business_day(pause.end + dt.timedelta(days=1)))
+    return next_business_day(when)
+
+
+def _counts(pause: Pause, plan: Plan) -> bool:
+    return pause.kind == "held" or pause.kind in plan.pause_when
+
+
+def _active_pause(pauses: list[Pause], plan: Plan, as_of: dt.date) -> str | None:
+    for kind in PAUSE_KINDS:
+        for pause in pauses:
+            if pause.kind == kind and _counts(pause, plan) and pause.start <= as_of and (
+                    pause.end is None or as_of <= pause.end):
+                return kind
+    return None
+
+
+def _customer_reason(plan: Plan, customer: str, currency: str, overdue: dict, credit: dict) -> str | None:
+    owed, credits = overdue.get((customer, currency), 0), credit.get((customer, currency), 0)
+    if credits and owed <= credits:
+        return "covered_by_credit"
+    minimum = plan.minimum_amount
+    if minimum is not None and minimum.currency == currency and owed - credit.get((customer, currency), 0) < \
+            minimum.amount:
+        return "below_minimum"
+    return None
