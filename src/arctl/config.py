@@ -57,6 +57,8 @@ class Config:
     sources: tuple[Source, ...] = ()
     matching: MatchSettings = MatchSettings()
     state_url: str | None = None
+    dunning_plan: str = "standard"
+    bank_max_age: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,8 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
     raises ConfigError): the workflow passes the io functions, so this module touches no file.
     """
     check = _Checker(path)
-    top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources", "matching", "state"})
+    top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources", "matching", "state",
+                                  "dunning"})
     company_node = top.get("company")
     c = check.mapping(company_node, "company", {"name", "legal_form", "enterprise_number", "vat_number",
                                                 "address", "country", "iban", "bic"})
@@ -141,10 +144,18 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
     if state_url and "://" not in state_url:
         check.add(state.get("url"), "state.url", f"expected a database URL such as sqlite:///path or "
                                                  f"postgresql://host/db, got {state_url!r}")
+    dunning = check.mapping(top.get("dunning"), "dunning", {"plan", "bank_max_age"})
+    dunning_plan = check.text(dunning, "plan", "dunning.plan", "standard")
+    max_age = check.text(dunning, "bank_max_age", "dunning.bank_max_age", "3")
+    if not max_age.isdigit():
+        check.add(dunning.get("bank_max_age"), "dunning.bank_max_age", f"expected a number of business days, "
+                                                                        f"got {max_age!r}")
+        max_age = "3"
     if check.problems:
         raise ConfigError(f"{path}: {len(check.problems)} problem(s):\n  " + "\n  ".join(check.problems),
                           hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
-    return Config(company, locale, currency, timezone, tuple(sources), matching, state_url)
+    return Config(company, locale, currency, timezone, tuple(sources), matching, state_url, dunning_plan,
+                  int(max_age))
 
 
 def _matching(check: _Checker, node: Located | None) -> MatchSettings:
@@ -328,6 +339,10 @@ matching:                     # how sure `arctl reconcile` must be before it app
   subset_max_invoices: 5        # one payment may pay at most this many invoices without naming them ...
   subset_pool: 20               # ... chosen among the customer's oldest open invoices
   name_score: 90                # 0-100: how close a bank name must be to a customer name to count
+
+dunning:
+  plan: standard                # the plan in plans/ (yours first, then the shipped ones); its segments lead to others
+  bank_max_age: 3               # business days: dunning refuses to run on older bank data (--allow-stale-bank)
 
 state:                        # where the workspace remembers imports, matches and (later) dunning steps
   # url: postgresql://arctl@localhost/arctl   # default: SQLite in .arctl/state.sqlite

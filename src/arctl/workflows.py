@@ -561,3 +561,66 @@ def load_plans(target: str, workspace: Workspace | None):
     shown = files.plans[0].source if files.plans and files.plans[0].key == files.root else target
     return build_plan_set(files.root, documents, rules, currency=workspace.config.currency if workspace else "EUR",
                           unreadable=files.unreadable, headline=shown)
+
+
+# --- dunning ------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DunningView:
+    decision: object                  # dunning.engine.Decision
+    items: object                     # the open items it was decided on (DataFrame)
+    plan: str
+
+
+def _dunning_inputs(store, as_of: dt.date):
+    """The engine's inputs from the state: open items (bank payments counted), customers, steps taken, pauses."""
+    from arctl.dunning.engine import CustomerFacts, Pause, Taken
+    from arctl.reconcile.open_items import open_items
+
+    items = open_items(store.invoice_items(), store.applied_allocations())
+    customers = {row["customer_id"]: CustomerFacts(bool(row["consumer"]), row["country"] or None,
+                                                   row["segment"] or None, None)
+                 for row in store.customers().to_dict("records")}
+    history = [Taken(row["invoice_id"], row["step"], row["taken_on"].date())
+               for row in store.steps_taken().to_dict("records")]
+    customer_of = dict(zip(items["invoice_id"], items["customer_id"], strict=True))
+    pauses = []
+    for row in store.rows("disputes"):
+        pauses.append(Pause("disputed", customer_of.get(row["invoice_id"], ""), row["invoice_id"], row["opened_on"],
+                            row["closed_on"]))
+    for row in store.rows("promises"):
+        pauses.append(Pause("promised", customer_of.get(row["invoice_id"], ""), row["invoice_id"], row["made_on"],
+                            row["until"]))
+    for row in store.rows("holds"):
+        ends = [day for day in (row["until"], row["released_on"]) if day is not None]
+        invoice = row["target_id"] if row["target_kind"] == "invoice" else None
+        customer = customer_of.get(row["target_id"], "") if invoice else row["target_id"]
+        pauses.append(Pause("held", customer, invoice, row["created_on"], min(ends) if ends else None))
+    for row in store.rows("notes", outcome="promise"):
+        pauses.append(Pause("promised", row["customer_id"], None, row["written_on"], row["until"]))
+    return items, customers, history, pauses, frozenset(store.suggested_invoices())
+
+
+def dunning_status(workspace: Workspace | None, as_of: dt.date, *, customer: str | None = None,
+                   plan: str | None = None) -> DunningView:
+    """Every open invoice's place in its plan: the last step, the next one and its date, and any pause."""
+    from arctl.dunning.engine import decide
+
+    if workspace is None:
+        raise UsageError("arctl dunning needs a workspace", hint="run it inside one, or use -w DIR")
+    plans = load_plans(plan or workspace.config.dunning_plan, workspace)
+    store = open_store(workspace)
+    try:
+        items, customers, history, pauses, review = _dunning_inputs(store, as_of)
+    finally:
+        store.close()
+    if items.empty:
+        raise UsageError("no open invoices in the workspace state", hint="run `arctl import` first")
+    if customer is not None:
+        if customer not in set(items["customer_id"]):
+            raise UsageError(f"no open invoices of customer {customer!r}")
+        items = items[items["customer_id"] == customer]
+    decision = decide(items, customers, plans, history, pauses, as_of, to_review=review,
+                      plan=plans.main if plan else None)
+    return DunningView(decision, items, plans.root)

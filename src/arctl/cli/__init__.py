@@ -96,4 +96,5 @@ from arctl.cli import importing  # noqa: E402,F401,I001
 from arctl.cli import aging  # noqa: E402,F401,I001
 from arctl.cli import reconcile  # noqa: E402,F401,I001
 from arctl.cli import pauses  # noqa: E402,F401,I001
+from arctl.cli import dunning  # noqa: E402,F401,I001
 from arctl.cli import plan  # noqa: E402,F401,I001

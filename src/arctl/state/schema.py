@@ -179,4 +179,30 @@ notes = Table(
     Column("written_on", Date, nullable=False),
 )
 
-SCHEMA_VERSION = 2
+# version 3: the dunning history — every action recorded, and the invoices it covered
+
+dunning_actions = Table(
+    "dunning_actions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("as_of", Date, nullable=False),
+    Column("customer_id", String(128), nullable=False, index=True),
+    Column("plan", String(64), nullable=False),
+    Column("step", String(64), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount_due", BigInteger, nullable=False),
+    Column("total_due", BigInteger, nullable=False),
+    Column("document", Text, nullable=False, default=""),
+    Column("delivery", String(16), nullable=False, default="written"),
+    Column("created_at", Text, nullable=False),
+    UniqueConstraint("as_of", "customer_id", "step", "channel", "currency", name="uq_action_per_day"),
+)
+
+dunning_items = Table(
+    "dunning_items", metadata,
+    Column("action_id", Integer, ForeignKey("dunning_actions.id"), primary_key=True),
+    Column("invoice_id", String(128), primary_key=True),
+    Column("open_amount", BigInteger, nullable=False),
+)
+
+SCHEMA_VERSION = 3

@@ -286,6 +286,25 @@ class Store:
         with self.engine.begin() as connection:
             connection.execute(update(table).where(table.c.id == row_id).values(**values))
 
+    def steps_taken(self) -> pd.DataFrame:
+        """Every invoice's recorded dunning steps: invoice_id, step, taken_on (the action's date)."""
+        query = (select(schema.dunning_items.c.invoice_id, schema.dunning_actions.c.step,
+                        schema.dunning_actions.c.as_of.label("taken_on"), schema.dunning_actions.c.channel)
+                 .join(schema.dunning_actions, schema.dunning_actions.c.id == schema.dunning_items.c.action_id))
+        return self._frame(query, dates=("taken_on",))
+
+    def suggested_invoices(self) -> set[str]:
+        with self.engine.connect() as connection:
+            return set(connection.execute(select(schema.matches.c.invoice_id).where(
+                schema.matches.c.removed_at.is_(None), schema.matches.c.status == "suggested")).scalars())
+
+    def newest_booking_dates(self) -> dict[str, dt.date]:
+        """Per account: the booking date of its newest bank line."""
+        with self.engine.connect() as connection:
+            return dict(connection.execute(select(schema.bank_lines.c.account_iban,
+                                                  func.max(schema.bank_lines.c.booking_date))
+                                           .group_by(schema.bank_lines.c.account_iban)).all())
+
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
             return {
@@ -312,6 +331,7 @@ MIGRATIONS: dict[int, tuple] = {
     # has added the tables that version introduces; changes to existing tables go here as steps.
     1: (),
     2: (),   # holds, disputes, promises, notes: new tables only
+    3: (),   # dunning_actions, dunning_items: new tables only
 }
 
 

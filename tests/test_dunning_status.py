@@ -1,0 +1,111 @@
+"""`arctl dunning status`: every open invoice's place in its plan, from the workspace state."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from typer.testing import CliRunner
+
+from arctl.cli import app
+from arctl.config import CONFIG_NAME
+
+INVOICES = """\
+    Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due,Payment Reference
+    2026-0042,K001,Bakkerij Peeters BV,2026-10-01,2026-10-30,EUR,1210.00,1210.00,+++090/9337/55493+++
+    2026-0043,K002,Garage Janssens NV,2026-10-05,2026-11-13,EUR,302.50,302.50,
+    """
+
+PAYMENT = ("<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt>"
+           "<GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-21T08:00:00</CreDtTm></GrpHdr><Stmt><Id>S1</Id>"
+           "<Acct><Id><IBAN>BE05068123456775</IBAN></Id></Acct><Ntry><Amt Ccy=\"EUR\">1210.00</Amt>"
+           "<CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-20</Dt></BookgDt>"
+           "<AcctSvcrRef>REF-1</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Strd><CdtrRefInf><Ref>090933755493</Ref>"
+           "</CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>")
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "open_invoices.csv").write_text(textwrap.dedent(INVOICES), encoding="utf-8")
+    (tmp_path / CONFIG_NAME).write_text(textwrap.dedent("""\
+        company: {name: Voorbeeld, country: BE}
+        sources:
+          - path: exports/open_invoices.csv
+            kind: invoices
+            snapshot: true
+        """), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
+    assert CliRunner().invoke(app, ["import", "--as-of", "2026-11-20"]).exit_code == 0
+    return tmp_path
+
+
+def status(*args):
+    result = CliRunner().invoke(app, ["dunning", "status", "--as-of", "2026-11-20", "--json", *args])
+    return result, (json.loads(result.stdout) if result.exit_code == 0 else None)
+
+
+def test_status_lists_each_open_invoice_with_its_next_step_and_date(workspace):
+    result, document = status()
+
+    assert result.exit_code == 0, result.output
+    assert document["as_of"] == "2026-11-20"
+    first = document["invoices"][0]
+    assert first == {"invoice_id": "2026-0042", "customer_id": "K001", "open_amount": "1210.00", "currency": "EUR",
+                     "due_date": "2026-10-30", "days_overdue": 21, "plan": "standard", "last_step": None,
+                     "last_step_date": None, "next_step": "friendly", "next_step_date": "2026-11-06",
+                     "paused": None}
+
+
+def test_a_payment_matched_at_the_bank_takes_the_invoice_off_the_list(workspace):
+    (workspace / "exports" / "bank.xml").write_text(PAYMENT, encoding="utf-8")
+    CliRunner().invoke(app, ["import", "--kind", "bank", "exports/bank.xml"])
+    CliRunner().invoke(app, ["reconcile"])
+
+    _, document = status()
+
+    assert [i["invoice_id"] for i in document["invoices"]] == ["2026-0043"]
+
+
+def test_a_disputed_invoice_shows_its_pause(workspace):
+    CliRunner().invoke(app, ["dispute", "open", "2026-0043", "--reason", "price", "--as-of", "2026-11-18"])
+
+    _, document = status()
+
+    assert {i["invoice_id"]: i["paused"] for i in document["invoices"]} == {"2026-0042": None,
+                                                                            "2026-0043": "disputed"}
+
+
+def test_status_for_one_customer(workspace):
+    _, document = status("--customer", "K002")
+
+    assert [i["invoice_id"] for i in document["invoices"]] == ["2026-0043"]
+
+
+def test_one_plan_for_everybody_with_plan(workspace):
+    _, document = status("--plan", "strict")
+
+    assert {i["plan"] for i in document["invoices"]} == {"strict"}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--customer", "K999"), "no open invoices of customer 'K999'"),
+    (("--plan", "nonexistent"), "nonexistent"),
+])
+def test_status_refuses_what_it_cannot_show(workspace, args, message):
+    result, _ = status(*args)
+
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+
+
+def test_status_needs_a_workspace(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
+
+    result, _ = status()
+
+    assert result.exit_code == 2
+    assert "needs a workspace" in result.stderr
