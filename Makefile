@@ -22,7 +22,8 @@ demo: $(STAMP)
 	cd examples/demo && ../../$(BIN)/arctl import --as-of 2026-11-26
 	cd examples/demo && ../../$(BIN)/arctl reconcile
 	cd examples/demo && ../../$(BIN)/arctl aging --as-of 2026-11-26
-	cd examples/demo && ../../$(BIN)/arctl dunning status --as-of 2026-11-26
+	rm -rf examples/demo/outbox
+	cd examples/demo && ../../$(BIN)/arctl dunning run --as-of 2026-11-26
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

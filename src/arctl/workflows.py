@@ -624,3 +624,175 @@ def dunning_status(workspace: Workspace | None, as_of: dt.date, *, customer: str
     decision = decide(items, customers, plans, history, pauses, as_of, to_review=review,
                       plan=plans.main if plan else None)
     return DunningView(decision, items, plans.root)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    action: object                        # dunning.engine.Action
+    costs: tuple[tuple[str, int], ...]    # (kind, minor units)
+    total_due: int
+    documents: tuple[str, ...]
+    delivery: str
+
+
+@dataclass(slots=True)
+class RunResult:
+    as_of: dt.date
+    dry_run: bool
+    outcomes: list[ActionOutcome]
+    skipped: list
+    warnings: list[str]
+
+
+_SUBJECTS = {"email": "Payment reminder", "letter": "Payment reminder", "registered_letter": "Formal notice",
+             "statement": "Statement of account", "agency": "Hand-over to a collection agency", "phone": "Phone call"}
+
+
+def _business_days_before(day: dt.date, count: int) -> dt.date:
+    while count > 0:
+        day -= dt.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def _step_costs(step, invoices, company_country: str, currency: str, as_of: dt.date, warnings: list[str]):
+    """What a step adds: compensation and interest per invoice, a fee, damages or collection costs."""
+    from arctl.dunning import costs as law
+    from arctl.io.legal import load_rates
+
+    found: list[tuple[str, int]] = []
+    spec = step.costs
+    principal = sum(row["open_amount"] for row in invoices)
+    if spec.compensation and currency != "EUR":
+        warnings.append(f"compensation left out: the EUR 40 applies to EUR invoices ({currency} here)")
+    elif spec.compensation:
+        found.append(("compensation", sum(law.eu_b2b_compensation(company_country, row["open_amount"], currency)
+                                          for row in invoices)))
+    if spec.interest == "statutory":
+        table = "nl-b2b" if company_country == "NL" else "be-b2b"
+        rates = load_rates(table)
+        total = 0
+        for row in invoices:
+            interest = law.statutory_interest(row["open_amount"], currency, row["due_date"], as_of, rates,
+                                              compound_yearly=company_country == "NL")
+            total += interest.amount
+            warnings.extend(w for w in interest.warnings if w not in warnings)
+        found.append(("interest", total))
+    elif spec.interest == "legal":
+        warnings.append("rate_missing: no legal (consumer) interest table is shipped yet; interest left out")
+    if spec.fee is not None and spec.fee.currency == currency:
+        found.append(("fee", spec.fee.amount))
+    if spec.damages == "book-xix":
+        found.append(("damages", law.be_consumer_damages_cap(principal, currency)))
+    if spec.collection_costs == "wik":
+        found.append(("collection_costs", law.wik_costs(principal, currency)))
+    return tuple(found)
+
+
+def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None = None, dry_run: bool = False,
+                allow_stale_bank: bool = False) -> RunResult:
+    """Decide the steps due, write their documents into outbox/<date>/ and record them (not with dry_run)."""
+    from arctl.deliver.outbox import safe_name, write_atomically
+    from arctl.dunning.engine import decide
+    from arctl.money import format_money
+    from arctl.render import dunning as documents
+    from arctl.state.lock import WorkspaceLock
+
+    if workspace is None:
+        raise UsageError("arctl dunning needs a workspace", hint="run it inside one, or use -w DIR")
+    plans = load_plans(plan or workspace.config.dunning_plan, workspace)
+    config = workspace.config
+    with WorkspaceLock(state_dir(workspace)):
+        store = open_store(workspace)
+        try:
+            if any(s.kind == "bank" for s in config.sources) and not allow_stale_bank:
+                limit = _business_days_before(as_of, config.bank_max_age)
+                newest = store.newest_booking_dates()
+                stale = sorted(f"{account} (newest line {day})" for account, day in newest.items() if day < limit)
+                if not newest or stale:
+                    raise InputError(
+                        "bank data is stale: " + (", ".join(stale) if stale else "no bank statement imported")
+                        + f"; dunning needs statements up to {limit} ({config.bank_max_age} business days)",
+                        hint="import the latest statements, or run with --allow-stale-bank")
+            items, customers, history, pauses, review = _dunning_inputs(store, as_of)
+            decision = decide(items, customers, plans, history, pauses, as_of, to_review=review,
+                              plan=plans.main if plan else None)
+            rows = {row["invoice_id"]: row for row in items.to_dict("records")}
+            for row in rows.values():
+                row["due_date"] = row["due_date"].date()
+            people = {row["customer_id"]: row for row in store.customers().to_dict("records")}
+            env = documents.environment(workspace.root / "templates")
+            company = documents.Party(
+                name=f"{config.company.name} {config.company.legal_form}".strip(), street=config.company.address.street,
+                postal_code=config.company.address.postal_code, city=config.company.address.city,
+                legal_form=config.company.legal_form, enterprise_number=config.company.enterprise_number,
+                vat_number=config.company.vat_number, iban=config.company.iban, bic=config.company.bic)
+            outbox = workspace.root / "outbox" / as_of.isoformat()
+            outcomes: list[ActionOutcome] = []
+            warnings: list[str] = []
+            calls: list = []
+            phone_records: list = []
+            for action in decision.actions:
+                chosen = plans.plan(action.plan)
+                step = chosen.step(action.step)
+                invoices = [rows[i] for i in action.invoices]
+                costs = _step_costs(step, invoices, config.company.country, action.currency, as_of, warnings)
+                total = action.amount_due + sum(amount for _, amount in costs)
+                person = people.get(action.customer_id, {})
+                money = lambda minor: format_money(minor, action.currency, config.locale)  # noqa: E731
+                document = documents.DunningDocument(
+                    as_of=as_of.isoformat(), subject=_SUBJECTS.get(step.channel, "Payment reminder"),
+                    channel=step.channel, company=company,
+                    customer=documents.Party(name=person.get("name") or invoices[0].get("customer_name") or
+                                             action.customer_id, email=person.get("email") or "",
+                                             phone=person.get("phone") or "", street=person.get("street") or "",
+                                             postal_code=person.get("postal_code") or "", city=person.get("city") or ""),
+                    invoices=tuple(documents.DocumentInvoice(r["invoice_id"], r["due_date"].isoformat(),
+                                                             money(r["open_amount"])) for r in invoices),
+                    costs=tuple(documents.DocumentCost(kind.replace("_", " "), money(amount)) for kind, amount in costs),
+                    amount_due=money(action.amount_due), total_due=money(total), currency=action.currency,
+                    new_term_date=step.new_term.after(as_of).isoformat() if step.new_term else None,
+                    reference=(invoices[0].get("reference") or None) if len(invoices) == 1 else None,
+                    message_key=safe_name(f"{as_of.isoformat()}.{action.customer_id}.{action.step}.{action.currency}"))
+                base = f"{safe_name(action.customer_id)}-{safe_name(action.step)}-{action.currency}"
+                channel = step.channel
+                if channel == "email" and not document.customer.email:
+                    channel = step.fallback_channel or "person"
+                if channel == "phone":
+                    calls.append(document)
+                    paths = [outbox / "call-list.csv"]
+                elif channel == "email":
+                    paths = [outbox / f"{base}.eml"]
+                    data = documents.render_email(env, document, dt.datetime.combine(as_of, dt.time(9)))
+                elif channel == "person":
+                    paths = []
+                    warnings.append(f"{action.customer_id}: no e-mail address and no fallback channel for step "
+                                    f"{action.step}: a person must contact the customer")
+                else:
+                    paths = [outbox / f"{base}.html"]
+                    data = documents.render_letter(env, document)
+                record = ({"as_of": as_of, "customer_id": action.customer_id, "plan": action.plan,
+                           "step": action.step, "channel": channel, "currency": action.currency,
+                           "amount_due": action.amount_due, "total_due": total,
+                           "document": ";".join(str(p.relative_to(workspace.root)) for p in paths),
+                           "delivery": "written" if paths else "person"},
+                          [(r["invoice_id"], r["open_amount"]) for r in invoices])
+                if dry_run:
+                    pass
+                elif channel == "phone":
+                    phone_records.append(record)  # recorded once the call list holding them is written
+                else:
+                    if channel != "person":
+                        write_atomically(paths[0], data)  # the document first, then the record of it
+                    store.record_action(*record)
+                outcomes.append(ActionOutcome(action, costs, total,
+                                              tuple(str(p.relative_to(workspace.root)) for p in paths),
+                                              "written" if paths else "person"))
+            if calls and not dry_run:
+                write_atomically(outbox / "call-list.csv", documents.call_list(calls))
+                for record in phone_records:
+                    store.record_action(*record)
+        finally:
+            store.close()
+    return RunResult(as_of, dry_run, outcomes, list(decision.skipped), warnings)

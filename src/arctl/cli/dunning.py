@@ -73,3 +73,66 @@ def status(
                       item["last_step"] or "·", item["next_step"] or "done", item["next_step_date"] or "",
                       item["paused"] or "")
     out_console().print(table)
+
+
+@dunning_app.command("run")
+def run(
+    plan: Annotated[str | None, typer.Option("--plan", help="Apply this one plan to every customer (segments "
+                                             "ignored).", show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; write and record "
+                                          "nothing.")] = False,
+    allow_stale_bank: Annotated[bool, typer.Option("--allow-stale-bank", help="Run although the newest bank "
+                                                   "statement is older than bank_max_age.")] = False,
+    as_of: Annotated[str, typer.Option("--as-of", help="The date of the run (ISO date or today).")] = "today",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+    locale: LocaleOpt = None,
+) -> None:
+    """Decide which dunning steps are due, write their documents into outbox/<date>/ and record them.
+
+    E-mails are .eml files, letters .html, phone steps one call-list.csv a day. A step is recorded once its document is written; running again on the same day produces nothing new. Refuses (exit 3) when a bank account's newest statement is older than dunning.bank_max_age business days.
+
+    Example: [bold]arctl dunning run --dry-run[/bold]
+    """
+    from arctl import workflows
+    from arctl.money import format_money, plain_amount
+
+    try:
+        workspace = workspace_or_none()
+        date = as_of_date(as_of, workspace)
+        result = workflows.dunning_run(workspace, date, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank)
+        shown_locale = screen_locale(locale, workspace)
+    except ArctlError as error:
+        raise fail(error) from None
+    if as_json:
+        print(json.dumps({
+            "as_of": date.isoformat(), "dry_run": dry_run,
+            "actions": [{"customer_id": o.action.customer_id, "step": o.action.step, "channel": o.action.channel,
+                         "invoices": list(o.action.invoices),
+                         "amount_due": plain_amount(o.action.amount_due, o.action.currency),
+                         "currency": o.action.currency,
+                         "costs": [{"kind": kind, "amount": plain_amount(amount, o.action.currency)}
+                                   for kind, amount in o.costs],
+                         "total_due": plain_amount(o.total_due, o.action.currency),
+                         "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery}
+                        for o in result.outcomes],
+            "skipped": [{"invoice_id": s.invoice_id, "reason": s.reason} for s in result.skipped],
+            "warnings": result.warnings,
+        }, ensure_ascii=False, indent=2))
+        return
+    console = out_console()
+    verb = "would write" if dry_run else "wrote"
+    table = Table(title=f"Dunning run {date.isoformat()}" + (" (dry run: nothing written)" if dry_run else ""),
+                  title_justify="left")
+    for column in ("customer", "step", "channel", "invoices", "total", "document"):
+        table.add_column(column, justify="right" if column == "total" else "left", overflow="fold")
+    for o in result.outcomes:
+        table.add_row(escape(o.action.customer_id), o.action.step, o.action.channel, str(len(o.action.invoices)),
+                      format_money(o.total_due, o.action.currency, shown_locale), escape(", ".join(o.documents)))
+    console.print(table)
+    reasons: dict[str, int] = {}
+    for skip in result.skipped:
+        reasons[skip.reason] = reasons.get(skip.reason, 0) + 1
+    console.print(f"{verb} {len(result.outcomes)} action(s); skipped: "
+                  + (", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "none"))
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}")

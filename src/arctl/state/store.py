@@ -293,6 +293,16 @@ class Store:
                  .join(schema.dunning_actions, schema.dunning_actions.c.id == schema.dunning_items.c.action_id))
         return self._frame(query, dates=("taken_on",))
 
+    def record_action(self, values: dict, invoices: list[tuple[str, int]]) -> int:
+        """One dunning action and the invoices it covered, in one transaction."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.engine.begin() as connection:
+            action_id = int(connection.execute(insert(schema.dunning_actions).values(**values, created_at=now))
+                            .inserted_primary_key[0])
+            connection.execute(insert(schema.dunning_items), [
+                {"action_id": action_id, "invoice_id": invoice, "open_amount": amount} for invoice, amount in invoices])
+        return action_id
+
     def suggested_invoices(self) -> set[str]:
         with self.engine.connect() as connection:
             return set(connection.execute(select(schema.matches.c.invoice_id).where(

@@ -1,0 +1,1 @@
+"""Delivery: documents into the outbox (SMTP arrives with the letters release)."""

@@ -1,0 +1,151 @@
+"""`arctl dunning run`: documents written, steps recorded once, stale bank data refused, costs computed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+
+import pytest
+from typer.testing import CliRunner
+
+from arctl.cli import app
+from arctl.config import CONFIG_NAME
+
+INVOICES = """\
+    Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
+    2026-0042,K001,Bakkerij Peeters BV,2026-09-01,2026-09-30,EUR,1210.00,1210.00
+    2026-0043,K002,Garage Janssens NV,2026-10-05,2026-11-16,EUR,302.50,302.50
+    """
+CUSTOMERS = """\
+    Customer ID,Name,Email,Phone
+    K001,Bakkerij Peeters BV,boekhouding@peeters.example.be,+32 3 123 45 67
+    K002,Garage Janssens NV,,+32 9 765 43 21
+    """
+
+
+def statement(day: str) -> str:
+    return ("<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
+            "<BkToCstmrStmt><GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-21T08:00:00</CreDtTm></GrpHdr><Stmt><Id>S</Id>"
+            "<Acct><Id><IBAN>BE05068123456775</IBAN></Id></Acct><Ntry><Amt Ccy=\"EUR\">12.00</Amt>"
+            f"<CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{day}</Dt></BookgDt>"
+            f"<AcctSvcrRef>FEE-{day}</AcctSvcrRef></Ntry></Stmt></BkToCstmrStmt></Document>")
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "open_invoices.csv").write_text(textwrap.dedent(INVOICES), encoding="utf-8")
+    (tmp_path / "exports" / "customers.csv").write_text(textwrap.dedent(CUSTOMERS), encoding="utf-8")
+    (tmp_path / "exports" / "bank.xml").write_text(statement("2026-11-19"), encoding="utf-8")
+    (tmp_path / CONFIG_NAME).write_text(textwrap.dedent("""\
+        company: {name: Voorbeeld, legal_form: BV, country: BE, iban: BE05068123456775, bic: GKCCBEBB}
+        sources:
+          - path: exports/open_invoices.csv
+            kind: invoices
+            snapshot: true
+          - path: exports/customers.csv
+            kind: customers
+          - path: exports/bank.xml
+            kind: bank
+        """), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
+    assert CliRunner().invoke(app, ["import", "--as-of", "2026-11-20"]).exit_code == 0
+    return tmp_path
+
+
+def run(*args, as_of="2026-11-20"):
+    result = CliRunner().invoke(app, ["dunning", "run", "--as-of", as_of, "--json", *args])
+    return result, (json.loads(result.stdout) if result.exit_code == 0 else None)
+
+
+def test_a_run_writes_the_due_documents_and_records_them(workspace):
+    result, document = run()
+
+    assert result.exit_code == 0, result.output
+    [action] = document["actions"]
+    assert (action["customer_id"], action["step"], action["channel"], action["invoices"]) == (
+        "K001", "friendly", "email", ["2026-0042"])
+    assert action["documents"] == ["outbox/2026-11-20/K001-friendly-EUR.eml"]
+    email = (workspace / action["documents"][0]).read_text(encoding="utf-8")
+    assert "To: boekhouding@peeters.example.be" in email
+    assert "Message-ID: <2026-11-20.K001.friendly.EUR@arctl.invalid>" in email
+
+
+def test_running_again_on_the_same_day_produces_nothing_new(workspace):
+    run()
+
+    _, document = run()
+
+    assert document["actions"] == []
+
+
+def test_a_dry_run_writes_and_records_nothing(workspace):
+    _, dry = run("--dry-run")
+
+    assert dry["dry_run"] is True and len(dry["actions"]) == 1
+    assert not (workspace / "outbox").exists()
+    _, real = run()
+    assert len(real["actions"]) == 1
+
+
+def test_the_next_step_comes_after_its_delay(workspace):
+    run()
+    (workspace / "exports" / "bank.xml").write_text(statement("2026-12-03"), encoding="utf-8")
+    CliRunner().invoke(app, ["import", "--as-of", "2026-12-04"])
+
+    _, document = run(as_of="2026-12-04")
+
+    assert [(a["customer_id"], a["step"]) for a in document["actions"] if a["customer_id"] == "K001"] == [
+        ("K001", "second")]
+
+
+def test_stale_bank_data_is_refused_naming_the_account(workspace):
+    result, _ = run(as_of="2026-12-10")
+
+    assert result.exit_code == 3
+    assert "bank data is stale: BE05068123456775 (newest line 2026-11-19)" in result.stderr
+
+
+def test_allow_stale_bank_runs_anyway(workspace):
+    result, _ = run("--allow-stale-bank", as_of="2026-12-10")
+
+    assert result.exit_code == 0, result.output
+
+
+def test_a_formal_demand_adds_compensation_and_interest(workspace, tmp_path_factory):
+    plans = workspace / "plans"
+    plans.mkdir()
+    (plans / "demand-only.yaml").write_text(textwrap.dedent("""\
+        name: Demand only
+        steps:
+          - id: demand
+            after_due: 7 days
+            channel: email
+            template: demand
+            new_term: 8 days
+            costs:
+              compensation: eu-b2b
+              interest: statutory
+        """), encoding="utf-8")
+
+    result, document = run("--plan", "demand-only")
+
+    assert result.exit_code == 0, result.output
+    [action] = document["actions"]
+    costs = {c["kind"]: c["amount"] for c in action["costs"]}
+    # 1210.00 from 1 October to 20 November 2026: 51 days, no published rate after 30 June 2026
+    assert costs == {"compensation": "40.00", "interest": "0.00"}
+    assert action["total_due"] == "1250.00"
+    assert any(w.startswith("rate_missing: no statutory rate known for 2026-10-01 to 2026-11-20")
+               for w in document["warnings"])
+
+
+def test_a_customer_without_an_email_address_and_no_fallback_is_left_to_a_person(workspace):
+    # Garage Janssens (no e-mail address) is due its friendly e-mail on 23 November (16 + 7 days)
+    _, document = run("--allow-stale-bank", as_of="2026-11-23")
+
+    [action] = [a for a in document["actions"] if a["customer_id"] == "K002"]
+    assert (action["delivery"], action["documents"]) == ("person", [])
+    assert "K002: no e-mail address and no fallback channel for step friendly" in document["warnings"][0]
