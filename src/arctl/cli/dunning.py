@@ -136,3 +136,62 @@ def run(
                   + (", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "none"))
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+
+
+_REASONS = {
+    "paid": "it is paid", "below_minimum": "the customer's overdue total is below the plan's minimum",
+    "disputed": "it is disputed", "promised": "the customer promised to pay and the date has not passed",
+    "payment_plan": "it is on a payment plan", "held": "it is on hold",
+    "payment_to_review": "a bank payment that may pay it waits for a person (arctl match / unmatch)",
+    "covered_by_credit": "the customer's credit notes cover what is overdue",
+    "not_due_yet": "its next step is not due yet", "plan_complete": "every step of its plan has been taken",
+}
+
+
+@app.command()
+def explain(
+    invoice: Annotated[str, typer.Argument(help="The invoice number.")],
+    as_of: Annotated[str, typer.Option("--as-of", help="The date (ISO date or today).")] = "today",
+    locale: LocaleOpt = None,
+) -> None:
+    """Why an invoice is (or is not) in today's dunning run: its open amount and where it comes from, its
+    steps, what holds it back, and the date of its next step.
+
+    Example: [bold]arctl explain 2026-00123[/bold]
+    """
+    from arctl import workflows
+    from arctl.money import format_money
+
+    try:
+        workspace = workspace_or_none()
+        date = as_of_date(as_of, workspace)
+        found = workflows.explain(workspace, invoice, date)
+        shown = screen_locale(locale, workspace)
+    except ArctlError as error:
+        raise fail(error) from None
+    row, currency = found.invoice, found.invoice["currency"]
+    money = lambda minor: format_money(minor, currency, shown)  # noqa: E731
+    console = out_console()
+    console.print(f"[bold]Invoice {escape(invoice)}[/bold] of {escape(row['customer_name'] or row['customer_id'])} "
+                  f"({escape(row['customer_id'])}), due {row['due_date']}: amount {money(row['amount'])}")
+    console.print(f"  open now: {money(found.open_amount)} — the export showed {money(row['open_amount'])}"
+                  + (f", payments matched at the bank: {money(sum(p['amount'] for p in found.payments))}"
+                     if found.payments else ""))
+    for payment in found.payments:
+        console.print(f"    paid {money(payment['amount'])} on {payment['booking_date']} by {escape(payment['bank_txn'])}"
+                      f" ({payment['rule']}, {payment['status']})")
+    for suggestion in found.suggestions:
+        console.print(f"    suggested: {money(suggestion['amount'])} from {escape(suggestion['bank_txn'])} waits for a "
+                      "person")
+    if found.steps:
+        console.print("  steps taken: " + "; ".join(f"{step} on {day}" for step, day in found.steps))
+    else:
+        console.print("  no dunning step taken yet")
+    for pause in found.pauses:
+        console.print(f"  pause: {escape(pause)}")
+    if found.due_today:
+        console.print(f"  [bold]in the run of {date}[/bold]: step {found.position.next_step}")
+    for reason in found.reasons:
+        console.print(f"  not in the run of {date}: {escape(_REASONS.get(reason, reason))}")
+    if found.position is not None and found.position.next_step and not found.due_today:
+        console.print(f"  next step: {found.position.next_step} on {found.position.next_step_date}")
