@@ -218,3 +218,20 @@ def test_steps_follow_the_plans_order_and_never_repeat(rows):
 
     for sequence in by_invoice.values():
         assert sequence == order[:len(sequence)]
+
+
+def test_a_step_date_on_a_belgian_public_holiday_moves_to_the_next_business_day():
+    # due 4 November + 7 days = Wednesday 11 November, Armistice Day in Belgium
+    frame = items(("2026-0042", "K001", 121000, "2026-11-04"))
+
+    [position] = run(frame, dt.date(2026, 11, 11)).positions
+
+    assert position.next_step_date == dt.date(2026, 11, 12)
+
+
+def test_christmas_on_a_friday_moves_the_step_to_monday():
+    frame = items(("2026-0042", "K001", 121000, "2026-12-18"))  # + 7 days = Friday 25 December
+
+    [position] = run(frame, dt.date(2026, 12, 20)).positions
+
+    assert position.next_step_date == dt.date(2026, 12, 28)

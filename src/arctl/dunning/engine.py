@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from arctl.dunning.calendar import business_day
 from arctl.dunning.plan import Plan, PlanSet, Step
 
 PAUSE_KINDS = ("disputed", "promised", "payment_plan", "held")
@@ -101,15 +102,9 @@ class Decision:
     positions: tuple[Position, ...]
 
 
-def weekdays_only(day: dt.date) -> dt.date:
-    """The next business day when only weekends are closed (a country's holidays come from the workflow)."""
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
-
-
 def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: PlanSet, history: Iterable[Taken],
-           pauses: Iterable[Pause], as_of: dt.date, *, next_business_day: Callable[[dt.date], dt.date] = weekdays_only,
+           pauses: Iterable[Pause], as_of: dt.date, *,
+           next_business_day: Callable[[dt.date, str | None], dt.date] = business_day,
            to_review: frozenset[str] = frozenset(), plan: Plan | None = None) -> Decision:
     """The actions due on `as_of`, what is skipped and why, and every invoice's position.
 
@@ -221,7 +216,7 @@ def _last_step(row: dict, plan: Plan, taken: list[Taken]) -> tuple[Step | None, 
 
 
 def _next_date(row: dict, step: Step, last: Step | None, last_date: dt.date | None, pauses: list[Pause],
-               plan: Plan, next_business_day: Callable[[dt.date], dt.date]) -> dt.date:
+               plan: Plan, next_business_day: Callable[[dt.date, str | None], dt.date]) -> dt.date:
     if last is None or last_date is None:
         when = step.wait.after(row["due_date"])
     else:
@@ -232,8 +227,8 @@ def _next_date(row: dict, step: Step, last: Step | None, last_date: dt.date | No
     for pause in pauses:
         # after a pause ends, the step waits for the first business day after it
         if _counts(pause, plan) and pause.end is not None and pause.end >= since:
-            when = max(when, next_business_day(pause.end + dt.timedelta(days=1)))
-    return next_business_day(when)
+            when = max(when, next_business_day(pause.end + dt.timedelta(days=1), plan.business_days))
+    return next_business_day(when, plan.business_days)
 
 
 def _counts(pause: Pause, plan: Plan) -> bool:

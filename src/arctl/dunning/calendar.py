@@ -1,0 +1,20 @@
+"""Business days: weekends and the public holidays of a plan's country (the `holidays` package)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, year: int) -> frozenset[dt.date]:
+    import holidays
+
+    return frozenset(holidays.country_holidays(country, years=year))
+
+
+def business_day(day: dt.date, country: str | None = None) -> dt.date:
+    """`day` itself when it is a business day, else the next one (no weekend, no public holiday of `country`)."""
+    while day.weekday() >= 5 or (country and day in _holidays(country, day.year)):
+        day += dt.timedelta(days=1)
+    return day
