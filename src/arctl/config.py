@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,22 +68,24 @@ class Workspace:
     config: Config
 
 
-class _Checker:
-    """Collects every problem of a document, each with its line and key path."""
+class DocumentChecker:
+    """Collects every problem of a YAML document (arctl.yaml, a plan), each with its line and key path,
+    so that one message lists them all."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.problems: list[str] = []
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[tuple[str, int, str]] = []
 
-    def add(self, node: Located | None, key: str, message: str) -> None:
-        line = f":{node.line}" if node is not None else ""
-        self.problems.append(f"{self.path.name}{line}: {key}: {message}")
+    def add(self, node: Located | None, key: str, message: str, line: int | None = None) -> None:
+        where = line if line is not None else (node.line if node is not None else 0)
+        place = f"{self.source}:{where}" if where else self.source
+        self.problems.append((self.source, where, f"{place}: {key}: {message}" if key else f"{place}: {message}"))
 
     def mapping(self, node: Located | None, key: str, allowed: set[str]) -> dict[str, Located]:
         if node is None or node.value is None:
             return {}
         if not isinstance(node.value, dict):
-            self.add(node, key, "expected a mapping of keys and values")
+            self.add(node, key or "(top)", "expected a mapping of keys and values")
             return {}
         for name, child in node.value.items():
             if name not in allowed:
@@ -91,7 +93,15 @@ class _Checker:
                          f"unknown key (expected one of: {', '.join(sorted(allowed))})")
         return node.value
 
-    def text(self, data: dict[str, Located], name: str, key: str, default: str = "") -> str:
+    def sequence(self, node: Located | None, key: str, what: str) -> list[Located]:
+        if node is None or node.value is None:
+            return []
+        if not isinstance(node.value, list):
+            self.add(node, key, f"expected a list of {what}, each line starting with '- '")
+            return []
+        return node.value
+
+    def text(self, data: Mapping[str, Located], name: str, key: str, default: str = "") -> str:
         node = data.get(name)
         if node is None or node.value is None:
             return default
@@ -100,11 +110,34 @@ class _Checker:
             return default
         return str(node.value).strip()
 
-    def flag(self, data: dict[str, Located], name: str, key: str) -> bool:
+    def texts(self, data: Mapping[str, Located], name: str, key: str) -> tuple[str, ...]:
+        """A single value or a list of single values."""
+        node = data.get(name)
+        if node is None or node.value is None:
+            return ()
+        items = node.value if isinstance(node.value, list) else [node]
+        found = []
+        for index, item in enumerate(items):
+            if item.value is None or isinstance(item.value, (dict, list)):
+                self.add(item, f"{key}[{index}]" if isinstance(node.value, list) else key, "expected a single value")
+            else:
+                found.append(str(item.value).strip())
+        return tuple(found)
+
+    def flag(self, data: Mapping[str, Located], name: str, key: str) -> bool:
         value = self.text(data, name, key, "false").lower()
         if value not in _TRUE | _FALSE:
             self.add(data.get(name), key, f"expected true or false, got {value!r}")
         return value in _TRUE
+
+    def raise_problems(self, headline: str, hint: str | None = None) -> None:
+        if self.problems:
+            raise ConfigError(problem_report(self.problems, headline), hint=hint)
+
+
+def problem_report(problems: Iterable[tuple[str, int, str]], headline: str) -> str:
+    ordered = sorted(set(problems), key=lambda p: (p[0], p[1], p[2]))
+    return f"{headline}: {len(ordered)} problem(s):\n  " + "\n  ".join(p[2] for p in ordered)
 
 
 def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path], bool],
@@ -114,7 +147,7 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
     `exists` says whether a source file is there and `profile_kind` what a named profile reads (or
     raises ConfigError): the workflow passes the io functions, so this module touches no file.
     """
-    check = _Checker(path)
+    check = DocumentChecker(path.name)
     top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources", "matching", "state",
                                   "dunning"})
     company_node = top.get("company")
@@ -151,14 +184,12 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
         check.add(dunning.get("bank_max_age"), "dunning.bank_max_age", f"expected a number of business days, "
                                                                         f"got {max_age!r}")
         max_age = "3"
-    if check.problems:
-        raise ConfigError(f"{path}: {len(check.problems)} problem(s):\n  " + "\n  ".join(check.problems),
-                          hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
+    check.raise_problems(str(path), hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
     return Config(company, locale, currency, timezone, tuple(sources), matching, state_url, dunning_plan,
                   int(max_age))
 
 
-def _matching(check: _Checker, node: Located | None) -> MatchSettings:
+def _matching(check: DocumentChecker, node: Located | None) -> MatchSettings:
     defaults = MatchSettings()
     data = check.mapping(node, "matching", {"shortfall_percent", "shortfall_max", "subset_max_invoices",
                                             "subset_pool", "name_score"})
@@ -184,7 +215,7 @@ def _matching(check: _Checker, node: Located | None) -> MatchSettings:
     return MatchSettings(**{**{f: getattr(defaults, f) for f in MatchSettings.__slots__}, **values})
 
 
-def _sources(check: _Checker, node: Located | None, root: Path, exists: Callable[[Path], bool],
+def _sources(check: DocumentChecker, node: Located | None, root: Path, exists: Callable[[Path], bool],
              profile_kind: Callable[[str], str]) -> list[Source]:
     if node is None or node.value is None:
         return []
@@ -255,7 +286,7 @@ def percent_basis_points(text: str) -> int:
     return int(points)
 
 
-def _check_company(check: _Checker, data: dict[str, Located], company: Company) -> None:
+def _check_company(check: DocumentChecker, data: dict[str, Located], company: Company) -> None:
     from babel import Locale
     from stdnum import bic, iban
     from stdnum.eu import vat
@@ -283,7 +314,7 @@ def _check_company(check: _Checker, data: dict[str, Located], company: Company) 
                       f"{company.enterprise_number} is not a KvK number (8 digits)")
 
 
-def _check_locale(check: _Checker, node: Located | None, locale: str) -> None:
+def _check_locale(check: DocumentChecker, node: Located | None, locale: str) -> None:
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -292,14 +323,14 @@ def _check_locale(check: _Checker, node: Located | None, locale: str) -> None:
         check.add(node, "locale", f"unknown locale {locale!r} (expected e.g. nl_BE, fr_BE, nl_NL, en_GB)")
 
 
-def _check_currency(check: _Checker, node: Located | None, key: str, currency: str) -> None:
+def _check_currency(check: DocumentChecker, node: Located | None, key: str, currency: str) -> None:
     from arctl.money import is_currency
 
     if not is_currency(currency):
         check.add(node, key, f"unknown currency {currency!r} (expected an ISO 4217 code such as EUR)")
 
 
-def _check_timezone(check: _Checker, node: Located | None, timezone: str) -> None:
+def _check_timezone(check: DocumentChecker, node: Located | None, timezone: str) -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:

@@ -41,6 +41,7 @@ from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from arctl.config import DocumentChecker, problem_report
 from arctl.errors import ConfigError
 from arctl.model import Located
 from arctl.money import AmountError, Money, is_currency, parse_amount, plain_amount
@@ -302,7 +303,7 @@ class ConsumerRules:
 
 def parse_consumer_rules(doc: Located, source: str) -> ConsumerRules:
     """Validate the consumer-rule data file; a broken data file is a ConfigError listing every problem."""
-    check = _Checker(source)
+    check = DocumentChecker(source)
     laws: dict[str, ConsumerLaw] = {}
     for country, law_node in check.mapping(doc, "", set(CONSUMER_COUNTRIES)).items():
         data = check.mapping(law_node, country, {"law", "rules"})
@@ -342,71 +343,6 @@ class PlanDocument:
     doc: Located
 
 
-class _Checker:
-    """Collects every problem of a document, each with its line and key path."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.problems: list[tuple[str, int, str]] = []
-
-    def add(self, node: Located | None, key: str, message: str, line: int | None = None) -> None:
-        where = line if line is not None else (node.line if node is not None else 0)
-        self.problems.append((self.source, where, f"{self.source}:{where}: {key}: {message}" if key
-                              else f"{self.source}:{where}: {message}"))
-
-    def mapping(self, node: Located | None, key: str, allowed: set[str]) -> dict[str, Located]:
-        if node is None or node.value is None:
-            return {}
-        if not isinstance(node.value, dict):
-            self.add(node, key or "(top)", "expected a mapping of keys and values")
-            return {}
-        for name, child in node.value.items():
-            if name not in allowed:
-                self.add(child, f"{key}.{name}" if key else name,
-                         f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-        return node.value
-
-    def sequence(self, node: Located | None, key: str, what: str) -> list[Located]:
-        if node is None or node.value is None:
-            return []
-        if not isinstance(node.value, list):
-            self.add(node, key, f"expected a list of {what}, each line starting with '- '")
-            return []
-        return node.value
-
-    def text(self, data: Mapping[str, Located], name: str, key: str, default: str = "") -> str:
-        node = data.get(name)
-        if node is None or node.value is None:
-            return default
-        if isinstance(node.value, (dict, list)):
-            self.add(node, key, "expected a single value, not a list or mapping")
-            return default
-        return str(node.value).strip()
-
-    def texts(self, data: Mapping[str, Located], name: str, key: str) -> tuple[str, ...]:
-        """A single value or a list of single values."""
-        node = data.get(name)
-        if node is None or node.value is None:
-            return ()
-        items = node.value if isinstance(node.value, list) else [node]
-        found = []
-        for index, item in enumerate(items):
-            if item.value is None or isinstance(item.value, (dict, list)):
-                self.add(item, f"{key}[{index}]" if isinstance(node.value, list) else key, "expected a single value")
-            else:
-                found.append(str(item.value).strip())
-        return tuple(found)
-
-    def raise_problems(self, headline: str, hint: str | None = None) -> None:
-        if self.problems:
-            raise ConfigError(problem_report(self.problems, headline), hint=hint)
-
-
-def problem_report(problems: Iterable[tuple[str, int, str]], headline: str) -> str:
-    ordered = sorted(set(problems), key=lambda p: (p[0], p[1], p[2]))
-    return f"{headline}: {len(ordered)} problem(s):\n  " + "\n  ".join(p[2] for p in ordered)
-
-
 def parse_duration(text: str) -> Duration | None:
     found = _DURATION.fullmatch(text.strip())
     if not found:
@@ -426,7 +362,7 @@ def parse_plan_amount(text: str, currency: str) -> Money:
     return Money(parse_amount(found.group(2), code), code)
 
 
-def _duration(check: _Checker, data: Mapping[str, Located], name: str, key: str, *, minimum: int) -> Duration | None:
+def _duration(check: DocumentChecker, data: Mapping[str, Located], name: str, key: str, *, minimum: int) -> Duration | None:
     text = check.text(data, name, key)
     if name not in data or data[name].value is None:
         return None
@@ -440,7 +376,7 @@ def _duration(check: _Checker, data: Mapping[str, Located], name: str, key: str,
     return duration
 
 
-def _flag(check: _Checker, data: Mapping[str, Located], name: str, key: str) -> bool | None:
+def _flag(check: DocumentChecker, data: Mapping[str, Located], name: str, key: str) -> bool | None:
     text = check.text(data, name, key).lower()
     if not text:
         return None
@@ -450,7 +386,7 @@ def _flag(check: _Checker, data: Mapping[str, Located], name: str, key: str) -> 
     return text in _TRUE
 
 
-def _country(check: _Checker, node: Located | None, key: str, code: str) -> bool:
+def _country(check: DocumentChecker, node: Located | None, key: str, code: str) -> bool:
     from babel import Locale
 
     if len(code) == 2 and code.isalpha() and code.upper() in Locale("en").territories:
@@ -459,7 +395,7 @@ def _country(check: _Checker, node: Located | None, key: str, code: str) -> bool
     return False
 
 
-def _channel(check: _Checker, data: Mapping[str, Located], name: str, key: str,
+def _channel(check: DocumentChecker, data: Mapping[str, Located], name: str, key: str,
              allowed: tuple[str, ...] = CHANNELS) -> str | None:
     text = check.text(data, name, key)
     if not text:
@@ -476,7 +412,7 @@ def check_plan(document: PlanDocument, currency: str) -> tuple[Plan, list[tuple[
     The plan comes back even when it has problems, built from what could be read, so that its segments
     can still be checked; only a plan without problems may be used.
     """
-    check = _Checker(document.source)
+    check = DocumentChecker(document.source)
     top = check.mapping(document.doc, "", _TOP_KEYS)
     name = check.text(top, "name", "name")
     if not name:
@@ -511,7 +447,7 @@ def check_plan(document: PlanDocument, currency: str) -> tuple[Plan, list[tuple[
     return plan, check.problems
 
 
-def _consumer_marker(check: _Checker, top: Mapping[str, Located]) -> str | None:
+def _consumer_marker(check: DocumentChecker, top: Mapping[str, Located]) -> str | None:
     text = check.text(top, "consumer", "consumer")
     if not text or text.lower() in _FALSE:
         return None
@@ -523,7 +459,7 @@ def _consumer_marker(check: _Checker, top: Mapping[str, Located]) -> str | None:
     return None
 
 
-def _steps(check: _Checker, top: Mapping[str, Located], document: PlanDocument, currency: str) -> tuple[Step, ...]:
+def _steps(check: DocumentChecker, top: Mapping[str, Located], document: PlanDocument, currency: str) -> tuple[Step, ...]:
     node = top.get("steps")
     items = check.sequence(node, "steps", "steps")
     if node is None or node.value is None or (isinstance(node.value, list) and not node.value):
@@ -589,7 +525,7 @@ def _steps(check: _Checker, top: Mapping[str, Located], document: PlanDocument, 
     return tuple(steps)
 
 
-def _costs(check: _Checker, node: Located | None, key: str, currency: str) -> Costs:
+def _costs(check: DocumentChecker, node: Located | None, key: str, currency: str) -> Costs:
     data = check.mapping(node, key, set(COST_KEYS))
     values: dict[str, object] = {}
     for name in COST_KEYS:
@@ -609,7 +545,7 @@ def _costs(check: _Checker, node: Located | None, key: str, currency: str) -> Co
     return Costs(**values)  # type: ignore[arg-type]
 
 
-def _segments(check: _Checker, node: Located | None) -> tuple[Segment, ...]:
+def _segments(check: DocumentChecker, node: Located | None) -> tuple[Segment, ...]:
     segments = []
     for index, item in enumerate(check.sequence(node, "segments", "segments")):
         key = f"segments[{index}]"
@@ -643,7 +579,7 @@ def _segments(check: _Checker, node: Located | None) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
-def _schedule(check: _Checker, node: Located | None, step_ids: set[str]) -> tuple[ScheduleEntry, ...]:
+def _schedule(check: DocumentChecker, node: Located | None, step_ids: set[str]) -> tuple[ScheduleEntry, ...]:
     entries = []
     seen: set[str] = set()
     for index, item in enumerate(check.sequence(node, "schedule", "scheduled documents")):
@@ -688,7 +624,7 @@ def consumer_problems(plan: Plan, rules: ConsumerRules) -> list[tuple[str, int, 
     """Every consumer rule of the plan's country that the plan breaks, each naming the rule."""
     if plan.consumer is None:
         return _b2b_problems(plan)
-    check = _Checker(plan.source)
+    check = DocumentChecker(plan.source)
     if plan.consumer == "BE":
         _belgian_consumer(check, plan, rules)
     else:
@@ -698,7 +634,7 @@ def consumer_problems(plan: Plan, rules: ConsumerRules) -> list[tuple[str, int, 
 
 def _b2b_problems(plan: Plan) -> list[tuple[str, int, str]]:
     """Costs that exist only for consumers of one country make no sense in a B2B plan."""
-    check = _Checker(plan.source)
+    check = DocumentChecker(plan.source)
     for index, step in enumerate(plan.steps):
         if step.costs.damages:
             check.add(None, f"steps[{index}].costs.damages", "book-xix damages are for Belgian consumers: write "
@@ -710,7 +646,7 @@ def _b2b_problems(plan: Plan) -> list[tuple[str, int, str]]:
     return check.problems
 
 
-def _broken(check: _Checker, rules: ConsumerRules, country: str, rule: ConsumerRule, step_index: int, step: Step,
+def _broken(check: DocumentChecker, rules: ConsumerRules, country: str, rule: ConsumerRule, step_index: int, step: Step,
             key: str, detail: str) -> None:
     """`key` is the step's key that breaks the rule (".costs.fee"); the problem points at its line."""
     check.add(None, f"steps[{step_index}]{key}", f"breaks a consumer rule — {rules.law(country)}: {rule.says} "
@@ -757,7 +693,7 @@ def _worst_start(working_days: int) -> int:
     return worst
 
 
-def _belgian_consumer(check: _Checker, plan: Plan, rules: ConsumerRules) -> None:
+def _belgian_consumer(check: DocumentChecker, plan: Plan, rules: ConsumerRules) -> None:
     gaps = _gaps(plan)
     first = next((i for i, step in enumerate(plan.steps) if step.written), None)
     for index, step in enumerate(plan.steps):
@@ -811,7 +747,7 @@ def _fourteen_day_letter(step: Step, days_after_due: int, rule: ConsumerRule) ->
             and not (step.costs.collection_costs or step.costs.fee or step.costs.compensation))
 
 
-def _dutch_consumer(check: _Checker, plan: Plan, rules: ConsumerRules) -> None:
+def _dutch_consumer(check: DocumentChecker, plan: Plan, rules: ConsumerRules) -> None:
     gaps = _gaps(plan)
     due_offset = plan.steps[0].after_due.min_days if plan.steps and plan.steps[0].after_due else 0
     letter_rule = rules.rule("NL", "fourteen_day_letter")
@@ -868,7 +804,7 @@ def set_problems(plans: Mapping[str, Plan], root: str, broken: Iterable[str] = (
     problems: list[tuple[str, int, str]] = []
     broken = set(broken)
     for plan in plans.values():
-        check = _Checker(plan.source)
+        check = DocumentChecker(plan.source)
         for index, segment in enumerate(plan.segments):
             key = f"segments[{index}].plan"
             if not segment.plan:
@@ -924,7 +860,7 @@ def _loops(plans: Mapping[str, Plan], root: str) -> list[tuple[str, int, str]]:
                 cycle = path[path.index(target):] + [key, target]
                 if (key, target) not in reported:
                     reported.add((key, target))
-                    check = _Checker(plan.source)
+                    check = DocumentChecker(plan.source)
                     check.add(None, f"segments[{index}].plan", f"{target} leads back here in a loop: "
                               f"{' → '.join(cycle)}; a plan's segments must not lead back to it", line=segment.line)
                     problems.extend(check.problems)
