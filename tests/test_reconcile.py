@@ -264,3 +264,26 @@ def test_a_payment_with_the_ogm_arctl_generated_for_an_invoice_without_one_pays_
     result = reconcile(bank({"txn": "T1", "amount": 30250, "ref": ogm_for_invoice("2026-0043")}), INVOICES, CUSTOMERS)
 
     assert allocations(result) == [("T1", "2026-0043", 30250, "structured_reference", "auto")]
+
+
+def test_a_return_that_could_be_either_of_two_payments_undoes_neither():
+    result = reconcile(bank(
+        {"txn": "T1", "amount": 45000, "name": "KLANT", "date": "2026-11-17"},
+        {"txn": "T2", "amount": 45000, "name": "KLANT", "date": "2026-11-18"},
+        {"txn": "T3", "amount": -45000, "name": "KLANT", "reversal": True, "date": "2026-11-20"},
+    ), INVOICES, CUSTOMERS)
+
+    [unsure] = [u for u in result.unmatched if u.bank_txn == "T3"]
+    assert unsure.reason == "returns one of several payments of this amount; a person decides which"
+    assert not any(u.reason.startswith("reversed by") for u in result.ignored)
+
+
+def test_the_return_carrying_a_payments_reference_undoes_that_payment():
+    result = reconcile(bank(
+        {"txn": "T1", "amount": 45000, "ref": "090933755493", "date": "2026-11-17"},
+        {"txn": "T2", "amount": 45000, "iban": JANSSENS_IBAN, "date": "2026-11-18"},
+        {"txn": "T3", "amount": -45000, "ref": "090933755493", "reversal": True, "date": "2026-11-20"},
+    ), INVOICES, CUSTOMERS)
+
+    assert ("T1", "reversed by T3: the payment was returned") in {(u.bank_txn, u.reason) for u in result.ignored}
+    assert [m.bank_txn for m in result.matches] == ["T2"]

@@ -22,7 +22,7 @@ import pandas as pd
 
 from arctl.model import Match, MatchSettings, Unmatched
 from arctl.money import parse_amount, plain_amount
-from arctl.reconcile.names import PayerIndex, compact_iban
+from arctl.reconcile.names import PayerIndex, compact_iban, normalise_name
 from arctl.reconcile.numbers import InvoiceNumberIndex
 from arctl.refs import Reference, find_references, ogm_for_invoice, parse_reference
 
@@ -192,10 +192,11 @@ def _classify(bank: pd.DataFrame) -> tuple[list[Unmatched], list[Unmatched], lis
     for line, is_reversal in zip(lines, flagged, strict=True):
         if not is_reversal or line.amount >= 0:
             continue
-        original = _original_of(line, by_amount, reversed_txns)
+        original, ambiguous = _original_of(line, by_amount, reversed_txns)
         if original is None:
             unmatched.append(Unmatched(line.txn, line.amount, line.currency, line.name,
-                                       "reversal of a payment that is not in these statements"))
+                                       "returns one of several payments of this amount; a person decides which"
+                                       if ambiguous else "reversal of a payment that is not in these statements"))
             continue
         reversed_txns.add(original.txn)
         ignored.append(Unmatched(line.txn, line.amount, line.currency, line.name, f"reverses {original.txn}"))
@@ -224,12 +225,24 @@ def reversal_pairs(bank: pd.DataFrame) -> list[tuple[str, str]]:
             if item.reason.startswith("reverses ")]
 
 
-def _original_of(reversal: _Line, by_amount: dict[tuple[str, int], list[_Line]], taken: set[str]) -> _Line | None:
+def _original_of(reversal: _Line, by_amount: dict[tuple[str, int], list[_Line]],
+                 taken: set[str]) -> tuple[_Line | None, bool]:
+    """The payment a return gives back: same amount and currency, booked before it, and — when several
+    qualify — the one the evidence points to (structured reference, account, name). Never a guess:
+    (None, True) when the evidence leaves more than one."""
     candidates = [line for line in by_amount.get((reversal.currency, -reversal.amount), [])
                   if line.txn not in taken and line.txn != reversal.txn
                   and line.booking_date <= reversal.booking_date
                   and (not reversal.iban or not line.iban or line.iban == reversal.iban)]
-    return max(candidates, key=lambda line: line.booking_date) if candidates else None
+    for same in (lambda line: reversal.structured_ref and line.structured_ref == reversal.structured_ref,
+                 lambda line: reversal.iban and line.iban == reversal.iban,
+                 lambda line: reversal.name and normalise_name(line.name) == normalise_name(reversal.name)):
+        if len(candidates) > 1:
+            narrowed = [line for line in candidates if same(line)]
+            candidates = narrowed or candidates
+    if len(candidates) == 1:
+        return candidates[0], False
+    return None, len(candidates) > 1
 
 
 def _payer_index(invoices, customers, known_ibans, settings) -> PayerIndex:
