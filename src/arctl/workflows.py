@@ -599,6 +599,11 @@ def _dunning_inputs(store, as_of: dt.date):
         pauses.append(Pause("held", customer, invoice, row["created_on"], min(ends) if ends else None))
     for row in store.rows("notes", outcome="promise"):
         pauses.append(Pause("promised", row["customer_id"], None, row["written_on"], row["until"]))
+    for view in _plan_states(store, as_of):
+        # a plan pauses its invoices until it is cancelled or ends with two missed installments
+        end = view.plan["cancelled_on"] or view.state.ended_on
+        for invoice in view.plan["invoices"].split():
+            pauses.append(Pause("payment_plan", view.plan["customer_id"], invoice, view.plan["created_on"], end))
     return items, customers, history, pauses, frozenset(store.suggested_invoices())
 
 
@@ -688,6 +693,53 @@ def _step_costs(step, invoices, company_country: str, currency: str, as_of: dt.d
     if spec.collection_costs == "wik":
         found.append(("collection_costs", law.wik_costs(principal, currency)))
     return tuple(found)
+
+
+def _installment_reminders(store, workspace, env, company, people, rows, outbox, as_of, dry_run):
+    """One reminder per unpaid installment of a running payment plan, the day after its due date."""
+    from arctl.deliver.outbox import safe_name, write_atomically
+    from arctl.dunning.engine import Action
+    from arctl.dunning.payplan import reminders_due
+    from arctl.money import format_money
+    from arctl.render import dunning as documents
+
+    outcomes = []
+    for view in _plan_states(store, as_of):
+        if view.plan["cancelled_on"] is not None:
+            continue
+        reminded = {r["number"] for r in store.installments_of(view.plan["id"]) if r["reminded_on"] is not None}
+        customer, currency = view.plan["customer_id"], view.plan["currency"]
+        invoices = [i for i in view.plan["invoices"].split() if i in rows]
+        person = people.get(customer, {})
+        for installment in reminders_due(view.state, as_of, reminded):
+            rest = installment.amount - installment.paid
+            money = lambda minor: format_money(minor, currency, workspace.config.locale)  # noqa: E731
+            step = f"installment-{installment.number}"
+            document = documents.DunningDocument(
+                as_of=as_of.isoformat(), subject=f"Payment plan: installment {installment.number} of "
+                f"{installment.due_date.isoformat()}", channel="email", company=company,
+                customer=documents.Party(name=person.get("name") or customer, email=person.get("email") or "",
+                                         phone=person.get("phone") or ""),
+                invoices=tuple(documents.DocumentInvoice(i, rows[i]["due_date"].isoformat(),
+                                                         money(rows[i]["open_amount"])) for i in invoices),
+                costs=(), amount_due=money(rest), total_due=money(rest), currency=currency, new_term_date=None,
+                reference=None, message_key=safe_name(f"{as_of.isoformat()}.{customer}.{step}.{currency}"))
+            channel = "email" if document.customer.email else "letter"
+            path = outbox / f"{safe_name(customer)}-{step}-{currency}.{'eml' if channel == 'email' else 'html'}"
+            shown = str(path.relative_to(workspace.root))
+            if not dry_run:
+                data = (documents.render_email(env, document, dt.datetime.combine(as_of, dt.time(9)))
+                        if channel == "email" else documents.render_letter(env, document))
+                write_atomically(path, data)
+                store.record_action({"as_of": as_of, "customer_id": customer, "plan": f"payplan-{view.plan['id']}",
+                                     "step": step, "channel": channel, "currency": currency, "amount_due": rest,
+                                     "total_due": rest, "document": shown, "delivery": "written"},
+                                    [(i, rows[i]["open_amount"]) for i in invoices],
+                                    installment=(view.plan["id"], installment.number))
+            action = Action(customer, f"payplan-{view.plan['id']}", step, channel, currency, tuple(invoices), rest,
+                            None)
+            outcomes.append(ActionOutcome(action, (), rest, (shown,), "written"))
+    return outcomes
 
 
 def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None = None, dry_run: bool = False,
@@ -789,6 +841,8 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
                 outcomes.append(ActionOutcome(action, costs, total,
                                               tuple(str(p.relative_to(workspace.root)) for p in paths),
                                               "written" if paths else "person"))
+            outcomes.extend(_installment_reminders(store, workspace, env, company, people, rows, outbox, as_of,
+                                                   dry_run))
             if calls and not dry_run:
                 write_atomically(outbox / "call-list.csv", documents.call_list(calls))
                 for record in phone_records:
@@ -852,3 +906,108 @@ def explain(workspace: Workspace | None, invoice_id: str, as_of: dt.date) -> Exp
     reasons = [s.reason for s in decision.skipped if s.invoice_id == invoice_id]
     due_today = any(invoice_id in a.invoices for a in decision.actions)
     return Explanation(invoice, open_amount, payments, suggestions, steps, position, reasons, due_today, own_pauses)
+
+
+# --- payment plans ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PaymentPlanView:
+    plan: dict
+    state: object          # dunning.payplan.PlanState
+
+
+def _every(text: str):
+    """'1m', '2w', '14d' or '1 month', '2 weeks', '14 days'."""
+    import re as _re
+
+    from arctl.dunning.plan import Duration, parse_duration
+
+    short = _re.fullmatch(r"(\d+)\s*([dwm])", text.strip().lower())
+    if short:
+        return Duration(int(short.group(1)), {"d": "days", "w": "weeks", "m": "months"}[short.group(2)])
+    duration = parse_duration(text)
+    if duration is None:
+        raise UsageError(f"--every {text}: expected 1m, 2w, 14d (or '1 month', '2 weeks', '14 days')")
+    return duration
+
+
+def _plan_states(store, as_of: dt.date) -> list[PaymentPlanView]:
+    """Every payment plan with what is paid of its installments as of the date."""
+    from arctl.dunning.payplan import Installment, state
+
+    allocations = store.applied_allocations()
+    views = []
+    for plan in store.rows("payment_plans"):
+        invoices = plan["invoices"].split()
+        installments = tuple(Installment(r["number"], r["due_date"], r["amount"])
+                             for r in store.installments_of(plan["id"]))
+        paid = 0
+        if len(allocations):
+            after = allocations[allocations["invoice_id"].isin(invoices)
+                                & (allocations["booking_date"].dt.date >= plan["created_on"])]
+            paid = int(after["amount"].sum())
+        views.append(PaymentPlanView(plan, state(installments, paid, as_of)))
+    return views
+
+
+def payplan_create(workspace: Workspace | None, customer: str, invoices: list[str], count: int, first: dt.date,
+                   every_text: str, today: dt.date) -> PaymentPlanView:
+    """Agree a payment plan: the invoices' open total in `count` installments from `first`, every `every`."""
+    from arctl.dunning.payplan import schedule, state
+    from arctl.reconcile.open_items import open_items
+
+    every = _every(every_text)
+    if not 2 <= count <= 60:
+        raise UsageError(f"--installments {count}: expected 2 to 60 installments")
+    if first < today:
+        raise UsageError(f"--first {first}: the first installment cannot be due before today ({today})")
+    if not invoices:
+        raise UsageError("--invoices: name the invoices the plan pays")
+    with _writing(workspace, "payplan create") as store:
+        items = open_items(store.invoice_items(), store.applied_allocations()).set_index("invoice_id")
+        for invoice in invoices:
+            if invoice not in items.index or items.loc[invoice, "open_amount"] <= 0:
+                raise UsageError(f"no open invoice {invoice!r} in the workspace")
+            if items.loc[invoice, "customer_id"] != customer:
+                raise UsageError(f"invoice {invoice} belongs to {items.loc[invoice, 'customer_id']}, not {customer}")
+        currencies = set(items.loc[invoices, "currency"])
+        if len(currencies) > 1:
+            raise UsageError("a payment plan is in one currency; these invoices are in " + ", ".join(sorted(currencies)))
+        for view in _plan_states(store, today):
+            running = view.plan["cancelled_on"] is None and view.state.outcome == "active"
+            shared = set(view.plan["invoices"].split()) & set(invoices)
+            if running and shared:
+                raise UsageError(f"invoice {sorted(shared)[0]} is already on payment plan {view.plan['id']}",
+                                 hint=f"`arctl payplan cancel {customer}` first")
+        total = int(items.loc[invoices, "open_amount"].sum())
+        parts = schedule(total, count, first, every)
+        plan = {"customer_id": customer, "currency": currencies.pop(), "invoices": " ".join(invoices),
+                "total": total, "every": str(every), "created_on": today, "cancelled_on": None}
+        plan_id = store.add_payment_plan(plan, [{"number": p.number, "due_date": p.due_date, "amount": p.amount}
+                                                for p in parts])
+    return PaymentPlanView({**plan, "id": plan_id}, state(parts, 0, today))
+
+
+def payplan_show(workspace: Workspace | None, customer: str, as_of: dt.date) -> list[PaymentPlanView]:
+    if workspace is None:
+        raise UsageError("arctl payplan needs a workspace", hint="run it inside one, or use -w DIR")
+    store = open_store(workspace)
+    try:
+        views = [v for v in _plan_states(store, as_of) if v.plan["customer_id"] == customer]
+    finally:
+        store.close()
+    if not views:
+        raise UsageError(f"customer {customer!r} has no payment plan")
+    return views
+
+
+def payplan_cancel(workspace: Workspace | None, customer: str, today: dt.date) -> int:
+    with _writing(workspace, "payplan cancel") as store:
+        running = [v for v in _plan_states(store, today) if v.plan["customer_id"] == customer
+                   and v.plan["cancelled_on"] is None and v.state.outcome == "active"]
+        if not running:
+            raise UsageError(f"customer {customer!r} has no running payment plan")
+        for view in running:
+            store.set_values("payment_plans", view.plan["id"], cancelled_on=today)
+    return len(running)

@@ -97,4 +97,5 @@ from arctl.cli import aging  # noqa: E402,F401,I001
 from arctl.cli import reconcile  # noqa: E402,F401,I001
 from arctl.cli import pauses  # noqa: E402,F401,I001
 from arctl.cli import dunning  # noqa: E402,F401,I001
+from arctl.cli import payplan  # noqa: E402,F401,I001
 from arctl.cli import plan  # noqa: E402,F401,I001

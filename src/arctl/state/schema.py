@@ -205,4 +205,27 @@ dunning_items = Table(
     Column("open_amount", BigInteger, nullable=False),
 )
 
-SCHEMA_VERSION = 3
+# version 4: payment plans and their installments
+
+payment_plans = Table(
+    "payment_plans", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", String(128), nullable=False, index=True),
+    Column("currency", String(3), nullable=False),
+    Column("invoices", Text, nullable=False),            # the invoice numbers, separated by spaces
+    Column("total", BigInteger, nullable=False),
+    Column("every", String(32), nullable=False),
+    Column("created_on", Date, nullable=False),
+    Column("cancelled_on", Date),
+)
+
+installments = Table(
+    "installments", metadata,
+    Column("plan_id", Integer, ForeignKey("payment_plans.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("due_date", Date, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("reminded_on", Date),
+)
+
+SCHEMA_VERSION = 4

@@ -286,6 +286,19 @@ class Store:
         with self.engine.begin() as connection:
             connection.execute(update(table).where(table.c.id == row_id).values(**values))
 
+    def add_payment_plan(self, values: dict, installments: list[dict]) -> int:
+        with self.engine.begin() as connection:
+            plan_id = int(connection.execute(insert(schema.payment_plans).values(**values)).inserted_primary_key[0])
+            connection.execute(insert(schema.installments), [{**row, "plan_id": plan_id} for row in installments])
+        return plan_id
+
+    def installments_of(self, plan_id: int) -> list[dict]:
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(
+                select(schema.installments).where(schema.installments.c.plan_id == plan_id)
+                .order_by(schema.installments.c.number))]
+
+
     def steps_taken(self) -> pd.DataFrame:
         """Every invoice's recorded dunning steps: invoice_id, step, taken_on (the action's date)."""
         query = (select(schema.dunning_items.c.invoice_id, schema.dunning_actions.c.step,
@@ -293,14 +306,20 @@ class Store:
                  .join(schema.dunning_actions, schema.dunning_actions.c.id == schema.dunning_items.c.action_id))
         return self._frame(query, dates=("taken_on",))
 
-    def record_action(self, values: dict, invoices: list[tuple[str, int]]) -> int:
-        """One dunning action and the invoices it covered, in one transaction."""
+    def record_action(self, values: dict, invoices: list[tuple[str, int]],
+                      installment: tuple[int, int] | None = None) -> int:
+        """One dunning action, the invoices it covered and (for an installment reminder) the installment
+        it reminded, in one transaction."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.engine.begin() as connection:
             action_id = int(connection.execute(insert(schema.dunning_actions).values(**values, created_at=now))
                             .inserted_primary_key[0])
             connection.execute(insert(schema.dunning_items), [
                 {"action_id": action_id, "invoice_id": invoice, "open_amount": amount} for invoice, amount in invoices])
+            if installment is not None:
+                connection.execute(update(schema.installments).where(
+                    schema.installments.c.plan_id == installment[0], schema.installments.c.number == installment[1])
+                    .values(reminded_on=values["as_of"]))
         return action_id
 
     def suggested_invoices(self) -> set[str]:
@@ -342,6 +361,7 @@ MIGRATIONS: dict[int, tuple] = {
     1: (),
     2: (),   # holds, disputes, promises, notes: new tables only
     3: (),   # dunning_actions, dunning_items: new tables only
+    4: (),   # payment_plans, installments: new tables only
 }
 
 
