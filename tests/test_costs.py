@@ -100,3 +100,13 @@ def test_a_broken_rate_file_names_its_line(tmp_path):
 
     with pytest.raises(ConfigError, match=r"rates.csv:2: expected ISO dates and a percentage"):
         load_rates(str(path))
+
+
+def test_legal_rate_tables_hold_the_published_consumer_rates():
+    be = statutory_interest(cents("1000.00"), "EUR", dt.date(2024, 12, 31), dt.date(2025, 12, 31),
+                            load_rates("be-legal"))
+    nl = statutory_interest(cents("1000.00"), "EUR", dt.date(2023, 12, 31), dt.date(2024, 12, 31),
+                            load_rates("nl-consumer"), compound_yearly=True)
+
+    assert be.amount == cents("45.00")  # 4.5 % for the 365 days of 2025
+    assert nl.amount == cents("70.19")  # 7 % over 2024's 366 days on actual/365

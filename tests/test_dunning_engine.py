@@ -235,3 +235,12 @@ def test_christmas_on_a_friday_moves_the_step_to_monday():
     [position] = run(frame, dt.date(2026, 12, 20)).positions
 
     assert position.next_step_date == dt.date(2026, 12, 28)
+
+
+def test_a_customer_paying_more_than_20_days_late_on_average_follows_the_strict_plan():
+    frame = items(("2026-0042", "K001", 121000))
+
+    [late] = decide(frame, {"K001": CustomerFacts(average_days_late=25.0)}, STANDARD, [], [], DUE).positions
+    [on_time] = decide(frame, {"K001": CustomerFacts(average_days_late=12.0)}, STANDARD, [], [], DUE).positions
+
+    assert (late.plan, on_time.plan) == ("strict", "standard")

@@ -578,10 +578,16 @@ def _dunning_inputs(store, as_of: dt.date):
     from arctl.dunning.engine import CustomerFacts, Pause, Taken
     from arctl.reconcile.open_items import open_items
 
-    items = open_items(store.invoice_items(), store.applied_allocations())
+    from arctl.reports.behaviour import average_days_late
+
+    allocations = store.applied_allocations()
+    items = open_items(store.invoice_items(), allocations)
+    lateness = average_days_late(store.invoices(include_closed=True), allocations, as_of)
     customers = {row["customer_id"]: CustomerFacts(bool(row["consumer"]), row["country"] or None,
-                                                   row["segment"] or None, None)
+                                                   row["segment"] or None, lateness.get(row["customer_id"]))
                  for row in store.customers().to_dict("records")}
+    for customer, days in lateness.items():  # customers known only from their invoices
+        customers.setdefault(customer, CustomerFacts(average_days_late=days))
     history = [Taken(row["invoice_id"], row["step"], row["taken_on"].date())
                for row in store.steps_taken().to_dict("records")]
     customer_of = dict(zip(items["invoice_id"], items["customer_id"], strict=True))
@@ -674,8 +680,10 @@ def _step_costs(step, invoices, company_country: str, currency: str, as_of: dt.d
     elif spec.compensation:
         found.append(("compensation", sum(law.eu_b2b_compensation(company_country, row["open_amount"], currency)
                                           for row in invoices)))
-    if spec.interest == "statutory":
-        table = "nl-b2b" if company_country == "NL" else "be-b2b"
+    if spec.interest in ("statutory", "legal"):
+        # statutory: the commercial late-payment rate; legal: the consumer/civil rate of the country
+        table = {("statutory", "NL"): "nl-b2b", ("legal", "NL"): "nl-consumer",
+                 ("legal", "BE"): "be-legal"}.get((spec.interest, company_country), "be-b2b")
         rates = load_rates(table)
         total = 0
         for row in invoices:
@@ -684,8 +692,6 @@ def _step_costs(step, invoices, company_country: str, currency: str, as_of: dt.d
             total += interest.amount
             warnings.extend(w for w in interest.warnings if w not in warnings)
         found.append(("interest", total))
-    elif spec.interest == "legal":
-        warnings.append("rate_missing: no legal (consumer) interest table is shipped yet; interest left out")
     if spec.fee is not None and spec.fee.currency == currency:
         found.append(("fee", spec.fee.amount))
     if spec.damages == "book-xix":
