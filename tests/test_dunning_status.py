@@ -109,3 +109,24 @@ def test_status_needs_a_workspace(tmp_path, monkeypatch):
 
     assert result.exit_code == 2
     assert "needs a workspace" in result.stderr
+
+
+UNKNOWN_CREDIT = ("<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
+                  "<BkToCstmrStmt><GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-21T08:00:00</CreDtTm></GrpHdr><Stmt>"
+                  "<Id>S2</Id><Acct><Id><IBAN>BE05068123456775</IBAN></Id></Acct><Ntry><Amt Ccy=\"EUR\">77.00</Amt>"
+                  "<CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-19</Dt></BookgDt>"
+                  "<AcctSvcrRef>REF-7</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>GARAGE JANSSENS</Nm></Dbtr>"
+                  "</RltdPties><RmtInf><Ustrd>voorschot</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt>"
+                  "</BkToCstmrStmt></Document>")
+
+
+def test_a_customer_with_an_unallocated_credit_at_the_bank_is_held_for_review(workspace):
+    (workspace / "exports" / "bank.xml").write_text(UNKNOWN_CREDIT, encoding="utf-8")
+    CliRunner().invoke(app, ["import", "--kind", "bank", "exports/bank.xml"])
+    CliRunner().invoke(app, ["reconcile"])
+
+    run = CliRunner().invoke(app, ["dunning", "run", "--as-of", "2026-11-20", "--allow-stale-bank", "--json",
+                                   "--dry-run"])
+
+    skipped = {s["invoice_id"]: s["reason"] for s in json.loads(run.stdout)["skipped"]}
+    assert skipped["2026-0043"] == "payment_to_review"

@@ -574,7 +574,8 @@ class DunningView:
 
 
 def _dunning_inputs(store, as_of: dt.date):
-    """The engine's inputs from the state: open items (bank payments counted), customers, steps taken, pauses."""
+    """The engine's inputs from the state: open items (bank payments counted), customers, steps taken, pauses,
+    and the invoices waiting for a person (a suggested match, or an unallocated credit of their customer)."""
     from arctl.dunning.engine import CustomerFacts, Pause, Taken
     from arctl.reconcile.open_items import open_items
 
@@ -610,7 +611,47 @@ def _dunning_inputs(store, as_of: dt.date):
         end = view.plan["cancelled_on"] or view.state.ended_on
         for invoice in view.plan["invoices"].split():
             pauses.append(Pause("payment_plan", view.plan["customer_id"], invoice, view.plan["created_on"], end))
-    return items, customers, history, pauses, frozenset(store.suggested_invoices())
+    waiting = set(store.suggested_invoices())
+    for customer in _customers_with_unallocated_credit(store, items, as_of):
+        waiting.update(items.loc[items["customer_id"] == customer, "invoice_id"])
+    return items, customers, history, pauses, frozenset(waiting)
+
+
+def _customers_with_unallocated_credit(store, items, as_of: dt.date) -> set[str]:
+    """Customers who paid the bank something no match accounts for (an unmatched credit, an excess):
+    a person must allocate it before they are reminded."""
+    import pandas as pd
+
+    from arctl.model import MatchSettings
+    from arctl.reconcile.engine import reversal_pairs
+    from arctl.reconcile.names import PayerIndex
+
+    bank = store.bank_lines()
+    if bank.empty:
+        return set()
+    credits = bank[(bank["amount"] > 0) & ~bank["reversal"].astype(bool) & (bank["booking_date"].dt.date <= as_of)]
+    returned = {txn for pair in reversal_pairs(bank) for txn in pair}
+    matches = store.matches()
+    allocated = matches.groupby("bank_txn")["amount"].sum() if len(matches) else pd.Series(dtype="int64")
+    left = credits["amount"] - credits["txn_id"].map(allocated).fillna(0).astype("int64")
+    open_credits = credits[(left > 0) & ~credits["txn_id"].isin(returned)]
+    if open_credits.empty:
+        return set()
+    customers = store.customers()
+    names = dict(zip(items["customer_id"], items["customer_name"], strict=True))
+    ibans = dict(store.known_ibans())
+    if len(customers):
+        names.update(zip(customers["customer_id"], customers["name"], strict=True))
+        for customer, cell in zip(customers["customer_id"], customers["iban"], strict=True):
+            for iban in str(cell or "").split():
+                ibans[iban] = customer
+    payers = PayerIndex(names, ibans, MatchSettings().name_score)
+    found = set()
+    for iban, name in zip(open_credits["counterparty_iban"], open_credits["counterparty_name"], strict=True):
+        payer = payers.identify(iban or "", name or "")
+        if payer is not None:
+            found.add(payer.customer_id)
+    return found
 
 
 def dunning_status(workspace: Workspace | None, as_of: dt.date, *, customer: str | None = None,
