@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import textwrap
 
 import pytest
@@ -149,3 +150,19 @@ def test_a_customer_without_an_email_address_and_no_fallback_is_left_to_a_person
     [action] = [a for a in document["actions"] if a["customer_id"] == "K002"]
     assert (action["delivery"], action["documents"]) == ("person", [])
     assert "K002: no e-mail address and no fallback channel for step friendly" in document["warnings"][0]
+
+
+def test_a_document_mentions_the_customers_other_overdue_items(workspace):
+    csv = workspace / "exports" / "open_invoices.csv"
+    csv.write_text(csv.read_text(encoding="utf-8")
+                   + "2026-0044,K001,Bakkerij Peeters BV,2026-11-01,2026-11-18,EUR,99.00,99.00\n", encoding="utf-8")
+    later = csv.stat().st_mtime + 60
+    os.utime(csv, (later, later))  # a newer export
+    assert CliRunner().invoke(app, ["import", "--as-of", "2026-11-20"]).exit_code == 0
+
+    _, document = run()
+
+    [action] = [a for a in document["actions"] if a["customer_id"] == "K001"]
+    assert action["invoices"] == ["2026-0042"]
+    email = (workspace / action["documents"][0]).read_text(encoding="utf-8")
+    assert "Also overdue on your account:" in email and "2026-0044" in email

@@ -427,7 +427,7 @@ def _import_invoices(store, meta: dict, frame, as_of: dt.date, accept_closures: 
     if not meta["snapshot"]:
         return store.import_invoices(meta, frame, set(), as_of)
     newest = store.newest_snapshot(meta["path"], "invoices")
-    if newest is not None and meta["taken_at"] <= newest:
+    if newest is not None and meta["taken_at"] < newest:  # strictly older: the same time is not older
         return store.record_older_snapshot(meta, len(frame))
     open_before = store.open_invoice_ids(meta["path"])
     close = open_before - set(frame["invoice_id"])
@@ -853,7 +853,13 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
                     amount_due=money(action.amount_due), total_due=money(total), currency=action.currency,
                     new_term_date=step.new_term.after(as_of).isoformat() if step.new_term else None,
                     reference=(invoices[0].get("reference") or None) if len(invoices) == 1 else None,
-                    message_key=safe_name(f"{as_of.isoformat()}.{action.customer_id}.{action.step}.{action.currency}"))
+                    message_key=safe_name(f"{as_of.isoformat()}.{action.customer_id}.{action.step}.{action.currency}"),
+                    other_overdue=tuple(
+                        documents.DocumentInvoice(r["invoice_id"], r["due_date"].isoformat(), money(r["open_amount"]))
+                        for r in sorted(rows.values(), key=lambda r: (r["due_date"], r["invoice_id"]))
+                        if r["customer_id"] == action.customer_id and r["currency"] == action.currency
+                        and r["invoice_id"] not in action.invoices and r["open_amount"] > 0
+                        and r["due_date"] < as_of))
                 base = f"{safe_name(action.customer_id)}-{safe_name(action.step)}-{action.currency}"
                 channel = step.channel
                 if channel == "email" and not document.customer.email:

@@ -70,6 +70,7 @@ class DunningDocument:
     new_term_date: str | None
     reference: str | None
     message_key: str
+    other_overdue: tuple[DocumentInvoice, ...] = ()   # the customer's other overdue items, for the record
 
 
 def environment(workspace_templates: Path | None) -> Environment:
