@@ -22,3 +22,33 @@ def real_fixture():
         return path
 
     return locate
+
+
+@pytest.fixture
+def imported_workspace(tmp_path, monkeypatch):
+    """A workspace whose one source is the given open-items CSV (a complete snapshot), imported as of
+    2026-11-20, with the current folder set to it: `imported_workspace(INVOICES)` returns its root."""
+    import textwrap
+
+    from typer.testing import CliRunner
+
+    from arctl.cli import app
+    from arctl.config import CONFIG_NAME
+
+    def make(invoices_csv: str):
+        (tmp_path / "exports").mkdir()
+        (tmp_path / "exports" / "open_invoices.csv").write_text(textwrap.dedent(invoices_csv), encoding="utf-8")
+        (tmp_path / CONFIG_NAME).write_text(textwrap.dedent("""\
+            company: {name: Voorbeeld, country: BE}
+            sources:
+              - path: exports/open_invoices.csv
+                kind: invoices
+                snapshot: true
+            """), encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
+        result = CliRunner().invoke(app, ["import", "--as-of", "2026-11-20"])
+        assert result.exit_code == 0, result.output
+        return tmp_path
+
+    return make

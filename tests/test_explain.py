@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 from typer.testing import CliRunner
 
 from arctl.cli import app
-from arctl.config import CONFIG_NAME
 
 INVOICES = """\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due,Payment Reference
@@ -25,20 +23,8 @@ PAYMENT = ("<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    (tmp_path / "exports").mkdir()
-    (tmp_path / "exports" / "open_invoices.csv").write_text(textwrap.dedent(INVOICES), encoding="utf-8")
-    (tmp_path / CONFIG_NAME).write_text(textwrap.dedent("""\
-        company: {name: Voorbeeld, country: BE}
-        sources:
-          - path: exports/open_invoices.csv
-            kind: invoices
-            snapshot: true
-        """), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
-    assert CliRunner().invoke(app, ["import", "--as-of", "2026-11-20"]).exit_code == 0
-    return tmp_path
+def workspace(imported_workspace):
+    return imported_workspace(INVOICES)
 
 
 def explain(invoice, as_of="2026-11-20"):

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import textwrap
 
 import pytest
 from typer.testing import CliRunner
 
 from arctl.cli import app
-from arctl.config import CONFIG_NAME
 from arctl.dunning.payplan import reminders_due, schedule, state
 from arctl.dunning.plan import Duration
 
@@ -71,20 +69,8 @@ INVOICES = """\
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    (tmp_path / "exports").mkdir()
-    (tmp_path / "exports" / "open_invoices.csv").write_text(textwrap.dedent(INVOICES), encoding="utf-8")
-    (tmp_path / CONFIG_NAME).write_text(textwrap.dedent("""\
-        company: {name: Voorbeeld, country: BE}
-        sources:
-          - path: exports/open_invoices.csv
-            kind: invoices
-            snapshot: true
-        """), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
-    assert CliRunner().invoke(app, ["import", "--as-of", "2026-11-20"]).exit_code == 0
-    return tmp_path
+def workspace(imported_workspace):
+    return imported_workspace(INVOICES)
 
 
 def cli(*args):
