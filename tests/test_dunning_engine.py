@@ -244,3 +244,68 @@ def test_a_customer_paying_more_than_20_days_late_on_average_follows_the_strict_
     [on_time] = decide(frame, {"K001": CustomerFacts(average_days_late=12.0)}, STANDARD, [], [], DUE).positions
 
     assert (late.plan, on_time.plan) == ("strict", "standard")
+
+
+QUICK_CONSUMER_BE = """\
+name: Consumers in Belgium, shortest lawful rhythm
+consumer: BE
+business_days: BE
+steps:
+  - id: reminder
+    after_due: 7 days
+    channel: email
+    fallback_channel: letter
+    new_term: 14 days
+  - id: second
+    after_previous: 19 days      # the least plan check allows after a reminder that may go by post
+    channel: letter
+    new_term: 14 days
+    costs:
+      fee: 7.50
+"""
+
+
+@pytest.fixture
+def quick_consumer_be(tmp_path):
+    path = tmp_path / "quick-be.yaml"
+    path.write_text(QUICK_CONSUMER_BE, encoding="utf-8")
+    return load_plans(str(path), None)
+
+
+def test_a_belgian_consumer_fee_waits_for_the_waiting_period_after_a_posted_reminder(quick_consumer_be):
+    # posted on Wednesday 23 December 2026: the 3rd working day after it is Tuesday 29 December (Christmas
+    # and the weekend do not count), so the 14 days run to 11 January and a fee is possible from the 12th
+    frame = items(("2026-0077", "P001", 8950, dt.date(2026, 12, 16)))
+    history = [Taken("2026-0077", "reminder", dt.date(2026, 12, 23), "letter")]
+
+    on_the_plans_date = decide(frame, {}, quick_consumer_be, history, [], dt.date(2027, 1, 11))
+    assert reasons(on_the_plans_date) == {"2026-0077": "not_due_yet"}
+    [position] = on_the_plans_date.positions
+    assert position.next_step_date == dt.date(2027, 1, 12)
+    assert steps_of(decide(frame, {}, quick_consumer_be, history, [], dt.date(2027, 1, 12))) == [
+        ("P001", "second", ("2026-0077",))]
+
+
+def test_a_belgian_consumer_reminder_by_email_starts_the_waiting_period_the_next_day(quick_consumer_be):
+    frame = items(("2026-0077", "P001", 8950, dt.date(2026, 12, 16)))
+    history = [Taken("2026-0077", "reminder", dt.date(2026, 12, 23), "email")]
+
+    [position] = decide(frame, {}, quick_consumer_be, history, [], dt.date(2027, 1, 4)).positions
+    assert position.next_step_date == dt.date(2027, 1, 11)  # the plan's 19 days; the period ended on 6 January
+
+
+def test_a_reminder_known_only_from_the_export_is_timed_as_posted(quick_consumer_be):
+    frame = items(("2026-0077", "P001", 8950, dt.date(2026, 12, 16), "1", dt.date(2026, 12, 23)))
+
+    [position] = decide(frame, {}, quick_consumer_be, [], [], dt.date(2027, 1, 4)).positions
+    assert (position.last_step, position.next_step_date) == ("reminder", dt.date(2027, 1, 12))
+
+
+def test_the_waiting_period_does_not_touch_b2b_plans():
+    frame = items(("2026-0042", "K001", 121000, dt.date(2026, 12, 16)))
+    history = [Taken("2026-0042", "friendly", dt.date(2026, 12, 23), "letter"),
+               Taken("2026-0042", "second", dt.date(2027, 1, 6), "letter"),
+               Taken("2026-0042", "call", dt.date(2027, 1, 13), "phone")]
+
+    [position] = run(frame, dt.date(2027, 1, 14), history).positions
+    assert (position.next_step, position.next_step_date) == ("demand", dt.date(2027, 1, 20))

@@ -1,7 +1,7 @@
 """The import layers of ARCHITECTURE.md, read from the source with `ast` (no module is imported).
 
     cli/                                  parse options → call one workflow → print
-    workflows.py                          edges → engines → edges
+    workflows/                            edges → engines → edges (one module per group of commands)
     edges:   io/ state/ render/ deliver/  files, database, templates and writers, SMTP, clock
     engines: reconcile/ dunning/ reports/ pure: data in, data out
     vocabulary: model.py money.py refs.py errors.py config.py
@@ -113,6 +113,16 @@ def test_the_import_reader_sees_the_package():
     assert any(imp.module == "arctl.cli.check" and imp.target == "arctl.workflows" for imp in ARCTL_IMPORTS)
 
 
+def test_the_import_reader_sees_the_modules_of_the_workflows_package():
+    inside = [imp for imp in ARCTL_IMPORTS if imp.module.startswith("arctl.workflows.")]
+    package = [imp for imp in ARCTL_IMPORTS if imp.module == "arctl.workflows"]
+
+    assert inside and package
+    assert all(layer_of(imp.module) == "workflows" for imp in inside + package)
+    # a violation names the file it is in, the package's __init__.py included
+    assert all((SRC.parent / str(imp).split(":")[0]).is_file() for imp in inside + package)
+
+
 def test_every_module_belongs_to_a_layer():
     unknown = sorted({module_name(p) for p in PACKAGE.rglob("*.py")} - {""})
     unknown = [m for m in unknown if layer_of(m) == "unknown"]
@@ -180,3 +190,17 @@ def test_the_cli_does_not_import_pandas_at_module_level():
     violations = [imp for imp in third_party("pandas") if layer_of(imp.module) == "cli" and imp.top_level]
 
     assert not violations, report(violations, "cli/ imports pandas only inside functions (fast --help)")
+
+
+def test_the_workflows_do_not_import_pandas_at_module_level():
+    violations = [imp for imp in third_party("pandas") if layer_of(imp.module) == "workflows" and imp.top_level]
+
+    assert not violations, report(violations, "workflows/ imports pandas only inside functions (fast --help)")
+
+
+def test_the_workflows_modules_import_each_other_from_the_module_not_the_package():
+    # arctl/workflows/__init__.py imports every module of the package: importing it back from one of them is a cycle
+    violations = [imp for imp in ARCTL_IMPORTS
+                  if imp.module.startswith("arctl.workflows.") and imp.target == "arctl.workflows"]
+
+    assert not violations, report(violations, "a module of workflows/ imports its siblings by their own name")

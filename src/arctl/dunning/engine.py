@@ -7,6 +7,9 @@ A pure function of (open items, customers, plans, history of steps taken, pauses
   step twice; where the accounting export carries a reminder level, it continues from that step;
 - the next step is due at the later of (the previous step's date + `after_previous`) and (the end of
   the new term the previous step granted), after any pause that ended since, on a business day;
+- in a Belgian consumer plan a step with costs also waits until the waiting period after the first
+  written reminder has passed, timed from the day and the way that reminder actually went (an e-mail:
+  from the next day; on paper: from the 3rd working day after posting, public holidays counted);
 - paid invoices get nothing; an invoice with a payment waiting for a person is held
   (`payment_to_review`); a customer below the plan's minimum, or whose credit notes cover what is
   overdue, gets nothing; disputes, promises, payment plans and holds pause;
@@ -23,18 +26,23 @@ from dataclasses import dataclass
 import pandas as pd
 
 from arctl.dunning.calendar import business_day
-from arctl.dunning.plan import Plan, PlanSet, Step
+from arctl.dunning.plan import ConsumerRules, Plan, PlanSet, Step
 
 PAUSE_KINDS = ("disputed", "promised", "payment_plan", "held")
+ELECTRONIC_CHANNELS = ("email",)
 
 
 @dataclass(frozen=True, slots=True)
 class Taken:
-    """A step recorded for an invoice (for a phone step: the day the call list holding it was issued)."""
+    """A step recorded for an invoice (for a phone step: the day the call list holding it was issued).
+
+    `channel` is how it actually went (an e-mail step may have gone by letter); None when unknown.
+    """
 
     invoice_id: str
     step_id: str
     taken_on: dt.date
+    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +149,11 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
             skipped.append(Skip(row["invoice_id"], "plan_complete"))
             continue
         when = _next_date(row, step, last, last_date, relevant, chosen, next_business_day)
+        if step.costs and chosen.consumer == "BE":
+            earliest = _after_waiting_period(row, chosen, taken.get(row["invoice_id"], []), plans.rules,
+                                             next_business_day)
+            if earliest is not None and earliest > when:
+                when = next_business_day(earliest, chosen.business_days)
         positions.append(Position(row["invoice_id"], row["customer_id"], chosen.key, last.id if last else None,
                                   last_date, step.id, when, active))
         if active is not None:
@@ -208,11 +221,17 @@ def _last_step(row: dict, plan: Plan, taken: list[Taken]) -> tuple[Step | None, 
     if recorded:
         latest = max(recorded, key=lambda t: (ids.index(t.step_id), t.taken_on))
         return plan.step(latest.step_id), latest.taken_on
-    level = str(row.get("dunning_level") or "").strip()
-    if level.isdigit() and int(level) > 0:
-        step = plan.steps[min(int(level), len(plan.steps)) - 1]
+    level = _export_level(row)
+    if level:
+        step = plan.steps[min(level, len(plan.steps)) - 1]
         return step, row.get("last_reminder_date") or row["due_date"]
     return None, None
+
+
+def _export_level(row: dict) -> int:
+    """The reminder level the accounting export carries (0: none, or not given)."""
+    level = str(row.get("dunning_level") or "").strip()
+    return int(level) if level.isdigit() else 0
 
 
 def _next_date(row: dict, step: Step, last: Step | None, last_date: dt.date | None, pauses: list[Pause],
@@ -229,6 +248,37 @@ def _next_date(row: dict, step: Step, last: Step | None, last_date: dt.date | No
         if _counts(pause, plan) and pause.end is not None and pause.end >= since:
             when = max(when, next_business_day(pause.end + dt.timedelta(days=1), plan.business_days))
     return next_business_day(when, plan.business_days)
+
+
+def _after_waiting_period(row: dict, plan: Plan, taken: list[Taken], rules: ConsumerRules | None,
+                          next_business_day: Callable[[dt.date, str | None], dt.date]) -> dt.date | None:
+    """The first day a Belgian consumer may be charged: the day after the waiting period that follows the
+    first written reminder. A reminder known only from the export, or sent another way than by e-mail, is
+    timed as posted on paper (the later start)."""
+    rule = rules.rule("BE", "waiting_period") if rules else None
+    if rule is None:
+        return None
+    written = {step.id for step in plan.steps if step.written}
+    sent = sorted((t.taken_on, t.channel) for t in taken if t.step_id in written)
+    if sent:
+        posted, channel = sent[0]
+    elif _export_level(row):
+        posted, channel = row.get("last_reminder_date") or row["due_date"], None
+    else:
+        return None
+    if channel in ELECTRONIC_CHANNELS:
+        first_day = posted + dt.timedelta(days=rule.number("start_electronic_days"))
+    else:
+        first_day = _working_days_after(posted, rule.number("start_paper_working_days"), next_business_day)
+    return first_day + dt.timedelta(days=rule.number("days"))
+
+
+def _working_days_after(day: dt.date, count: int,
+                        next_business_day: Callable[[dt.date, str | None], dt.date]) -> dt.date:
+    """The `count`-th Belgian working day after `day` (no weekend, no public holiday)."""
+    for _ in range(count):
+        day = next_business_day(day + dt.timedelta(days=1), "BE")
+    return day
 
 
 def _counts(pause: Pause, plan: Plan) -> bool:

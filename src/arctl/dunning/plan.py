@@ -231,6 +231,7 @@ class PlanSet:
 
     root: str
     plans: tuple[Plan, ...]
+    rules: ConsumerRules | None = None  # the consumer rules the engine applies with dates (a waiting period)
 
     def plan(self, key: str) -> Plan:
         for plan in self.plans:
@@ -892,7 +893,7 @@ def build_plan_set(root: str, documents: Iterable[PlanDocument], rules: Consumer
     if problems:
         raise ConfigError(problem_report(problems, headline or f"plan {root}"),
                           hint="fix these lines; `arctl plan show` explains a valid plan")
-    return PlanSet(root, tuple(plans.values()))
+    return PlanSet(root, tuple(plans.values()), rules)
 
 
 # --- the timeline --------------------------------------------------------------------------------------

@@ -87,7 +87,8 @@ def _render(env: Environment, name: str, document: DunningDocument) -> str:
         raise ConfigError(f"template {name}: {exc}", hint="fix the template in the workspace's templates/") from exc
 
 
-def render_email(env: Environment, document: DunningDocument, sent_at) -> bytes:
+def render_email(env: Environment, document: DunningDocument, sent_at, *, kind: str = "email") -> bytes:
+    """`kind`: "email" for a step's reminder, "statement" for a statement of account."""
     message = EmailMessage()
     message["From"] = f"{document.company.name} <{document.company.email}>" if document.company.email else \
         document.company.name
@@ -95,12 +96,13 @@ def render_email(env: Environment, document: DunningDocument, sent_at) -> bytes:
     message["Subject"] = document.subject
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = f"<{document.message_key}@arctl.invalid>"  # one per action: a resend is recognisable
-    message.set_content(_render(env, "dunning/email.txt.j2", document))
+    message.set_content(_render(env, f"dunning/{kind}.txt.j2", document))
     return message.as_bytes()
 
 
-def render_letter(env: Environment, document: DunningDocument) -> bytes:
-    return _render(env, "dunning/letter.html.j2", document).encode("utf-8")
+def render_letter(env: Environment, document: DunningDocument, *, kind: str = "letter") -> bytes:
+    """`kind`: "letter" for a step's letter, "statement" for a statement of account."""
+    return _render(env, f"dunning/{kind}.html.j2", document).encode("utf-8")
 
 
 def call_list(documents: list[DunningDocument]) -> bytes:

@@ -306,6 +306,12 @@ class Store:
                  .join(schema.dunning_actions, schema.dunning_actions.c.id == schema.dunning_items.c.action_id))
         return self._frame(query, dates=("taken_on",))
 
+    def documents_sent(self) -> pd.DataFrame:
+        """Every recorded action, steps and scheduled documents alike: customer_id, step, currency, sent_on."""
+        actions = schema.dunning_actions.c
+        query = select(actions.customer_id, actions.step, actions.currency, actions.as_of.label("sent_on"))
+        return self._frame(query, dates=("sent_on",))
+
     def record_action(self, values: dict, invoices: list[tuple[str, int]],
                       installment: tuple[int, int] | None = None) -> int:
         """One dunning action, the invoices it covered and (for an installment reminder) the installment

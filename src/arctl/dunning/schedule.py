@@ -1,0 +1,111 @@
+"""Scheduled customer documents beside the steps (a plan's `schedule:`, e.g. a monthly statement of account).
+
+A pure function of (open items, customers, plans, documents already sent, pauses, as-of date). Rules:
+
+- an entry with a `day` follows the calendar: `every: 1 month, day: 1` is due on the first of each month,
+  `every: 3 months, day: 1` on 1 January, April, July and October; an entry without one counts from
+  the last document sent (the first goes out at the first run);
+- a date on a weekend or public holiday moves to the next business day; when arctl did not run that day
+  the document goes out at the next run, once per period: a run finds only the current period, never a
+  missed older one;
+- it goes to every customer of the plan with an open item (`for: open`) or an overdue item
+  (`for: overdue`), one document per currency listing every open item, credit notes included, and the
+  balance; a customer on hold gets nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from arctl.dunning.calendar import business_day
+from arctl.dunning.engine import Action, CustomerFacts, Pause
+from arctl.dunning.plan import Plan, PlanSet, ScheduleEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A document recorded for a customer: a step's action or a scheduled document (`entry_id`)."""
+
+    customer_id: str
+    entry_id: str
+    currency: str
+    sent_on: dt.date
+
+
+def scheduled_due(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: PlanSet, sent: Iterable[Sent],
+                  pauses: Iterable[Pause], as_of: dt.date, *,
+                  next_business_day: Callable[[dt.date, str | None], dt.date] = business_day,
+                  plan: Plan | None = None) -> tuple[Action, ...]:
+    """The scheduled documents due on `as_of`, one per customer, entry and currency.
+
+    `items`: open items (invoice_id, customer_id, currency, due_date, open_amount). `plan` applies one plan
+    to everybody, as `dunning run --plan` does.
+    """
+    last_sent: dict[tuple[str, str, str], dt.date] = {}
+    for record in sent:
+        key = (record.customer_id, record.entry_id, record.currency)
+        last_sent[key] = max(record.sent_on, last_sent.get(key, record.sent_on))
+    held = {p.customer_id for p in pauses if p.kind == "held" and p.invoice_id is None
+            and p.start <= as_of and (p.end is None or as_of <= p.end)}
+    accounts = _accounts(items)
+    actions = []
+    for (customer, currency), rows in sorted(accounts.items()):
+        facts = customers.get(customer, CustomerFacts())
+        chosen = plan or plans.plan_for(consumer=facts.consumer, country=facts.country, segment=facts.segment,
+                                        average_days_late=facts.average_days_late)
+        if not chosen.schedule or customer in held:
+            continue
+        for entry in chosen.schedule:
+            if not _in_audience(entry, rows, as_of):
+                continue
+            if not _due(entry, last_sent.get((customer, entry.id, currency)), as_of, chosen, next_business_day):
+                continue
+            listed = tuple(row["invoice_id"] for row in rows)
+            actions.append(Action(customer, chosen.key, entry.id, entry.channel, currency, listed,
+                                  sum(row["open_amount"] for row in rows), entry.template))
+    return tuple(actions)
+
+
+def current_period(entry: ScheduleEntry, as_of: dt.date, last_sent: dt.date | None) -> dt.date:
+    """The nominal date of the period `as_of` falls in: its document is due from the business day on or
+    after it, unless one was sent on or after it."""
+    if entry.day is not None:
+        month_index = as_of.year * 12 + as_of.month - 1 - (1 if as_of.day < entry.day else 0)
+        month_index -= month_index % entry.every.count  # every 3 months: January, April, July, October
+        return dt.date(month_index // 12, month_index % 12 + 1, entry.day)
+    return as_of if last_sent is None else entry.every.after(last_sent)
+
+
+def _due(entry: ScheduleEntry, last_sent: dt.date | None, as_of: dt.date, plan: Plan,
+         next_business_day: Callable[[dt.date, str | None], dt.date]) -> bool:
+    start = current_period(entry, as_of, last_sent)
+    if last_sent is not None and last_sent >= start:
+        return False
+    return start <= as_of and next_business_day(start, plan.business_days) <= as_of
+
+
+def _accounts(items: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
+    """Each customer's open items per currency, oldest due date first."""
+    frame = items[["invoice_id", "customer_id", "currency", "due_date", "open_amount"]]
+    accounts: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for record in frame.to_dict("records"):
+        if record["open_amount"] == 0:
+            continue
+        due = record["due_date"]
+        record["due_date"] = None if due is None or pd.isna(due) else pd.Timestamp(due).date()
+        record["open_amount"] = int(record["open_amount"])
+        accounts[(record["customer_id"], record["currency"])].append(record)
+    for rows in accounts.values():
+        rows.sort(key=lambda row: (row["due_date"] or dt.date.max, row["invoice_id"]))
+    return accounts
+
+
+def _in_audience(entry: ScheduleEntry, rows: list[dict], as_of: dt.date) -> bool:
+    if entry.audience == "open":
+        return any(row["open_amount"] > 0 for row in rows)
+    return any(row["open_amount"] > 0 and row["due_date"] is not None and row["due_date"] < as_of for row in rows)

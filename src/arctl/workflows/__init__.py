@@ -1,0 +1,84 @@
+"""One function per command: read through io, compute with the engines, return a result object.
+
+    workspace     init and find the workspace; its state store and the lock held while writing
+    reading       check, aging (exports read, nothing stored)
+    importing     import (exports into the workspace state)
+    reconciling   reconcile, match, unmatch
+    pauses        hold, release, dispute, promise, note
+    dunning       the dunning plans; dunning status (the engine's inputs from the state)
+    running       dunning run (the documents in outbox/<date>/ and their record)
+    explaining    explain (why an invoice is or is not in a run)
+    payplans      payplan create, show, cancel
+
+Every module imports pandas, the engines and the edges other than io.export inside its functions, so that
+`arctl --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from arctl.workflows.dunning import DunningView, dunning_status, load_plans
+from arctl.workflows.explaining import Explanation, explain
+from arctl.workflows.importing import CLOSURE_SHARE, ImportResult, import_sources
+from arctl.workflows.pauses import (
+    CALL_OUTCOMES,
+    HOLD_REASONS,
+    dispute_close,
+    dispute_open,
+    hold,
+    note,
+    promise,
+    release,
+)
+from arctl.workflows.payplans import PaymentPlanView, payplan_cancel, payplan_create, payplan_show
+from arctl.workflows.reading import AgingResult, CheckResult, aging, check, source_options
+from arctl.workflows.reconciling import (
+    ManualMatch,
+    ReconcileResult,
+    match_manually,
+    reconcile,
+    reconcile_workspace,
+    unmatch,
+)
+from arctl.workflows.running import ActionOutcome, RunResult, dunning_run
+from arctl.workflows.workspace import init_workspace, load_workspace, open_store, state_dir
+
+__all__ = [
+    "CALL_OUTCOMES",
+    "CLOSURE_SHARE",
+    "HOLD_REASONS",
+    "ActionOutcome",
+    "AgingResult",
+    "CheckResult",
+    "DunningView",
+    "Explanation",
+    "ImportResult",
+    "ManualMatch",
+    "PaymentPlanView",
+    "ReconcileResult",
+    "RunResult",
+    "aging",
+    "check",
+    "dispute_close",
+    "dispute_open",
+    "dunning_run",
+    "dunning_status",
+    "explain",
+    "hold",
+    "import_sources",
+    "init_workspace",
+    "load_plans",
+    "load_workspace",
+    "match_manually",
+    "note",
+    "open_store",
+    "payplan_cancel",
+    "payplan_create",
+    "payplan_show",
+    "promise",
+    "reconcile",
+    "reconcile_workspace",
+    "release",
+    "source_options",
+    "state_dir",
+    "unmatch",
+]

@@ -1,0 +1,102 @@
+"""Pauses and notes: what stops or shapes dunning, recorded by a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from arctl.config import Workspace
+from arctl.errors import UsageError
+from arctl.workflows.workspace import _writing
+
+
+HOLD_REASONS = ("insolvency", "write_off", "legal", "other")
+CALL_OUTCOMES = ("promise", "no_answer", "dispute", "paid", "callback", "other")
+
+
+def _open_invoice(store, invoice_id: str) -> dict:
+    invoice = store.invoice(invoice_id)
+    if invoice is None or invoice["closed_on"] is not None:
+        raise UsageError(f"no open invoice {invoice_id!r} in the workspace",
+                         hint="`arctl import` brings in the current open-items export")
+    return invoice
+
+
+def hold(workspace: Workspace | None, target: str, reason: str, until: dt.date | None, today: dt.date) -> str:
+    """Stop all dunning for a customer or an invoice until released (or until the date)."""
+    if reason not in HOLD_REASONS:
+        raise UsageError(f"--reason {reason}: expected one of {', '.join(HOLD_REASONS)}")
+    if until is not None and until <= today:
+        raise UsageError(f"--until {until}: the date is not after today ({today})")
+    with _writing(workspace, "hold") as store:
+        invoice = store.invoice(target)
+        if invoice is not None and invoice["closed_on"] is None:
+            kind = "invoice"
+        elif store.customer_exists(target):
+            kind = "customer"
+        else:
+            raise UsageError(f"{target!r} is neither an open invoice nor a customer in the workspace")
+        if store.rows("holds", target_id=target, released_on=None):
+            raise UsageError(f"{kind} {target} is already on hold", hint=f"`arctl release {target}` first")
+        store.add_row("holds", {"target_kind": kind, "target_id": target, "reason": reason, "until": until,
+                                "note": "", "created_on": today})
+    return kind
+
+
+def release(workspace: Workspace | None, target: str, today: dt.date) -> int:
+    with _writing(workspace, "release") as store:
+        active = store.rows("holds", target_id=target, released_on=None)
+        if not active:
+            raise UsageError(f"{target!r} is not on hold")
+        for row in active:
+            store.set_values("holds", row["id"], released_on=today)
+    return len(active)
+
+
+def dispute_open(workspace: Workspace | None, invoice_id: str, reason: str, today: dt.date) -> None:
+    if not reason.strip():
+        raise UsageError("--reason: say what the customer disputes")
+    with _writing(workspace, "dispute open") as store:
+        _open_invoice(store, invoice_id)
+        if store.rows("disputes", invoice_id=invoice_id, closed_on=None):
+            raise UsageError(f"invoice {invoice_id} is already disputed",
+                             hint=f"`arctl dispute close {invoice_id}` ends the dispute")
+        store.add_row("disputes", {"invoice_id": invoice_id, "reason": reason.strip(), "opened_on": today,
+                                   "close_note": ""})
+
+
+def dispute_close(workspace: Workspace | None, invoice_id: str, note: str, today: dt.date) -> None:
+    with _writing(workspace, "dispute close") as store:
+        active = store.rows("disputes", invoice_id=invoice_id, closed_on=None)
+        if not active:
+            raise UsageError(f"invoice {invoice_id!r} has no open dispute")
+        store.set_values("disputes", active[0]["id"], closed_on=today, close_note=note.strip())
+
+
+def promise(workspace: Workspace | None, invoice_id: str, until: dt.date, note: str, today: dt.date) -> None:
+    """A promise to pay: dunning waits until the date has passed unpaid."""
+    if until < today:
+        raise UsageError(f"--until {until}: the promised date has already passed (today is {today})")
+    with _writing(workspace, "promise") as store:
+        _open_invoice(store, invoice_id)
+        store.add_row("promises", {"invoice_id": invoice_id, "until": until, "note": note.strip(),
+                                   "made_on": today})
+
+
+def note(workspace: Workspace | None, customer_id: str, text: str, *, call: bool, outcome: str | None,
+         until: dt.date | None, today: dt.date) -> None:
+    """A remark or a phone call in the customer's history (with the call's outcome)."""
+    if not text.strip():
+        raise UsageError("the note is empty")
+    if outcome is not None and not call:
+        raise UsageError("--outcome goes with --call (the outcome of a phone call)")
+    if outcome is not None and outcome not in CALL_OUTCOMES:
+        raise UsageError(f"--outcome {outcome}: expected one of {', '.join(CALL_OUTCOMES)}")
+    if until is not None and outcome != "promise":
+        raise UsageError("--until goes with --outcome promise (the date the customer promised to pay)")
+    if outcome == "promise" and until is None:
+        raise UsageError("--outcome promise needs --until DATE (the date the customer promised to pay)")
+    with _writing(workspace, "note") as store:
+        if not store.customer_exists(customer_id):
+            raise UsageError(f"no customer {customer_id!r} in the workspace")
+        store.add_row("notes", {"customer_id": customer_id, "text": text.strip(), "call": call,
+                                "outcome": outcome, "until": until, "written_on": today})

@@ -1,0 +1,112 @@
+"""Payment plans: agree, show and cancel them, and what is paid of their installments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from arctl.config import Workspace
+from arctl.errors import UsageError
+from arctl.workflows.workspace import _writing, open_store
+
+
+@dataclass(slots=True)
+class PaymentPlanView:
+    plan: dict
+    state: object          # dunning.payplan.PlanState
+
+
+def _every(text: str):
+    """'1m', '2w', '14d' or '1 month', '2 weeks', '14 days'."""
+    import re as _re
+
+    from arctl.dunning.plan import Duration, parse_duration
+
+    short = _re.fullmatch(r"(\d+)\s*([dwm])", text.strip().lower())
+    if short:
+        return Duration(int(short.group(1)), {"d": "days", "w": "weeks", "m": "months"}[short.group(2)])
+    duration = parse_duration(text)
+    if duration is None:
+        raise UsageError(f"--every {text}: expected 1m, 2w, 14d (or '1 month', '2 weeks', '14 days')")
+    return duration
+
+
+def _plan_states(store, as_of: dt.date) -> list[PaymentPlanView]:
+    """Every payment plan with what is paid of its installments as of the date."""
+    from arctl.dunning.payplan import Installment, state
+
+    allocations = store.applied_allocations()
+    views = []
+    for plan in store.rows("payment_plans"):
+        invoices = plan["invoices"].split()
+        installments = tuple(Installment(r["number"], r["due_date"], r["amount"])
+                             for r in store.installments_of(plan["id"]))
+        paid = 0
+        if len(allocations):
+            after = allocations[allocations["invoice_id"].isin(invoices)
+                                & (allocations["booking_date"].dt.date >= plan["created_on"])]
+            paid = int(after["amount"].sum())
+        views.append(PaymentPlanView(plan, state(installments, paid, as_of)))
+    return views
+
+
+def payplan_create(workspace: Workspace | None, customer: str, invoices: list[str], count: int, first: dt.date,
+                   every_text: str, today: dt.date) -> PaymentPlanView:
+    """Agree a payment plan: the invoices' open total in `count` installments from `first`, every `every`."""
+    from arctl.dunning.payplan import schedule, state
+    from arctl.reconcile.open_items import open_items
+
+    every = _every(every_text)
+    if not 2 <= count <= 60:
+        raise UsageError(f"--installments {count}: expected 2 to 60 installments")
+    if first < today:
+        raise UsageError(f"--first {first}: the first installment cannot be due before today ({today})")
+    if not invoices:
+        raise UsageError("--invoices: name the invoices the plan pays")
+    with _writing(workspace, "payplan create") as store:
+        items = open_items(store.invoice_items(), store.applied_allocations()).set_index("invoice_id")
+        for invoice in invoices:
+            if invoice not in items.index or items.loc[invoice, "open_amount"] <= 0:
+                raise UsageError(f"no open invoice {invoice!r} in the workspace")
+            if items.loc[invoice, "customer_id"] != customer:
+                raise UsageError(f"invoice {invoice} belongs to {items.loc[invoice, 'customer_id']}, not {customer}")
+        currencies = set(items.loc[invoices, "currency"])
+        if len(currencies) > 1:
+            raise UsageError("a payment plan is in one currency; these invoices are in " + ", ".join(sorted(currencies)))
+        for view in _plan_states(store, today):
+            running = view.plan["cancelled_on"] is None and view.state.outcome == "active"
+            shared = set(view.plan["invoices"].split()) & set(invoices)
+            if running and shared:
+                raise UsageError(f"invoice {sorted(shared)[0]} is already on payment plan {view.plan['id']}",
+                                 hint=f"`arctl payplan cancel {customer}` first")
+        total = int(items.loc[invoices, "open_amount"].sum())
+        parts = schedule(total, count, first, every)
+        plan = {"customer_id": customer, "currency": currencies.pop(), "invoices": " ".join(invoices),
+                "total": total, "every": str(every), "created_on": today, "cancelled_on": None}
+        plan_id = store.add_payment_plan(plan, [{"number": p.number, "due_date": p.due_date, "amount": p.amount}
+                                                for p in parts])
+    return PaymentPlanView({**plan, "id": plan_id}, state(parts, 0, today))
+
+
+def payplan_show(workspace: Workspace | None, customer: str, as_of: dt.date) -> list[PaymentPlanView]:
+    if workspace is None:
+        raise UsageError("arctl payplan needs a workspace", hint="run it inside one, or use -w DIR")
+    store = open_store(workspace)
+    try:
+        views = [v for v in _plan_states(store, as_of) if v.plan["customer_id"] == customer]
+    finally:
+        store.close()
+    if not views:
+        raise UsageError(f"customer {customer!r} has no payment plan")
+    return views
+
+
+def payplan_cancel(workspace: Workspace | None, customer: str, today: dt.date) -> int:
+    with _writing(workspace, "payplan cancel") as store:
+        running = [v for v in _plan_states(store, today) if v.plan["customer_id"] == customer
+                   and v.plan["cancelled_on"] is None and v.state.outcome == "active"]
+        if not running:
+            raise UsageError(f"customer {customer!r} has no running payment plan")
+        for view in running:
+            store.set_values("payment_plans", view.plan["id"], cancelled_on=today)
+    return len(running)

@@ -1,0 +1,120 @@
+"""Read exports without storing them: check what is in them, and the aging of their open invoices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from arctl.config import Source, Workspace
+from arctl.errors import InputError, UsageError
+from arctl.io.export import ExportRead, ReadOptions, read_export
+from arctl.model import Finding
+from arctl.workflows.workspace import _near, open_store, state_dir
+
+
+@dataclass(slots=True)
+class CheckResult:
+    reads: list[ExportRead]
+    unreadable: list[tuple[Path, InputError]] = field(default_factory=list)
+
+    @property
+    def all_valid(self) -> bool:
+        return not any(f.severity == "error" for read in self.reads for f in read.findings)
+
+
+@dataclass(slots=True)
+class AgingResult:
+    report: object
+    reads: list[ExportRead]
+    skipped: list[Finding] = field(default_factory=list)
+
+
+def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None = None) -> CheckResult:
+    """Read each export and say what is in it; with no paths, the workspace's sources."""
+    if paths:
+        jobs = [(path, options) for path in paths]
+    elif workspace is not None:
+        jobs = [(_near(source.path), source_options(source, options, workspace))
+                for source in workspace.config.sources]
+    else:
+        raise UsageError("no files given and no workspace found",
+                         hint="give the export files (arctl check exports/invoices.csv) or run inside a workspace")
+    from arctl.io.bank.read import detect_bank_format, read_bank
+
+    result = CheckResult([])
+    for path, job_options in jobs:
+        try:
+            if job_options.kind == "bank" or (job_options.kind is None and detect_bank_format(path) != "table"):
+                result.reads.append(read_bank(path, job_options))
+                continue
+            result.reads.append(read_export(path, job_options))
+        except InputError as error:  # one unreadable file must not hide what the others hold
+            result.unreadable.append((path, error))
+    return result
+
+
+def source_options(source: Source, options: ReadOptions, workspace: Workspace) -> ReadOptions:
+    """The options for one configured source: the source's settings, then the command line's."""
+    return ReadOptions(
+        kind=source.kind,
+        profile=options.profile or source.profile,
+        sheet=options.sheet or source.sheet,
+        currency=options.currency or source.currency or workspace.config.currency,
+        date_format=options.date_format or source.date_format,
+        decimal=options.decimal or source.decimal,
+        delimiter=options.delimiter or source.delimiter,
+        columns=tuple(source.columns.items()) or options.columns,
+        profile_dirs=(workspace.root / "profiles",),
+    )
+
+
+def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, bounds: tuple[int, ...],
+          on_error: str, workspace: Workspace | None = None) -> AgingResult:
+    """Aging of the open invoices in the given exports (or the workspace's invoice sources)."""
+    import pandas as pd
+
+    from arctl.reports.aging import aging as compute_aging
+
+    if paths:
+        reads = [read_export(path, replace(options, kind="invoices")) for path in paths]
+    elif workspace is not None and (stored := _stored_open_items(workspace)) is not None:
+        report = compute_aging(stored, as_of, by=by, bounds=bounds)
+        return AgingResult(report, [], [])
+    elif workspace is not None:
+        sources = [s for s in workspace.config.sources if s.kind == "invoices"]
+        if not sources:
+            raise UsageError(f"{workspace.config_path}: no source of kind invoices",
+                             hint="add one under sources:, or give the invoice export on the command line")
+        reads = [read_export(_near(s.path), source_options(s, options, workspace)) for s in sources]
+    else:
+        raise UsageError("no invoice export given and no workspace found",
+                         hint="arctl aging exports/open_invoices.csv")
+    skipped = [finding for read in reads for finding in read.errors]
+    if skipped and on_error == "fail":
+        first = skipped[0]
+        raise InputError(f"{first.location()}: {first.message} (value {first.value!r}); "
+                         f"{len(skipped)} problem(s) in all",
+                         hint="run `arctl check` on the file for the full list, or use --on-error skip")
+    frame = pd.concat([read.frame for read in reads], ignore_index=True)
+    duplicated = frame["invoice_id"].duplicated(keep=False)
+    if duplicated.any():
+        first = frame[duplicated].iloc[0]
+        raise InputError(f"invoice {first['invoice_id']} is in more than one export ({first['source']} and others)",
+                         hint="give each invoice export once")
+    report = compute_aging(frame, as_of, by=by, bounds=bounds)
+    return AgingResult(report, reads, skipped)
+
+
+def _stored_open_items(workspace: Workspace):
+    """The imported invoices with the payments matched at the bank counted, or None before any import."""
+    from arctl.reconcile.open_items import open_items
+
+    if workspace.config.state_url is None and not (state_dir(workspace) / "state.sqlite").exists():
+        return None
+    store = open_store(workspace)
+    try:
+        invoices = store.invoice_items()
+        return open_items(invoices, store.applied_allocations()) if len(invoices) else None
+    finally:
+        store.close()

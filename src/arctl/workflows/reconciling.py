@@ -1,0 +1,180 @@
+"""Match bank payments to open invoices: by the matcher (files or the workspace), or by a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from arctl.config import Workspace
+from arctl.errors import UsageError
+from arctl.io.export import ExportRead, ReadOptions, read_export
+from arctl.workflows.workspace import open_store, state_dir
+
+
+@dataclass(slots=True)
+class ReconcileResult:
+    reconciliation: object
+    bank_reads: list
+    invoice_reads: list[ExportRead]
+    customer_read: ExportRead | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def reconcile(paths: list[Path], options: ReadOptions, *, customers: Path | None, settings,
+              workspace: Workspace | None = None) -> ReconcileResult:
+    """Match the bank statements' credits to the open invoices: INVOICES BANK... or the workspace's sources."""
+    import pandas as pd
+
+    from arctl.io.bank.read import read_bank
+    from arctl.reconcile.engine import reconcile as match
+
+    if paths:
+        if len(paths) < 2:
+            raise UsageError("reconcile needs the invoice export and at least one bank statement",
+                             hint="arctl reconcile exports/open_invoices.csv bank/statement.xml")
+        invoice_reads = [read_export(paths[0], replace(options, kind="invoices"))]
+        bank_paths, customer_path = paths[1:], customers
+        customer_options = replace(options, kind="customers", profile=None)
+    elif workspace is not None:
+        return reconcile_workspace(workspace, settings)
+    else:
+        raise UsageError("no files given and no workspace found",
+                         hint="arctl reconcile exports/open_invoices.csv bank/statement.xml")
+    bank_reads = [read_bank(path, replace(options, kind="bank", profile=None)) for path in bank_paths]
+    customer_read = read_export(customer_path, customer_options) if customer_path else None
+    invoices = pd.concat([read.frame for read in invoice_reads], ignore_index=True)
+    lines = pd.concat([read.frame for read in bank_reads], ignore_index=True)
+    result = match(lines, invoices, customer_read.frame if customer_read else None, settings)
+    return ReconcileResult(result, bank_reads, invoice_reads, customer_read, [])
+
+
+def reconcile_workspace(workspace: Workspace, settings) -> ReconcileResult:
+    """Match the imported bank lines no match covers yet, store the matches, and undo the matches of
+    payments that were returned since."""
+    from arctl.reconcile.engine import reconcile as match
+    from arctl.reconcile.engine import reversal_pairs
+    from arctl.reconcile.open_items import open_items
+    from arctl.state.lock import WorkspaceLock
+
+    with WorkspaceLock(state_dir(workspace)):
+        store = open_store(workspace)
+        try:
+            bank = store.bank_lines()
+            invoices = store.invoice_items()
+            if bank.empty or invoices.empty:
+                raise UsageError("nothing to reconcile: the workspace state holds no "
+                                 + ("bank lines" if bank.empty else "open invoices"),
+                                 hint="run `arctl import` first (sources of kind invoices and bank)")
+            notices = []
+            for reversal, original in reversal_pairs(bank):
+                undone = store.remove_matches(original, f"reversed by {reversal}")
+                if undone:
+                    notices.append(f"{original} was returned ({reversal}): its {undone} match(es) undone, "
+                                   "the invoices are open again")
+            items = open_items(invoices, store.applied_allocations())
+            candidates = bank[~bank["txn_id"].isin(store.txns_left_to_a_person())]
+            customers = store.customers()
+            result = match(candidates, items, customers if len(customers) else None, settings,
+                           store.known_ibans())
+            export_of = dict(zip(invoices["invoice_id"], invoices["import_id"].astype(int), strict=True))
+            stored = store.add_matches([{"bank_txn": m.bank_txn, "invoice_id": m.invoice_id, "amount": m.amount,
+                                         "currency": m.currency, "rule": m.rule, "confidence": m.confidence,
+                                         "status": m.status, "note": m.note,
+                                         "invoice_import_id": export_of.get(m.invoice_id)}
+                                        for m in result.matches])
+            notices.append(f"{stored} match(es) stored; {len(bank) - len(candidates)} bank line(s) already "
+                           "matched or left to a person")
+        finally:
+            store.close()
+    return ReconcileResult(result, [], [], None, notices)
+
+
+@dataclass(frozen=True, slots=True)
+class ManualMatch:
+    bank_txn: str
+    invoice_id: str
+    amount: int
+    currency: str
+    confirmed_suggestion: bool
+    rejected: int
+    remembered_iban: str
+
+
+def match_manually(workspace: Workspace | None, bank_txn: str, invoice_id: str, amount_text: str | None
+                   ) -> ManualMatch:
+    """A person allocates (part of) a payment to an invoice, or confirms the matcher's suggestion."""
+    from arctl.money import AmountError, parse_amount
+    from arctl.reconcile.open_items import open_items
+    from arctl.state.lock import WorkspaceLock
+
+    if workspace is None:
+        raise UsageError("arctl match needs a workspace", hint="run it inside one, or use -w DIR")
+    with WorkspaceLock(state_dir(workspace)):
+        store = open_store(workspace)
+        try:
+            line = store.bank_line(bank_txn)
+            if line is None:
+                raise UsageError(f"no bank transaction {bank_txn!r} in the workspace",
+                                 hint="`arctl reconcile --json` lists the bank_txn of every line")
+            if line["amount"] <= 0 or line["reversal"]:
+                raise UsageError(f"{bank_txn} is not a customer payment (a debit or a returned payment)")
+            invoice = store.invoice(invoice_id)
+            if invoice is None or invoice["closed_on"] is not None:
+                raise UsageError(f"no open invoice {invoice_id!r} in the workspace",
+                                 hint="`arctl import` brings in the current open-items export")
+            if invoice["currency"] != line["currency"]:
+                raise UsageError(f"{bank_txn} is in {line['currency']}, invoice {invoice_id} in {invoice['currency']}")
+            current = store.matches(bank_txn)
+            applied = current[current["status"] != "suggested"] if len(current) else current
+            left = line["amount"] - int(applied["amount"].sum() if len(applied) else 0)
+            items = open_items(store.invoice_items(), store.applied_allocations())
+            open_amount = int(items.loc[items["invoice_id"] == invoice_id, "open_amount"].iloc[0])
+            if amount_text is not None:
+                try:
+                    amount = parse_amount(amount_text, line["currency"])
+                except AmountError as exc:
+                    raise UsageError(f"--amount {amount_text}: {exc}") from exc
+            else:
+                amount = min(left, open_amount)
+            if amount <= 0 or amount > left:
+                raise UsageError(f"{bank_txn} has {left} (minor units) left to allocate; cannot allocate {amount}",
+                                 hint="undo its other matches with `arctl unmatch` first, or give a smaller --amount")
+            suggestion = current[(current["status"] == "suggested") & (current["invoice_id"] == invoice_id)] \
+                if len(current) else current
+            if len(suggestion):
+                store.confirm_match(int(suggestion["id"].iloc[0]), amount)
+            else:
+                store.add_matches([{"bank_txn": bank_txn, "invoice_id": invoice_id, "amount": amount,
+                                    "currency": line["currency"], "rule": "manual", "confidence": 1.0,
+                                    "status": "manual", "note": "", "invoice_import_id": invoice["import_id"]}])
+            rejected = 0
+            others = current[(current["status"] == "suggested") & (current["invoice_id"] != invoice_id)] \
+                if len(current) else current
+            if len(others):  # choosing one invoice rejects the line's other suggestions
+                rejected = store.remove_matches(bank_txn, "rejected", only_status=("suggested",))
+            iban = (line["counterparty_iban"] or "").replace(" ", "").upper()
+            if iban:
+                store.remember_iban(iban, invoice["customer_id"], bank_txn)
+        finally:
+            store.close()
+    return ManualMatch(bank_txn, invoice_id, amount, line["currency"], bool(len(suggestion)), rejected, iban)
+
+
+def unmatch(workspace: Workspace | None, bank_txn: str) -> int:
+    """Undo every match of a payment; it is then left to a person (never matched automatically again)."""
+    from arctl.state.lock import WorkspaceLock
+
+    if workspace is None:
+        raise UsageError("arctl unmatch needs a workspace", hint="run it inside one, or use -w DIR")
+    with WorkspaceLock(state_dir(workspace)):
+        store = open_store(workspace)
+        try:
+            if store.bank_line(bank_txn) is None:
+                raise UsageError(f"no bank transaction {bank_txn!r} in the workspace")
+            undone = store.remove_matches(bank_txn, "rejected", only_status=("suggested",))
+            undone += store.remove_matches(bank_txn, "unmatched by a person")
+        finally:
+            store.close()
+    if not undone:
+        raise UsageError(f"{bank_txn} has no match to undo")
+    return undone

@@ -1,0 +1,86 @@
+"""The workspace: create it, find it, and reach its state (the store, the lock held while writing)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from arctl.config import Workspace
+from arctl.errors import UsageError
+
+
+def init_workspace(target: Path, *, force: bool = False) -> list[Path]:
+    """Create a workspace: arctl.yaml with commented defaults and the folders it names."""
+    from arctl.config import CONFIG_NAME, default_config_text
+
+    config = target / CONFIG_NAME
+    if config.exists() and not force:
+        raise UsageError(f"{config} already exists", hint="use another folder, or --force to overwrite it")
+    created = []
+    for folder in ("exports", "plans", "templates", "profiles", "outbox", "reports"):
+        path = target / folder
+        if not path.exists():
+            path.mkdir(parents=True)
+            created.append(path)
+    config.write_text(default_config_text(), encoding="utf-8")
+    created.append(config)
+    return created
+
+
+def load_workspace(explicit: Path | None, cwd: Path, env: str | None) -> Workspace | None:
+    """The workspace named by --workspace, ARCTL_WORKSPACE or found upwards from cwd, validated; or None."""
+    from arctl.config import CONFIG_NAME, parse_config
+    from arctl.io.profile import profile_kind
+    from arctl.io.workspace import find_workspace
+    from arctl.io.yamlfile import load_located
+
+    root = find_workspace(explicit, cwd, env, CONFIG_NAME)
+    if root is None:
+        return None
+    path = root / CONFIG_NAME
+    config = parse_config(load_located(path), path, root, exists=Path.exists,
+                          profile_kind=lambda name: profile_kind(name, (root / "profiles",)))
+    return Workspace(root, path, config)
+
+
+def state_dir(workspace: Workspace) -> Path:
+    return workspace.root / ".arctl"
+
+
+def open_store(workspace: Workspace):
+    from arctl.state.store import Store, sqlite_url
+
+    folder = state_dir(workspace)
+    folder.mkdir(exist_ok=True)
+    return Store.open(workspace.config.state_url or sqlite_url(folder / "state.sqlite"))
+
+
+@contextmanager
+def _writing(workspace: Workspace | None, command: str):
+    from arctl.state.lock import WorkspaceLock
+
+    if workspace is None:
+        raise UsageError(f"arctl {command} needs a workspace", hint="run it inside one, or use -w DIR")
+    with WorkspaceLock(state_dir(workspace)):
+        store = open_store(workspace)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def _near(path: Path) -> Path:
+    """A workspace file named relative to the current folder when it lies below it, as a person would."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _workspace_key(path: Path, workspace: Workspace) -> str:
+    """How the state names a file: relative to the workspace root (the same from any folder)."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(workspace.root.resolve()).as_posix()
+    except ValueError:
+        return str(resolved)

@@ -1,0 +1,91 @@
+"""Belgian consumers through `arctl dunning run`: no fee before the waiting period after the first reminder has
+passed, timed from how that reminder actually went (by e-mail, or by post when there is no address)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from typer.testing import CliRunner
+
+from arctl.cli import app
+from arctl.config import CONFIG_NAME
+
+INVOICES = """\
+    Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
+    2026-0201,P001,An Peeters,2026-11-16,2026-12-16,EUR,89.50,89.50
+    2026-0202,P002,Jan Claes,2026-11-16,2026-12-16,EUR,89.50,89.50
+    """
+CUSTOMERS = """\
+    Customer ID,Name,Email,Street,Postal Code,City,Country,Consumer
+    P001,An Peeters,,Kerkstraat 3,3000,Leuven,BE,yes
+    P002,Jan Claes,jan.claes@example.be,Molenweg 8,2800,Mechelen,BE,yes
+    """
+# the shortest rhythm `plan check` accepts after a first reminder that may go by post (5 + 14 days)
+QUICK_PLAN = """\
+    name: Consumers in Belgium, shortest lawful rhythm
+    consumer: BE
+    business_days: BE
+    steps:
+      - id: reminder
+        after_due: 7 days
+        channel: email
+        fallback_channel: letter
+        new_term: 14 days
+      - id: second
+        after_previous: 19 days
+        channel: letter
+        new_term: 14 days
+        costs:
+          fee: 7.50
+    """
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    for folder in ("exports", "plans"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "exports" / "open_invoices.csv").write_text(textwrap.dedent(INVOICES), encoding="utf-8")
+    (tmp_path / "exports" / "customers.csv").write_text(textwrap.dedent(CUSTOMERS), encoding="utf-8")
+    (tmp_path / "plans" / "quick-be.yaml").write_text(textwrap.dedent(QUICK_PLAN), encoding="utf-8")
+    (tmp_path / CONFIG_NAME).write_text(textwrap.dedent("""\
+        company: {name: Voorbeeld, legal_form: BV, country: BE, iban: BE05068123456775, bic: GKCCBEBB}
+        dunning: {plan: quick-be}
+        sources:
+          - path: exports/open_invoices.csv
+            kind: invoices
+          - path: exports/customers.csv
+            kind: customers
+        """), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
+    assert CliRunner().invoke(app, ["import", "--as-of", "2026-12-01"]).exit_code == 0
+    return tmp_path
+
+
+def actions(as_of: str) -> list[tuple]:
+    result = CliRunner().invoke(app, ["dunning", "run", "--as-of", as_of, "--json"])
+    assert result.exit_code == 0, result.output
+    return [(a["customer_id"], a["step"], a["channel"], a["costs"]) for a in json.loads(result.stdout)["actions"]]
+
+
+def test_the_first_reminder_goes_by_post_to_a_consumer_without_an_email_address(workspace):
+    assert actions("2026-12-23") == [("P001", "reminder", "letter", []), ("P002", "reminder", "email", [])]
+
+
+def test_the_fee_waits_for_the_waiting_period_after_a_posted_reminder(workspace):
+    actions("2026-12-23")  # a Wednesday: by post the period starts on Tuesday 29 December (Christmas, weekend)
+
+    # the plan's 19 days end on Monday 11 January: the e-mailed reminder's period ended on 6 January
+    assert actions("2027-01-11") == [("P002", "second", "letter", [{"kind": "fee", "amount": "7.50"}])]
+    assert actions("2027-01-12") == [("P001", "second", "letter", [{"kind": "fee", "amount": "7.50"}])]
+
+
+def test_dunning_status_shows_the_date_after_the_waiting_period(workspace):
+    actions("2026-12-23")
+
+    result = CliRunner().invoke(app, ["dunning", "status", "--as-of", "2027-01-04", "--json"])
+    assert result.exit_code == 0, result.output
+    dates = {i["invoice_id"]: i["next_step_date"] for i in json.loads(result.stdout)["invoices"]}
+    assert dates == {"2026-0201": "2027-01-12", "2026-0202": "2027-01-11"}
