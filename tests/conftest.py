@@ -52,3 +52,38 @@ def imported_workspace(tmp_path, monkeypatch):
         return tmp_path
 
     return make
+
+
+@pytest.fixture
+def invoices_and_customers_workspace(tmp_path, monkeypatch):
+    """A Belgian company's workspace with an open-items CSV and a customer CSV as its sources, imported as of
+    `as_of`, with the current folder set to it. `files` adds more files (relative path -> text) and `config`
+    more lines of arctl.yaml. Returns its root."""
+    import textwrap
+
+    from typer.testing import CliRunner
+
+    from arctl.cli import app
+    from arctl.config import CONFIG_NAME
+
+    def make(invoices_csv: str, customers_csv: str, *, as_of: str, config: str = "",
+             files: dict[str, str] | None = None):
+        written = {"exports/open_invoices.csv": invoices_csv, "exports/customers.csv": customers_csv, **(files or {})}
+        for relative, content in written.items():
+            (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / relative).write_text(textwrap.dedent(content), encoding="utf-8")
+        (tmp_path / CONFIG_NAME).write_text(textwrap.dedent("""\
+            company: {name: Voorbeeld, legal_form: BV, country: BE, iban: BE05068123456775, bic: GKCCBEBB}
+            sources:
+              - path: exports/open_invoices.csv
+                kind: invoices
+              - path: exports/customers.csv
+                kind: customers
+            """) + textwrap.dedent(config), encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
+        result = CliRunner().invoke(app, ["import", "--as-of", as_of])
+        assert result.exit_code == 0, result.output
+        return tmp_path
+
+    return make

@@ -4,13 +4,11 @@ passed, timed from how that reminder actually went (by e-mail, or by post when t
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 from typer.testing import CliRunner
 
 from arctl.cli import app
-from arctl.config import CONFIG_NAME
 
 INVOICES = """\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
@@ -43,25 +41,10 @@ QUICK_PLAN = """\
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    for folder in ("exports", "plans"):
-        (tmp_path / folder).mkdir()
-    (tmp_path / "exports" / "open_invoices.csv").write_text(textwrap.dedent(INVOICES), encoding="utf-8")
-    (tmp_path / "exports" / "customers.csv").write_text(textwrap.dedent(CUSTOMERS), encoding="utf-8")
-    (tmp_path / "plans" / "quick-be.yaml").write_text(textwrap.dedent(QUICK_PLAN), encoding="utf-8")
-    (tmp_path / CONFIG_NAME).write_text(textwrap.dedent("""\
-        company: {name: Voorbeeld, legal_form: BV, country: BE, iban: BE05068123456775, bic: GKCCBEBB}
-        dunning: {plan: quick-be}
-        sources:
-          - path: exports/open_invoices.csv
-            kind: invoices
-          - path: exports/customers.csv
-            kind: customers
-        """), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
-    assert CliRunner().invoke(app, ["import", "--as-of", "2026-12-01"]).exit_code == 0
-    return tmp_path
+def workspace(invoices_and_customers_workspace):
+    return invoices_and_customers_workspace(INVOICES, CUSTOMERS, as_of="2026-12-01",
+                                            config="dunning: {plan: quick-be}\n",
+                                            files={"plans/quick-be.yaml": QUICK_PLAN})
 
 
 def actions(as_of: str) -> list[tuple]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from email import message_from_bytes, policy
 
 import pytest
 from typer.testing import CliRunner
 
 from arctl.cli import app
-from arctl.config import CONFIG_NAME
 
 INVOICES = """\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
@@ -29,22 +27,8 @@ CUSTOMERS = """\
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    (tmp_path / "exports").mkdir()
-    (tmp_path / "exports" / "open_invoices.csv").write_text(textwrap.dedent(INVOICES), encoding="utf-8")
-    (tmp_path / "exports" / "customers.csv").write_text(textwrap.dedent(CUSTOMERS), encoding="utf-8")
-    (tmp_path / CONFIG_NAME).write_text(textwrap.dedent("""\
-        company: {name: Voorbeeld, legal_form: BV, country: BE, iban: BE05068123456775, bic: GKCCBEBB}
-        sources:
-          - path: exports/open_invoices.csv
-            kind: invoices
-          - path: exports/customers.csv
-            kind: customers
-        """), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
-    assert CliRunner().invoke(app, ["import", "--as-of", "2026-11-20"]).exit_code == 0
-    return tmp_path
+def workspace(invoices_and_customers_workspace):
+    return invoices_and_customers_workspace(INVOICES, CUSTOMERS, as_of="2026-11-20")
 
 
 def statements(as_of: str) -> list[dict]:

@@ -61,7 +61,8 @@ def status(
             "paused": position.paused,
         })
     if as_json:
-        print(json.dumps({"as_of": date.isoformat(), "invoices": invoices}, ensure_ascii=False, indent=2))
+        print(json.dumps({"as_of": date.isoformat(), "invoices": invoices, "warnings": view.warnings},
+                         ensure_ascii=False, indent=2))
         return
     table = Table(title=f"Dunning as of {date.isoformat()} (plan {view.plan})", title_justify="left")
     for column in ("invoice", "customer", "open", "due", "days", "last step", "next step", "on", "paused"):
@@ -72,7 +73,10 @@ def status(
                       item["due_date"] or "", str(item["days_overdue"] if item["days_overdue"] is not None else ""),
                       item["last_step"] or "·", item["next_step"] or "done", item["next_step_date"] or "",
                       item["paused"] or "")
-    out_console().print(table)
+    console = out_console()
+    console.print(table)
+    for warning in view.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
 
 
 @dunning_app.command("run")

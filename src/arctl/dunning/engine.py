@@ -66,6 +66,11 @@ class CustomerFacts:
     country: str | None = None
     segment: str | None = None
     average_days_late: float | None = None
+    plan: str | None = None     # the customer's own plan, set by a person (`arctl customer set --plan`)
+
+    def plan_in(self, plans: PlanSet) -> Plan:
+        return plans.plan_for(consumer=self.consumer, country=self.country, segment=self.segment,
+                              average_days_late=self.average_days_late, own_plan=self.plan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +142,7 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
                 skipped.append(Skip(row["invoice_id"], "paid"))
             continue  # a credit note is not dunned; it counts against the customer's overdue total
         facts = customers.get(row["customer_id"], CustomerFacts())
-        chosen = plan or plans.plan_for(consumer=facts.consumer, country=facts.country, segment=facts.segment,
-                                        average_days_late=facts.average_days_late)
+        chosen = plan or facts.plan_in(plans)
         last, last_date = _last_step(row, chosen, taken.get(row["invoice_id"], []))
         step = chosen.next_step(last.id if last else None)
         relevant = pauses_of.get(row["invoice_id"], []) + pauses_of.get(f"customer:{row['customer_id']}", [])

@@ -244,8 +244,11 @@ class PlanSet:
         return self.plan(self.root)
 
     def plan_for(self, *, consumer: bool = False, country: str | None = None, segment: str | None = None,
-                 average_days_late: float | int | None = None) -> Plan:
-        """The plan a customer follows: the first matching segment wins, and its plan's segments apply in turn."""
+                 average_days_late: float | int | None = None, own_plan: str | None = None) -> Plan:
+        """The plan a customer follows: their own plan (set by a person) when the set holds it, else the first
+        matching segment wins, and its plan's segments apply in turn."""
+        if own_plan is not None and any(p.key == own_plan for p in self.plans):
+            return self.plan(own_plan)
         plan, seen = self.main, {self.root}
         while True:
             chosen = next((s for s in plan.segments if s.match.matches(
@@ -831,6 +834,20 @@ def set_problems(plans: Mapping[str, Plan], root: str, broken: Iterable[str] = (
         problems += check.problems
     problems += _loops(plans, root)
     return problems
+
+
+def own_plan_problem(plan: Plan, *, consumer: bool, country: str | None) -> str | None:
+    """Why a customer may not follow `plan` as their own plan: a consumer follows a consumer plan, of their
+    own country where arctl knows that country's rules."""
+    country = (country or "").upper()
+    if not consumer:
+        return None
+    if plan.consumer is None:
+        return f"{plan.key} is a B2B plan and the customer is a consumer: choose a consumer plan"
+    if country in CONSUMER_COUNTRIES and plan.consumer != country:
+        return (f"{plan.key} is a consumer: {plan.consumer} plan and the customer is a consumer in "
+                f"{_country_name(country)}: choose a consumer: {country} plan")
+    return None
 
 
 def _consumer_target(plan: Plan, segment: Segment) -> str | None:

@@ -56,8 +56,7 @@ def scheduled_due(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], p
     actions = []
     for (customer, currency), rows in sorted(accounts.items()):
         facts = customers.get(customer, CustomerFacts())
-        chosen = plan or plans.plan_for(consumer=facts.consumer, country=facts.country, segment=facts.segment,
-                                        average_days_late=facts.average_days_late)
+        chosen = plan or facts.plan_in(plans)
         if not chosen.schedule or customer in held:
             continue
         for entry in chosen.schedule:

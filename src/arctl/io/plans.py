@@ -69,11 +69,13 @@ def _find(name: str, folders: list[Path]) -> Path | None:
     return None
 
 
-def read_plan_files(target: str, *, cwd: Path, workspace_plans: Path | None = None) -> PlanFiles:
-    """Read the plan `target` (a path, or a name) and, following `segments[*].plan`, every plan it leads to.
+def read_plan_files(target: str, *, cwd: Path, workspace_plans: Path | None = None,
+                    also: tuple[str, ...] = ()) -> PlanFiles:
+    """Read the plan `target` (a path, or a name) and, following `segments[*].plan`, every plan it leads to,
+    and the plans named in `also` (customers' own plans) with theirs.
 
     A target that cannot be found is a ConfigError; a segment naming a missing plan is left for the
-    validation to report at its line.
+    validation to report at its line; a missing plan of `also` is left out (the caller says so).
     """
     folders = [f for f in (workspace_plans, shipped_plans_dir()) if f is not None]
     if looks_like_path(target) or (cwd / target).is_file():
@@ -94,6 +96,11 @@ def read_plan_files(target: str, *, cwd: Path, workspace_plans: Path | None = No
     root = path.stem
     files = PlanFiles(root, searched=tuple(_shown(f, cwd) for f in folders))
     queue, seen = [(root, path, shown)], {root}
+    for name in also:
+        found = _find(name, folders) if name not in seen else None
+        if found is not None:
+            seen.add(name)
+            queue.append((name, found, _shown(found, cwd)))
     while queue:
         key, path, shown = queue.pop(0)
         try:

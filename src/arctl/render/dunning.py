@@ -46,6 +46,7 @@ class Party:
     street: str = ""
     postal_code: str = ""
     city: str = ""
+    language: str = ""          # the customer's language (nl, fr, de, en ...), for templates that choose by it
     legal_form: str = ""
     enterprise_number: str = ""
     vat_number: str = ""

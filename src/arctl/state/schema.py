@@ -228,4 +228,17 @@ installments = Table(
     Column("reminded_on", Date),
 )
 
-SCHEMA_VERSION = 4
+# version 5: what a person decided for a customer, kept over every import of the customer export
+
+customer_overrides = Table(
+    "customer_overrides", metadata,
+    Column("customer_id", String(128), primary_key=True),
+    Column("plan", String(64)),             # None: not overridden
+    Column("segment", Text),
+    Column("language", String(16)),
+    Column("channel", String(16)),          # email or letter: how written documents go
+    Column("email", Text),
+    Column("updated_on", Date, nullable=False),
+)
+
+SCHEMA_VERSION = 5

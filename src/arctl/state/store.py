@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from arctl.errors import StateError
@@ -268,6 +268,25 @@ class Store:
                     return True
         return False
 
+    # --- customer overrides ------------------------------------------------------------------------
+
+    def overrides(self) -> dict[str, dict]:
+        """customer_id -> the fields a person set (plan, segment, language, channel, email); unset ones left out."""
+        fields = ("plan", "segment", "language", "channel", "email")
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(schema.customer_overrides)).mappings().all()
+        return {row["customer_id"]: {f: row[f] for f in fields if row[f] is not None} for row in rows}
+
+    def set_overrides(self, customer_id: str, values: dict, today: dt.date) -> None:
+        """Set the given fields (a value) or unset them (None); a customer with nothing left is removed."""
+        table = schema.customer_overrides
+        with self.engine.begin() as connection:
+            row = connection.execute(select(table).where(table.c.customer_id == customer_id)).mappings().first()
+            merged = {**(dict(row) if row else {}), **values, "customer_id": customer_id, "updated_on": today}
+            connection.execute(delete(table).where(table.c.customer_id == customer_id))
+            if any(merged.get(f) is not None for f in ("plan", "segment", "language", "channel", "email")):
+                connection.execute(insert(table).values(**merged))
+
     def add_row(self, table_name: str, values: dict) -> int:
         table = schema.metadata.tables[table_name]
         with self.engine.begin() as connection:
@@ -368,6 +387,7 @@ MIGRATIONS: dict[int, tuple] = {
     2: (),   # holds, disputes, promises, notes: new tables only
     3: (),   # dunning_actions, dunning_items: new tables only
     4: (),   # payment_plans, installments: new tables only
+    5: (),   # customer_overrides: a new table only
 }
 
 

@@ -9,6 +9,7 @@
     running       dunning run (the documents in outbox/<date>/ and their record)
     explaining    explain (why an invoice is or is not in a run)
     payplans      payplan create, show, cancel
+    customers     customer set, unset, show (what a person decided for a customer)
 
 Every module imports pandas, the engines and the edges other than io.export inside its functions, so that
 `arctl --help` stays fast.
@@ -16,6 +17,14 @@ Every module imports pandas, the engines and the edges other than io.export insi
 
 from __future__ import annotations
 
+from arctl.workflows.customers import (
+    OVERRIDE_FIELDS,
+    PREFERRED_CHANNELS,
+    CustomerView,
+    customer_set,
+    customer_show,
+    customer_unset,
+)
 from arctl.workflows.dunning import DunningView, dunning_status, load_plans
 from arctl.workflows.explaining import Explanation, explain
 from arctl.workflows.importing import CLOSURE_SHARE, ImportResult, import_sources
@@ -46,9 +55,12 @@ __all__ = [
     "CALL_OUTCOMES",
     "CLOSURE_SHARE",
     "HOLD_REASONS",
+    "OVERRIDE_FIELDS",
+    "PREFERRED_CHANNELS",
     "ActionOutcome",
     "AgingResult",
     "CheckResult",
+    "CustomerView",
     "DunningView",
     "Explanation",
     "ImportResult",
@@ -58,6 +70,9 @@ __all__ = [
     "RunResult",
     "aging",
     "check",
+    "customer_set",
+    "customer_show",
+    "customer_unset",
     "dispute_close",
     "dispute_open",
     "dunning_run",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from arctl.config import Workspace
@@ -12,13 +12,15 @@ from arctl.workflows.payplans import _plan_states
 from arctl.workflows.workspace import open_store
 
 
-def load_plans(target: str, workspace: Workspace | None):
+def load_plans(target: str, workspace: Workspace | None, *, also: tuple[str, ...] = ()):
     """A dunning plan (a path, or a name: the workspace's plans/ first, then the shipped plans) with every plan
-    its segments lead to, validated together; ConfigError lists every problem with its file and line."""
+    its segments lead to, and the plans named in `also` (customers' own plans), validated together;
+    ConfigError lists every problem with its file and line."""
     from arctl.dunning.plan import PlanDocument, build_plan_set, parse_consumer_rules
     from arctl.io.plans import read_consumer_rules, read_plan_files
 
-    files = read_plan_files(target, cwd=Path.cwd(), workspace_plans=workspace.root / "plans" if workspace else None)
+    files = read_plan_files(target, cwd=Path.cwd(), workspace_plans=workspace.root / "plans" if workspace else None,
+                            also=also)
     rules_file, rules_doc = read_consumer_rules()
     rules = parse_consumer_rules(rules_doc, rules_file)
     documents = [PlanDocument(plan.key, plan.source, plan.doc) for plan in files.plans]
@@ -32,25 +34,72 @@ class DunningView:
     decision: object                  # dunning.engine.Decision
     items: object                     # the open items it was decided on (DataFrame)
     plan: str
+    warnings: list[str] = field(default_factory=list)
 
 
-def _dunning_inputs(store, as_of: dt.date):
-    """The engine's inputs from the state: open items (bank payments counted), customers, steps taken, pauses,
-    and the invoices waiting for a person (a suggested match, or an unallocated credit of their customer)."""
+@dataclass(slots=True)
+class DunningInputs:
+    """What the engine decides on, read from the state, with what a person set for a customer applied."""
+
+    plans: object                     # dunning.plan.PlanSet: the plan in use, its segments' plans, customers' own
+    forced: object | None             # the one plan applied to everybody (`--plan`), else None
+    items: object                     # open items, bank payments counted (DataFrame)
+    customers: dict                   # customer_id -> dunning.engine.CustomerFacts
+    people: dict[str, dict]           # customer_id -> master data as documents use it (overrides applied)
+    history: list
+    pauses: list
+    review: frozenset[str]            # invoices waiting for a person
+    warnings: list[str]
+
+
+def dunning_inputs(workspace: Workspace, store, as_of: dt.date, plan: str | None = None) -> DunningInputs:
+    """The engine's inputs from the state: the plans, open items (bank payments counted), customers, steps taken,
+    pauses, and the invoices waiting for a person (a suggested match, or an unallocated credit of their
+    customer). `plan` applies that one plan to everybody; customers' own plans are then ignored."""
     from arctl.dunning.engine import CustomerFacts, Pause, Taken
+    from arctl.dunning.plan import own_plan_problem
     from arctl.reconcile.open_items import open_items
     from arctl.reports.behaviour import average_days_late
 
+    overrides = store.overrides()
+    own = tuple(sorted({o["plan"] for o in overrides.values() if "plan" in o}))
+    plans = load_plans(plan or workspace.config.dunning_plan, workspace, also=() if plan else own)
+    warnings: list[str] = []
     allocations = store.applied_allocations()
     items = open_items(store.invoice_items(), allocations)
     lateness = average_days_late(store.invoices(include_closed=True), allocations, as_of)
-    customers = {row["customer_id"]: CustomerFacts(bool(row["consumer"]), row["country"] or None,
-                                                   row["segment"] or None, lateness.get(row["customer_id"]))
-                 for row in store.customers().to_dict("records")}
+    people = {row["customer_id"]: row for row in store.customers().to_dict("records")}
+    for customer, fields in overrides.items():
+        row = people.setdefault(customer, {"customer_id": customer, "consumer": False, "country": ""})
+        row.update({key: value for key, value in fields.items() if key != "plan"})
+    customers = {}
+    for customer, row in people.items():
+        chosen = overrides.get(customer, {}).get("plan")
+        if chosen is not None and not plan:
+            known = {p.key: p for p in plans.plans}
+            problem = (own_plan_problem(known[chosen], consumer=bool(row["consumer"]), country=row["country"])
+                       if chosen in known else f"there is no plan {chosen} (plans/{chosen}.yaml)")
+            if problem:
+                warnings.append(f"customer {customer}: own plan {chosen} not used, {problem}; the plan's segments "
+                                f"choose instead (`arctl customer set {customer} --plan NAME` or `--unset plan`)")
+                chosen = None
+        customers[customer] = CustomerFacts(bool(row["consumer"]), row["country"] or None,
+                                            row.get("segment") or None, lateness.get(customer), chosen)
     for customer, days in lateness.items():  # customers known only from their invoices
         customers.setdefault(customer, CustomerFacts(average_days_late=days))
     history = [Taken(row["invoice_id"], row["step"], row["taken_on"].date(), row["channel"])
                for row in store.steps_taken().to_dict("records")]
+    waiting = set(store.suggested_invoices())
+    for customer in _customers_with_unallocated_credit(store, items, as_of):
+        waiting.update(items.loc[items["customer_id"] == customer, "invoice_id"])
+    return DunningInputs(plans, plans.main if plan else None, items, customers, people, history,
+                         _pauses(store, items, as_of), frozenset(waiting), warnings)
+
+
+def _pauses(store, items, as_of: dt.date) -> list:
+    """Disputes, promises (also those made on the phone), holds and running payment plans."""
+    from arctl.dunning.engine import Pause
+
     customer_of = dict(zip(items["invoice_id"], items["customer_id"], strict=True))
     pauses = []
     for row in store.rows("disputes"):
@@ -71,10 +120,7 @@ def _dunning_inputs(store, as_of: dt.date):
         end = view.plan["cancelled_on"] or view.state.ended_on
         for invoice in view.plan["invoices"].split():
             pauses.append(Pause("payment_plan", view.plan["customer_id"], invoice, view.plan["created_on"], end))
-    waiting = set(store.suggested_invoices())
-    for customer in _customers_with_unallocated_credit(store, items, as_of):
-        waiting.update(items.loc[items["customer_id"] == customer, "invoice_id"])
-    return items, customers, history, pauses, frozenset(waiting)
+    return pauses
 
 
 def _customers_with_unallocated_credit(store, items, as_of: dt.date) -> set[str]:
@@ -121,18 +167,18 @@ def dunning_status(workspace: Workspace | None, as_of: dt.date, *, customer: str
 
     if workspace is None:
         raise UsageError("arctl dunning needs a workspace", hint="run it inside one, or use -w DIR")
-    plans = load_plans(plan or workspace.config.dunning_plan, workspace)
     store = open_store(workspace)
     try:
-        items, customers, history, pauses, review = _dunning_inputs(store, as_of)
+        inputs = dunning_inputs(workspace, store, as_of, plan)
     finally:
         store.close()
+    items = inputs.items
     if items.empty:
         raise UsageError("no open invoices in the workspace state", hint="run `arctl import` first")
     if customer is not None:
         if customer not in set(items["customer_id"]):
             raise UsageError(f"no open invoices of customer {customer!r}")
         items = items[items["customer_id"] == customer]
-    decision = decide(items, customers, plans, history, pauses, as_of, to_review=review,
-                      plan=plans.main if plan else None)
-    return DunningView(decision, items, plans.root)
+    decision = decide(items, inputs.customers, inputs.plans, inputs.history, inputs.pauses, as_of,
+                      to_review=inputs.review, plan=inputs.forced)
+    return DunningView(decision, items, inputs.plans.root, inputs.warnings)

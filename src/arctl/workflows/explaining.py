@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
-from arctl.workflows.dunning import _dunning_inputs, load_plans
+from arctl.workflows.dunning import dunning_inputs
 from arctl.workflows.workspace import open_store
 
 
@@ -31,13 +31,13 @@ def explain(workspace: Workspace | None, invoice_id: str, as_of: dt.date) -> Exp
 
     if workspace is None:
         raise UsageError("arctl explain needs a workspace", hint="run it inside one, or use -w DIR")
-    plans = load_plans(workspace.config.dunning_plan, workspace)
     store = open_store(workspace)
     try:
         invoice = store.invoice(invoice_id)
         if invoice is None:
             raise UsageError(f"no invoice {invoice_id!r} in the workspace", hint="`arctl import` brings it in")
-        items, customers, history, pauses, review = _dunning_inputs(store, as_of)
+        inputs = dunning_inputs(workspace, store, as_of)
+        items, history, pauses = inputs.items, inputs.history, inputs.pauses
         matches = store.matches()
         lines = store.bank_lines().set_index("txn_id") if len(matches) else None
     finally:
@@ -60,7 +60,7 @@ def explain(workspace: Workspace | None, invoice_id: str, as_of: dt.date) -> Exp
     row = items[items["invoice_id"] == invoice_id]
     open_amount = int(row["open_amount"].iloc[0])
     customer_items = items[items["customer_id"] == invoice["customer_id"]]
-    decision = decide(customer_items, customers, plans, history, pauses, as_of, to_review=review)
+    decision = decide(customer_items, inputs.customers, inputs.plans, history, pauses, as_of, to_review=inputs.review)
     position = next((p for p in decision.positions if p.invoice_id == invoice_id), None)
     reasons = [s.reason for s in decision.skipped if s.invoice_id == invoice_id]
     due_today = any(invoice_id in a.invoices for a in decision.actions)

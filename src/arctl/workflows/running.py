@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from arctl.config import Workspace
 from arctl.errors import InputError, UsageError
-from arctl.workflows.dunning import _dunning_inputs, load_plans
+from arctl.workflows.dunning import dunning_inputs
 from arctl.workflows.payplans import _plan_states
 from arctl.workflows.workspace import open_store, state_dir
 
@@ -114,9 +114,15 @@ def _document_for(action, step, invoices, costs, total, *, person, company, rows
             and r["due_date"] < as_of))
 
 
-def actual_channel(channel: str, fallback: str | None, has_email: bool) -> str:
+def actual_channel(channel: str, fallback: str | None, has_email: bool, preferred: str | None = None) -> str:
     """How a document goes: a statement by e-mail where there is an address, else by its fallback or by letter;
-    an e-mail without an address by the fallback, else a person must act ("person")."""
+    an e-mail without an address by the fallback, else a person must act ("person"). A customer who prefers
+    letters gets letters for e-mails and statements; one who prefers e-mail gets plain letters by e-mail
+    (never a registered letter)."""
+    if preferred == "letter" and channel in ("email", "statement"):
+        return "letter"
+    if preferred == "email" and channel == "letter" and has_email:
+        return "email"
     if channel == "statement":
         return "email" if has_email else (fallback or "letter")
     if channel == "email" and not has_email:
@@ -150,7 +156,7 @@ def _party(person: dict, invoices: list[dict], customer_id: str):
     return documents.Party(name=person.get("name") or invoices[0].get("customer_name") or customer_id,
                            email=person.get("email") or "", phone=person.get("phone") or "",
                            street=person.get("street") or "", postal_code=person.get("postal_code") or "",
-                           city=person.get("city") or "")
+                           city=person.get("city") or "", language=person.get("language") or "")
 
 
 def _shown_date(day) -> str:
@@ -186,7 +192,7 @@ def _installment_reminders(store, workspace, env, company, people, rows, outbox,
                                                          money(rows[i]["open_amount"])) for i in invoices),
                 costs=(), amount_due=money(rest), total_due=money(rest), currency=currency, new_term_date=None,
                 reference=None, message_key=safe_name(f"{as_of.isoformat()}.{customer}.{step}.{currency}"))
-            channel = "email" if document.customer.email else "letter"
+            channel = actual_channel("email", "letter", bool(document.customer.email), person.get("channel"))
             path = outbox / f"{safe_name(customer)}-{step}-{currency}.{'eml' if channel == 'email' else 'html'}"
             shown = str(path.relative_to(workspace.root))
             if not dry_run:
@@ -215,22 +221,21 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
 
     if workspace is None:
         raise UsageError("arctl dunning needs a workspace", hint="run it inside one, or use -w DIR")
-    plans = load_plans(plan or workspace.config.dunning_plan, workspace)
     config = workspace.config
     with WorkspaceLock(state_dir(workspace)):
         store = open_store(workspace)
         try:
             if any(s.kind == "bank" for s in config.sources) and not allow_stale_bank:
                 _check_bank_is_fresh(store, as_of, config.bank_max_age)
-            items, customers, history, pauses, review = _dunning_inputs(store, as_of)
-            decision = decide(items, customers, plans, history, pauses, as_of, to_review=review,
-                              plan=plans.main if plan else None)
+            inputs = dunning_inputs(workspace, store, as_of, plan)
+            plans, items, people = inputs.plans, inputs.items, inputs.people
+            decision = decide(items, inputs.customers, plans, inputs.history, inputs.pauses, as_of,
+                              to_review=inputs.review, plan=inputs.forced)
             sent = [Sent(customer, step, currency, day.date()) for customer, step, currency, day
                     in store.documents_sent().itertuples(index=False)]
             rows = {row["invoice_id"]: row for row in items.to_dict("records")}
             for row in rows.values():
                 row["due_date"] = row["due_date"].date()
-            people = {row["customer_id"]: row for row in store.customers().to_dict("records")}
             env = documents.environment(workspace.root / "templates")
             company = documents.Party(
                 name=f"{config.company.name} {config.company.legal_form}".strip(), street=config.company.address.street,
@@ -239,7 +244,7 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
                 vat_number=config.company.vat_number, iban=config.company.iban, bic=config.company.bic)
             outbox = workspace.root / "outbox" / as_of.isoformat()
             outcomes: list[ActionOutcome] = []
-            warnings: list[str] = []
+            warnings: list[str] = list(inputs.warnings)
             calls: list = []
             phone_records: list = []
 
@@ -288,15 +293,18 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
                 person = people.get(action.customer_id, {})
                 document = _document_for(action, step, invoices, costs, total, person=person, company=company,
                                          rows=rows, as_of=as_of, locale=config.locale)
-                channel = actual_channel(step.channel, step.fallback_channel, bool(document.customer.email))
+                channel = actual_channel(step.channel, step.fallback_channel, bool(document.customer.email),
+                                         person.get("channel"))
                 deliver(action, document, channel, "step", costs, total, invoices)
-            for action in scheduled_due(items, customers, plans, sent, pauses, as_of,
-                                        plan=plans.main if plan else None):
+            for action in scheduled_due(items, inputs.customers, plans, sent, inputs.pauses, as_of,
+                                        plan=inputs.forced):
                 entry = next(e for e in plans.plan(action.plan).schedule if e.id == action.step)
                 listed = [rows[i] for i in action.invoices]
-                document = _statement_for(action, listed, person=people.get(action.customer_id, {}),
-                                          company=company, as_of=as_of, locale=config.locale)
-                channel = actual_channel(entry.channel, entry.fallback_channel, bool(document.customer.email))
+                person = people.get(action.customer_id, {})
+                document = _statement_for(action, listed, person=person, company=company, as_of=as_of,
+                                          locale=config.locale)
+                channel = actual_channel(entry.channel, entry.fallback_channel, bool(document.customer.email),
+                                         person.get("channel"))
                 deliver(action, document, channel, "statement", (), action.amount_due, listed)
             outcomes.extend(_installment_reminders(store, workspace, env, company, people, rows, outbox, as_of,
                                                    dry_run))
