@@ -7,9 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from arctl.dunning.costs import be_consumer_damages_cap, eu_b2b_compensation, statutory_interest, wik_costs
-from arctl.io.legal import load_rates
+from arctl.dunning.costs import (be_consumer_damages_cap, eu_b2b_compensation, parse_limits, statutory_interest,
+                                 wik_costs)
+from arctl.io.legal import load_rates, read_limits
 from arctl.model import Rate
+
+SHIPPED = parse_limits(read_limits())  # dunning/data/limits.yaml
 
 DUE = dt.date(2025, 5, 31)
 PAID = dt.date(2025, 8, 31)
@@ -68,13 +71,13 @@ def test_dutch_interest_is_added_to_the_principal_after_each_full_year():
     ("10000.00", "875.00"), ("200000.00", "2775.00"), ("1000000.00", "6775.00"), ("5000000.00", "6775.00"),
 ])
 def test_wik_scale_matches_the_reference_values(principal, costs):
-    assert wik_costs(cents(principal), "EUR") == cents(costs)
+    assert wik_costs(cents(principal), "EUR", limits=SHIPPED) == cents(costs)
 
 
 def test_the_eu_b2b_compensation_is_40_in_belgium_and_the_wik_scale_in_the_netherlands():
-    assert eu_b2b_compensation("BE", cents("10000.00"), "EUR") == cents("40.00")
-    assert eu_b2b_compensation("NL", cents("10000.00"), "EUR") == cents("875.00")
-    assert eu_b2b_compensation("NL", cents("100.00"), "EUR") == cents("40.00")
+    assert eu_b2b_compensation("BE", cents("10000.00"), "EUR", limits=SHIPPED) == cents("40.00")
+    assert eu_b2b_compensation("NL", cents("10000.00"), "EUR", limits=SHIPPED) == cents("875.00")
+    assert eu_b2b_compensation("NL", cents("100.00"), "EUR", limits=SHIPPED) == cents("40.00")
 
 
 @pytest.mark.parametrize(("balance", "cap"), [
@@ -82,7 +85,7 @@ def test_the_eu_b2b_compensation_is_40_in_belgium_and_the_wik_scale_in_the_nethe
     ("1000.00", "90.00"), ("39200.00", "2000.00"), ("50000.00", "2000.00"),
 ])
 def test_belgian_consumer_damages_cap_matches_the_reference_values(balance, cap):
-    assert be_consumer_damages_cap(cents(balance), "EUR") == cents(cap)
+    assert be_consumer_damages_cap(cents(balance), "EUR", limits=SHIPPED) == cents(cap)
 
 
 def test_shipped_rate_tables_hold_no_unverified_period():
@@ -110,3 +113,29 @@ def test_legal_rate_tables_hold_the_published_consumer_rates():
 
     assert be.amount == cents("45.00")  # 4.5 % for the 365 days of 2025
     assert nl.amount == cents("70.19")  # 7 % over 2024's 366 days on actual/365
+
+
+def test_the_rate_missing_warning_names_the_file_and_columns_to_add_the_rate_to():
+    interest = statutory_interest(cents("10000.00"), "EUR", dt.date(2026, 5, 31), dt.date(2026, 7, 10),
+                                  load_rates("be-b2b"), table="be-b2b")
+
+    assert interest.warnings == [
+        "rate_missing: no statutory rate known for 2026-07-01 to 2026-07-10; interest for those days is left out "
+        "(add the published rate to law/rates/be-b2b.csv in the workspace: "
+        "valid_from,valid_to,percent,source,confidence)"]
+
+
+def test_shipped_limits_hold_no_unverified_value_and_name_their_sources():
+    for entry in (SHIPPED.compensation, SHIPPED.wik, SHIPPED.damages):
+        assert entry.confidence in ("V", "S")
+        assert "REFERENCE.md §" in entry.source and "[S" in entry.source
+        assert entry.currency == "EUR"
+
+
+def test_the_shipped_limits_are_the_reference_values_as_exact_decimals():
+    assert SHIPPED.compensation.amount == Decimal("40.00")
+    assert [(b.up_to, b.percent) for b in SHIPPED.wik.bands] == [
+        (Decimal(2500), Decimal(15)), (Decimal(5000), Decimal(10)), (Decimal(10000), Decimal(5)),
+        (Decimal(200000), Decimal(1)), (None, Decimal("0.5"))]
+    assert (SHIPPED.wik.minimum, SHIPPED.wik.maximum) == (Decimal(40), Decimal(6775))
+    assert SHIPPED.damages.maximum == Decimal(2000)

@@ -166,3 +166,24 @@ def test_a_document_mentions_the_customers_other_overdue_items(workspace):
     assert action["invoices"] == ["2026-0042"]
     email = (workspace / action["documents"][0]).read_text(encoding="utf-8")
     assert "Also overdue on your account:" in email and "2026-0044" in email
+
+
+def test_a_demand_claiming_interest_states_the_period_it_runs(workspace):
+    (workspace / "plans").mkdir()
+    (workspace / "plans" / "demand-only.yaml").write_text(textwrap.dedent("""\
+        name: Demand only
+        steps:
+          - id: demand
+            after_due: 7 days
+            channel: letter
+            new_term: 8 days
+            costs:
+              interest: statutory
+        """), encoding="utf-8")
+
+    _, document = run("--plan", "demand-only")
+
+    [action] = document["actions"]
+    letter = (workspace / action["documents"][0]).read_text(encoding="utf-8")
+    assert "from the day after its due date up to and including 2026-11-20" in letter
+    assert "2026-0042 from 2026-10-01." in letter

@@ -1,43 +1,157 @@
-"""Reading the law's data files: statutory interest rates per period, shipped or a workspace's own."""
+"""Reading the law's data files: statutory interest rates per period and the limits (the EUR 40, the WIK
+scale, the Book XIX damages scale), shipped with arctl or overridden by a workspace's `law/` folder.
+
+A workspace's `law/rates/NAME.csv` adds rows to the shipped table NAME, its rows winning over the shipped
+rows they overlap; its `law/limits.yaml` replaces the shipped entries it names. Reading is done here; the
+limits are validated by `arctl.dunning.costs.parse_limits`, which gets the parsed documents.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from arctl.errors import ConfigError
-from arctl.model import Rate
+from arctl.io.yamlfile import load_located
+from arctl.model import Located, Rate
 
-RATES_DIR = Path(__file__).resolve().parent.parent / "dunning" / "data" / "rates"
+DATA_DIR = Path(__file__).resolve().parent.parent / "dunning" / "data"
+RATES_DIR = DATA_DIR / "rates"
+LIMITS_FILE = DATA_DIR / "limits.yaml"
+RATE_COLUMNS = "valid_from,valid_to,percent,source,confidence"
 
 
-def load_rates(name_or_path: str) -> tuple[Rate, ...]:
-    """The rates of a shipped table (`be-b2b`, `nl-b2b`) or of a CSV file with the same columns."""
+def shipped_rate_tables() -> list[str]:
+    return sorted(p.stem for p in RATES_DIR.glob("*.csv"))
+
+
+def load_rates(name_or_path: str, workspace_law_dir: Path | None = None) -> tuple[Rate, ...]:
+    """The rates of a shipped table (`be-b2b`, `nl-b2b`) or of a CSV file with the same columns.
+
+    With `workspace_law_dir` (a workspace's `law/` folder), the rows of `law/rates/NAME.csv` are merged
+    into the shipped table NAME: a shipped row that overlaps any of the workspace's rows is dropped, so the
+    workspace's rows win; the workspace's own rows may not overlap each other."""
     path = Path(name_or_path)
-    if not path.suffix:
-        path = RATES_DIR / f"{name_or_path}.csv"
-    if not path.is_file():
-        shipped = ", ".join(sorted(p.stem for p in RATES_DIR.glob("*.csv")))
-        raise ConfigError(f"no rate table {name_or_path!r}", hint=f"shipped tables: {shipped}; or give a CSV path")
-    rates: list[Rate] = []
+    if path.suffix:
+        if not path.is_file():
+            raise ConfigError(f"no rate table {name_or_path!r}",
+                              hint=f"shipped tables: {', '.join(shipped_rate_tables())}; or give a CSV path")
+        return tuple(rate for _, rate in _in_order(_read_rates(path), path))
+    shipped_path = RATES_DIR / f"{name_or_path}.csv"
+    if not shipped_path.is_file():
+        raise ConfigError(f"no rate table {name_or_path!r}",
+                          hint=f"shipped tables: {', '.join(shipped_rate_tables())}; or give a CSV path")
+    shipped = [rate for _, rate in _in_order(_read_rates(shipped_path), shipped_path)]
+    own_path = _workspace_rates(workspace_law_dir, name_or_path)
+    if own_path is None:
+        return tuple(shipped)
+    own = _without_overlap(_read_rates(own_path, workspace=True), own_path)
+    kept = [rate for rate in shipped if not any(_overlap(rate, mine) for mine in own)]
+    return tuple(sorted(kept + own, key=lambda rate: rate.valid_from))
+
+
+def read_limits(workspace_law_dir: Path | None = None) -> list[tuple[str, Located]]:
+    """The limit documents to give `parse_limits`, each (file as messages name it, parsed YAML): the shipped
+    dunning/data/limits.yaml, then the workspace's law/limits.yaml when there is one."""
+    documents = [(str(LIMITS_FILE), _shipped(LIMITS_FILE))]
+    if workspace_law_dir is not None:
+        found = [p for p in (workspace_law_dir / "limits.yaml", workspace_law_dir / "limits.yml") if p.is_file()]
+        if len(found) > 1:
+            raise ConfigError(f"{found[0]} and {found[1]} both exist", hint="keep one of them: law/limits.yaml")
+        documents += [(str(path), _load(path)) for path in found]
+    return documents
+
+
+@lru_cache(maxsize=4)
+def _shipped(path: Path) -> Located:
+    """A data file shipped with arctl does not change while it runs: read it once (a run asks per action)."""
+    return _load(path)
+
+
+def _load(path: Path) -> Located:
+    try:
+        return load_located(path)
+    except ConfigError as exc:  # `line 5: 'x' appears twice` -> `law/limits.yaml:5: 'x' appears twice`
+        found = re.match(r"line (\d+): (.*)", exc.message, re.DOTALL)
+        if found:
+            raise ConfigError(f"{path}:{found.group(1)}: {found.group(2)}", hint=exc.hint) from exc
+        raise
+
+
+def _workspace_rates(law_dir: Path | None, name: str) -> Path | None:
+    """The workspace's law/rates/NAME.csv; a CSV file there that names no shipped table is refused, rather
+    than left unread while its owner believes it is used."""
+    folder = law_dir / "rates" if law_dir is not None else None
+    if folder is None or not folder.is_dir():
+        return None
+    shipped = shipped_rate_tables()
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() == ".csv" and path.stem not in shipped:
+            raise ConfigError(f"{path}: no shipped rate table is called {path.stem!r}, so this file would never be "
+                              "read",
+                              hint=f"name it after the table it adds rates to: {', '.join(shipped)} (.csv)")
+    own = folder / f"{name}.csv"
+    return own if own.is_file() else None
+
+
+def _read_rates(path: Path, *, workspace: bool = False) -> list[tuple[int, Rate]]:
+    """Every row of a rate file with its line, each checked on its own. A workspace's file must also say
+    where each rate was published (source) and how sure it is (confidence)."""
+    rows: list[tuple[int, Rate]] = []
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        missing = {"valid_from", "valid_to", "percent"} - set(reader.fieldnames or [])
+        required = {"valid_from", "valid_to", "percent"} | ({"source", "confidence"} if workspace else set())
+        missing = required - set(reader.fieldnames or [])
         if missing:
             raise ConfigError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}",
-                              hint="columns: valid_from,valid_to,percent,source,confidence")
+                              hint=f"the first line names the columns: {RATE_COLUMNS}")
         for row in reader:
             line = reader.line_num
             try:
-                rate = Rate(dt.date.fromisoformat(row["valid_from"]), dt.date.fromisoformat(row["valid_to"]),
-                            Decimal(row["percent"]), row.get("source") or "", row.get("confidence") or "")
+                rate = Rate(dt.date.fromisoformat(row["valid_from"] or ""),
+                            dt.date.fromisoformat(row["valid_to"] or ""), Decimal(row["percent"] or ""),
+                            (row.get("source") or "").strip(), (row.get("confidence") or "").strip())
             except (ValueError, InvalidOperation) as exc:
-                raise ConfigError(f"{path}:{line}: expected ISO dates and a percentage such as 10.5 ({exc})") from exc
-            if rate.valid_to < rate.valid_from or not 0 <= rate.percent <= 100:
+                raise ConfigError(f"{path}:{line}: expected ISO dates and a percentage such as 10.5 ({exc})",
+                                  hint=f"a row such as 2026-07-01,2026-12-31,10.5,\"Belgian Official Gazette "
+                                       f"of <date>\",V (columns {RATE_COLUMNS})") from exc
+            if rate.valid_to < rate.valid_from or not rate.percent.is_finite() or not 0 <= rate.percent <= 100:
                 raise ConfigError(f"{path}:{line}: the period ends before it starts, or the percentage is not 0-100")
-            if rates and rate.valid_from <= rates[-1].valid_to:
-                raise ConfigError(f"{path}:{line}: the period overlaps the one before; one rate per day")
-            rates.append(rate)
-    return tuple(rates)
+            if workspace and (not rate.source or rate.confidence not in ("V", "S", "U")):
+                raise ConfigError(f"{path}:{line}: say where the rate was published (source) and how sure it is "
+                                  f"(confidence V, S or U)",
+                                  hint=f"a row such as 2026-07-01,2026-12-31,10.5,\"Belgian Official Gazette of "
+                                       f"<date>\",V (columns {RATE_COLUMNS})")
+            rows.append((line, rate))
+    return rows
+
+
+def _in_order(rows: list[tuple[int, Rate]], path: Path) -> list[tuple[int, Rate]]:
+    """A shipped or given rate file lists its periods in order, each after the one before."""
+    for (_, before), (line, rate) in zip(rows, rows[1:]):
+        if rate.valid_from <= before.valid_to:
+            raise ConfigError(f"{path}:{line}: the period overlaps the one before; one rate per day")
+    return rows
+
+
+def _without_overlap(rows: list[tuple[int, Rate]], path: Path) -> list[Rate]:
+    """A workspace's rates in date order (the file may list them in any order), no two on the same day."""
+    ordered = sorted(rows, key=lambda row: row[1].valid_from)
+    for (before_line, before), (line, rate) in zip(ordered, ordered[1:]):
+        if rate.valid_from <= before.valid_to:
+            first, second = sorted((before_line, line))
+            raise ConfigError(f"{path}:{second}: the period {rate.valid_from} to {rate.valid_to} overlaps the period "
+                              f"{before.valid_from} to {before.valid_to} of line {first}"
+                              if second == line else
+                              f"{path}:{second}: the period {before.valid_from} to {before.valid_to} overlaps the "
+                              f"period {rate.valid_from} to {rate.valid_to} of line {first}",
+                              hint="one rate per day: correct the dates or remove one of the rows")
+    return [rate for _, rate in ordered]
+
+
+def _overlap(one: Rate, other: Rate) -> bool:
+    return one.valid_from <= other.valid_to and other.valid_from <= one.valid_to

@@ -30,6 +30,7 @@ class DocumentInvoice:
     invoice_id: str
     due_date: str
     open_amount: str
+    interest_from: str = ""     # where the letter claims interest: the day after the due date
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class DunningDocument:
     reference: str | None
     message_key: str
     other_overdue: tuple[DocumentInvoice, ...] = ()   # the customer's other overdue items, for the record
+    interest_until: str = ""    # the last day interest is claimed for (the letter's date), when it claims interest
 
 
 def environment(workspace_templates: Path | None) -> Environment:

@@ -54,37 +54,67 @@ def _check_bank_is_fresh(store, as_of: dt.date, max_age: int) -> None:
             hint="import the latest statements, or run with --allow-stale-bank")
 
 
-def _step_costs(step, invoices, company_country: str, currency: str, as_of: dt.date, warnings: list[str]):
+_INTEREST_TABLES = {("statutory", "NL"): "nl-b2b", ("legal", "NL"): "nl-consumer", ("legal", "BE"): "be-legal"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Law:
+    """The rates and limits a run claims with: shipped, overridden by the workspace's law/ folder."""
+
+    limits: object | None             # dunning.costs.Limits, when a plan step needs it
+    rates: dict                       # interest table name -> its rates
+
+
+def _interest_table(kind: str, company_country: str) -> str:
+    # statutory: the commercial late-payment rate; legal: the consumer/civil rate of the country
+    return _INTEREST_TABLES.get((kind, company_country), "be-b2b")
+
+
+def _law_for(plans, company_country: str, law_dir) -> _Law:
+    """Read and check every rate table and limit the plans' steps may claim before anything is written, so a
+    broken law/ file stops the run at its start, not halfway."""
+    from arctl.dunning import costs as law
+    from arctl.io.legal import load_rates, read_limits
+
+    specs = [step.costs for plan in plans.plans for step in plan.steps]
+    needs_limits = any(c.compensation or c.damages == "book-xix" or c.collection_costs == "wik" for c in specs)
+    tables = {_interest_table(c.interest, company_country) for c in specs if c.interest in ("statutory", "legal")}
+    return _Law(law.parse_limits(read_limits(law_dir)) if needs_limits else None,
+                {table: load_rates(table, law_dir) for table in sorted(tables)})
+
+
+def _step_costs(step, invoices, company_country: str, currency: str, as_of: dt.date, warnings: list[str],
+                rules: _Law):
     """What a step adds: compensation and interest per invoice, a fee, damages or collection costs."""
     from arctl.dunning import costs as law
-    from arctl.io.legal import load_rates
 
     found: list[tuple[str, int]] = []
     spec = step.costs
+    limits = rules.limits
     principal = sum(row["open_amount"] for row in invoices)
-    if spec.compensation and currency != "EUR":
-        warnings.append(f"compensation left out: the EUR 40 applies to EUR invoices ({currency} here)")
-    elif spec.compensation:
-        found.append(("compensation", sum(law.eu_b2b_compensation(company_country, row["open_amount"], currency)
-                                          for row in invoices)))
+    if spec.compensation:
+        fixed = limits.wik if company_country == "NL" else limits.compensation
+        if currency != fixed.currency:
+            what = "WIK scale" if company_country == "NL" else f"{fixed.currency} {fixed.amount}"
+            warnings.append(f"compensation left out: the {what} applies to {fixed.currency} invoices ({currency} here)")
+        else:
+            found.append(("compensation", sum(law.eu_b2b_compensation(company_country, row["open_amount"], currency,
+                                                                      limits=limits) for row in invoices)))
     if spec.interest in ("statutory", "legal"):
-        # statutory: the commercial late-payment rate; legal: the consumer/civil rate of the country
-        table = {("statutory", "NL"): "nl-b2b", ("legal", "NL"): "nl-consumer",
-                 ("legal", "BE"): "be-legal"}.get((spec.interest, company_country), "be-b2b")
-        rates = load_rates(table)
+        table = _interest_table(spec.interest, company_country)
         total = 0
         for row in invoices:
-            interest = law.statutory_interest(row["open_amount"], currency, row["due_date"], as_of, rates,
-                                              compound_yearly=company_country == "NL")
+            interest = law.statutory_interest(row["open_amount"], currency, row["due_date"], as_of, rules.rates[table],
+                                              compound_yearly=company_country == "NL", table=table)
             total += interest.amount
             warnings.extend(w for w in interest.warnings if w not in warnings)
         found.append(("interest", total))
     if spec.fee is not None and spec.fee.currency == currency:
         found.append(("fee", spec.fee.amount))
     if spec.damages == "book-xix":
-        found.append(("damages", law.be_consumer_damages_cap(principal, currency)))
+        found.append(("damages", law.be_consumer_damages_cap(principal, currency, limits=limits)))
     if spec.collection_costs == "wik":
-        found.append(("collection_costs", law.wik_costs(principal, currency)))
+        found.append(("collection_costs", law.wik_costs(principal, currency, limits=limits)))
     return tuple(found)
 
 
@@ -95,13 +125,16 @@ def _document_for(action, step, invoices, costs, total, *, person, company, rows
     from arctl.render import dunning as documents
 
     money = lambda minor: format_money(minor, action.currency, locale)  # noqa: E731
+    claims_interest = any(kind == "interest" for kind, _ in costs)  # from the day after the due date to today
     return documents.DunningDocument(
         as_of=as_of.isoformat(), subject=_SUBJECTS.get(step.channel, "Payment reminder"),
         channel=step.channel, company=company,
         customer=_party(person, invoices, action.customer_id),
-        invoices=tuple(documents.DocumentInvoice(r["invoice_id"], r["due_date"].isoformat(),
-                                                 money(r["open_amount"])) for r in invoices),
+        invoices=tuple(documents.DocumentInvoice(
+            r["invoice_id"], r["due_date"].isoformat(), money(r["open_amount"]),
+            (r["due_date"] + dt.timedelta(days=1)).isoformat() if claims_interest else "") for r in invoices),
         costs=tuple(documents.DocumentCost(kind.replace("_", " "), money(amount)) for kind, amount in costs),
+        interest_until=as_of.isoformat() if claims_interest else "",
         amount_due=money(action.amount_due), total_due=money(total), currency=action.currency,
         new_term_date=step.new_term.after(as_of).isoformat() if step.new_term else None,
         reference=(invoices[0].get("reference") or None) if len(invoices) == 1 else None,
@@ -228,6 +261,7 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
             if any(s.kind == "bank" for s in config.sources) and not allow_stale_bank:
                 _check_bank_is_fresh(store, as_of, config.bank_max_age)
             inputs = dunning_inputs(workspace, store, as_of, plan)
+            rules = _law_for(inputs.plans, config.company.country, workspace.root / "law")
             plans, items, people = inputs.plans, inputs.items, inputs.people
             decision = decide(items, inputs.customers, plans, inputs.history, inputs.pauses, as_of,
                               to_review=inputs.review, plan=inputs.forced)
@@ -288,7 +322,8 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
                 chosen = plans.plan(action.plan)
                 step = chosen.step(action.step)
                 invoices = [rows[i] for i in action.invoices]
-                costs = _step_costs(step, invoices, config.company.country, action.currency, as_of, warnings)
+                costs = _step_costs(step, invoices, config.company.country, action.currency, as_of, warnings,
+                                    rules)
                 total = action.amount_due + sum(amount for _, amount in costs)
                 person = people.get(action.customer_id, {})
                 document = _document_for(action, step, invoices, costs, total, person=person, company=company,
