@@ -73,10 +73,10 @@ def dunning_inputs(workspace: Workspace, store, as_of: dt.date, plan: str | None
         row = people.setdefault(customer, {"customer_id": customer, "consumer": False, "country": ""})
         row.update({key: value for key, value in fields.items() if key != "plan"})
     customers = {}
+    known = {p.key: p for p in plans.plans}
     for customer, row in people.items():
         chosen = overrides.get(customer, {}).get("plan")
         if chosen is not None and not plan:
-            known = {p.key: p for p in plans.plans}
             problem = (own_plan_problem(known[chosen], consumer=bool(row["consumer"]), country=row["country"])
                        if chosen in known else f"there is no plan {chosen} (plans/{chosen}.yaml)")
             if problem:
