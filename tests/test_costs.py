@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from arctl.dunning.costs import (be_consumer_damages_cap, eu_b2b_compensation, parse_limits, statutory_interest,
-                                 wik_costs)
+from arctl.dunning.costs import be_consumer_damages_cap, eu_b2b_compensation, statutory_interest, wik_costs
+from arctl.dunning.limits import parse_limits
 from arctl.io.legal import load_rates, read_limits
 from arctl.model import Rate
 

@@ -4,6 +4,7 @@ passed, timed from how that reminder actually went (by e-mail, or by post when t
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -20,24 +21,7 @@ CUSTOMERS = """\
     P001,An Peeters,,Kerkstraat 3,3000,Leuven,BE,yes
     P002,Jan Claes,jan.claes@example.be,Molenweg 8,2800,Mechelen,BE,yes
     """
-# the shortest rhythm `plan check` accepts after a first reminder that may go by post (5 + 14 days)
-QUICK_PLAN = """\
-    name: Consumers in Belgium, shortest lawful rhythm
-    consumer: BE
-    business_days: BE
-    steps:
-      - id: reminder
-        after_due: 7 days
-        channel: email
-        fallback_channel: letter
-        new_term: 14 days
-      - id: second
-        after_previous: 19 days
-        channel: letter
-        new_term: 14 days
-        costs:
-          fee: 7.50
-    """
+QUICK_PLAN = (Path(__file__).parent / "data" / "plans" / "quick-be.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture

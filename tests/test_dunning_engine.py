@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -246,30 +247,9 @@ def test_a_customer_paying_more_than_20_days_late_on_average_follows_the_strict_
     assert (late.plan, on_time.plan) == ("strict", "standard")
 
 
-QUICK_CONSUMER_BE = """\
-name: Consumers in Belgium, shortest lawful rhythm
-consumer: BE
-business_days: BE
-steps:
-  - id: reminder
-    after_due: 7 days
-    channel: email
-    fallback_channel: letter
-    new_term: 14 days
-  - id: second
-    after_previous: 19 days      # the least plan check allows after a reminder that may go by post
-    channel: letter
-    new_term: 14 days
-    costs:
-      fee: 7.50
-"""
-
-
 @pytest.fixture
-def quick_consumer_be(tmp_path):
-    path = tmp_path / "quick-be.yaml"
-    path.write_text(QUICK_CONSUMER_BE, encoding="utf-8")
-    return load_plans(str(path), None)
+def quick_consumer_be():
+    return load_plans(str(Path(__file__).parent / "data" / "plans" / "quick-be.yaml"), None)
 
 
 def test_a_belgian_consumer_fee_waits_for_the_waiting_period_after_a_posted_reminder(quick_consumer_be):

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from arctl.cli import app
-from arctl.dunning.costs import (be_consumer_damages_cap, eu_b2b_compensation, parse_limits, statutory_interest,
-                                 wik_costs)
+from arctl.dunning.costs import be_consumer_damages_cap, eu_b2b_compensation, statutory_interest, wik_costs
+from arctl.dunning.limits import parse_limits
 from arctl.errors import ConfigError
 from arctl.io.legal import load_rates, read_limits
 

@@ -3,7 +3,7 @@ scale, the Book XIX damages scale), shipped with arctl or overridden by a worksp
 
 A workspace's `law/rates/NAME.csv` adds rows to the shipped table NAME, its rows winning over the shipped
 rows they overlap; its `law/limits.yaml` replaces the shipped entries it names. Reading is done here; the
-limits are validated by `arctl.dunning.costs.parse_limits`, which gets the parsed documents.
+limits are validated by `arctl.dunning.limits.parse_limits`, which gets the parsed documents.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def read_limits(workspace_law_dir: Path | None = None) -> list[tuple[str, Locate
 
 @lru_cache(maxsize=4)
 def _shipped(path: Path) -> Located:
-    """A data file shipped with arctl does not change while it runs: read it once (a run asks per action)."""
+    """A data file shipped with arctl does not change while it runs: read it once per process."""
     return _load(path)
 
 

@@ -73,13 +73,13 @@ def _interest_table(kind: str, company_country: str) -> str:
 def _law_for(plans, company_country: str, law_dir) -> _Law:
     """Read and check every rate table and limit the plans' steps may claim before anything is written, so a
     broken law/ file stops the run at its start, not halfway."""
-    from arctl.dunning import costs as law
+    from arctl.dunning.limits import parse_limits
     from arctl.io.legal import load_rates, read_limits
 
     specs = [step.costs for plan in plans.plans for step in plan.steps]
     needs_limits = any(c.compensation or c.damages == "book-xix" or c.collection_costs == "wik" for c in specs)
     tables = {_interest_table(c.interest, company_country) for c in specs if c.interest in ("statutory", "legal")}
-    return _Law(law.parse_limits(read_limits(law_dir)) if needs_limits else None,
+    return _Law(parse_limits(read_limits(law_dir)) if needs_limits else None,
                 {table: load_rates(table, law_dir) for table in sorted(tables)})
 
 
