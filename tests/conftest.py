@@ -87,3 +87,8 @@ def invoices_and_customers_workspace(tmp_path, monkeypatch):
         return tmp_path
 
     return make
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files from the current output (review the diff before committing)")
