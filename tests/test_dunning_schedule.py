@@ -109,7 +109,8 @@ def test_the_statement_lists_every_open_item_with_credit_notes_and_the_balance()
     assert [(a.currency, a.invoices, a.amount_due) for a in actions] == [
         ("EUR", ("CN-2026-007", "2026-0042", "2026-0101"), 151000),
         ("USD", ("2026-0077",), 30000)]
-    assert {(a.plan, a.channel, a.template) for a in actions} == {("key-accounts", "statement", "statement")}
+    assert {(a.plan, a.planned_channel, a.template) for a in actions} == {("key-accounts", "statement", "statement")}
+    assert {a.channel for a in actions} == {"letter"}  # K001 has no e-mail address here
 
 
 def plan_with_schedule(tmp_path, schedule: str):
@@ -168,3 +169,12 @@ def test_for_overdue_leaves_out_customers_with_nothing_overdue(tmp_path):
     frame = items(("2026-0101", "K002", 50000, dt.date(2026, 12, 20)))
 
     assert due(frame, dt.date(2026, 11, 2), plans=plans) == []
+
+
+def test_a_statement_goes_by_e_mail_to_a_customer_with_an_address():
+    frame = items(("2026-0042", "K001", 121000, dt.date(2026, 10, 15)))
+    facts = {"K001": CustomerFacts(segment="key", has_email=True)}
+
+    [action] = scheduled_due(frame, facts, STANDARD, [], [], dt.date(2026, 11, 2))
+
+    assert (action.kind, action.planned_channel, action.channel) == ("statement", "statement", "email")

@@ -116,3 +116,37 @@ def test_a_customer_with_an_unallocated_credit_at_the_bank_is_held_for_review(wo
 
     skipped = {s["invoice_id"]: s["reason"] for s in json.loads(run.stdout)["skipped"]}
     assert skipped["2026-0043"] == "payment_to_review"
+
+
+TYPO_CREDIT = UNKNOWN_CREDIT.replace("GARAGE JANSSENS", "BAKKERY PETRS")  # 83 % like 'Bakkerij Peeters BV'
+
+
+def payer_of_unmatched_credit_and_held(name_score: str | None) -> tuple[str, dict[str, str]]:
+    """What `reconcile` says of an unallocated credit and what the dunning run then holds back."""
+    if name_score:
+        with open("arctl.yaml", "a", encoding="utf-8") as config:
+            config.write(f"matching:\n  name_score: {name_score}\n")
+    with open("exports/bank.xml", "w", encoding="utf-8") as bank:
+        bank.write(TYPO_CREDIT)
+    assert CliRunner().invoke(app, ["import", "--kind", "bank", "exports/bank.xml"]).exit_code == 0
+    reconciled = CliRunner().invoke(app, ["reconcile", "--json"])
+    run = CliRunner().invoke(app, ["dunning", "run", "--as-of", "2026-11-20", "--allow-stale-bank", "--json",
+                                   "--dry-run"])
+    assert reconciled.exit_code == 0 and run.exit_code == 0, reconciled.output + run.output
+    [unmatched] = json.loads(reconciled.stdout)["unmatched"]
+    held = {s["invoice_id"]: s["reason"] for s in json.loads(run.stdout)["skipped"] if s["reason"] == "payment_to_review"}
+    return unmatched["reason"], held
+
+
+def test_with_a_lower_name_score_reconcile_and_dunning_both_know_the_payer(workspace):
+    reason, held = payer_of_unmatched_credit_and_held("80")
+
+    assert reason.startswith("payer K001 known by name")
+    assert held == {"2026-0042": "payment_to_review"}
+
+
+def test_with_the_default_name_score_neither_reconcile_nor_dunning_guesses_the_payer(workspace):
+    reason, held = payer_of_unmatched_credit_and_held(None)
+
+    assert reason == "no reference, invoice number or known payer"
+    assert held == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -204,3 +205,97 @@ class Rate:
     percent: Decimal
     source: str = ""
     confidence: str = ""
+
+
+_UNSAFE_IN_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(text: str) -> str:
+    """A file-name or message-id part from a customer id or step: nothing that can reach outside a folder."""
+    cleaned = _UNSAFE_IN_NAMES.sub("_", text).strip("._") or "x"
+    return cleaned[:80]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A customer as documents address them: the customer master with what a person set applied."""
+
+    customer_id: str
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    language: str = ""
+    channel: str = ""           # the channel the customer prefers (email or letter), "" when none
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLine:
+    """An invoice or credit note a dunning document lists, as it stands on the day of the action."""
+
+    invoice_id: str
+    due_date: dt.date | None
+    open_amount: int
+    customer_name: str = ""
+    reference: str = ""
+    interest_from: dt.date | None = None   # where the document claims interest: the day after the due date
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """What a step adds to the claim, on which legal basis, and (interest) up to which day."""
+
+    kind: str                   # compensation, interest, fee, damages, collection_costs
+    amount: int
+    basis: str
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InstallmentDue:
+    """The installment of a payment plan that an installment reminder is for."""
+
+    payment_plan: int
+    number: int
+    due_date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One document due today, decided whole: for one customer, step, channel and currency, its invoices,
+    the costs it claims, what is due in total and by when, and how it actually goes.
+
+    `kind` is "step" (a step of the dunning plan), "statement" (a scheduled statement of account) or
+    "installment" (a payment plan's installment reminder). `planned_channel` is the plan's channel;
+    `channel` the one used after the customer's address and preference ("person": nobody can be reached
+    the planned way, a person must act).
+    """
+
+    kind: str
+    customer_id: str
+    plan: str
+    step: str
+    planned_channel: str
+    channel: str
+    currency: str
+    lines: tuple[ActionLine, ...]
+    amount_due: int
+    costs: tuple[Cost, ...] = ()
+    pay_by: dt.date | None = None
+    template: str | None = None
+    other_overdue: tuple[ActionLine, ...] = ()
+    installment: InstallmentDue | None = None
+
+    @property
+    def invoices(self) -> tuple[str, ...]:
+        return tuple(line.invoice_id for line in self.lines)
+
+    @property
+    def total_due(self) -> int:
+        return self.amount_due + sum(cost.amount for cost in self.costs)
+
+    @property
+    def interest_until(self) -> dt.date | None:
+        return next((cost.until for cost in self.costs if cost.kind == "interest"), None)

@@ -114,9 +114,9 @@ def run(
                          "invoices": list(o.action.invoices),
                          "amount_due": plain_amount(o.action.amount_due, o.action.currency),
                          "currency": o.action.currency,
-                         "costs": [{"kind": kind, "amount": plain_amount(amount, o.action.currency)}
-                                   for kind, amount in o.costs],
-                         "total_due": plain_amount(o.total_due, o.action.currency),
+                         "costs": [{"kind": c.kind, "amount": plain_amount(c.amount, o.action.currency),
+                                    "basis": c.basis} for c in o.action.costs],
+                         "total_due": plain_amount(o.action.total_due, o.action.currency),
                          "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery}
                         for o in result.outcomes],
             "skipped": [{"invoice_id": s.invoice_id, "reason": s.reason} for s in result.skipped],
@@ -131,7 +131,7 @@ def run(
         table.add_column(column, justify="right" if column == "total" else "left", overflow="fold")
     for o in result.outcomes:
         table.add_row(escape(o.action.customer_id), o.action.step, o.action.channel, str(len(o.action.invoices)),
-                      format_money(o.total_due, o.action.currency, shown_locale), escape(", ".join(o.documents)))
+                      format_money(o.action.total_due, o.action.currency, shown_locale), escape(", ".join(o.documents)))
     console.print(table)
     reasons: dict[str, int] = {}
     for skip in result.skipped:

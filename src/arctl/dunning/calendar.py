@@ -18,3 +18,19 @@ def business_day(day: dt.date, country: str | None = None) -> dt.date:
     while day.weekday() >= 5 or (country and day in _holidays(country, day.year)):
         day += dt.timedelta(days=1)
     return day
+
+
+def business_days_before(day: dt.date, count: int, country: str | None = None) -> dt.date:
+    """The `count`-th business day before `day` (no weekend, no public holiday of `country`)."""
+    while count > 0:
+        day -= dt.timedelta(days=1)
+        if day.weekday() < 5 and not (country and day in _holidays(country, day.year)):
+            count -= 1
+    return day
+
+
+def business_days_after(day: dt.date, count: int, country: str | None = None) -> dt.date:
+    """The `count`-th business day after `day` (no weekend, no public holiday of `country`)."""
+    for _ in range(count):
+        day = business_day(day + dt.timedelta(days=1), country)
+    return day

@@ -21,12 +21,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from arctl.dunning.calendar import business_day
+from arctl.dunning.channel import actual_channel
+from arctl.dunning.claims import Law, step_costs
 from arctl.dunning.plan import ConsumerRules, Plan, PlanSet, Step
+from arctl.model import Action, ActionLine
 
 PAUSE_KINDS = ("disputed", "promised", "payment_plan", "held")
 ELECTRONIC_CHANNELS = ("email",)
@@ -67,6 +70,8 @@ class CustomerFacts:
     segment: str | None = None
     average_days_late: float | None = None
     plan: str | None = None     # the customer's own plan, set by a person (`arctl customer set --plan`)
+    has_email: bool = False     # documents can reach them by e-mail
+    channel: str | None = None  # the channel they prefer (email or letter), set in their master data or by a person
 
     def plan_in(self, plans: PlanSet) -> Plan:
         return plans.plan_for(consumer=self.consumer, country=self.country, segment=self.segment,
@@ -88,20 +93,6 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
-class Action:
-    """One document due today: a step for one customer, channel and currency, listing its invoices."""
-
-    customer_id: str
-    plan: str
-    step: str
-    channel: str
-    currency: str
-    invoices: tuple[str, ...]
-    amount_due: int
-    template: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class Skip:
     invoice_id: str
     reason: str
@@ -113,16 +104,19 @@ class Decision:
     actions: tuple[Action, ...]
     skipped: tuple[Skip, ...]
     positions: tuple[Position, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: PlanSet, history: Iterable[Taken],
            pauses: Iterable[Pause], as_of: dt.date, *,
            next_business_day: Callable[[dt.date, str | None], dt.date] = business_day,
-           to_review: frozenset[str] = frozenset(), plan: Plan | None = None) -> Decision:
+           to_review: frozenset[str] = frozenset(), plan: Plan | None = None, law: Law | None = None) -> Decision:
     """The actions due on `as_of`, what is skipped and why, and every invoice's position.
 
     `items`: open items (invoice_id, customer_id, currency, due_date, open_amount and, where the export
-    has them, dunning_level and last_reminder_date). `plan` applies one plan to everybody.
+    has them, customer_name, reference, dunning_level and last_reminder_date). `plan` applies one plan to
+    everybody. `law`: the rates and limits the actions' costs are claimed with; without it (a status view)
+    actions carry no costs.
     """
     taken: dict[str, list[Taken]] = defaultdict(list)
     for record in history:
@@ -131,8 +125,6 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
     for pause in pauses:
         pauses_of[pause.invoice_id or f"customer:{pause.customer_id}"].append(pause)
     rows = _rows(items)
-    overdue, credit = _customer_sums(rows, as_of)
-
     positions: list[Position] = []
     skipped: list[Skip] = []
     due: dict[tuple, list[dict]] = defaultdict(list)
@@ -141,52 +133,122 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
             if row["open_amount"] == 0:
                 skipped.append(Skip(row["invoice_id"], "paid"))
             continue  # a credit note is not dunned; it counts against the customer's overdue total
-        facts = customers.get(row["customer_id"], CustomerFacts())
-        chosen = plan or facts.plan_in(plans)
-        last, last_date = _last_step(row, chosen, taken.get(row["invoice_id"], []))
-        step = chosen.next_step(last.id if last else None)
+        chosen = plan or customers.get(row["customer_id"], CustomerFacts()).plan_in(plans)
         relevant = pauses_of.get(row["invoice_id"], []) + pauses_of.get(f"customer:{row['customer_id']}", [])
-        active = _active_pause(relevant, chosen, as_of)
-        if step is None:
-            positions.append(Position(row["invoice_id"], row["customer_id"], chosen.key, last.id if last else None,
-                                      last_date, None, None, active))
-            skipped.append(Skip(row["invoice_id"], "plan_complete"))
-            continue
-        when = _next_date(row, step, last, last_date, relevant, chosen, next_business_day)
-        if step.costs and chosen.consumer == "BE":
-            earliest = _after_waiting_period(row, chosen, taken.get(row["invoice_id"], []), plans.rules,
-                                             next_business_day)
-            if earliest is not None and earliest > when:
-                when = next_business_day(earliest, chosen.business_days)
-        positions.append(Position(row["invoice_id"], row["customer_id"], chosen.key, last.id if last else None,
-                                  last_date, step.id, when, active))
-        if active is not None:
-            skipped.append(Skip(row["invoice_id"], active))
-        elif row["invoice_id"] in to_review:
-            skipped.append(Skip(row["invoice_id"], "payment_to_review"))
-        elif when > as_of:
-            skipped.append(Skip(row["invoice_id"], "not_due_yet"))
+        position, step = _position(row, chosen, taken.get(row["invoice_id"], []), relevant, plans.rules, as_of,
+                                   next_business_day)
+        positions.append(position)
+        reason = _reason_to_wait(position, step, row["invoice_id"] in to_review, as_of)
+        if reason:
+            skipped.append(Skip(row["invoice_id"], reason))
         else:
-            due[(row["customer_id"], chosen.key, step.id, step.channel, row["currency"])].append(
+            due[(row["customer_id"], chosen.key, position.next_step, step.channel, row["currency"])].append(
                 {**row, "step": step, "plan": chosen})
+    actions, more_skipped, warnings = _actions(due, rows, customers, as_of, law)
+    return Decision(as_of, actions, tuple(sorted(skipped + more_skipped, key=lambda s: s.invoice_id)),
+                    tuple(sorted(positions, key=lambda p: p.invoice_id)), warnings)
 
+
+def _position(row: dict, chosen: Plan, taken: list[Taken], pauses: list[Pause], rules: ConsumerRules | None,
+              as_of: dt.date, next_business_day: Callable[[dt.date, str | None], dt.date]
+              ) -> tuple[Position, Step | None]:
+    """Where the invoice stands in its plan, and its next step (None when the plan is complete)."""
+    last, last_date = _last_step(row, chosen, taken)
+    step = chosen.next_step(last.id if last else None)
+    active = _active_pause(pauses, chosen, as_of)
+    last_id = last.id if last else None
+    if step is None:
+        return Position(row["invoice_id"], row["customer_id"], chosen.key, last_id, last_date, None, None,
+                        active), None
+    when = _next_date(row, step, last, last_date, pauses, chosen, next_business_day)
+    if step.costs and chosen.consumer == "BE":
+        earliest = _after_waiting_period(row, chosen, taken, rules, next_business_day)
+        if earliest is not None and earliest > when:
+            when = next_business_day(earliest, chosen.business_days)
+    return Position(row["invoice_id"], row["customer_id"], chosen.key, last_id, last_date, step.id, when,
+                    active), step
+
+
+def _reason_to_wait(position: Position, step: Step | None, to_review: bool, as_of: dt.date) -> str | None:
+    if step is None:
+        return "plan_complete"
+    if position.paused is not None:
+        return position.paused
+    if to_review:
+        return "payment_to_review"
+    if position.next_step_date is None or position.next_step_date > as_of:
+        return "not_due_yet"
+    return None
+
+
+def _actions(due: dict[tuple, list[dict]], rows: list[dict], customers: Mapping[str, CustomerFacts],
+             as_of: dt.date, law: Law | None) -> tuple[tuple[Action, ...], list[Skip], tuple[str, ...]]:
+    """One action per customer, plan, step, channel and currency: its invoices, costs, channel and dates."""
+    overdue, credit = _customer_sums(rows, as_of)
+    overdue_rows = _overdue_by_account(rows, as_of) if due else {}
     actions: list[Action] = []
-    for (customer, plan_key, step_id, channel, currency), group in sorted(due.items()):
+    skipped: list[Skip] = []
+    warnings: list[str] = []
+    for (customer, _plan_key, _step_id, _channel, currency), group in sorted(due.items()):
         chosen, step = group[0]["plan"], group[0]["step"]
         reason = _customer_reason(chosen, customer, currency, overdue, credit)
         if reason:
             skipped.extend(Skip(row["invoice_id"], reason) for row in group)
             continue
-        invoices = tuple(sorted(row["invoice_id"] for row in group))
-        actions.append(Action(customer, plan_key, step_id, channel, currency, invoices,
-                              sum(row["open_amount"] for row in group), step.template))
-    return Decision(as_of, tuple(actions), tuple(sorted(skipped, key=lambda s: s.invoice_id)),
-                    tuple(sorted(positions, key=lambda p: p.invoice_id)))
+        facts = customers.get(customer, CustomerFacts())
+        action, found = step_action(customer, chosen, step, currency, sorted(group, key=lambda r: r["invoice_id"]),
+                                    overdue_rows.get((customer, currency), ()), facts, as_of, law)
+        actions.append(action)
+        warnings.extend(w for w in found if w not in warnings)
+    return tuple(actions), skipped, tuple(warnings)
+
+
+def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: list[dict],
+                overdue_rows: Iterable[dict], facts: CustomerFacts, as_of: dt.date,
+                law: Law | None) -> tuple[Action, tuple[str, ...]]:
+    """A step's whole action: its invoices, the costs they claim, the pay-by date and the channel used."""
+    lines = tuple(_line(row) for row in group)
+    costs, warnings = step_costs(step.costs, lines, currency, as_of, law) if law is not None and step.costs \
+        else ((), ())
+    if any(cost.kind == "interest" for cost in costs):  # interest runs from the day after each due date
+        lines = tuple(replace(line, interest_from=line.due_date + dt.timedelta(days=1) if line.due_date else None)
+                      for line in lines)
+    listed = {line.invoice_id for line in lines}
+    channel = actual_channel(step.channel, step.fallback_channel, facts.has_email, facts.channel)
+    if channel == "person":
+        warnings += (f"{customer}: no e-mail address and no fallback channel for step {step.id}: a person must "
+                     f"contact the customer",)
+    return Action("step", customer, chosen.key, step.id, step.channel, channel, currency, lines,
+                  sum(line.open_amount for line in lines), costs,
+                  step.new_term.after(as_of) if step.new_term else None, step.template,
+                  tuple(_line(row) for row in overdue_rows if row["invoice_id"] not in listed)), warnings
+
+
+def open_lines(items: pd.DataFrame) -> dict[str, ActionLine]:
+    """Every open item as a document lists it, by invoice number."""
+    return {row["invoice_id"]: _line(row) for row in _rows(items)}
+
+
+def _line(row: dict) -> ActionLine:
+    return ActionLine(row["invoice_id"], row["due_date"], row["open_amount"], row.get("customer_name") or "",
+                      row.get("reference") or "")
+
+
+def _overdue_by_account(rows: list[dict], as_of: dt.date) -> dict[tuple[str, str], list[dict]]:
+    """Each customer's overdue invoices per currency, oldest first: what a document mentions besides its own."""
+    found: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        if row["open_amount"] > 0 and row["due_date"] is not None and row["due_date"] < as_of:
+            found[(row["customer_id"], row["currency"])].append(row)
+    for listed in found.values():
+        listed.sort(key=lambda r: (r["due_date"], r["invoice_id"]))
+    return found
 
 
 def _rows(items: pd.DataFrame) -> list[dict]:
     columns = ["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
-    optional = [c for c in ("dunning_level", "last_reminder_date") if c in items.columns]
+    optional = [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date")
+                if c in items.columns]
     frame = items[columns + optional]
     rows = []
     for values in zip(*(frame[c].tolist() for c in frame.columns), strict=True):

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from arctl.dunning.channel import actual_channel
 from arctl.dunning.plan import Duration
+from arctl.model import Action, ActionLine, InstallmentDue
 
 GRACE_DAYS = 7
 MISSED_TO_END = 2
@@ -81,3 +83,15 @@ def reminders_due(plan_state: PlanState, as_of: dt.date, reminded: set[int]) -> 
         return []
     return [s for s in plan_state.installments
             if s.status in ("due", "missed") and s.number not in reminded and as_of > s.due_date]
+
+
+def installment_actions(payment_plan: int, customer_id: str, currency: str, lines: tuple[ActionLine, ...],
+                        plan_state: PlanState, reminded: set[int], has_email: bool, preferred: str | None,
+                        as_of: dt.date) -> list[Action]:
+    """One reminder per unpaid installment of a running payment plan, the day after its due date: by e-mail,
+    by letter where the customer has no address or prefers letters."""
+    channel = actual_channel("email", "letter", has_email, preferred)
+    return [Action("installment", customer_id, f"payplan-{payment_plan}", f"installment-{due.number}", "email",
+                   channel, currency, lines, due.amount - due.paid,
+                   installment=InstallmentDue(payment_plan, due.number, due.due_date))
+            for due in reminders_due(plan_state, as_of, reminded)]

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from arctl.dunning.calendar import business_day
-from arctl.dunning.engine import Action, CustomerFacts, Pause
+from arctl.dunning.channel import actual_channel
+from arctl.dunning.engine import CustomerFacts, Pause
 from arctl.dunning.plan import Plan, PlanSet, ScheduleEntry
+from arctl.model import Action, ActionLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +66,24 @@ def scheduled_due(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], p
                 continue
             if not _due(entry, last_sent.get((customer, entry.id, currency)), as_of, chosen, next_business_day):
                 continue
-            listed = tuple(row["invoice_id"] for row in rows)
-            actions.append(Action(customer, chosen.key, entry.id, entry.channel, currency, listed,
-                                  sum(row["open_amount"] for row in rows), entry.template))
+            actions.append(statement_action(customer, chosen, entry, currency, rows, facts))
     return tuple(actions)
+
+
+def statement_action(customer: str, chosen: Plan, entry: ScheduleEntry, currency: str, rows: list[dict],
+                     facts: CustomerFacts) -> Action:
+    """A statement of account: every open item of the customer in one currency, credit notes included, and
+    the balance, by e-mail where the customer has an address."""
+    lines = tuple(ActionLine(row["invoice_id"], row["due_date"], row["open_amount"], row.get("customer_name") or "")
+                  for row in rows)
+    channel = actual_channel(entry.channel, entry.fallback_channel, facts.has_email, facts.channel)
+    return Action("statement", customer, chosen.key, entry.id, entry.channel, channel, currency, lines,
+                  sum(line.open_amount for line in lines), template=entry.template)
+
+
+def statement_warnings(actions: Iterable[Action]) -> tuple[str, ...]:
+    return tuple(f"{action.customer_id}: no e-mail address and no fallback channel for scheduled document "
+                 f"{action.step}: a person must contact the customer" for action in actions if action.channel == "person")
 
 
 def current_period(entry: ScheduleEntry, as_of: dt.date, last_sent: dt.date | None) -> dt.date:
@@ -90,7 +106,8 @@ def _due(entry: ScheduleEntry, last_sent: dt.date | None, as_of: dt.date, plan: 
 
 def _accounts(items: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
     """Each customer's open items per currency, oldest due date first."""
-    frame = items[["invoice_id", "customer_id", "currency", "due_date", "open_amount"]]
+    frame = items[["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
+                  + (["customer_name"] if "customer_name" in items.columns else [])]
     accounts: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for record in frame.to_dict("records"):
         if record["open_amount"] == 0:

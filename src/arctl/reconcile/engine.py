@@ -152,7 +152,7 @@ def _reconcile(bank, invoices, customers, settings, known_ibans) -> Reconciliati
     bank = bank.drop_duplicates("txn_id", keep="first")  # overlapping statements: a payment counts once
     ledger = _Ledger.of(invoices)
     ignored, unmatched, credits = _classify(bank)
-    payers = _payer_index(invoices, customers, known_ibans or {}, settings)
+    payers = payer_index(invoices, customers, known_ibans or {}, settings)
     references = _reference_index(invoices)
     numbers = InvoiceNumberIndex(invoices["invoice_id"])
     matches: list[Match] = []
@@ -245,7 +245,10 @@ def _original_of(reversal: _Line, by_amount: dict[tuple[str, int], list[_Line]],
     return None, len(candidates) > 1
 
 
-def _payer_index(invoices, customers, known_ibans, settings) -> PayerIndex:
+def payer_index(invoices: pd.DataFrame, customers: pd.DataFrame | None, known_ibans: dict[str, str],
+                settings: MatchSettings) -> PayerIndex:
+    """Customers by IBAN and name, as the matcher identifies payers: the invoices' names, the customer master
+    (names and IBANs) and the IBANs learned from confirmed matches."""
     names = dict(zip(invoices["customer_id"], invoices["customer_name"], strict=True))
     ibans = dict(known_ibans)
     if customers is not None and len(customers):

@@ -7,6 +7,7 @@ an error naming the template (StrictUndefined); HTML is autoescaped.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
@@ -16,6 +17,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from arctl.errors import ConfigError
+from arctl.model import Action, ActionLine, Contact, safe_name
+from arctl.money import format_money
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -121,3 +124,60 @@ def call_list(documents: list[DunningDocument]) -> bytes:
 
 def as_plain(document: DunningDocument) -> dict:
     return asdict(document)
+
+
+_SUBJECTS = {"email": "Payment reminder", "letter": "Payment reminder", "registered_letter": "Formal notice",
+             "statement": "Statement of account", "agency": "Hand-over to a collection agency", "phone": "Phone call"}
+
+
+def document_for(action: Action, contact: Contact | None, company: Party, as_of: dt.date, locale: str
+                 ) -> DunningDocument:
+    """Everything a template shows of one action, formatted for the reader: a step's reminder, a statement
+    of account, or a payment plan's installment reminder."""
+    def money(minor: int) -> str:
+        return format_money(minor, action.currency, locale)
+
+    def listed(line: ActionLine) -> DocumentInvoice:
+        return DocumentInvoice(line.invoice_id, _shown_date(line.due_date), money(line.open_amount),
+                               _shown_date(line.interest_from))
+
+    key = safe_name(f"{as_of.isoformat()}.{action.customer_id}.{action.step}.{action.currency}")
+    customer = party(contact, action)
+    if action.kind == "statement":
+        subject, channel = _SUBJECTS["statement"], "statement"
+    elif action.installment is not None:
+        subject = f"Payment plan: installment {action.installment.number} of {action.installment.due_date.isoformat()}"
+        channel = action.planned_channel
+    else:
+        subject, channel = _SUBJECTS.get(action.planned_channel, "Payment reminder"), action.planned_channel
+    lines = action.lines
+    return DunningDocument(
+        as_of=as_of.isoformat(), subject=subject, channel=channel, company=company, customer=customer,
+        invoices=tuple(listed(line) for line in lines),
+        costs=tuple(DocumentCost(cost.kind.replace("_", " "), money(cost.amount)) for cost in action.costs),
+        amount_due=money(action.amount_due), total_due=money(action.total_due), currency=action.currency,
+        new_term_date=action.pay_by.isoformat() if action.pay_by else None,
+        reference=(lines[0].reference or None) if action.kind == "step" and len(lines) == 1 else None,
+        message_key=key, other_overdue=tuple(listed(line) for line in action.other_overdue),
+        interest_until=_shown_date(action.interest_until))
+
+
+def party(contact: Contact | None, action: Action) -> Party:
+    """The customer as a document addresses them: the customer master, else the name on the invoice."""
+    contact = contact or Contact(action.customer_id)
+    name = contact.name or next((line.customer_name for line in action.lines if line.customer_name), "") \
+        or action.customer_id
+    return Party(name=name, email=contact.email, phone=contact.phone, street=contact.street,
+                 postal_code=contact.postal_code, city=contact.city, language=contact.language)
+
+
+def render_action(env: Environment, document: DunningDocument, kind: str, channel: str, as_of: dt.date) -> bytes:
+    """The bytes of an action's document as it goes: an e-mail (.eml) or a letter (.html)."""
+    template = "statement" if kind == "statement" else None
+    if channel == "email":
+        return render_email(env, document, dt.datetime.combine(as_of, dt.time(9)), kind=template or "email")
+    return render_letter(env, document, kind=template or "letter")
+
+
+def _shown_date(day: dt.date | None) -> str:
+    return day.isoformat() if isinstance(day, dt.date) else ""

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert,
 from sqlalchemy.exc import OperationalError
 
 from arctl.errors import StateError
+from arctl.model import Action
 from arctl.state import schema
 
 _INVOICE_FIELDS = [c.name for c in schema.invoices.columns
@@ -331,21 +332,27 @@ class Store:
         query = select(actions.customer_id, actions.step, actions.currency, actions.as_of.label("sent_on"))
         return self._frame(query, dates=("sent_on",))
 
-    def record_action(self, values: dict, invoices: list[tuple[str, int]],
-                      installment: tuple[int, int] | None = None) -> int:
-        """One dunning action, the invoices it covered and (for an installment reminder) the installment
-        it reminded, in one transaction."""
+    def record_actions(self, actions: list[tuple[Action, str, str]], as_of: dt.date) -> None:
+        """Dunning actions as (action, document paths joined by ";", delivery), the invoices each covered and
+        the installment an installment reminder reminded, all in one transaction."""
+        if not actions:
+            return
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.engine.begin() as connection:
-            action_id = int(connection.execute(insert(schema.dunning_actions).values(**values, created_at=now))
-                            .inserted_primary_key[0])
-            connection.execute(insert(schema.dunning_items), [
-                {"action_id": action_id, "invoice_id": invoice, "open_amount": amount} for invoice, amount in invoices])
-            if installment is not None:
-                connection.execute(update(schema.installments).where(
-                    schema.installments.c.plan_id == installment[0], schema.installments.c.number == installment[1])
-                    .values(reminded_on=values["as_of"]))
-        return action_id
+            for action, document, delivery in actions:
+                values = {"as_of": as_of, "customer_id": action.customer_id, "plan": action.plan, "step": action.step,
+                          "channel": action.channel, "currency": action.currency, "amount_due": action.amount_due,
+                          "total_due": action.total_due, "document": document, "delivery": delivery,
+                          "created_at": now}
+                action_id = int(connection.execute(insert(schema.dunning_actions).values(**values))
+                                .inserted_primary_key[0])
+                connection.execute(insert(schema.dunning_items), [
+                    {"action_id": action_id, "invoice_id": line.invoice_id, "open_amount": line.open_amount}
+                    for line in action.lines])
+                if action.installment is not None:
+                    connection.execute(update(schema.installments).where(
+                        schema.installments.c.plan_id == action.installment.payment_plan,
+                        schema.installments.c.number == action.installment.number).values(reminded_on=as_of))
 
     def suggested_invoices(self) -> set[str]:
         with self.engine.connect() as connection:

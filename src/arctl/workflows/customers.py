@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from arctl.config import Workspace
 from arctl.errors import UsageError
 from arctl.workflows.dunning import dunning_inputs, load_plans
-from arctl.workflows.workspace import _writing, open_store
+from arctl.workflows.workspace import writing, open_store
 
 OVERRIDE_FIELDS = ("plan", "segment", "language", "channel", "email")
 PREFERRED_CHANNELS = ("email", "letter")
@@ -56,7 +56,7 @@ def customer_set(workspace: Workspace | None, customer_id: str, values: dict[str
     if not values:
         raise UsageError("nothing to set", hint="give --plan, --segment, --language, --channel or --email")
     cleaned = _clean(values)
-    with _writing(workspace, "customer set") as store:
+    with writing(workspace, "customer set") as store:
         person = _person(store, customer_id)
         if "plan" in cleaned:
             plans = load_plans(cleaned["plan"], workspace)
@@ -74,7 +74,7 @@ def customer_unset(workspace: Workspace | None, customer_id: str, fields: list[s
     if unknown or not fields:
         raise UsageError("nothing to unset" if not fields else f"cannot unset {unknown[0]}",
                          hint="give --plan, --segment, --language, --channel, --email or --all")
-    with _writing(workspace, "customer unset") as store:
+    with writing(workspace, "customer unset") as store:
         _person(store, customer_id)
         current = store.overrides().get(customer_id, {})
         if not any(name in current for name in fields):

@@ -5,14 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
-from arctl.workflows.payplans import _plan_states
+from arctl.model import Contact
+from arctl.workflows.payplans import PaymentPlanView, payment_plan_states
 from arctl.workflows.workspace import open_store
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def load_plans(target: str, workspace: Workspace | None, *, also: tuple[str, ...] = ()):
+    from arctl.dunning.engine import CustomerFacts, Decision, Pause, Taken
+    from arctl.dunning.schedule import Sent
+    from arctl.dunning.plan import Plan, PlanSet
+    from arctl.state.store import Store
+
+_CONTACT_FIELDS = ("name", "email", "phone", "street", "postal_code", "city", "language", "channel")
+
+
+def load_plans(target: str, workspace: Workspace | None, *, also: tuple[str, ...] = ()) -> PlanSet:
     """A dunning plan (a path, or a name: the workspace's plans/ first, then the shipped plans) with every plan
     its segments lead to, and the plans named in `also` (customers' own plans), validated together;
     ConfigError lists every problem with its file and line."""
@@ -31,72 +43,102 @@ def load_plans(target: str, workspace: Workspace | None, *, also: tuple[str, ...
 
 @dataclass(slots=True)
 class DunningView:
-    decision: object                  # dunning.engine.Decision
-    items: object                     # the open items it was decided on (DataFrame)
+    decision: Decision
+    items: pd.DataFrame               # the open items it was decided on
     plan: str
     warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class DunningInputs:
-    """What the engine decides on, read from the state, with what a person set for a customer applied."""
+    """What the engine decides on, read from the state once, with what a person set for a customer applied."""
 
-    plans: object                     # dunning.plan.PlanSet: the plan in use, its segments' plans, customers' own
-    forced: object | None             # the one plan applied to everybody (`--plan`), else None
-    items: object                     # open items, bank payments counted (DataFrame)
-    customers: dict                   # customer_id -> dunning.engine.CustomerFacts
-    people: dict[str, dict]           # customer_id -> master data as documents use it (overrides applied)
-    history: list
-    pauses: list
+    plans: PlanSet                    # the plan in use, its segments' plans, customers' own
+    forced: Plan | None               # the one plan applied to everybody (`--plan`), else None
+    items: pd.DataFrame               # open items, bank payments counted
+    customers: dict[str, CustomerFacts]
+    contacts: dict[str, Contact]      # customer_id -> how documents address them (overrides applied)
+    history: list[Taken]
+    pauses: list[Pause]
     review: frozenset[str]            # invoices waiting for a person
+    payment_plans: list[PaymentPlanView]
+    sent: list[Sent]                  # every document recorded, for the scheduled ones' rhythm
     warnings: list[str]
 
 
-def dunning_inputs(workspace: Workspace, store, as_of: dt.date, plan: str | None = None) -> DunningInputs:
+def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str | None = None) -> DunningInputs:
     """The engine's inputs from the state: the plans, open items (bank payments counted), customers, steps taken,
-    pauses, and the invoices waiting for a person (a suggested match, or an unallocated credit of their
-    customer). `plan` applies that one plan to everybody; customers' own plans are then ignored."""
-    from arctl.dunning.engine import CustomerFacts, Pause, Taken
-    from arctl.dunning.plan import own_plan_problem
+    pauses, payment plans, and the invoices waiting for a person (a suggested match, or an unallocated credit
+    of their customer). `plan` applies that one plan to everybody; customers' own plans are then ignored."""
+    from arctl.dunning.engine import Taken
+    from arctl.dunning.schedule import Sent
     from arctl.reconcile.open_items import open_items
     from arctl.reports.behaviour import average_days_late
 
     overrides = store.overrides()
     own = tuple(sorted({o["plan"] for o in overrides.values() if "plan" in o}))
     plans = load_plans(plan or workspace.config.dunning_plan, workspace, also=() if plan else own)
-    warnings: list[str] = []
     allocations = store.applied_allocations()
     items = open_items(store.invoice_items(), allocations)
     lateness = average_days_late(store.invoices(include_closed=True), allocations, as_of)
-    people = {row["customer_id"]: row for row in store.customers().to_dict("records")}
+    master = store.customers()
+    contacts = _contacts(master, overrides)
+    customers, warnings = _customer_facts(contacts, master, overrides, lateness, plans, forced=bool(plan))
+    history = [Taken(invoice, step, day.date(), channel)
+               for invoice, step, day, channel in store.steps_taken().itertuples(index=False)]
+    waiting = set(store.suggested_invoices()) | _invoices_of_unallocated_credit(workspace, store, items, master,
+                                                                                as_of)
+    payment_plans = payment_plan_states(store, as_of, allocations)
+    sent = [Sent(customer, step, currency, day.date())
+            for customer, step, currency, day in store.documents_sent().itertuples(index=False)]
+    return DunningInputs(plans, plans.main if plan else None, items, customers, contacts, history,
+                         _pauses(store, items, payment_plans), frozenset(waiting), payment_plans, sent, warnings)
+
+
+def _contacts(master: pd.DataFrame, overrides: dict[str, dict]) -> dict[str, Contact]:
+    """How documents address each customer: the customer master with a person's overrides applied."""
+    contacts = {}
+    present = [f for f in _CONTACT_FIELDS if f in master.columns]
+    for record in master[["customer_id", *present]].to_dict("records"):
+        contacts[record["customer_id"]] = {f: record.get(f) or "" for f in _CONTACT_FIELDS}
     for customer, fields in overrides.items():
-        row = people.setdefault(customer, {"customer_id": customer, "consumer": False, "country": ""})
-        row.update({key: value for key, value in fields.items() if key != "plan"})
-    customers = {}
+        row = contacts.setdefault(customer, dict.fromkeys(_CONTACT_FIELDS, ""))
+        row.update({key: value for key, value in fields.items() if key in _CONTACT_FIELDS})
+    return {customer: Contact(customer, **fields) for customer, fields in contacts.items()}
+
+
+def _customer_facts(contacts: dict[str, Contact], master: pd.DataFrame, overrides: dict[str, dict],
+                    lateness: dict[str, float], plans: PlanSet, *, forced: bool
+                    ) -> tuple[dict[str, CustomerFacts], list[str]]:
+    """What the engine knows of each customer; a customer's own plan that does not fit them is not used."""
+    from arctl.dunning.engine import CustomerFacts
+    from arctl.dunning.plan import own_plan_problem
+
     known = {p.key: p for p in plans.plans}
-    for customer, row in people.items():
+    columns = [c for c in ("customer_id", "consumer", "country", "segment") if c in master.columns]
+    rows = {row["customer_id"]: row for row in master[columns].to_dict("records")} if len(master) else {}
+    customers: dict[str, CustomerFacts] = {}
+    warnings: list[str] = []
+    for customer, contact in contacts.items():
+        row = rows.get(customer, {})
+        consumer, country = bool(row.get("consumer") or False), row.get("country") or None
         chosen = overrides.get(customer, {}).get("plan")
-        if chosen is not None and not plan:
-            problem = (own_plan_problem(known[chosen], consumer=bool(row["consumer"]), country=row["country"])
+        if chosen is not None and not forced:
+            problem = (own_plan_problem(known[chosen], consumer=consumer, country=country or "")
                        if chosen in known else f"there is no plan {chosen} (plans/{chosen}.yaml)")
             if problem:
                 warnings.append(f"customer {customer}: own plan {chosen} not used, {problem}; the plan's segments "
                                 f"choose instead (`arctl customer set {customer} --plan NAME` or `--unset plan`)")
                 chosen = None
-        customers[customer] = CustomerFacts(bool(row["consumer"]), row["country"] or None,
-                                            row.get("segment") or None, lateness.get(customer), chosen)
+        segment = overrides.get(customer, {}).get("segment") or row.get("segment")
+        customers[customer] = CustomerFacts(consumer, country, segment or None, lateness.get(customer), chosen,
+                                            bool(contact.email), contact.channel or None)
     for customer, days in lateness.items():  # customers known only from their invoices
         customers.setdefault(customer, CustomerFacts(average_days_late=days))
-    history = [Taken(row["invoice_id"], row["step"], row["taken_on"].date(), row["channel"])
-               for row in store.steps_taken().to_dict("records")]
-    waiting = set(store.suggested_invoices())
-    for customer in _customers_with_unallocated_credit(store, items, as_of):
-        waiting.update(items.loc[items["customer_id"] == customer, "invoice_id"])
-    return DunningInputs(plans, plans.main if plan else None, items, customers, people, history,
-                         _pauses(store, items, as_of), frozenset(waiting), warnings)
+    return customers, warnings
 
 
-def _pauses(store, items, as_of: dt.date) -> list:
+def _pauses(store: Store, items: pd.DataFrame, payment_plans: list[PaymentPlanView]) -> list[Pause]:
     """Disputes, promises (also those made on the phone), holds and running payment plans."""
     from arctl.dunning.engine import Pause
 
@@ -115,7 +157,7 @@ def _pauses(store, items, as_of: dt.date) -> list:
         pauses.append(Pause("held", customer, invoice, row["created_on"], min(ends) if ends else None))
     for row in store.rows("notes", outcome="promise"):
         pauses.append(Pause("promised", row["customer_id"], None, row["written_on"], row["until"]))
-    for view in _plan_states(store, as_of):
+    for view in payment_plans:
         # a plan pauses its invoices until it is cancelled or ends with two missed installments
         end = view.plan["cancelled_on"] or view.state.ended_on
         for invoice in view.plan["invoices"].split():
@@ -123,41 +165,15 @@ def _pauses(store, items, as_of: dt.date) -> list:
     return pauses
 
 
-def _customers_with_unallocated_credit(store, items, as_of: dt.date) -> set[str]:
-    """Customers who paid the bank something no match accounts for (an unmatched credit, an excess):
-    a person must allocate it before they are reminded."""
-    import pandas as pd
+def _invoices_of_unallocated_credit(workspace: Workspace, store: Store, items: pd.DataFrame, master: pd.DataFrame,
+                                    as_of: dt.date) -> set[str]:
+    """The open invoices of customers who paid the bank something no match accounts for, found with the
+    workspace's matching settings, as `reconcile` finds payers."""
+    from arctl.reconcile.unallocated import customers_with_unallocated_credit
 
-    from arctl.model import MatchSettings
-    from arctl.reconcile.engine import reversal_pairs
-    from arctl.reconcile.names import PayerIndex
-
-    bank = store.bank_lines()
-    if bank.empty:
-        return set()
-    credits = bank[(bank["amount"] > 0) & ~bank["reversal"].astype(bool) & (bank["booking_date"].dt.date <= as_of)]
-    returned = {txn for pair in reversal_pairs(bank) for txn in pair}
-    matches = store.matches()
-    allocated = matches.groupby("bank_txn")["amount"].sum() if len(matches) else pd.Series(dtype="int64")
-    left = credits["amount"] - credits["txn_id"].map(allocated).fillna(0).astype("int64")
-    open_credits = credits[(left > 0) & ~credits["txn_id"].isin(returned)]
-    if open_credits.empty:
-        return set()
-    customers = store.customers()
-    names = dict(zip(items["customer_id"], items["customer_name"], strict=True))
-    ibans = dict(store.known_ibans())
-    if len(customers):
-        names.update(zip(customers["customer_id"], customers["name"], strict=True))
-        for customer, cell in zip(customers["customer_id"], customers["iban"], strict=True):
-            for iban in str(cell or "").split():
-                ibans[iban] = customer
-    payers = PayerIndex(names, ibans, MatchSettings().name_score)
-    found = set()
-    for iban, name in zip(open_credits["counterparty_iban"], open_credits["counterparty_name"], strict=True):
-        payer = payers.identify(iban or "", name or "")
-        if payer is not None:
-            found.add(payer.customer_id)
-    return found
+    found = customers_with_unallocated_credit(store.bank_lines(), store.matches(), items, master, store.known_ibans(),
+                                              as_of, workspace.config.matching)
+    return set(items.loc[items["customer_id"].isin(found), "invoice_id"]) if found else set()
 
 
 def dunning_status(workspace: Workspace | None, as_of: dt.date, *, customer: str | None = None,

@@ -11,7 +11,7 @@ from arctl.errors import InputError, UsageError
 from arctl.io.export import ReadOptions, read_export
 from arctl.model import Finding
 from arctl.workflows.reading import source_options
-from arctl.workflows.workspace import _near, _workspace_key, open_store, state_dir
+from arctl.workflows.workspace import near, workspace_key, open_store, state_dir
 
 
 @dataclass(slots=True)
@@ -38,7 +38,7 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
     if paths:
         jobs = [(path, options, False) for path in paths]
     else:
-        jobs = [(_near(s.path), source_options(s, options, workspace), s.snapshot) for s in workspace.config.sources]
+        jobs = [(near(s.path), source_options(s, options, workspace), s.snapshot) for s in workspace.config.sources]
         if not jobs:
             raise UsageError(f"{workspace.config_path}: no sources to import",
                              hint="add them under sources:, or give the files on the command line")
@@ -48,7 +48,7 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
         try:
             for path, job_options, snapshot in jobs:
                 data = Path(path).read_bytes() if Path(path).is_file() else b""
-                key, sha256 = _workspace_key(Path(path), workspace), hashlib.sha256(data).hexdigest()
+                key, sha256 = workspace_key(Path(path), workspace), hashlib.sha256(data).hexdigest()
                 # the export's own time: a later export with the same content is a newer snapshot
                 taken_at = (dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.UTC).isoformat(timespec="seconds")
                             if data else "")

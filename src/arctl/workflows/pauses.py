@@ -6,7 +6,7 @@ import datetime as dt
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
-from arctl.workflows.workspace import _writing
+from arctl.workflows.workspace import writing
 
 
 HOLD_REASONS = ("insolvency", "write_off", "legal", "other")
@@ -27,7 +27,7 @@ def hold(workspace: Workspace | None, target: str, reason: str, until: dt.date |
         raise UsageError(f"--reason {reason}: expected one of {', '.join(HOLD_REASONS)}")
     if until is not None and until <= today:
         raise UsageError(f"--until {until}: the date is not after today ({today})")
-    with _writing(workspace, "hold") as store:
+    with writing(workspace, "hold") as store:
         invoice = store.invoice(target)
         if invoice is not None and invoice["closed_on"] is None:
             kind = "invoice"
@@ -43,7 +43,7 @@ def hold(workspace: Workspace | None, target: str, reason: str, until: dt.date |
 
 
 def release(workspace: Workspace | None, target: str, today: dt.date) -> int:
-    with _writing(workspace, "release") as store:
+    with writing(workspace, "release") as store:
         active = store.rows("holds", target_id=target, released_on=None)
         if not active:
             raise UsageError(f"{target!r} is not on hold")
@@ -55,7 +55,7 @@ def release(workspace: Workspace | None, target: str, today: dt.date) -> int:
 def dispute_open(workspace: Workspace | None, invoice_id: str, reason: str, today: dt.date) -> None:
     if not reason.strip():
         raise UsageError("--reason: say what the customer disputes")
-    with _writing(workspace, "dispute open") as store:
+    with writing(workspace, "dispute open") as store:
         _open_invoice(store, invoice_id)
         if store.rows("disputes", invoice_id=invoice_id, closed_on=None):
             raise UsageError(f"invoice {invoice_id} is already disputed",
@@ -65,7 +65,7 @@ def dispute_open(workspace: Workspace | None, invoice_id: str, reason: str, toda
 
 
 def dispute_close(workspace: Workspace | None, invoice_id: str, note: str, today: dt.date) -> None:
-    with _writing(workspace, "dispute close") as store:
+    with writing(workspace, "dispute close") as store:
         active = store.rows("disputes", invoice_id=invoice_id, closed_on=None)
         if not active:
             raise UsageError(f"invoice {invoice_id!r} has no open dispute")
@@ -76,7 +76,7 @@ def promise(workspace: Workspace | None, invoice_id: str, until: dt.date, note: 
     """A promise to pay: dunning waits until the date has passed unpaid."""
     if until < today:
         raise UsageError(f"--until {until}: the promised date has already passed (today is {today})")
-    with _writing(workspace, "promise") as store:
+    with writing(workspace, "promise") as store:
         _open_invoice(store, invoice_id)
         store.add_row("promises", {"invoice_id": invoice_id, "until": until, "note": note.strip(),
                                    "made_on": today})
@@ -95,7 +95,7 @@ def note(workspace: Workspace | None, customer_id: str, text: str, *, call: bool
         raise UsageError("--until goes with --outcome promise (the date the customer promised to pay)")
     if outcome == "promise" and until is None:
         raise UsageError("--outcome promise needs --until DATE (the date the customer promised to pay)")
-    with _writing(workspace, "note") as store:
+    with writing(workspace, "note") as store:
         if not store.customer_exists(customer_id):
             raise UsageError(f"no customer {customer_id!r} in the workspace")
         store.add_row("notes", {"customer_id": customer_id, "text": text.strip(), "call": call,

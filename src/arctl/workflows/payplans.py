@@ -5,15 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from arctl.config import Workspace
 from arctl.errors import UsageError
-from arctl.workflows.workspace import _writing, open_store
+from arctl.workflows.workspace import open_store, writing
+
+if TYPE_CHECKING:
+    from arctl.dunning.payplan import PlanState
 
 
 @dataclass(slots=True)
 class PaymentPlanView:
     plan: dict
-    state: object          # dunning.payplan.PlanState
+    state: PlanState
+    reminded: frozenset[int] = frozenset()     # installments already reminded
 
 
 def _every(text: str):
@@ -31,22 +37,25 @@ def _every(text: str):
     return duration
 
 
-def _plan_states(store, as_of: dt.date) -> list[PaymentPlanView]:
-    """Every payment plan with what is paid of its installments as of the date."""
+def payment_plan_states(store, as_of: dt.date, allocations=None) -> list[PaymentPlanView]:
+    """Every payment plan with what is paid of its installments as of the date, and which were reminded.
+    `allocations`: the applied allocations when the caller has read them already."""
     from arctl.dunning.payplan import Installment, state
 
-    allocations = store.applied_allocations()
+    if allocations is None:
+        allocations = store.applied_allocations()
     views = []
     for plan in store.rows("payment_plans"):
         invoices = plan["invoices"].split()
-        installments = tuple(Installment(r["number"], r["due_date"], r["amount"])
-                             for r in store.installments_of(plan["id"]))
+        rows = store.installments_of(plan["id"])
+        installments = tuple(Installment(r["number"], r["due_date"], r["amount"]) for r in rows)
         paid = 0
         if len(allocations):
             after = allocations[allocations["invoice_id"].isin(invoices)
                                 & (allocations["booking_date"].dt.date >= plan["created_on"])]
             paid = int(after["amount"].sum())
-        views.append(PaymentPlanView(plan, state(installments, paid, as_of)))
+        views.append(PaymentPlanView(plan, state(installments, paid, as_of),
+                                     frozenset(r["number"] for r in rows if r["reminded_on"] is not None)))
     return views
 
 
@@ -63,7 +72,7 @@ def payplan_create(workspace: Workspace | None, customer: str, invoices: list[st
         raise UsageError(f"--first {first}: the first installment cannot be due before today ({today})")
     if not invoices:
         raise UsageError("--invoices: name the invoices the plan pays")
-    with _writing(workspace, "payplan create") as store:
+    with writing(workspace, "payplan create") as store:
         items = open_items(store.invoice_items(), store.applied_allocations()).set_index("invoice_id")
         for invoice in invoices:
             if invoice not in items.index or items.loc[invoice, "open_amount"] <= 0:
@@ -73,7 +82,7 @@ def payplan_create(workspace: Workspace | None, customer: str, invoices: list[st
         currencies = set(items.loc[invoices, "currency"])
         if len(currencies) > 1:
             raise UsageError("a payment plan is in one currency; these invoices are in " + ", ".join(sorted(currencies)))
-        for view in _plan_states(store, today):
+        for view in payment_plan_states(store, today):
             running = view.plan["cancelled_on"] is None and view.state.outcome == "active"
             shared = set(view.plan["invoices"].split()) & set(invoices)
             if running and shared:
@@ -93,7 +102,7 @@ def payplan_show(workspace: Workspace | None, customer: str, as_of: dt.date) -> 
         raise UsageError("arctl payplan needs a workspace", hint="run it inside one, or use -w DIR")
     store = open_store(workspace)
     try:
-        views = [v for v in _plan_states(store, as_of) if v.plan["customer_id"] == customer]
+        views = [v for v in payment_plan_states(store, as_of) if v.plan["customer_id"] == customer]
     finally:
         store.close()
     if not views:
@@ -102,8 +111,8 @@ def payplan_show(workspace: Workspace | None, customer: str, as_of: dt.date) -> 
 
 
 def payplan_cancel(workspace: Workspace | None, customer: str, today: dt.date) -> int:
-    with _writing(workspace, "payplan cancel") as store:
-        running = [v for v in _plan_states(store, today) if v.plan["customer_id"] == customer
+    with writing(workspace, "payplan cancel") as store:
+        running = [v for v in payment_plan_states(store, today) if v.plan["customer_id"] == customer
                    and v.plan["cancelled_on"] is None and v.state.outcome == "active"]
         if not running:
             raise UsageError(f"customer {customer!r} has no running payment plan")

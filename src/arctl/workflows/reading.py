@@ -10,7 +10,7 @@ from arctl.config import Source, Workspace
 from arctl.errors import InputError, UsageError
 from arctl.io.export import ExportRead, ReadOptions, read_export
 from arctl.model import Finding
-from arctl.workflows.workspace import _near, open_store, state_dir
+from arctl.workflows.workspace import near, open_store, state_dir
 
 
 @dataclass(slots=True)
@@ -35,7 +35,7 @@ def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None =
     if paths:
         jobs = [(path, options) for path in paths]
     elif workspace is not None:
-        jobs = [(_near(source.path), source_options(source, options, workspace))
+        jobs = [(near(source.path), source_options(source, options, workspace))
                 for source in workspace.config.sources]
     else:
         raise UsageError("no files given and no workspace found",
@@ -86,7 +86,7 @@ def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, b
         if not sources:
             raise UsageError(f"{workspace.config_path}: no source of kind invoices",
                              hint="add one under sources:, or give the invoice export on the command line")
-        reads = [read_export(_near(s.path), source_options(s, options, workspace)) for s in sources]
+        reads = [read_export(near(s.path), source_options(s, options, workspace)) for s in sources]
     else:
         raise UsageError("no invoice export given and no workspace found",
                          hint="arctl aging exports/open_invoices.csv")

@@ -56,7 +56,7 @@ def open_store(workspace: Workspace):
 
 
 @contextmanager
-def _writing(workspace: Workspace | None, command: str):
+def writing(workspace: Workspace | None, command: str):
     from arctl.state.lock import WorkspaceLock
 
     if workspace is None:
@@ -69,7 +69,7 @@ def _writing(workspace: Workspace | None, command: str):
             store.close()
 
 
-def _near(path: Path) -> Path:
+def near(path: Path) -> Path:
     """A workspace file named relative to the current folder when it lies below it, as a person would."""
     try:
         return path.relative_to(Path.cwd())
@@ -77,7 +77,7 @@ def _near(path: Path) -> Path:
         return path
 
 
-def _workspace_key(path: Path, workspace: Workspace) -> str:
+def workspace_key(path: Path, workspace: Workspace) -> str:
     """How the state names a file: relative to the workspace root (the same from any folder)."""
     resolved = path.resolve()
     try:
