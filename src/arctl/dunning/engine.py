@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from arctl.dunning.calendar import business_day
-from arctl.dunning.plan import ConsumerRules, Plan, PlanSet, Step
+from arctl.dunning.consumer import ConsumerRules
+from arctl.dunning.plan import Plan, PlanSet, Step
 
 PAUSE_KINDS = ("disputed", "promised", "payment_plan", "held")
 ELECTRONIC_CHANNELS = ("email",)

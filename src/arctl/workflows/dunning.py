@@ -16,7 +16,9 @@ def load_plans(target: str, workspace: Workspace | None, *, also: tuple[str, ...
     """A dunning plan (a path, or a name: the workspace's plans/ first, then the shipped plans) with every plan
     its segments lead to, and the plans named in `also` (customers' own plans), validated together;
     ConfigError lists every problem with its file and line."""
-    from arctl.dunning.plan import PlanDocument, build_plan_set, parse_consumer_rules
+    from arctl.dunning.consumer import parse_consumer_rules
+    from arctl.dunning.plan_check import PlanDocument
+    from arctl.dunning.plan_set import build_plan_set
     from arctl.io.plans import read_consumer_rules, read_plan_files
 
     files = read_plan_files(target, cwd=Path.cwd(), workspace_plans=workspace.root / "plans" if workspace else None,
@@ -57,7 +59,7 @@ def dunning_inputs(workspace: Workspace, store, as_of: dt.date, plan: str | None
     pauses, and the invoices waiting for a person (a suggested match, or an unallocated credit of their
     customer). `plan` applies that one plan to everybody; customers' own plans are then ignored."""
     from arctl.dunning.engine import CustomerFacts, Pause, Taken
-    from arctl.dunning.plan import own_plan_problem
+    from arctl.dunning.plan_set import own_plan_problem
     from arctl.reconcile.open_items import open_items
     from arctl.reports.behaviour import average_days_late
 
