@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
 from arctl.workflows.payplans import _plan_states
 from arctl.workflows.workspace import open_store
 
+if TYPE_CHECKING:
+    from arctl.dunning.plan import Plan, PlanSet
 
-def load_plans(target: str, workspace: Workspace | None, *, also: tuple[str, ...] = ()):
+
+def load_plans(target: str, workspace: Workspace | None, *, also: tuple[str, ...] = ()) -> PlanSet:
     """A dunning plan (a path, or a name: the workspace's plans/ first, then the shipped plans) with every plan
     its segments lead to, and the plans named in `also` (customers' own plans), validated together;
     ConfigError lists every problem with its file and line."""
@@ -43,8 +47,8 @@ class DunningView:
 class DunningInputs:
     """What the engine decides on, read from the state, with what a person set for a customer applied."""
 
-    plans: object                     # dunning.plan.PlanSet: the plan in use, its segments' plans, customers' own
-    forced: object | None             # the one plan applied to everybody (`--plan`), else None
+    plans: PlanSet                    # the plan in use, its segments' plans, customers' own
+    forced: Plan | None               # the one plan applied to everybody (`--plan`), else None
     items: object                     # open items, bank payments counted (DataFrame)
     customers: dict                   # customer_id -> dunning.engine.CustomerFacts
     people: dict[str, dict]           # customer_id -> master data as documents use it (overrides applied)
