@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 
 from arctl import workflows
 from arctl.cli import app
-from arctl.dunning.plan import Duration, parse_consumer_rules, parse_duration
+from arctl.dunning.consumer import parse_consumer_rules
+from arctl.dunning.plan import Duration
+from arctl.dunning.plan_check import parse_duration
 from arctl.errors import ConfigError
 from arctl.io.plans import read_consumer_rules, shipped_plans_dir
 from arctl.money import Money

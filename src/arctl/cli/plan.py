@@ -42,8 +42,10 @@ def show(plan: PlanArg) -> None:
     except ArctlError as error:
         raise fail(error) from None
     country = workspace.config.company.country if workspace is not None else "BE"
+    from arctl.render.plan_text import describe_plan_set
+
     console = out_console()
-    for line in plans.describe(country):
+    for line in describe_plan_set(plans, country):
         console.print(line, markup=False)
 
 

@@ -28,7 +28,8 @@ import pandas as pd
 from arctl.dunning.calendar import business_day
 from arctl.dunning.channel import actual_channel
 from arctl.dunning.claims import Law, step_costs
-from arctl.dunning.plan import ConsumerRules, Plan, PlanSet, Step
+from arctl.dunning.consumer import ConsumerRules
+from arctl.dunning.plan import Plan, PlanSet, Step
 from arctl.model import Action, ActionLine
 
 PAUSE_KINDS = ("disputed", "promised", "payment_plan", "held")

@@ -51,7 +51,7 @@ def _clean(values: dict[str, str]) -> dict[str, str]:
 def customer_set(workspace: Workspace | None, customer_id: str, values: dict[str, str], today: dt.date) -> dict:
     """Set the customer's own plan, segment, language, preferred channel or e-mail address; the overrides in force
     afterwards. A consumer's own plan must be a consumer plan of their country."""
-    from arctl.dunning.plan import own_plan_problem
+    from arctl.dunning.plan_set import own_plan_problem
 
     if not values:
         raise UsageError("nothing to set", hint="give --plan, --segment, --language, --channel or --email")

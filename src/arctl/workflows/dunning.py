@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from arctl.dunning.engine import CustomerFacts, Decision, Pause, Taken
-    from arctl.dunning.schedule import Sent
     from arctl.dunning.plan import Plan, PlanSet
+    from arctl.dunning.schedule import Sent
     from arctl.state.store import Store
 
 _CONTACT_FIELDS = ("name", "email", "phone", "street", "postal_code", "city", "language", "channel")
@@ -28,7 +28,9 @@ def load_plans(target: str, workspace: Workspace | None, *, also: tuple[str, ...
     """A dunning plan (a path, or a name: the workspace's plans/ first, then the shipped plans) with every plan
     its segments lead to, and the plans named in `also` (customers' own plans), validated together;
     ConfigError lists every problem with its file and line."""
-    from arctl.dunning.plan import PlanDocument, build_plan_set, parse_consumer_rules
+    from arctl.dunning.consumer import parse_consumer_rules
+    from arctl.dunning.plan_check import PlanDocument
+    from arctl.dunning.plan_set import build_plan_set
     from arctl.io.plans import read_consumer_rules, read_plan_files
 
     files = read_plan_files(target, cwd=Path.cwd(), workspace_plans=workspace.root / "plans" if workspace else None,
@@ -112,7 +114,7 @@ def _customer_facts(contacts: dict[str, Contact], master: pd.DataFrame, override
                     ) -> tuple[dict[str, CustomerFacts], list[str]]:
     """What the engine knows of each customer; a customer's own plan that does not fit them is not used."""
     from arctl.dunning.engine import CustomerFacts
-    from arctl.dunning.plan import own_plan_problem
+    from arctl.dunning.plan_set import own_plan_problem
 
     known = {p.key: p for p in plans.plans}
     columns = [c for c in ("customer_id", "consumer", "country", "segment") if c in master.columns]

@@ -26,7 +26,8 @@ def _every(text: str):
     """'1m', '2w', '14d' or '1 month', '2 weeks', '14 days'."""
     import re as _re
 
-    from arctl.dunning.plan import Duration, parse_duration
+    from arctl.dunning.plan import Duration
+    from arctl.dunning.plan_check import parse_duration
 
     short = _re.fullmatch(r"(\d+)\s*([dwm])", text.strip().lower())
     if short:
