@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -18,9 +20,10 @@ from typer.testing import CliRunner
 
 import arctl
 from arctl.cli import app
-from arctl.errors import ArctlError
+from arctl.errors import ArctlError, ConfigError, DeliveryError, InputError, StateError, UsageError
 
 REPO = Path(__file__).resolve().parents[1]
+CLI_SOURCES = sorted((REPO / "src" / "arctl" / "cli").glob("*.py"))
 PLAIN_AMOUNT = re.compile(r"-?\d+\.\d{2}")
 
 INVOICES = """\
@@ -258,19 +261,130 @@ def test_a_user_error_message_is_printed_verbatim_even_with_square_brackets(tmp_
 
 
 def test_debug_lets_the_error_propagate_with_its_traceback(tmp_path):
-    result = run("--debug", "aging", str(tmp_path / "openstaande_posten.csv"), "--as-of", "2026-11-22")
+    missing = tmp_path / "openstaande_posten.csv"
+
+    result = run("--debug", "aging", str(missing), "--as-of", "2026-11-22")
 
     assert isinstance(result.exception, ArctlError), result.output
+    assert result.exception.message == f"{missing}: no such file"
     assert result.exit_code != 0
+    assert "Error:" not in result.stderr
 
 
 def test_debug_shows_the_traceback_for_a_file_check_cannot_read(tmp_path):
-    result = run("--debug", "check", str(tmp_path / "openstaande_posten.csv"))
+    missing = tmp_path / "openstaande_posten.csv"
+
+    result = run("--debug", "check", str(missing))
 
     assert isinstance(result.exception, ArctlError), result.output
+    assert result.exception.message == f"{missing}: no such file"
+    assert "Error:" not in result.stderr
+
+
+# --- the one error path: any command's ArctlError is its exit code and one `Error:` line ---------------
+
+REFUSALS = [pytest.param(error_class, exit_code, id=error_class.__name__) for error_class, exit_code in
+            [(UsageError, 2), (ConfigError, 2), (InputError, 3), (StateError, 4), (DeliveryError, 5)]]
+# a top-level command and a subcommand; each fails where its workflow would
+FAILING_STEPS = [pytest.param("arctl.cli.check.read_options", ["check"], id="check"),
+                 pytest.param("arctl.cli.plan._load", ["plan", "show", "standard"], id="plan show")]
+
+
+def refuse_with(monkeypatch, target: str, error: Exception) -> None:
+    def refuse(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(target, refuse)
+
+
+@pytest.mark.parametrize(("target", "args"), FAILING_STEPS)
+@pytest.mark.parametrize(("error_class", "exit_code"), REFUSALS)
+def test_a_commands_arctl_error_becomes_its_exit_code_and_one_error_line_with_its_hint(
+        monkeypatch, target, args, error_class, exit_code):
+    refuse_with(monkeypatch, target, error_class("the [state] is in use by another run",
+                                                 hint="wait for it, or remove .arctl/lock"))
+
+    result = run(*args)
+
+    assert result.exit_code == exit_code, result.output
+    assert result.stdout == ""
+    assert result.stderr == "Error: the [state] is in use by another run\n  hint: wait for it, or remove .arctl/lock\n"
+
+
+def test_warnings_printed_before_an_error_stay_before_its_error_line(invoices_with_a_bad_row, tmp_path):
+    result = run("aging", str(invoices_with_a_bad_row), "--as-of", "2026-11-22", "-o", str(tmp_path / "aging.txt"))
+
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"warning: {invoices_with_a_bad_row}: 1 unusable row(s) left out of the report")
+    assert lines[1:] == ["Error: -o needs --format csv or json"]
+    assert result.stdout == ""
+
+
+def test_with_debug_a_commands_arctl_error_propagates_with_its_traceback(monkeypatch):
+    error = StateError("the state is in use by another run", hint="wait for it")
+    refuse_with(monkeypatch, "arctl.cli.plan._load", error)
+
+    result = run("--debug", "plan", "show", "standard")
+
+    assert result.exception is error
+    assert result.exit_code == 1
+    assert "Error:" not in result.stderr
+    trace = "".join(traceback.format_exception(*result.exc_info))
+    assert trace.startswith("Traceback (most recent call last):")
+    assert "in refuse" in trace
+
+
+def test_an_exception_that_is_not_an_arctl_error_is_a_bug_and_keeps_its_traceback(monkeypatch):
+    refuse_with(monkeypatch, "arctl.cli.plan._load", KeyError("steps"))
+
+    result = run("plan", "show", "standard")
+
+    assert isinstance(result.exception, KeyError), result.output
+    assert "Error:" not in result.stderr
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
+def test_the_installed_command_shows_a_traceback_only_with_debug(tmp_path, debug):
+    done = subprocess.run([sys.executable, "-m", "arctl", *(["--debug"] if debug else []), "plan", "check",
+                           "nothere.yaml"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+
+    assert done.stdout == ""
+    if debug:
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith("Traceback (most recent call last):"), done.stderr
+        assert re.search(r"^arctl\.errors\.\w+Error: plan file nothere\.yaml: no such file$", done.stderr,
+                         re.MULTILINE), done.stderr
+    else:
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("Error: plan file nothere.yaml: no such file\n"), done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_only_the_root_group_catches_arctl_errors():
+    catching = [f"{path.name}:{node.lineno}" for path in CLI_SOURCES
+                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                if isinstance(node, ast.ExceptHandler) and node.type is not None
+                and "ArctlError" in ast.unparse(node.type)]
+
+    assert len(catching) == 1 and catching[0].startswith("__init__.py:"), catching
+
+
+def test_no_function_in_the_cli_is_longer_than_80_lines():
+    long = [f"{path.name}: {node.name} ({length} lines)" for path in CLI_SOURCES
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and (length := node.end_lineno - min([node.lineno, *(d.lineno for d in node.decorator_list)]) + 1) > 80]
+
+    assert not long, long
 
 
 def test_an_unknown_kind_is_a_usage_error(invoices):
-    result = run("check", str(invoices), "--kind", "receipts")
+    result = CliRunner().invoke(app, ["check", str(invoices), "--kind", "receipts"],
+                                env={"COLUMNS": "200"})  # Typer's error box on one line
 
     assert result.exit_code == 2, result.output
+    # Typer's own usage error (the option's choices), before any file is read
+    assert "Invalid value for '--kind': Value error, 'receipts' is not one of 'invoices', 'customers', 'bank'" \
+        in result.stderr
+    assert result.stdout == ""

@@ -77,8 +77,8 @@ def test_one_plan_for_everybody_with_plan(workspace):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--customer", "K999"), "no open invoices of customer 'K999'"),
-    (("--plan", "nonexistent"), "nonexistent"),
+    (("--customer", "K999"), "Error: no open invoices of customer 'K999'"),
+    (("--plan", "nonexistent"), "Error: no plan named 'nonexistent'"),
 ])
 def test_status_refuses_what_it_cannot_show(workspace, args, message):
     result, _ = status(*args)

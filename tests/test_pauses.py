@@ -111,7 +111,11 @@ def test_a_second_hold_on_the_same_customer_is_refused(workspace):
 def test_a_second_open_dispute_on_one_invoice_is_refused(workspace):
     cli("dispute", "open", "2026-0042", "--reason", "price")
 
-    assert cli("dispute", "open", "2026-0042", "--reason", "again").exit_code == 2
+    result = cli("dispute", "open", "2026-0042", "--reason", "again")
+
+    assert result.exit_code == 2, result.output
+    assert "Error: invoice 2026-0042 is already disputed" in result.stderr
+    assert "hint: `arctl dispute close 2026-0042` ends the dispute" in result.stderr
 
 
 def test_these_commands_need_a_workspace(tmp_path, monkeypatch):

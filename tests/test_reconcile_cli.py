@@ -160,9 +160,12 @@ def test_a_truncated_statement_is_refused_naming_file_and_line(tmp_path, runner)
 def test_a_name_score_outside_50_to_100_is_refused(tmp_path, runner):
     invoices, statement = files(tmp_path)
 
-    result = runner.invoke(app, ["reconcile", str(invoices), str(statement), "--name-score", "120"])
+    result = runner.invoke(app, ["reconcile", str(invoices), str(statement), "--name-score", "120"],
+                           env={"COLUMNS": "200"})  # Typer's error box on one line
 
     assert result.exit_code == 2, result.output
+    # refused by the option's declared range (Typer's own usage error), before anything is read
+    assert "Invalid value for '--name-score': Input should be less than or equal to 100" in result.stderr
 
 
 def test_check_reads_a_camt_statement_as_bank_transactions(real_fixture, runner):

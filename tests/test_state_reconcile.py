@@ -165,7 +165,7 @@ def test_a_returned_payment_in_a_later_statement_undoes_its_match(workspace):
     (("match", "BE00:NOPE", "2026-0043"), "no bank transaction 'BE00:NOPE'"),
     (("match", f"{ACCOUNT}:REF-2", "2099-0001"), "no open invoice '2099-0001'"),
     (("match", f"{ACCOUNT}:REF-2", "2026-0043", "--amount", "400.00"), "cannot allocate 40000"),
-    (("match", f"{ACCOUNT}:REF-2", "2026-0043", "--amount", "twelve"), "--amount twelve"),
+    (("match", f"{ACCOUNT}:REF-2", "2026-0043", "--amount", "twelve"), "Error: --amount twelve: "),
     (("unmatch", f"{ACCOUNT}:REF-2"), "has no match to undo"),
 ])
 def test_match_and_unmatch_refuse_what_cannot_be_done(workspace, args, message):

@@ -8,11 +8,29 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from arctl import __version__
 from arctl.errors import ArctlError
 
+
+class ArctlGroup(TyperGroup):
+    """The root command group: the one place where an ArctlError, from any command or subcommand, becomes a red
+    `Error:` line (and its hint) on stderr and the error's exit code. With --debug it propagates with its
+    traceback. Anything else is a bug and is left alone to show its traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ArctlError as error:
+            if ctx.params.get("debug"):
+                raise
+            print_error(error)
+            raise typer.Exit(error.exit_code) from None
+
+
 app = typer.Typer(
+    cls=ArctlGroup,
     name="arctl",
     help="Accounts-receivable control: read exports, match payments, dun by plan, report aging.",
     no_args_is_help=True,
@@ -53,16 +71,11 @@ def main() -> None:
     app()
 
 
-def fail(error: ArctlError) -> typer.Exit:
-    """Print one red `Error:` line (and its hint) on stderr; the exit code comes from the error."""
-    if state.debug:
-        raise error
-    print_error(error)
-    return typer.Exit(error.exit_code)
-
-
 def print_error(error: ArctlError, prefix: str = "") -> None:
-    """One red `Error:` line on stderr, then the hint; user text is never read as markup."""
+    """One red `Error:` line on stderr, then the hint; user text is never read as markup.
+
+    ArctlGroup calls it for every command's error; a command calls it itself only to report an error and go on
+    (`check` lists every file it cannot read, each with its path as `prefix`)."""
     from rich.markup import escape
 
     console = err_console()

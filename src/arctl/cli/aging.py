@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from arctl.cli import app, err_console, fail, out_console, workspace_or_none
+from arctl.cli import app, err_console, out_console, workspace_or_none
 from arctl.cli.options import (
     AgingBy,
     AgingFormat,
@@ -28,7 +28,7 @@ from arctl.cli.options import (
     read_options,
     screen_locale,
 )
-from arctl.errors import ArctlError, UsageError
+from arctl.errors import UsageError
 from arctl.model import Finding
 
 
@@ -60,16 +60,13 @@ def aging(
     from arctl import workflows
     from arctl.render.aging import aging_csv, aging_json, print_aging
 
-    try:
-        bounds = parse_bounds(buckets)
-        workspace = workspace_or_none()
-        options = read_options(None, profile, sheet, currency, date_format, decimal, delimiter)
-        date = as_of_date(as_of, workspace)
-        result = workflows.aging(list(files or []), options, date, by=by.value, bounds=bounds,
-                                 on_error=on_error.value, workspace=workspace)
-        shown_locale = screen_locale(locale, workspace)
-    except ArctlError as error:
-        raise fail(error) from None
+    bounds = parse_bounds(buckets)
+    workspace = workspace_or_none()
+    options = read_options(None, profile, sheet, currency, date_format, decimal, delimiter)
+    date = as_of_date(as_of, workspace)
+    result = workflows.aging(list(files or []), options, date, by=by.value, bounds=bounds,
+                             on_error=on_error.value, workspace=workspace)
+    shown_locale = screen_locale(locale, workspace)
     for file, rows in skipped_rows(result.skipped).items():
         listed = ", ".join(str(row) for row in rows[:12]) + (f" … ({len(rows)} rows)" if len(rows) > 12 else "")
         err_console().print(f"[yellow]warning:[/yellow] {escape(file)}: {len(rows)} unusable row(s) left out "
@@ -79,7 +76,7 @@ def aging(
                             f"{'due' if by == AgingBy.due else 'invoice'} date and are not in the buckets")
     if output_format == AgingFormat.table:
         if output:
-            raise fail(UsageError("-o needs --format csv or json"))
+            raise UsageError("-o needs --format csv or json")
         print_aging(out_console(), result.report, shown_locale)
         return
     text = (json.dumps(aging_json(result.report), ensure_ascii=False, indent=2) + "\n"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from arctl.cli import app, fail, out_console, print_error, state, workspace_or_none
+from arctl.cli import app, out_console, print_error, state, workspace_or_none
 from arctl.cli.options import (
     CurrencyOpt,
     DateFormatOpt,
@@ -21,7 +21,6 @@ from arctl.cli.options import (
     read_options,
     screen_locale,
 )
-from arctl.errors import ArctlError
 
 
 @app.command()
@@ -50,13 +49,10 @@ def check(
     from arctl import workflows
     from arctl.render.check import check_json, print_check
 
-    try:
-        workspace = workspace_or_none()
-        options = read_options(kind, profile, sheet, currency, date_format, decimal, delimiter)
-        result = workflows.check(list(files or []), options, workspace)
-        shown_locale = screen_locale(locale, workspace)
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    options = read_options(kind, profile, sheet, currency, date_format, decimal, delimiter)
+    result = workflows.check(list(files or []), options, workspace)
+    shown_locale = screen_locale(locale, workspace)
     if as_json:
         document = check_json(result.reads)
         for path, error in result.unreadable:

@@ -9,9 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from arctl.cli import app, fail, out_console, workspace_or_none
+from arctl.cli import app, out_console, workspace_or_none
 from arctl.cli.options import LocaleOpt, as_of_date, screen_locale
-from arctl.errors import ArctlError
 
 customer_app = typer.Typer(help="A customer's own plan, segment, language, channel and e-mail address; their file.",
                            no_args_is_help=True)
@@ -51,12 +50,9 @@ def set_(
     from arctl import workflows
 
     given = {"plan": plan, "segment": segment, "language": language, "channel": channel, "email": email}
-    try:
-        workspace = workspace_or_none()
-        overrides = workflows.customer_set(workspace, customer, {k: v for k, v in given.items() if v is not None},
-                                           as_of_date(as_of, workspace))
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    overrides = workflows.customer_set(workspace, customer, {k: v for k, v in given.items() if v is not None},
+                                       as_of_date(as_of, workspace))
     out_console().print(escape(_overrides_line(customer, overrides)))
 
 
@@ -79,11 +75,8 @@ def unset(
 
     chosen = {"plan": plan, "segment": segment, "language": language, "channel": channel, "email": email}
     fields = list(workflows.OVERRIDE_FIELDS) if everything else [name for name, on in chosen.items() if on]
-    try:
-        workspace = workspace_or_none()
-        overrides = workflows.customer_unset(workspace, customer, fields, as_of_date(as_of, workspace))
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    overrides = workflows.customer_unset(workspace, customer, fields, as_of_date(as_of, workspace))
     out_console().print(escape(_overrides_line(customer, overrides)))
 
 
@@ -102,12 +95,9 @@ def show(
     from arctl import workflows
     from arctl.money import format_money, plain_amount
 
-    try:
-        workspace = workspace_or_none()
-        view = workflows.customer_show(workspace, customer, as_of_date(as_of, workspace))
-        shown_locale = screen_locale(locale, workspace)
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    view = workflows.customer_show(workspace, customer, as_of_date(as_of, workspace))
+    shown_locale = screen_locale(locale, workspace)
     master = {key: ("" if value is None else value) for key, value in view.master.items()
               if key not in ("import_id", "source")}
     if as_json:

@@ -9,9 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from arctl.cli import app, fail, out_console, workspace_or_none
+from arctl.cli import app, out_console, workspace_or_none
 from arctl.cli.options import LocaleOpt, as_of_date, screen_locale
-from arctl.errors import ArctlError
 
 dunning_app = typer.Typer(help="Dunning: where every invoice stands in its plan.", no_args_is_help=True)
 app.add_typer(dunning_app, name="dunning")
@@ -36,13 +35,10 @@ def status(
     from arctl import workflows
     from arctl.money import format_money, plain_amount
 
-    try:
-        workspace = workspace_or_none()
-        date = as_of_date(as_of, workspace)
-        view = workflows.dunning_status(workspace, date, customer=customer, plan=plan)
-        shown_locale = screen_locale(locale, workspace)
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    date = as_of_date(as_of, workspace)
+    view = workflows.dunning_status(workspace, date, customer=customer, plan=plan)
+    shown_locale = screen_locale(locale, workspace)
     open_by_id = dict(zip(view.items["invoice_id"], view.items["open_amount"], strict=True))
     rows = view.items.set_index("invoice_id")
     invoices = []
@@ -100,13 +96,10 @@ def run(
     from arctl import workflows
     from arctl.money import format_money, plain_amount
 
-    try:
-        workspace = workspace_or_none()
-        date = as_of_date(as_of, workspace)
-        result = workflows.dunning_run(workspace, date, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank)
-        shown_locale = screen_locale(locale, workspace)
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    date = as_of_date(as_of, workspace)
+    result = workflows.dunning_run(workspace, date, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank)
+    shown_locale = screen_locale(locale, workspace)
     if as_json:
         print(json.dumps({
             "as_of": date.isoformat(), "dry_run": dry_run,
@@ -166,13 +159,10 @@ def explain(
     from arctl import workflows
     from arctl.money import format_money
 
-    try:
-        workspace = workspace_or_none()
-        date = as_of_date(as_of, workspace)
-        found = workflows.explain(workspace, invoice, date)
-        shown = screen_locale(locale, workspace)
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    date = as_of_date(as_of, workspace)
+    found = workflows.explain(workspace, invoice, date)
+    shown = screen_locale(locale, workspace)
     row, currency = found.invoice, found.invoice["currency"]
     money = lambda minor: format_money(minor, currency, shown)  # noqa: E731
     console = out_console()

@@ -9,9 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from arctl.cli import app, err_console, fail, out_console, workspace_or_none
+from arctl.cli import app, err_console, out_console, workspace_or_none
 from arctl.cli.options import FilesArg, Kind, OnError, ProfileOpt, as_of_date, read_options
-from arctl.errors import ArctlError
 
 _OUTCOME = {"applied": "imported", "older_snapshot": "older snapshot: changes nothing"}
 
@@ -39,14 +38,11 @@ def import_(
     """
     from arctl import workflows
 
-    try:
-        workspace = workspace_or_none()
-        options = read_options(kind, profile, None, None, None, None, None)
-        date = as_of_date(as_of, workspace)
-        result = workflows.import_sources(workspace, list(files or []), options, as_of=date,
-                                          accept_closures=accept_closures, on_error=on_error.value)
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    options = read_options(kind, profile, None, None, None, None, None)
+    date = as_of_date(as_of, workspace)
+    result = workflows.import_sources(workspace, list(files or []), options, as_of=date,
+                                      accept_closures=accept_closures, on_error=on_error.value)
     if result.skipped:
         err_console().print(f"[yellow]warning:[/yellow] {len(result.skipped)} unusable row(s) not imported; "
                             "`arctl check` lists them")

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from arctl.cli import app, fail, out_console
-from arctl.errors import ArctlError
+from arctl.cli import app, out_console
 
 
 @app.command()
@@ -22,10 +21,7 @@ def init(
     """
     from arctl.workflows import init_workspace
 
-    try:
-        created = init_workspace(directory, force=force)
-    except ArctlError as error:
-        raise fail(error) from None
+    created = init_workspace(directory, force=force)
     console = out_console()
     for path in created:
         console.print(f"created {path}")

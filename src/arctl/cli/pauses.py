@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from arctl.cli import app, fail, out_console, workspace_or_none
+from arctl.cli import app, out_console, workspace_or_none
 from arctl.cli.options import as_of_date
-from arctl.errors import ArctlError, UsageError
+from arctl.errors import UsageError
 
 dispute_app = typer.Typer(help="Pause and resume dunning for a disputed invoice.", no_args_is_help=True)
 app.add_typer(dispute_app, name="dispute")
@@ -40,11 +40,8 @@ def hold(
     """
     from arctl import workflows
 
-    try:
-        workspace = workspace_or_none()
-        kind = workflows.hold(workspace, target, reason, _date(until, "--until"), as_of_date(as_of, workspace))
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    kind = workflows.hold(workspace, target, reason, _date(until, "--until"), as_of_date(as_of, workspace))
     out_console().print(f"{kind} {target} on hold ({reason})" + (f" until {until}" if until else ""))
 
 
@@ -59,11 +56,8 @@ def release(
     """
     from arctl import workflows
 
-    try:
-        workspace = workspace_or_none()
-        workflows.release(workspace, target, as_of_date(as_of, workspace))
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    workflows.release(workspace, target, as_of_date(as_of, workspace))
     out_console().print(f"{target} released")
 
 
@@ -79,11 +73,8 @@ def dispute_open(
     """
     from arctl import workflows
 
-    try:
-        workspace = workspace_or_none()
-        workflows.dispute_open(workspace, invoice, reason, as_of_date(as_of, workspace))
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    workflows.dispute_open(workspace, invoice, reason, as_of_date(as_of, workspace))
     out_console().print(f"invoice {invoice} disputed: dunning paused")
 
 
@@ -99,11 +90,8 @@ def dispute_close(
     """
     from arctl import workflows
 
-    try:
-        workspace = workspace_or_none()
-        workflows.dispute_close(workspace, invoice, note, as_of_date(as_of, workspace))
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    workflows.dispute_close(workspace, invoice, note, as_of_date(as_of, workspace))
     out_console().print(f"dispute on invoice {invoice} closed: dunning resumes")
 
 
@@ -120,12 +108,9 @@ def promise(
     """
     from arctl import workflows
 
-    try:
-        workspace = workspace_or_none()
-        date = _date(until, "--until")
-        workflows.promise(workspace, invoice, date, note, as_of_date(as_of, workspace))
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    date = _date(until, "--until")
+    workflows.promise(workspace, invoice, date, note, as_of_date(as_of, workspace))
     out_console().print(f"promise recorded: invoice {invoice} by {until}")
 
 
@@ -146,10 +131,7 @@ def note(
     """
     from arctl import workflows
 
-    try:
-        workspace = workspace_or_none()
-        workflows.note(workspace, customer, text, call=call, outcome=outcome, until=_date(until, "--until"),
-                       today=as_of_date(as_of, workspace))
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    workflows.note(workspace, customer, text, call=call, outcome=outcome, until=_date(until, "--until"),
+                   today=as_of_date(as_of, workspace))
     out_console().print(f"{'call' if call else 'note'} recorded for {customer}")

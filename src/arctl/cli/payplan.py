@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from arctl.cli import app, fail, out_console, workspace_or_none
+from arctl.cli import app, out_console, workspace_or_none
 from arctl.cli.options import as_of_date
-from arctl.errors import ArctlError, UsageError
+from arctl.errors import UsageError
 
 payplan_app = typer.Typer(help="Payment plans: the customer pays in installments; dunning waits for them.",
                           no_args_is_help=True)
@@ -71,14 +71,11 @@ def create(
     """
     from arctl import workflows
 
-    try:
-        workspace = workspace_or_none()
-        names = [name.strip() for value in invoices for name in value.split(",") if name.strip()]
-        view = workflows.payplan_create(workspace, customer, names, installments, _date(first, "--first"), every,
-                                        as_of_date(as_of, workspace))
-        locale = workspace.config.locale
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    names = [name.strip() for value in invoices for name in value.split(",") if name.strip()]
+    view = workflows.payplan_create(workspace, customer, names, installments, _date(first, "--first"), every,
+                                    as_of_date(as_of, workspace))
+    locale = workspace.config.locale
     _print(view, as_json, locale)
 
 
@@ -94,12 +91,9 @@ def show(
     """
     from arctl import workflows
 
-    try:
-        workspace = workspace_or_none()
-        views = workflows.payplan_show(workspace, customer, as_of_date(as_of, workspace))
-        locale = workspace.config.locale
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    views = workflows.payplan_show(workspace, customer, as_of_date(as_of, workspace))
+    locale = workspace.config.locale
     for view in views:
         _print(view, as_json, locale)
 
@@ -115,9 +109,6 @@ def cancel(
     """
     from arctl import workflows
 
-    try:
-        workspace = workspace_or_none()
-        workflows.payplan_cancel(workspace, customer, as_of_date(as_of, workspace))
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    workflows.payplan_cancel(workspace, customer, as_of_date(as_of, workspace))
     out_console().print(f"payment plan of {customer} cancelled: dunning resumes")

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from arctl.cli import app, fail, out_console, workspace_or_none
-from arctl.errors import ArctlError
+from arctl.cli import app, out_console, workspace_or_none
 
 plan_app = typer.Typer(
     name="plan",
@@ -37,10 +36,7 @@ def show(plan: PlanArg) -> None:
 
     Example: [bold]arctl plan show standard[/bold]
     """
-    try:
-        workspace, plans = _load(plan)
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace, plans = _load(plan)
     country = workspace.config.company.country if workspace is not None else "BE"
     from arctl.render.plan_text import describe_plan_set
 
@@ -57,10 +53,7 @@ def check(plan: PlanArg) -> None:
 
     Example: [bold]arctl plan check plans/standard.yaml[/bold]
     """
-    try:
-        _, plans = _load(plan)
-    except ArctlError as error:
-        raise fail(error) from None
+    _, plans = _load(plan)
     main = plans.main
     others = [p for p in plans.plans if p.key != main.key]
     console = out_console()

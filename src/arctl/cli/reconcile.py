@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from arctl.cli import app, err_console, fail, out_console, workspace_or_none
+from arctl.cli import app, err_console, out_console, workspace_or_none
 from arctl.cli.options import LocaleOpt, ProfileOpt, read_options, screen_locale
-from arctl.errors import ArctlError, UsageError
+from arctl.errors import UsageError
 from arctl.model import MatchSettings
 
 _DEFAULTS = MatchSettings()
@@ -57,25 +57,22 @@ def reconcile(
     from arctl.config import percent_basis_points
     from arctl.render.reconcile import print_reconcile, reconcile_json, write_matches
 
-    try:
-        workspace = workspace_or_none()
-        base = workspace.config.matching if workspace is not None else _DEFAULTS
-        settings = MatchSettings(
-            shortfall_basis_points=percent_basis_points(shortfall_percent) if shortfall_percent
-            else base.shortfall_basis_points,
-            shortfall_max=_amount_text(shortfall_max) if shortfall_max else base.shortfall_max,
-            subset_max_invoices=subset_max or base.subset_max_invoices,
-            subset_pool=subset_pool or base.subset_pool,
-            name_score=name_score or base.name_score,
-        )
-        if output is not None and output.suffix.lower() not in (".xlsx", ".csv"):
-            raise UsageError(f"-o {output}: expected a .xlsx or .csv file")
-        options = read_options(None, profile, None, None, None, None, None)
-        result = workflows.reconcile(list(files or []), options, customers=customers, settings=settings,
-                                     workspace=workspace)
-        shown_locale = screen_locale(locale, workspace)
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    base = workspace.config.matching if workspace is not None else _DEFAULTS
+    settings = MatchSettings(
+        shortfall_basis_points=percent_basis_points(shortfall_percent) if shortfall_percent
+        else base.shortfall_basis_points,
+        shortfall_max=_amount_text(shortfall_max) if shortfall_max else base.shortfall_max,
+        subset_max_invoices=subset_max or base.subset_max_invoices,
+        subset_pool=subset_pool or base.subset_pool,
+        name_score=name_score or base.name_score,
+    )
+    if output is not None and output.suffix.lower() not in (".xlsx", ".csv"):
+        raise UsageError(f"-o {output}: expected a .xlsx or .csv file")
+    options = read_options(None, profile, None, None, None, None, None)
+    result = workflows.reconcile(list(files or []), options, customers=customers, settings=settings,
+                                 workspace=workspace)
+    shown_locale = screen_locale(locale, workspace)
     reconciliation = result.reconciliation
     for notice in result.notices:
         err_console().print(f"note: {notice}")
@@ -116,12 +113,9 @@ def match(
     from arctl import workflows
     from arctl.money import format_money
 
-    try:
-        workspace = workspace_or_none()
-        done = workflows.match_manually(workspace, bank_txn, invoice, amount)
-        locale = workspace.config.locale
-    except ArctlError as error:
-        raise fail(error) from None
+    workspace = workspace_or_none()
+    done = workflows.match_manually(workspace, bank_txn, invoice, amount)
+    locale = workspace.config.locale
     what = "confirmed the suggestion" if done.confirmed_suggestion else "matched"
     out_console().print(f"{what}: {done.bank_txn} pays {format_money(done.amount, done.currency, locale)} of "
                         f"invoice {done.invoice_id}")
@@ -143,8 +137,5 @@ def unmatch(
     """
     from arctl import workflows
 
-    try:
-        undone = workflows.unmatch(workspace_or_none(), bank_txn)
-    except ArctlError as error:
-        raise fail(error) from None
+    undone = workflows.unmatch(workspace_or_none(), bank_txn)
     out_console().print(f"{undone} match(es) of {bank_txn} undone")
