@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No wall-clock limits in tests (timing belongs to benchmarks/): hypothesis' default 200 ms deadline per example
+# fails a correct test on a busy machine.
+settings.register_profile("arctl", deadline=None)
+settings.load_profile("arctl")
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_REAL_FIXTURES = REPO.parent / "shared" / "fixtures" / "real"
@@ -28,7 +34,8 @@ def real_fixture_path(relative: str) -> Path:
         return path
     missing = root if not root.is_dir() else path
     where = (f"{REAL_FIXTURES_ENV} points to {root}" if os.environ.get(REAL_FIXTURES_ENV, "").strip() else
-             f"set {REAL_FIXTURES_ENV} to their folder, or put the folder at ../shared/fixtures/real/ beside the repository")
+             f"set {REAL_FIXTURES_ENV} to their folder, or put the folder at ../shared/fixtures/real/ beside the "
+             "repository")
     reason = (f"real fixtures not available: {missing} is missing ({where}; they live outside this repository "
               "for licence reasons)")
     if os.environ.get(REQUIRE_REAL_FIXTURES_ENV) == "1":
