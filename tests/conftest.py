@@ -1,27 +1,52 @@
-"""Shared test helpers: where the real-world fixtures live, and skipping cleanly without them."""
+"""Shared test helpers: where the real-world fixtures live, and skipping (or failing) cleanly without them."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No wall-clock limits in tests (timing belongs to benchmarks/): hypothesis' default 200 ms deadline per example
+# fails a correct test on a busy machine.
+settings.register_profile("arctl", deadline=None)
+settings.load_profile("arctl")
 
 REPO = Path(__file__).resolve().parents[1]
-REAL_FIXTURES = REPO.parent / "shared" / "fixtures" / "real"
+DEFAULT_REAL_FIXTURES = REPO.parent / "shared" / "fixtures" / "real"
+REAL_FIXTURES_ENV = "ARCTL_REAL_FIXTURES"  # a path to the folder, instead of ../shared/fixtures/real/
+REQUIRE_REAL_FIXTURES_ENV = "ARCTL_REQUIRE_REAL_FIXTURES"  # "1": a missing folder or file fails instead of skipping
+
+
+def real_fixtures_root() -> Path:
+    """The folder of real fixtures: $ARCTL_REAL_FIXTURES when set, else ../shared/fixtures/real beside the repo."""
+    configured = os.environ.get(REAL_FIXTURES_ENV, "").strip()
+    return Path(configured).expanduser() if configured else DEFAULT_REAL_FIXTURES
+
+
+def real_fixture_path(relative: str) -> Path:
+    """The real fixture file `relative`, read in place. When the folder or the file is missing, the test is
+    skipped with the reason, or failed with the same reason when ARCTL_REQUIRE_REAL_FIXTURES=1 (CI)."""
+    root = real_fixtures_root()
+    path = root / relative
+    if path.exists():
+        return path
+    missing = root if not root.is_dir() else path
+    where = (f"{REAL_FIXTURES_ENV} points to {root}" if os.environ.get(REAL_FIXTURES_ENV, "").strip() else
+             f"set {REAL_FIXTURES_ENV} to their folder, or put the folder at ../shared/fixtures/real/ beside the "
+             "repository")
+    reason = (f"real fixtures not available: {missing} is missing ({where}; they live outside this repository "
+              "for licence reasons)")
+    if os.environ.get(REQUIRE_REAL_FIXTURES_ENV) == "1":
+        pytest.fail(f"{reason}; {REQUIRE_REAL_FIXTURES_ENV}=1 makes this a failure", pytrace=False)
+    pytest.skip(reason)
 
 
 @pytest.fixture
 def real_fixture():
-    """Path to a file under ../shared/fixtures/real/, read in place; skips when the folder is absent."""
-
-    def locate(relative: str) -> Path:
-        path = REAL_FIXTURES / relative
-        if not path.exists():
-            pytest.skip(f"real fixtures not available: {path} is missing (they live in ../shared/fixtures/real/, "
-                        "outside this repository, for licence reasons)")
-        return path
-
-    return locate
+    """Path to a file under the real fixtures folder (see real_fixture_path), read in place."""
+    return real_fixture_path
 
 
 @pytest.fixture

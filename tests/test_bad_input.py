@@ -1,6 +1,6 @@
 """`arctl check` on inputs that are wrong in the ways real files are wrong: each gets one clear message
 and the exit code of CLI.md (0 every row usable, 1 some rows unusable, 3 unreadable), never a traceback.
-And a large valid export is read in seconds.
+And a large valid export is read whole (how fast is measured by benchmarks/read_speed.py, not here).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import json
 import random
 import re
 import textwrap
-import time
 from pathlib import Path
 
 import openpyxl
@@ -226,9 +225,8 @@ def _amount_text(minor: int) -> str:
 
 
 @pytest.mark.slow
-def test_valid_50_mb_export_is_read_in_seconds(tmp_path):
+def test_valid_50_mb_export_is_read_whole(tmp_path):
     rows = 420_000
-    started = time.perf_counter()
     amounts = [(i * 7919) % 2_500_000 + 100 for i in range(rows)]
     opens = [a if i % 3 else a // 2 for i, a in enumerate(amounts)]
     lines = [
@@ -240,16 +238,9 @@ def test_valid_50_mb_export_is_read_in_seconds(tmp_path):
     ]
     path = tmp_path / "openstaande_posten_groot.csv"
     path.write_text(HEADER + ";Mededeling;E-mail\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    generated = time.perf_counter() - started
-    size_mb = path.stat().st_size / 1e6
-    print(f"\ngenerated {rows} rows, {size_mb:.1f} MB in {generated:.1f} s")
-    assert generated < 10
-    assert size_mb >= 45
+    assert path.stat().st_size / 1e6 >= 45
 
-    started = time.perf_counter()
     result = read_export(path, ReadOptions())
-    elapsed = time.perf_counter() - started
-    print(f"read_export of {size_mb:.1f} MB took {elapsed:.2f} s")
 
     assert result.rows == rows
     assert result.valid_rows == rows
@@ -258,4 +249,3 @@ def test_valid_50_mb_export_is_read_in_seconds(tmp_path):
     assert len(eur) == rows
     assert int(eur["amount"].sum()) == sum(amounts)
     assert int(eur["open_amount"].sum()) == sum(opens)
-    assert elapsed < 20

@@ -1,4 +1,4 @@
-"""The public command-line contract of CLI.md: fast help, JSON shapes, exit codes, one-line errors."""
+"""The public command-line contract of CLI.md: help without pandas, JSON shapes, exit codes, one-line errors."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
 import traceback
 from pathlib import Path
 
@@ -81,14 +80,11 @@ print(f"PROBE exit={code} pandas={'pandas' in sys.modules}", file=sys.stderr)
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"], ["aging", "--help"]],
                          ids=" ".join)
-def test_version_and_help_answer_quickly_without_importing_pandas(args):
-    started = time.perf_counter()
+def test_version_and_help_do_not_import_pandas(args):
+    # what keeps --help fast; how fast is the benchmarks' business, not an assertion here
     done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60)
-    seconds = time.perf_counter() - started
-    print(f"arctl {' '.join(args)}: {seconds:.3f} s")
 
     assert "PROBE exit=0 pandas=False" in done.stderr, done.stderr
-    assert seconds < 2.0
 
 
 def test_python_dash_m_arctl_prints_the_version():

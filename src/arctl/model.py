@@ -299,3 +299,51 @@ class Action:
     @property
     def interest_until(self) -> dt.date | None:
         return next((cost.until for cost in self.costs if cost.kind == "interest"), None)
+
+
+# --- report results: computed by reports/, written by render/ ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgingRow:
+    """Open amounts of one customer (or, with no customer, of all customers) in one currency, per bucket."""
+
+    customer_id: str | None
+    name: str | None
+    currency: str
+    total: int
+    buckets: tuple[int, ...]
+    invoices: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgingReport:
+    """The aging of the open invoices as of a date: one row per customer and currency, and totals per currency."""
+
+    as_of: dt.date
+    by: str                                # "due" (days past the due date) or "issue"
+    labels: tuple[str, ...]                # the bucket labels, e.g. current, 1-30, 31-60, 61-90, 90+
+    customers: tuple[AgingRow, ...]
+    totals: tuple[AgingRow, ...]
+    undated: int = 0                       # open invoices without the date they are aged by
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyTotal:
+    """The invoices of an export in one currency: their gross and open amounts."""
+
+    currency: str
+    amount: int
+    open_amount: int
+    invoices: int
+
+
+@dataclass(frozen=True, slots=True)
+class BankTotal:
+    """The bank lines of a statement in one currency: credits and debits (both positive) and the net."""
+
+    currency: str
+    credits: int
+    debits: int
+    amount: int                            # credits − debits
+    lines: int

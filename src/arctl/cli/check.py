@@ -54,12 +54,12 @@ def check(
     result = workflows.check(list(files or []), options, workspace)
     shown_locale = screen_locale(locale, workspace)
     if as_json:
-        document = check_json(result.reads)
+        document = check_json(result.reads, result.totals)
         for path, error in result.unreadable:
             document["files"].append({"path": str(path), "error": error.message, "hint": error.hint})
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        print_check(out_console(), result.reads, shown_locale, limit)
+        print_check(out_console(), result.reads, result.totals, shown_locale, limit)
     for path, error in result.unreadable:
         if state.debug:
             raise error

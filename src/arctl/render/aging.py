@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from arctl.model import AgingReport
 from arctl.money import format_money, plain_amount
-from arctl.reports.aging import AgingReport
 
 
 def aging_json(report: AgingReport) -> dict:

@@ -1,4 +1,7 @@
-"""`arctl check` output: a rich report for people and the JSON document of CLI.md."""
+"""`arctl check` output: a rich report for people and the JSON document of CLI.md.
+
+Each read comes with its totals per currency, computed by reports/ (CurrencyTotal for invoices, BankTotal for
+bank lines, none for customers): this module only writes them."""
 
 from __future__ import annotations
 
@@ -6,29 +9,23 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from arctl.model import BankTotal, CurrencyTotal
 from arctl.money import format_money, plain_amount
-from arctl.reports.totals import currency_totals
 
 
-def bank_totals(frame) -> list[dict]:
-    """Per currency: the sums of credit and of debit lines (both positive) and the net."""
-    totals = []
-    for currency, amounts in frame.groupby("currency", sort=True)["amount"]:
-        credits, debits = int(amounts[amounts > 0].sum()), int(-amounts[amounts < 0].sum())
-        totals.append({"currency": currency, "credits": credits, "debits": debits, "amount": credits - debits,
-                       "lines": int(len(amounts))})
-    return totals
+def _bank_totals_json(totals: list[BankTotal]) -> list[dict]:
+    return [{"currency": t.currency, "credits": plain_amount(t.credits, t.currency),
+             "debits": plain_amount(t.debits, t.currency), "amount": plain_amount(t.amount, t.currency)}
+            for t in totals]
 
 
-def _bank_entry(read) -> dict:
+def _bank_entry(read, totals: list[BankTotal]) -> dict:
     errors = sum(1 for f in read.findings if f.severity == "error")
     return {
         "path": str(read.path), "kind": "bank", "profile": read.format, "format": read.format,
         "rows": len(read.frame) + errors, "valid_rows": len(read.frame), "transactions": len(read.frame),
         "statements": read.statements,
-        "totals": [{"currency": t["currency"], "credits": plain_amount(t["credits"], t["currency"]),
-                    "debits": plain_amount(t["debits"], t["currency"]),
-                    "amount": plain_amount(t["amount"], t["currency"])} for t in bank_totals(read.frame)],
+        "totals": _bank_totals_json(totals),
         "balances": [{"account": b.account, "kind": b.kind, "date": b.date.isoformat() if b.date else None,
                       "currency": b.currency, "amount": plain_amount(b.amount, b.currency)} for b in read.balances],
         "notices": read.notices,
@@ -41,12 +38,13 @@ def _is_bank(read) -> bool:
     return hasattr(read, "balances") or getattr(read, "kind", "") == "bank"
 
 
-def check_json(reads: list) -> dict:
-    """The CLI.md document for a list of io ExportRead / BankRead results."""
+def check_json(reads: list, totals: list[list[CurrencyTotal] | list[BankTotal]]) -> dict:
+    """The CLI.md document for a list of io ExportRead / BankRead results and the totals of each."""
     files = []
-    for read in reads:
+    for read, read_totals in zip(reads, totals, strict=True):
         if _is_bank(read):
-            files.append(_bank_entry(read) if hasattr(read, "balances") else _bank_entry_from_export(read))
+            files.append(_bank_entry(read, read_totals) if hasattr(read, "balances")
+                         else _bank_entry_from_export(read, read_totals))
             continue
         entry = {
             "path": str(read.path), "kind": read.kind, "profile": read.profile.name,
@@ -58,7 +56,7 @@ def check_json(reads: list) -> dict:
             entry["left_out"] = read.left_out
             entry["totals"] = [{"currency": t.currency, "amount": plain_amount(t.amount, t.currency),
                                 "open_amount": plain_amount(t.open_amount, t.currency), "invoices": t.invoices}
-                               for t in currency_totals(read.frame)]
+                               for t in read_totals]
         else:
             entry["customers"] = len(read.frame)
             entry["totals"] = []
@@ -69,20 +67,18 @@ def check_json(reads: list) -> dict:
     return {"files": files}
 
 
-def _bank_entry_from_export(read) -> dict:
+def _bank_entry_from_export(read, totals: list[BankTotal]) -> dict:
     entry = {"path": str(read.path), "kind": "bank", "profile": read.profile.name,
              "detected": {k: v for k, v in read.detected.items() if v}, "columns": read.mapping,
              "rows": read.rows, "valid_rows": read.valid_rows, "transactions": len(read.frame)}
-    entry["totals"] = [{"currency": t["currency"], "credits": plain_amount(t["credits"], t["currency"]),
-                        "debits": plain_amount(t["debits"], t["currency"]),
-                        "amount": plain_amount(t["amount"], t["currency"])} for t in bank_totals(read.frame)]
+    entry["totals"] = _bank_totals_json(totals)
     entry["notices"] = read.notices
     entry["problems"] = [{"row": f.row, "column": f.column, "field": f.field, "value": f.value,
                           "message": f.message, "severity": f.severity} for f in read.findings]
     return entry
 
 
-def print_bank(console: Console, read, locale: str, limit: int) -> None:
+def print_bank(console: Console, read, totals: list[BankTotal], locale: str, limit: int) -> None:
     name = read.format if hasattr(read, "balances") else f"profile {read.profile.name}"
     errors = sum(1 for f in read.findings if f.severity == "error")
     console.print(f"[bold]{escape(str(read.path))}[/bold]: bank statement, {escape(name)}")
@@ -92,10 +88,9 @@ def print_bank(console: Console, read, locale: str, limit: int) -> None:
         table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 2))
         for column in ("currency", "lines", "credits", "debits", "net"):
             table.add_column(column, justify="left" if column == "currency" else "right")
-        for t in bank_totals(read.frame):
-            table.add_row(t["currency"], str(t["lines"]), format_money(t["credits"], t["currency"], locale),
-                          format_money(t["debits"], t["currency"], locale),
-                          format_money(t["amount"], t["currency"], locale))
+        for t in totals:
+            table.add_row(t.currency, str(t.lines), format_money(t.credits, t.currency, locale),
+                          format_money(t.debits, t.currency, locale), format_money(t.amount, t.currency, locale))
         console.print(table)
     for notice in read.notices:
         console.print(f"  [yellow]note:[/yellow] {escape(notice)}")
@@ -122,10 +117,11 @@ def _print_findings(console: Console, findings, limit: int) -> None:
         console.print(f"  … and {len(findings) - len(shown)} more (--limit 0 or --json shows all)")
 
 
-def print_check(console: Console, reads: list, locale: str, limit: int) -> None:
-    for read in reads:
+def print_check(console: Console, reads: list, totals: list[list[CurrencyTotal] | list[BankTotal]], locale: str,
+                limit: int) -> None:
+    for read, read_totals in zip(reads, totals, strict=True):
         if _is_bank(read):
-            print_bank(console, read, locale, limit)
+            print_bank(console, read, read_totals, locale, limit)
             continue
         detected = read.detected
         how = ", ".join(f"{k} {v!r}" if k in ("delimiter", "decimal") else f"{k} {v}" if k != "format" else v
@@ -143,7 +139,7 @@ def print_check(console: Console, reads: list, locale: str, limit: int) -> None:
             table.add_column("invoices", justify="right")
             table.add_column("amount", justify="right")
             table.add_column("open amount", justify="right")
-            for total in currency_totals(read.frame):
+            for total in read_totals:
                 table.add_row(total.currency, str(total.invoices), format_money(total.amount, total.currency, locale),
                               format_money(total.open_amount, total.currency, locale))
             console.print(table)

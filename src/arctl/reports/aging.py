@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from arctl.model import AgingReport, AgingRow
+
 DEFAULT_BOUNDS = (30, 60, 90)
-
-
-@dataclass(frozen=True, slots=True)
-class AgingRow:
-    customer_id: str | None
-    name: str | None
-    currency: str
-    total: int
-    buckets: tuple[int, ...]
-    invoices: int
-
-
-@dataclass(frozen=True, slots=True)
-class AgingReport:
-    as_of: dt.date
-    by: str
-    labels: tuple[str, ...]
-    customers: tuple[AgingRow, ...]
-    totals: tuple[AgingRow, ...]
-    undated: int = 0
 
 
 def bucket_labels(bounds: tuple[int, ...]) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ and the queries the workflows need. Nothing outside this package writes SQL."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,19 +37,23 @@ class ImportRecord:
 
 
 class Store:
-    """One workspace's state. Every write method runs in one transaction: all of it or none."""
+    """One workspace's state. Every write method runs in one transaction: all of it or none.
 
-    def __init__(self, engine: Engine) -> None:
+    `now` is the clock (an aware datetime, UTC) for the times a row records when it was written; the
+    workflow passes it in, so that the state never reads the clock itself."""
+
+    def __init__(self, engine: Engine, *, now: Callable[[], dt.datetime]) -> None:
         self.engine = engine
+        self.now = now
 
     # --- opening and versions ------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def open(cls, url: str, *, now: Callable[[], dt.datetime]) -> Store:
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        store = cls(engine)
+        store = cls(engine, now=now)
         store.migrate()
         return store
 
@@ -157,12 +162,11 @@ class Store:
                 connection.execute(insert(schema.bank_lines), [{**r, "import_id": import_id} for r in fresh])
         return ImportRecord(import_id, meta["path"], "bank", "applied", len(fresh), 0)
 
-    @staticmethod
-    def _record_import(connection, meta: dict, records: int, closed: int, outcome: str) -> int:
+    def _record_import(self, connection, meta: dict, records: int, closed: int, outcome: str) -> int:
         result = connection.execute(insert(schema.imports).values(
             path=meta["path"], kind=meta["kind"], sha256=meta["sha256"], rows=meta["rows"], records=records,
             snapshot=meta.get("snapshot", False), taken_at=meta["taken_at"],
-            imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), as_of=meta["as_of"],
+            imported_at=self.now().isoformat(timespec="seconds"), as_of=meta["as_of"],
             outcome=outcome, closed=closed))
         return int(result.inserted_primary_key[0])
 
@@ -216,7 +220,7 @@ class Store:
     def add_matches(self, rows: list[dict]) -> int:
         if not rows:
             return 0
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        now = self.now().isoformat(timespec="seconds")
         with self.engine.begin() as connection:
             connection.execute(insert(schema.matches), [{**row, "created_at": now} for row in rows])
         return len(rows)
@@ -226,7 +230,7 @@ class Store:
         condition = and_(schema.matches.c.bank_txn == bank_txn, schema.matches.c.removed_at.is_(None))
         if only_status:
             condition = and_(condition, schema.matches.c.status.in_(only_status))
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        now = self.now().isoformat(timespec="seconds")
         with self.engine.begin() as connection:
             result = connection.execute(update(schema.matches).where(condition)
                                         .values(removed_at=now, removed_reason=reason))
@@ -242,7 +246,7 @@ class Store:
             return dict(connection.execute(select(schema.known_ibans.c.iban, schema.known_ibans.c.customer_id)).all())
 
     def remember_iban(self, iban: str, customer_id: str, bank_txn: str) -> None:
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        now = self.now().isoformat(timespec="seconds")
         with self.engine.begin() as connection:
             connection.execute(schema.known_ibans.delete().where(schema.known_ibans.c.iban == iban))
             connection.execute(insert(schema.known_ibans).values(iban=iban, customer_id=customer_id,
@@ -337,7 +341,7 @@ class Store:
         the installment an installment reminder reminded, all in one transaction."""
         if not actions:
             return
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        now = self.now().isoformat(timespec="seconds")
         with self.engine.begin() as connection:
             for action, document, delivery in actions:
                 values = {"as_of": as_of, "customer_id": action.customer_id, "plan": action.plan, "step": action.step,

@@ -9,7 +9,7 @@ from pathlib import Path
 from arctl.config import Source, Workspace
 from arctl.errors import InputError, UsageError
 from arctl.io.export import ExportRead, ReadOptions, read_export
-from arctl.model import Finding
+from arctl.model import BankTotal, CurrencyTotal, Finding
 from arctl.workflows.workspace import near, open_store, state_dir
 
 
@@ -17,6 +17,7 @@ from arctl.workflows.workspace import near, open_store, state_dir
 class CheckResult:
     reads: list[ExportRead]
     unreadable: list[tuple[Path, InputError]] = field(default_factory=list)
+    totals: list[list[CurrencyTotal] | list[BankTotal]] = field(default_factory=list)  # of each read, in order
 
     @property
     def all_valid(self) -> bool:
@@ -41,16 +42,23 @@ def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None =
         raise UsageError("no files given and no workspace found",
                          hint="give the export files (arctl check exports/invoices.csv) or run inside a workspace")
     from arctl.io.bank.read import detect_bank_format, read_bank
+    from arctl.reports.totals import bank_totals, currency_totals
 
     result = CheckResult([])
     for path, job_options in jobs:
         try:
             if job_options.kind == "bank" or (job_options.kind is None and detect_bank_format(path) != "table"):
-                result.reads.append(read_bank(path, job_options))
-                continue
-            result.reads.append(read_export(path, job_options))
+                read = read_bank(path, job_options)
+                totals = bank_totals(read.frame)
+            else:
+                read = read_export(path, job_options)
+                totals = (bank_totals(read.frame) if read.kind == "bank" else
+                          currency_totals(read.frame) if read.kind == "invoices" else [])
         except InputError as error:  # one unreadable file must not hide what the others hold
             result.unreadable.append((path, error))
+            continue
+        result.reads.append(read)
+        result.totals.append(totals)
     return result
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,12 +49,17 @@ def state_dir(workspace: Workspace) -> Path:
     return workspace.root / ".arctl"
 
 
-def open_store(workspace: Workspace):
+def utc_now() -> dt.datetime:
+    """The clock the state's timestamps come from (created_at, imported_at ...)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def open_store(workspace: Workspace, *, now: Callable[[], dt.datetime] = utc_now):
     from arctl.state.store import Store, sqlite_url
 
     folder = state_dir(workspace)
     folder.mkdir(exist_ok=True)
-    return Store.open(workspace.config.state_url or sqlite_url(folder / "state.sqlite"))
+    return Store.open(workspace.config.state_url or sqlite_url(folder / "state.sqlite"), now=now)
 
 
 @contextmanager
