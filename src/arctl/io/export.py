@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from arctl.errors import InputError, UsageError
+from arctl.io.bank.read import is_bank_file
 from arctl.io.bank.tabular import read_bank_export
 from arctl.io.customers import build_customers
 from arctl.io.frames import ExportRead, require_columns
@@ -20,17 +21,18 @@ __all__ = ["ExportRead", "ReadOptions", "read_export"]
 def read_export(path: Path, options: ReadOptions = ReadOptions()) -> ExportRead:
     """Read an invoice, customer or bank export as the options say, detecting what they leave open.
 
-    A bank export (kind "bank", a bank profile, or a header that carries a named bank profile's
-    signature) is read by `io.bank.tabular`; its frame holds canonical bank lines.
+    A bank export (`is_bank_file`, or a header that carries a named bank profile's signature) is
+    read by `io.bank.tabular`; its frame holds canonical bank lines. Statements in camt, MT940 or
+    CODA are read by `io.bank.read.read_bank`.
     """
     if options.kind not in (None, "invoices", "customers", "bank"):
         raise UsageError(f"--kind {options.kind}: expected invoices, customers or bank")
     chosen = load_profile(options.profile, options.profile_dirs) if options.profile else None
     if chosen is not None and options.kind and chosen.kind != options.kind:
         raise UsageError(f"profile {chosen.name!r} reads {chosen.kind}, not {options.kind}")
-    kind = options.kind or (chosen.kind if chosen else None)
-    if kind == "bank":
+    if is_bank_file(path, options):
         return read_bank_export(path, options)
+    kind = options.kind or (chosen.kind if chosen else None)
     scorer = chosen.header_score if chosen else all_header_score(kind, options.profile_dirs)
     table = read_table(path, scorer, sheet=options.sheet, delimiter=options.delimiter)
     headers = list(table.frame.columns)

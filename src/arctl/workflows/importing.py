@@ -30,7 +30,7 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
     """Bring exports into the workspace state; the same file twice changes nothing."""
     import hashlib
 
-    from arctl.io.bank.read import detect_bank_format, read_bank
+    from arctl.io.bank.read import is_bank_file, read_bank
     from arctl.state.lock import WorkspaceLock
 
     if workspace is None:
@@ -55,8 +55,7 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
                 if job_options.kind and store.seen(key, job_options.kind, sha256, taken_at):
                     result.unchanged.append(key)  # known without reading it again
                     continue
-                is_bank = job_options.kind == "bank" or (job_options.kind is None and data
-                                                         and detect_bank_format(path) != "table")
+                is_bank = is_bank_file(path, job_options)
                 read = read_bank(path, job_options) if is_bank else read_export(path, job_options)
                 kind = "bank" if is_bank else read.kind
                 if store.seen(key, kind, sha256, taken_at):
