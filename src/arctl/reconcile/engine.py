@@ -24,7 +24,7 @@ from arctl.model import Match, MatchSettings, Unmatched
 from arctl.money import parse_amount, plain_amount
 from arctl.reconcile.names import PayerIndex, compact_iban, normalise_name
 from arctl.reconcile.numbers import InvoiceNumberIndex
-from arctl.refs import Reference, find_references, ogm_for_invoice, parse_reference
+from arctl.refs import Reference, find_references, is_valid_ogm, ogm_for_invoice, parse_reference
 
 _REVERSAL_WORDS = re.compile(r"\b(?:TERUGBOEKING|TERUGGESTORT|RETOUR|STORNO|REVERSAL|RUCKBUCHUNG|RÜCKBUCHUNG|"
                              r"RETURNED|REMBOURSEMENT|ANNULATION)\b", re.IGNORECASE)
@@ -321,7 +321,7 @@ def _line_references(line: _Line):
     found = []
     ref = line.structured_ref
     if len(ref) == 12 and ref.isdigit():  # the usual Belgian structured communication, read directly
-        found.append(Reference("ogm", ref, (int(ref[:10]) % 97 or 97) == int(ref[10:]), ref))
+        found.append(Reference("ogm", ref, is_valid_ogm(ref), ref))
     elif ref:
         reference = parse_reference(ref, assume_ogm=True)
         if reference is not None:
