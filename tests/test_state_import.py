@@ -228,11 +228,31 @@ def test_a_second_writer_waits_then_names_the_holder(tmp_path):
 
 def test_a_lock_left_by_a_killed_process_is_free(tmp_path):
     holder = hold_lock(tmp_path)
-    holder.kill()
+    holder.kill()  # SIGKILL: no handler, no cleanup; only the operating system can let go of the lock
     holder.wait()
+    assert json.loads((tmp_path / "lock.holder").read_text())["pid"] == holder.pid  # what it left behind
 
-    with WorkspaceLock(tmp_path, wait_seconds=0.5) as lock:
+    started = time.monotonic()
+    with WorkspaceLock(tmp_path, wait_seconds=5) as lock:
         assert lock.path.exists()
+        assert json.loads(lock.holder_path.read_text())["pid"] == os.getpid()
+
+    assert time.monotonic() - started < 2  # free at once, not after waiting for a stale lock to expire
+
+
+def test_a_file_system_that_cannot_lock_is_refused_rather_than_locked_by_file_existence(tmp_path, monkeypatch):
+    import errno
+
+    from arctl.state import lock as lock_module
+
+    def no_flock(self, *args, **kwargs):
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    monkeypatch.setattr(lock_module._OsFileLock, "acquire", no_flock)
+
+    with pytest.raises(StateError, match="the file system of the workspace cannot lock files"):
+        with WorkspaceLock(tmp_path, wait_seconds=0.5):
+            pass
 
 
 def test_import_exits_4_while_another_run_holds_the_workspace(workspace, monkeypatch):
