@@ -251,3 +251,10 @@ def test_the_modules_of_io_do_not_import_each_other_in_a_circle():
     assert not cycles, "io/ modules import each other in a circle (function-level imports count):\n  " + "\n  ".join(
         " → ".join([cycle[0].module, *(imp.target for imp in cycle)]) + "\n    " + "\n    ".join(map(str, cycle))
         for cycle in cycles)
+
+
+def test_the_engines_leave_the_garbage_collector_to_the_workflows():
+    # gc.disable() changes the whole process: a pure engine must not; workflows/reconciling.py pauses it
+    violations = [imp for imp in third_party("gc") if layer_of(imp.module).startswith("engine:")]
+
+    assert not violations, report(violations, "engines do not import gc")

@@ -12,7 +12,6 @@ order against what is still open; `suggested` ones wait for a person and hold th
 
 from __future__ import annotations
 
-import gc
 from functools import lru_cache
 import re
 from collections import defaultdict
@@ -136,19 +135,11 @@ def _cap(text: str, currency: str) -> int:
 def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFrame | None = None,
               settings: MatchSettings = MatchSettings(),
               known_ibans: dict[str, str] | None = None) -> Reconciliation:
-    """Match the credits of `bank` (canonical bank lines) to `invoices` (canonical, with open amounts)."""
-    # Millions of small records and no reference cycles: the cyclic collector would rescan them all
-    # again and again (a million lines took twice as long); it is paused for the run.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return _reconcile(bank, invoices, customers, settings, known_ibans)
-    finally:
-        if paused:
-            gc.enable()
+    """Match the credits of `bank` (canonical bank lines) to `invoices` (canonical, with open amounts).
 
-
-def _reconcile(bank, invoices, customers, settings, known_ibans) -> Reconciliation:
+    It builds millions of small objects for a large bank file; the caller may pause the cyclic garbage
+    collector around it (workflows/reconciling.py does).
+    """
     bank = bank.drop_duplicates("txn_id", keep="first")  # overlapping statements: a payment counts once
     ledger = _Ledger.of(invoices)
     ignored, unmatched, credits = _classify(bank)
