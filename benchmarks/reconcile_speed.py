@@ -85,10 +85,12 @@ def build(n: int, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
 
 def measure(n: int) -> dict:
     from arctl.reconcile.engine import reconcile
+    from arctl.workflows.reconciling import collector_paused
 
     bank, invoices, customers = build(n)
     started = time.perf_counter()
-    result = reconcile(bank, invoices, customers)
+    with collector_paused():  # as `arctl reconcile` runs it
+        result = reconcile(bank, invoices, customers)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"n": n, "seconds": round(seconds, 2), "peak_mb": round(peak_mb), **result.summary()}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from arctl.errors import ConfigError, InputError
-from arctl.io.bank.read import detect_bank_format, read_bank
+from arctl.io.bank.read import detect_bank_format, is_bank_file, read_bank
 from arctl.io.bank.tabular import read_bank_table
 from arctl.io.export import read_export
 from arctl.io.profile import load_profile
@@ -780,3 +780,15 @@ def test_detect_bank_format_needs_every_record_at_128_characters_for_coda(tmp_pa
 
     assert (detect_bank_format(coda), detect_bank_format(short)) == ("coda", "table")
 
+
+
+def test_is_bank_file_asks_the_kind_then_the_profile_then_the_content(tmp_path):
+    record = "0" + "0" * 127
+    coda = write(tmp_path, f"{record}\n{'1' + ' ' * 127}\n", "statement.txt")
+    table = write(tmp_path, "Date,Amount,Description\n2026-03-01,1.00,x\n")
+
+    assert [is_bank_file(coda), is_bank_file(table)] == [True, False]
+    assert [is_bank_file(coda, ReadOptions(kind="invoices")), is_bank_file(table, ReadOptions(kind="bank"))] \
+        == [False, True]
+    assert [is_bank_file(table, ReadOptions(profile="kbc")), is_bank_file(coda, ReadOptions(profile="generic"))] \
+        == [True, False]

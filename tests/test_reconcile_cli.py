@@ -243,3 +243,21 @@ def test_fail_on_unmatched_exits_1_when_a_credit_is_only_suggested(real_fixture,
     assert result.exit_code == 1, result.output
     summary = json.loads(result.stdout)["summary"]
     assert (summary["auto"], summary["suggested"], summary["unmatched"]) == (0, 4, 0)
+
+
+def test_the_collector_is_paused_around_the_matcher_and_left_as_it_was_after():
+    import gc
+
+    from arctl.workflows.reconciling import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that paused it itself keeps it paused
+    finally:
+        gc.enable()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from stdnum import iso11649
+from stdnum import iban, iso11649
+from stdnum.be import ogm_vcs
 
 from arctl.refs import (
     Reference,
@@ -18,6 +19,8 @@ from arctl.refs import (
     format_rf,
     generate_ogm,
     generate_rf,
+    iban_of_bban,
+    is_valid_ogm,
     normalise_invoice_number,
     ogm_for_invoice,
     parse_reference,
@@ -77,9 +80,29 @@ def test_a_printed_ogm_of_the_wrong_length_is_kept_and_flagged():
 
 @given(st.text(alphabet="0123456789", min_size=12, max_size=12))
 def test_the_ogm_check_agrees_with_python_stdnum(digits):
-    ogm_vcs = pytest.importorskip("stdnum.be.ogm_vcs")  # python-stdnum 2.x only
     reference = parse_reference(digits, assume_ogm=True)
     assert (reference.kind == "ogm" and reference.valid) == ogm_vcs.is_valid(digits)
+
+
+def test_is_valid_ogm_takes_only_the_12_digits():
+    assert is_valid_ogm("010806817183")
+    assert not is_valid_ogm("+++010/8068/17183+++")  # written forms are read by parse_reference
+    assert not is_valid_ogm("010806817180")
+
+
+@pytest.mark.parametrize("bban", ["539007547034", "539-0075470-34", "539 0075470 34"])
+def test_a_belgian_account_number_becomes_its_iban(bban):
+    assert iban_of_bban(bban) == "BE68539007547034"
+
+
+@given(st.text(alphabet="0123456789", min_size=12, max_size=12))
+def test_a_belgian_account_number_passing_its_check_gives_a_valid_iban_and_any_other_none(digits):
+    found = iban_of_bban(digits)
+
+    if ogm_vcs.is_valid(digits):
+        assert found == "BE" + found[2:4] + digits and iban.is_valid(found, check_country=False)
+    else:
+        assert found is None
 
 
 # --- ISO 11649 RF creditor reference ---------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -200,13 +201,18 @@ def test_the_state_lives_in_the_configured_database(workspace, tmp_path_factory)
 
 
 HOLD_LOCK = """
-import sys, time
+import datetime as dt, sys, time
 from pathlib import Path
 from arctl.state.lock import WorkspaceLock
-with WorkspaceLock(Path(sys.argv[1])):
+with WorkspaceLock(Path(sys.argv[1]), command="arctl import", now=lambda: dt.datetime(2026, 11, 20, 9, 0)):
     print("locked", flush=True)
     time.sleep(60)
 """
+
+
+def lock(folder, wait_seconds):
+    return WorkspaceLock(folder, command="arctl reconcile", now=lambda: dt.datetime(2026, 11, 20, 9, 5),
+                         wait_seconds=wait_seconds)
 
 
 def hold_lock(folder):
@@ -218,8 +224,9 @@ def hold_lock(folder):
 def test_a_second_writer_waits_then_names_the_holder(tmp_path):
     holder = hold_lock(tmp_path)
     try:
-        with pytest.raises(StateError, match=rf"in use by arctl \(pid {holder.pid} on "):
-            with WorkspaceLock(tmp_path, wait_seconds=0.5):
+        with pytest.raises(StateError, match=rf"in use by arctl \(pid {holder.pid} on .*, running `arctl import` "
+                                             r"since 2026-11-20T09:00:00\)"):
+            with lock(tmp_path, wait_seconds=0.5):
                 pass
     finally:
         holder.kill()
@@ -228,11 +235,28 @@ def test_a_second_writer_waits_then_names_the_holder(tmp_path):
 
 def test_a_lock_left_by_a_killed_process_is_free(tmp_path):
     holder = hold_lock(tmp_path)
-    holder.kill()
+    holder.kill()  # SIGKILL: no handler, no cleanup; only the operating system can let go of the lock
     holder.wait()
+    assert json.loads((tmp_path / "lock.holder").read_text())["pid"] == holder.pid  # what it left behind
 
-    with WorkspaceLock(tmp_path, wait_seconds=0.5) as lock:
-        assert lock.path.exists()
+    with lock(tmp_path, wait_seconds=0) as held:  # free at once, not after waiting for a stale lock to expire
+        assert held.path.exists()
+        assert json.loads(held.holder_path.read_text())["pid"] == os.getpid()
+
+
+def test_a_file_system_that_cannot_lock_is_refused_rather_than_locked_by_file_existence(tmp_path, monkeypatch):
+    import errno
+
+    from arctl.state import lock as lock_module
+
+    def no_flock(self, *args, **kwargs):
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    monkeypatch.setattr(lock_module._OsFileLock, "acquire", no_flock)
+
+    with pytest.raises(StateError, match="the file system of the workspace cannot lock files"):
+        with lock(tmp_path, wait_seconds=0.5):
+            pass
 
 
 def test_import_exits_4_while_another_run_holds_the_workspace(workspace, monkeypatch):
@@ -241,8 +265,8 @@ def test_import_exits_4_while_another_run_holds_the_workspace(workspace, monkeyp
     holder = hold_lock(workspace / ".arctl")
     original = WorkspaceLock.__init__
 
-    def quick(self, folder, *, wait_seconds=0.5, poll_seconds=0.1):
-        original(self, folder, wait_seconds=0.5, poll_seconds=poll_seconds)
+    def quick(self, folder, *, command, now, wait_seconds=0.5, poll_seconds=0.1):
+        original(self, folder, command=command, now=now, wait_seconds=0.5, poll_seconds=poll_seconds)
 
     monkeypatch.setattr(WorkspaceLock, "__init__", quick)
     try:

@@ -1,7 +1,9 @@
 """Payment references: Belgian OGM/VCS, ISO 11649 RF and the Dutch betalingskenmerk — read, check, find, make.
 
 Check digits follow REFERENCE.md §6. A reference whose check fails is still returned, with
-`valid=False`, so that it can be shown and suggested but never matched automatically.
+`valid=False`, so that it can be shown and suggested but never matched automatically. The old
+Belgian account number (BBAN) carries the OGM's mod-97 check, so it is checked here as well, and
+turned into its IBAN: one place for the Belgian mod 97 that the bank readers and the reconciler call.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from stdnum import iso11649
+from stdnum import iban, iso11649
+from stdnum.be import ogm_vcs
 from stdnum.iso7064 import mod_97_10
 
 _OGM_BASE_LIMIT = 10**10
@@ -62,14 +65,22 @@ class Reference:
     text: str
 
 
-def _ogm_check(base: str) -> int:
-    """The two OGM check digits of a 10-digit base: base mod 97, and 97 when that is 0."""
-    return int(base) % 97 or 97
+def is_valid_ogm(digits: str) -> bool:
+    """Whether 12 digits (no separators) are an OGM/VCS: the last two are the first ten mod 97, 97 for 0."""
+    # ogm_vcs.is_valid would also take '+++…+++' and slashes, and costs twice as much: after the format
+    # checks made here, what it does is compare the check digits (a bank line's reference, once per line)
+    return (len(digits) == 12 and digits.isascii() and digits.isdigit()
+            and ogm_vcs.calc_check_digits(digits) == digits[10:])
 
 
-def _is_valid_ogm(digits: str) -> bool:
-    # Computed here rather than with stdnum.be.ogm_vcs: that module only exists from python-stdnum 2.x.
-    return len(digits) == 12 and digits.isdigit() and _ogm_check(digits[:10]) == int(digits[10:])
+def iban_of_bban(number: str) -> str | None:
+    """The IBAN of an old Belgian account number ('539-0075470-34' -> 'BE68539007547034'), or None when
+    it is not one: 12 digits whose last two are the mod-97 check of the first ten, as in an OGM.
+    """
+    bban = iban.compact(number)
+    if not is_valid_ogm(bban):
+        return None
+    return f"BE{iban.calc_check_digits('BE00' + bban)}{bban}"
 
 
 def _nl_check(body: str) -> int:
@@ -95,7 +106,7 @@ def _is_valid_nl(digits: str) -> bool:
 
 
 def _ogm(digits: str, text: str) -> Reference:
-    return Reference("ogm", digits, _is_valid_ogm(digits), text)
+    return Reference("ogm", digits, is_valid_ogm(digits), text)
 
 
 def _rf(value: str, text: str) -> Reference:
@@ -134,7 +145,7 @@ def parse_reference(text: str, *, assume_ogm: bool = False) -> Reference | None:
     if not digits.isdigit():
         return None
     if len(digits) == 12:
-        if _is_valid_ogm(digits):
+        if is_valid_ogm(digits):
             return _ogm(digits, written)
         if _is_valid_nl(digits):
             return _nl(digits, written)
@@ -195,7 +206,7 @@ def _found_nl(text: str, match: re.Match) -> tuple[int, Reference] | None:
         return None
     digits, end = next(((d, e) for d, e in options if _is_valid_nl(d)), options[0])
     written = text[first.start():end]
-    if not _is_valid_nl(digits) and _is_valid_ogm(digits):
+    if not _is_valid_nl(digits) and is_valid_ogm(digits):
         return end, _ogm(digits, written)
     return end, _nl(digits, written)
 
@@ -227,7 +238,7 @@ def find_references(text: str) -> list[Reference]:
         claim(m.start(), m.end(), _ogm("".join(m.group(1, 2, 3)), m.group()))
     for m in _FIND_OGM_BARE.finditer(text):
         digits = m.group().replace(" ", "")
-        if _is_valid_ogm(digits):
+        if is_valid_ogm(digits):
             claim(m.start(), m.end(), _ogm(digits, m.group()))
 
     result: list[Reference] = []
@@ -266,7 +277,7 @@ def generate_ogm(number: int) -> str:
     if not 0 <= number < _OGM_BASE_LIMIT:
         raise ValueError(f"{number} does not fit the 10 digits of an OGM base (0 to 9999999999)")
     base = f"{number:010d}"
-    return f"{base}{_ogm_check(base):02d}"
+    return base + ogm_vcs.calc_check_digits(base)
 
 
 def generate_rf(reference: str) -> str:

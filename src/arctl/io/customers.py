@@ -7,10 +7,11 @@ import re
 import pandas as pd
 
 from arctl.io.dialect import decide_decimal_mark, parse_money
-from arctl.io.export import ExportRead, ReadOptions, RowFlags
+from arctl.io.frames import ExportRead, RowFlags
 from arctl.io.invoices import customer_key
 from arctl.io.profile import Profile, fold
 from arctl.io.table import RawTable
+from arctl.model import ReadOptions
 
 _YES = {"yes", "y", "true", "1", "ja", "j", "oui", "o", "x", "consumer", "b2c", "private", "particulier", "prive"}
 _NO = {"no", "n", "false", "0", "nee", "non", "nein", "", "b2b", "business"}

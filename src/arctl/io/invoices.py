@@ -15,9 +15,10 @@ from arctl.io.dialect import (
     parse_dates,
     parse_money,
 )
-from arctl.io.export import ExportRead, ReadOptions, RowFlags
+from arctl.io.frames import ExportRead, RowFlags
 from arctl.io.profile import Profile, fold
 from arctl.io.table import RawTable
+from arctl.model import ReadOptions
 from arctl.money import known_currencies, round_to_currency
 
 _TOTAL_LABEL = re.compile(r"^(grand\s*)?(total|totaal|totalen|totaux|total général|summe|gesamt\w*|sum|saldo)\b",

@@ -12,7 +12,6 @@ order against what is still open; `suggested` ones wait for a person and hold th
 
 from __future__ import annotations
 
-import gc
 from functools import lru_cache
 import re
 from collections import defaultdict
@@ -24,7 +23,7 @@ from arctl.model import Match, MatchSettings, Unmatched
 from arctl.money import parse_amount, plain_amount
 from arctl.reconcile.names import PayerIndex, compact_iban, normalise_name
 from arctl.reconcile.numbers import InvoiceNumberIndex
-from arctl.refs import Reference, find_references, ogm_for_invoice, parse_reference
+from arctl.refs import Reference, find_references, is_valid_ogm, ogm_for_invoice, parse_reference
 
 _REVERSAL_WORDS = re.compile(r"\b(?:TERUGBOEKING|TERUGGESTORT|RETOUR|STORNO|REVERSAL|RUCKBUCHUNG|RÜCKBUCHUNG|"
                              r"RETURNED|REMBOURSEMENT|ANNULATION)\b", re.IGNORECASE)
@@ -136,19 +135,11 @@ def _cap(text: str, currency: str) -> int:
 def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFrame | None = None,
               settings: MatchSettings = MatchSettings(),
               known_ibans: dict[str, str] | None = None) -> Reconciliation:
-    """Match the credits of `bank` (canonical bank lines) to `invoices` (canonical, with open amounts)."""
-    # Millions of small records and no reference cycles: the cyclic collector would rescan them all
-    # again and again (a million lines took twice as long); it is paused for the run.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return _reconcile(bank, invoices, customers, settings, known_ibans)
-    finally:
-        if paused:
-            gc.enable()
+    """Match the credits of `bank` (canonical bank lines) to `invoices` (canonical, with open amounts).
 
-
-def _reconcile(bank, invoices, customers, settings, known_ibans) -> Reconciliation:
+    It builds millions of small objects for a large bank file; the caller may pause the cyclic garbage
+    collector around it (workflows/reconciling.py does).
+    """
     bank = bank.drop_duplicates("txn_id", keep="first")  # overlapping statements: a payment counts once
     ledger = _Ledger.of(invoices)
     ignored, unmatched, credits = _classify(bank)
@@ -324,7 +315,7 @@ def _line_references(line: _Line):
     found = []
     ref = line.structured_ref
     if len(ref) == 12 and ref.isdigit():  # the usual Belgian structured communication, read directly
-        found.append(Reference("ogm", ref, (int(ref[:10]) % 97 or 97) == int(ref[10:]), ref))
+        found.append(Reference("ogm", ref, is_valid_ogm(ref), ref))
     elif ref:
         reference = parse_reference(ref, assume_ogm=True)
         if reference is not None:

@@ -1,64 +1,74 @@
 """The workspace lock: one writing arctl at a time; a lock left by a dead process is simply free.
 
-The lock is an advisory `flock` on `.arctl/lock`: the kernel drops it when its process dies, however
-it dies, so there is never a stale lock to break. The file also says who holds it, for the message
-the second process prints.
+The lock is the operating system's lock on `.arctl/lock`, taken through filelock (`flock` on Unix,
+`LockFileEx` on Windows): the system drops it when its process dies, however it dies, so there is
+never a stale lock to break. filelock's fallback to a lock by file existence, on a file system without
+`flock`, is refused for that reason. Who holds the lock is written beside it, in `.arctl/lock.holder`,
+for the message the second process prints (on Windows the locked file cannot be read by another).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
+import errno
 import json
 import os
 import socket
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
+
+from filelock import Timeout
 
 from arctl.errors import StateError
 
+if sys.platform == "win32":
+    from filelock import WindowsFileLock as _OsFileLock
+else:
+    from filelock import UnixFileLock as _OsFileLock
+
 
 class WorkspaceLock:
-    """`with WorkspaceLock(folder, wait_seconds=10):` holds the lock, or raises StateError (exit 4)."""
+    """`with WorkspaceLock(folder, command="arctl import", now=clock):` holds the lock, or raises StateError
+    (exit 4). `command` and `now` say who holds it since when, for the message another process prints."""
 
-    def __init__(self, folder: Path, *, wait_seconds: float = 10.0, poll_seconds: float = 0.2) -> None:
+    def __init__(self, folder: Path, *, command: str, now: Callable[[], dt.datetime], wait_seconds: float = 10.0,
+                 poll_seconds: float = 0.2) -> None:
         self.path = folder / "lock"
+        self.command = command
+        self.now = now
+        self.holder_path = folder / "lock.holder"
         self.wait_seconds = wait_seconds
         self.poll_seconds = poll_seconds
-        self._handle = None
+        self._lock: _OsFileLock | None = None
 
     def __enter__(self) -> WorkspaceLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+", encoding="utf-8")
-        deadline = time.monotonic() + self.wait_seconds
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = _describe(self.path)
-                    handle.close()
-                    raise StateError(f"the workspace is in use by {holder}; waited {self.wait_seconds:g} s",
-                                     hint="wait for that run to finish (a lock of a stopped process frees "
-                                          "itself)") from None
-                time.sleep(self.poll_seconds)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "command": " ".join(sys.argv),
-                                 "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
-        handle.flush()
-        self._handle = handle
+        lock = _OsFileLock(self.path, fallback_to_soft=False)
+        try:
+            lock.acquire(timeout=self.wait_seconds, poll_interval=self.poll_seconds)
+        except Timeout:
+            raise StateError(f"the workspace is in use by {_describe(self.holder_path)}; "
+                             f"waited {self.wait_seconds:g} s",
+                             hint="wait for that run to finish (a lock of a stopped process frees itself)") from None
+        except OSError as exc:
+            if exc.errno != errno.ENOSYS:
+                raise
+            raise StateError(f"{self.path.parent}: the file system of the workspace cannot lock files, so two runs "
+                             "could overlap", hint="keep the workspace on a local disk") from exc
+        self._lock = lock
+        self.holder_path.write_text(json.dumps({
+            "pid": os.getpid(), "host": socket.gethostname(), "command": self.command,
+            "since": self.now().isoformat(timespec="seconds")}), encoding="utf-8")
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self._handle is not None:
-            self._handle.seek(0)
-            self._handle.truncate()
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
+        if self._lock is not None:
+            try:
+                self.holder_path.write_text("", encoding="utf-8")
+            finally:
+                self._lock.release()
+                self._lock = None
 
 
 def _describe(path: Path) -> str:

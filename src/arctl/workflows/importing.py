@@ -11,7 +11,7 @@ from arctl.errors import InputError, UsageError
 from arctl.io.export import ReadOptions, read_export
 from arctl.model import Finding
 from arctl.workflows.reading import source_options
-from arctl.workflows.workspace import near, workspace_key, open_store, state_dir
+from arctl.workflows.workspace import near, open_store, workspace_key, workspace_lock
 
 
 @dataclass(slots=True)
@@ -30,8 +30,7 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
     """Bring exports into the workspace state; the same file twice changes nothing."""
     import hashlib
 
-    from arctl.io.bank.read import detect_bank_format, read_bank
-    from arctl.state.lock import WorkspaceLock
+    from arctl.io.bank.read import is_bank_file, read_bank
 
     if workspace is None:
         raise UsageError("arctl import needs a workspace", hint="create one with `arctl init DIR`, or use -w DIR")
@@ -43,7 +42,7 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
             raise UsageError(f"{workspace.config_path}: no sources to import",
                              hint="add them under sources:, or give the files on the command line")
     result = ImportResult()
-    with WorkspaceLock(state_dir(workspace)):
+    with workspace_lock(workspace, "import"):
         store = open_store(workspace)
         try:
             for path, job_options, snapshot in jobs:
@@ -55,8 +54,7 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
                 if job_options.kind and store.seen(key, job_options.kind, sha256, taken_at):
                     result.unchanged.append(key)  # known without reading it again
                     continue
-                is_bank = job_options.kind == "bank" or (job_options.kind is None and data
-                                                         and detect_bank_format(path) != "table")
+                is_bank = is_bank_file(path, job_options)
                 read = read_bank(path, job_options) if is_bank else read_export(path, job_options)
                 kind = "bank" if is_bank else read.kind
                 if store.seen(key, kind, sha256, taken_at):

@@ -41,13 +41,13 @@ def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None =
     else:
         raise UsageError("no files given and no workspace found",
                          hint="give the export files (arctl check exports/invoices.csv) or run inside a workspace")
-    from arctl.io.bank.read import detect_bank_format, read_bank
+    from arctl.io.bank.read import is_bank_file, read_bank
     from arctl.reports.totals import bank_totals, currency_totals
 
     result = CheckResult([])
     for path, job_options in jobs:
         try:
-            if job_options.kind == "bank" or (job_options.kind is None and detect_bank_format(path) != "table"):
+            if is_bank_file(path, job_options):
                 read = read_bank(path, job_options)
                 totals = bank_totals(read.frame)
             else:

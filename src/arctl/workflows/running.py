@@ -10,7 +10,7 @@ from arctl.config import Workspace
 from arctl.errors import InputError, UsageError
 from arctl.model import Action
 from arctl.workflows.dunning import DunningInputs, dunning_inputs
-from arctl.workflows.workspace import open_store, state_dir
+from arctl.workflows.workspace import open_store, workspace_lock
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,11 +44,10 @@ class RunResult:
 def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None = None, dry_run: bool = False,
                 allow_stale_bank: bool = False) -> RunResult:
     """Decide the actions due, write their documents into outbox/<date>/ and record them (not with dry_run)."""
-    from arctl.state.lock import WorkspaceLock
 
     if workspace is None:
         raise UsageError("arctl dunning needs a workspace", hint="run it inside one, or use -w DIR")
-    with WorkspaceLock(state_dir(workspace)):
+    with workspace_lock(workspace, "dunning run"):
         store = open_store(workspace)
         try:
             if any(s.kind == "bank" for s in workspace.config.sources) and not allow_stale_bank:

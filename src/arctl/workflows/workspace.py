@@ -6,9 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from arctl.state.lock import WorkspaceLock
 
 
 def init_workspace(target: Path, *, force: bool = False) -> list[Path]:
@@ -62,13 +66,18 @@ def open_store(workspace: Workspace, *, now: Callable[[], dt.datetime] = utc_now
     return Store.open(workspace.config.state_url or sqlite_url(folder / "state.sqlite"), now=now)
 
 
-@contextmanager
-def writing(workspace: Workspace | None, command: str):
+def workspace_lock(workspace: Workspace, command: str) -> WorkspaceLock:
+    """The workspace's lock, held by `arctl COMMAND` from now on."""
     from arctl.state.lock import WorkspaceLock
 
+    return WorkspaceLock(state_dir(workspace), command=f"arctl {command}", now=utc_now)
+
+
+@contextmanager
+def writing(workspace: Workspace | None, command: str):
     if workspace is None:
         raise UsageError(f"arctl {command} needs a workspace", hint="run it inside one, or use -w DIR")
-    with WorkspaceLock(state_dir(workspace)):
+    with workspace_lock(workspace, command):
         store = open_store(workspace)
         try:
             yield store

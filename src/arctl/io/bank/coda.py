@@ -81,6 +81,7 @@ from arctl.errors import InputError
 from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame, statement_bytes
 from arctl.model import Finding
 from arctl.money import AmountError, from_decimal, is_currency
+from arctl.refs import iban_of_bban, is_valid_ogm
 
 FORMAT = "coda"
 RECORD_LENGTH = 128
@@ -158,19 +159,6 @@ def _at(record: str, first: int, last: int) -> str:
 
 def _squeeze(text: str) -> str:
     return " ".join(text.split())
-
-
-def _bban_valid(bban: str) -> bool:
-    return len(bban) == 12 and bban.isdigit() and (int(bban[:10]) % 97 or 97) == int(bban[10:])
-
-
-def _bban_to_iban(bban: str) -> str:
-    check = 98 - int(bban + "111400") % 97  # "BE00" moved to the end, B=11, E=14
-    return f"BE{check:02d}{bban}"
-
-
-def _ogm_valid(digits: str) -> bool:
-    return len(digits) == 12 and digits.isdigit() and (int(digits[:10]) % 97 or 97) == int(digits[10:])
 
 
 # --- what the records hold -----------------------------------------------------------------------
@@ -289,8 +277,7 @@ class _Reader:
         """(account, currency) of the 37-character account zone of record 1 or 8."""
         if version == "1" or structure == "0":
             number, currency = zone[0:12].strip(), zone[13:16]
-            if _bban_valid(number):
-                number = _bban_to_iban(number)
+            number = iban_of_bban(number) or number
         elif structure == "2":
             number, currency = zone[0:16].strip(), zone[34:37]
         elif structure in ("1", "3"):
@@ -401,8 +388,8 @@ class _Reader:
         number = number.replace(" ", "").upper()
         if not number.strip("0"):
             number = ""
-        elif _bban_valid(number):
-            number = _bban_to_iban(number)
+        elif belgian := iban_of_bban(number):
+            number = belgian
         elif number[:2].isalpha() and not stdnum_iban.is_valid(number):
             self.warn(line, "counterparty account", number, "the counterparty IBAN fails its check digits; "
                       "kept as read", "counterparty_iban")
@@ -590,7 +577,7 @@ class _Reader:
                 if len(digits) == 12 and digits.isdigit():
                     structured_ref = digits
                     content = content[12:]
-                    if warn and not _ogm_valid(digits):
+                    if warn and not is_valid_ogm(digits):
                         self.warn(movement.line, "structured communication", digits,
                                   "the structured reference (OGM/VCS) fails its mod-97 check; kept as read",
                                   "structured_ref")

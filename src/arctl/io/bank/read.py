@@ -18,6 +18,7 @@ from pathlib import Path
 
 from arctl.errors import InputError
 from arctl.io.bank.lines import BankRead
+from arctl.io.profile import load_profile
 from arctl.io.sniff import detect_container
 from arctl.model import ReadOptions
 
@@ -48,6 +49,20 @@ def read_bank(path: Path, options: ReadOptions = ReadOptions()) -> BankRead:
     from arctl.io.bank.tabular import read_bank_table
 
     return read_bank_table(path, options)
+
+
+def is_bank_file(path: Path, options: ReadOptions = ReadOptions()) -> bool:
+    """Whether `path` is a bank statement or bank export, to be read into bank lines.
+
+    The kind asked for decides; without one, the profile asked for (a bank profile reads bank
+    exports); without either, the content: a camt, MT940 or CODA statement is one. A CSV or XLSX
+    bank export given with neither is told by its header row, which `read_export` reads anyway.
+    """
+    if options.kind is not None:
+        return options.kind == "bank"
+    if options.profile:
+        return load_profile(options.profile, options.profile_dirs).kind == "bank"
+    return detect_bank_format(path) != "table"
 
 
 def detect_bank_format(path: Path) -> str:

@@ -44,7 +44,7 @@ from arctl.io.dialect import (
     parse_dates,
     parse_money,
 )
-from arctl.io.export import ExportRead, RowFlags, require_columns
+from arctl.io.frames import ExportRead, RowFlags, require_columns
 from arctl.io.profile import (
     Profile,
     all_header_score,
