@@ -247,18 +247,21 @@ def _overdue_by_account(rows: list[dict], as_of: dt.date) -> dict[tuple[str, str
 
 
 def _rows(items: pd.DataFrame) -> list[dict]:
-    columns = ["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
-    optional = [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date")
-                if c in items.columns]
-    frame = items[columns + optional]
-    rows = []
-    for values in zip(*(frame[c].tolist() for c in frame.columns), strict=True):
-        row = dict(zip(frame.columns, values, strict=True))
-        row["due_date"] = _date(row["due_date"])
-        row["last_reminder_date"] = _date(row.get("last_reminder_date"))
-        row["open_amount"] = int(row["open_amount"])
-        rows.append(row)
-    return rows
+    """The open items as plain rows (dates as datetime.date or None, amounts as int), built column by column."""
+    names = ["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
+    names += [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date") if c in items.columns]
+    columns = [_dates(items[c]) if c in ("due_date", "last_reminder_date") else items[c].tolist() for c in names]
+    if "last_reminder_date" not in names:
+        names.append("last_reminder_date")
+        columns.append([None] * len(items))
+    columns[names.index("open_amount")] = [int(v) for v in columns[names.index("open_amount")]]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _dates(column: pd.Series) -> list[dt.date | None]:
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return [None if day is pd.NaT else day for day in column.dt.date.tolist()]
+    return [_date(value) for value in column.tolist()]
 
 
 def _date(value) -> dt.date | None:

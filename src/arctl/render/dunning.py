@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import io
 from dataclasses import asdict, dataclass
-from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from arctl.errors import ConfigError
 from arctl.model import Action, ActionLine, Contact, safe_name
 from arctl.money import format_money
+from arctl.render.email import email_bytes
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -95,15 +95,11 @@ def _render(env: Environment, name: str, document: DunningDocument) -> str:
 
 def render_email(env: Environment, document: DunningDocument, sent_at, *, kind: str = "email") -> bytes:
     """`kind`: "email" for a step's reminder, "statement" for a statement of account."""
-    message = EmailMessage()
-    message["From"] = f"{document.company.name} <{document.company.email}>" if document.company.email else \
+    sender = f"{document.company.name} <{document.company.email}>" if document.company.email else \
         document.company.name
-    message["To"] = document.customer.email
-    message["Subject"] = document.subject
-    message["Date"] = format_datetime(sent_at)
-    message["Message-ID"] = f"<{document.message_key}@arctl.invalid>"  # one per action: a resend is recognisable
-    message.set_content(_render(env, f"dunning/{kind}.txt.j2", document))
-    return message.as_bytes()
+    # one Message-ID per action: a resend is recognisable
+    return email_bytes(sender, document.customer.email, document.subject, format_datetime(sent_at),
+                       f"<{document.message_key}@arctl.invalid>", _render(env, f"dunning/{kind}.txt.j2", document))
 
 
 def render_letter(env: Environment, document: DunningDocument, *, kind: str = "letter") -> bytes:
