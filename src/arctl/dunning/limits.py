@@ -16,6 +16,7 @@ from arctl.errors import ConfigError
 from arctl.model import Located
 from arctl.money import currency_decimals, is_currency
 
+
 @dataclass(frozen=True, slots=True)
 class FixedAmount:
     """One amount per late invoice (the EUR 40 of Directive 2011/7/EU art. 6)."""

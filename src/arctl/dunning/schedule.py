@@ -83,7 +83,8 @@ def statement_action(customer: str, chosen: Plan, entry: ScheduleEntry, currency
 
 def statement_warnings(actions: Iterable[Action]) -> tuple[str, ...]:
     return tuple(f"{action.customer_id}: no e-mail address and no fallback channel for scheduled document "
-                 f"{action.step}: a person must contact the customer" for action in actions if action.channel == "person")
+                 f"{action.step}: a person must contact the customer"
+                 for action in actions if action.channel == "person")
 
 
 def current_period(entry: ScheduleEntry, as_of: dt.date, last_sent: dt.date | None) -> dt.date:

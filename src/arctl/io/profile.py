@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -354,9 +355,10 @@ def detect_profile(headers: list[str], kind: str | None, search: tuple[Path, ...
     return load_profile(DEFAULT_PROFILE[kind], search)
 
 
-def all_header_score(kind: str | None, search: tuple[Path, ...] = ()) -> "callable":
+def all_header_score(kind: str | None, search: tuple[Path, ...] = ()) -> Callable[[list[str]], int]:
     """A header scorer that knows the names of every profile of `kind` (for finding the header row)."""
-    profiles = [load_profile(str(p), search) for folder in (*search, BUILTIN_DIR) for p in sorted(folder.glob("*.yaml"))]
+    profiles = [load_profile(str(p), search)
+                for folder in (*search, BUILTIN_DIR) for p in sorted(folder.glob("*.yaml"))]
     known = {alias for p in profiles if kind is None or p.kind == kind for names in p.aliases().values()
              for alias in names}
 

@@ -12,10 +12,10 @@ order against what is still open; `suggested` ones wait for a person and hold th
 
 from __future__ import annotations
 
-from functools import lru_cache
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
