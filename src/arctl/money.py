@@ -160,7 +160,7 @@ def parse_amount(text: str, currency: str, decimal: str | None = None) -> int:
         fraction = fraction[:places]
     if len(whole) > _MAX_DIGITS:
         raise AmountError(f"{text!r} is too large to be an amount")
-    minor = int(whole) * 10**places + int(fraction.ljust(places, "0") or "0")
+    minor: int = int(whole) * 10**places + int(fraction.ljust(places, "0") or "0")
     return -minor if negative else minor
 
 
