@@ -381,7 +381,7 @@ def test_lines_agree_with_febelfin_coda(real_fixture, name):
             theirs.append((move.entry_date, move.value_date, int(move.amount * 100)))
     read = read_coda(path)
     ours = [(b.date(), v.date(), int(a)) for b, v, a in
-            zip(read.frame["booking_date"], read.frame["value_date"], read.frame["amount"])]
+            zip(read.frame["booking_date"], read.frame["value_date"], read.frame["amount"], strict=True)]
     assert ours == theirs
     assert balance(read, "OPBD").amount == int(statement.old_balance * 100)
     assert balance(read, "CLBD").amount == int(statement.new_balance * 100)

@@ -34,7 +34,9 @@ def workspace(invoices_and_customers_workspace):
 def actions(as_of: str) -> list[tuple]:
     result = CliRunner().invoke(app, ["dunning", "run", "--as-of", as_of, "--json"])
     assert result.exit_code == 0, result.output
-    return [(a["customer_id"], a["step"], a["channel"], [{"kind": c["kind"], "amount": c["amount"]} for c in a["costs"]]) for a in json.loads(result.stdout)["actions"]]
+    return [(a["customer_id"], a["step"], a["channel"],
+             [{"kind": c["kind"], "amount": c["amount"]} for c in a["costs"]])
+            for a in json.loads(result.stdout)["actions"]]
 
 
 def test_the_first_reminder_goes_by_post_to_a_consumer_without_an_email_address(workspace):

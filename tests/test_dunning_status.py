@@ -134,7 +134,8 @@ def payer_of_unmatched_credit_and_held(name_score: str | None) -> tuple[str, dic
                                    "--dry-run"])
     assert reconciled.exit_code == 0 and run.exit_code == 0, reconciled.output + run.output
     [unmatched] = json.loads(reconciled.stdout)["unmatched"]
-    held = {s["invoice_id"]: s["reason"] for s in json.loads(run.stdout)["skipped"] if s["reason"] == "payment_to_review"}
+    held = {s["invoice_id"]: s["reason"] for s in json.loads(run.stdout)["skipped"]
+            if s["reason"] == "payment_to_review"}
     return unmatched["reason"], held
 
 

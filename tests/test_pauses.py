@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner

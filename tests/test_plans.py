@@ -610,7 +610,7 @@ def test_the_eur_40_b2b_compensation_is_refused_for_consumers(tmp_path, country)
     result = check(tmp_path, consumer_plan(country, steps))
 
     assert result.exit_code == 2, result.output
-    assert any(f"steps[1].costs.compensation: breaks a consumer rule" in p and "EUR 40 B2B compensation never "
+    assert any("steps[1].costs.compensation: breaks a consumer rule" in p and "EUR 40 B2B compensation never "
                "applies to consumers" in p for p in problems(result)), result.stderr
 
 

@@ -224,10 +224,10 @@ def hold_lock(folder):
 def test_a_second_writer_waits_then_names_the_holder(tmp_path):
     holder = hold_lock(tmp_path)
     try:
-        with pytest.raises(StateError, match=rf"in use by arctl \(pid {holder.pid} on .*, running `arctl import` "
-                                             r"since 2026-11-20T09:00:00\)"):
-            with lock(tmp_path, wait_seconds=0.5):
-                pass
+        with (pytest.raises(StateError, match=rf"in use by arctl \(pid {holder.pid} on .*, running `arctl import` "
+                                              r"since 2026-11-20T09:00:00\)"),
+              lock(tmp_path, wait_seconds=0.5)):
+            pass
     finally:
         holder.kill()
         holder.wait()
@@ -254,9 +254,9 @@ def test_a_file_system_that_cannot_lock_is_refused_rather_than_locked_by_file_ex
 
     monkeypatch.setattr(lock_module._OsFileLock, "acquire", no_flock)
 
-    with pytest.raises(StateError, match="the file system of the workspace cannot lock files"):
-        with lock(tmp_path, wait_seconds=0.5):
-            pass
+    with (pytest.raises(StateError, match="the file system of the workspace cannot lock files"),
+          lock(tmp_path, wait_seconds=0.5)):
+        pass
 
 
 def test_import_exits_4_while_another_run_holds_the_workspace(workspace, monkeypatch):

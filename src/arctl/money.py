@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 SUPPORTED_LOCALES = (
     "nl_BE", "fr_BE", "de_BE", "en_BE",
@@ -51,14 +51,14 @@ class Money:
         return format_money(self.amount, self.currency, locale)
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_currencies() -> frozenset[str]:
     from babel.numbers import list_currencies
 
     return frozenset(list_currencies())
 
 
-@lru_cache(maxsize=None)
+@cache
 def currency_decimals(currency: str) -> int:
     """Number of minor-unit digits of an ISO 4217 currency (EUR 2, JPY 0, BHD 3)."""
     if currency not in known_currencies():
@@ -160,7 +160,7 @@ def parse_amount(text: str, currency: str, decimal: str | None = None) -> int:
         fraction = fraction[:places]
     if len(whole) > _MAX_DIGITS:
         raise AmountError(f"{text!r} is too large to be an amount")
-    minor = int(whole) * 10**places + int(fraction.ljust(places, "0") or "0")
+    minor: int = int(whole) * 10**places + int(fraction.ljust(places, "0") or "0")
     return -minor if negative else minor
 
 

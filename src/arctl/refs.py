@@ -158,7 +158,7 @@ def parse_reference(text: str, *, assume_ogm: bool = False) -> Reference | None:
     return None
 
 
-def _found_rf(text: str, match: re.Match) -> tuple[int, Reference] | None:
+def _found_rf(text: str, match: re.Match[str]) -> tuple[int, Reference] | None:
     """The RF reference that starts at `match`: compact, or printed in groups of four read as far as they make sense."""
     first = _RF_BODY.match(text, match.end())
     if first is None or len(first.group(1)) > _RF_BODY_MAX:
@@ -188,9 +188,11 @@ def _found_rf(text: str, match: re.Match) -> tuple[int, Reference] | None:
     return next((found for count in order if (found := candidate(count))[1].valid), candidate(natural))
 
 
-def _found_nl(text: str, match: re.Match) -> tuple[int, Reference] | None:
+def _found_nl(text: str, match: re.Match[str]) -> tuple[int, Reference] | None:
     """The betalingskenmerk after the word 'betalingskenmerk', 'kenmerk' or 'BETALINGSKENM.'."""
     first = _DIGITS.match(text, match.end())
+    if first is None:
+        return None
     groups = [(first.group(), first.end())]
     pos, total = first.end(), len(first.group())
     # '5000 0567 8901 2345' is one reference; the digits after a 16-digit one are something else.

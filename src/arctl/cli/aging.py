@@ -56,7 +56,7 @@ def aging(
     Days overdue = as-of date − due date (or invoice date with --by issue); 'current' holds 0 or fewer days, '1-30' 1 to 30 days, and so on. Without FILE, reads the workspace's invoice sources. Unusable rows are left out with a warning that counts them (--on-error fail stops instead).
 
     Example: [bold]arctl aging exports/openstaande_posten.csv --as-of 2026-11-26 --format json[/bold]
-    """
+    """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
     from arctl.render.aging import aging_csv, aging_json, print_aging
 

@@ -45,7 +45,7 @@ def check(
     Exit 0 when every row is usable (also for a header-only file), 1 when some rows are not, 3 when a file cannot be read at all.
 
     Example: [bold]arctl check exports/openstaande_posten.csv --json[/bold]
-    """
+    """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
     from arctl.render.check import check_json, print_check
 

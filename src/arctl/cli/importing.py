@@ -35,7 +35,7 @@ def import_(
     Without FILES, imports the workspace's sources. The same file twice changes nothing; a transaction in two overlapping statements is stored once. A newer complete open-items snapshot (snapshot: true) closes the invoices it no longer lists, but one that would close more than 20 % of them at once is refused (exit 3) unless --accept-closures; an older snapshot imported later changes nothing. A second arctl writing at the same time waits briefly, then exits 4.
 
     Example: [bold]arctl import[/bold]
-    """
+    """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
 
     workspace = workspace_or_none()

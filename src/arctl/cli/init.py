@@ -18,7 +18,7 @@ def init(
     """Create a workspace: a commented arctl.yaml and the folders exports/, plans/, templates/, profiles/, outbox/, reports/.
 
     Example: [bold]arctl init ~/clients/bakkerij[/bold]
-    """
+    """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl.workflows import init_workspace
 
     created = init_workspace(directory, force=force)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,23 +13,23 @@ import typer
 from arctl.errors import UsageError
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     invoices = "invoices"
     customers = "customers"
     bank = "bank"
 
 
-class OnError(str, Enum):
+class OnError(StrEnum):
     fail = "fail"
     skip = "skip"
 
 
-class AgingBy(str, Enum):
+class AgingBy(StrEnum):
     due = "due"
     issue = "issue"
 
 
-class AgingFormat(str, Enum):
+class AgingFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"

@@ -128,7 +128,7 @@ def note(
     """Log a phone call or a remark in the customer's history.
 
     Example: [bold]arctl note K0042 "spoke to accounting, pays Friday" --call --outcome promise --until 2026-11-28[/bold]
-    """
+    """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
 
     workspace = workspace_or_none()

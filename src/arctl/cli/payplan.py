@@ -68,7 +68,7 @@ def create(
     Dunning of these invoices waits; each unpaid installment is reminded once, the day after its date; two installments still unpaid 7 days after their date end the plan and dunning resumes.
 
     Example: [bold]arctl payplan create K0042 --invoices 2026-00123,2026-00131 --installments 3 --first 2026-12-15[/bold]
-    """
+    """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
 
     workspace = workspace_or_none()

@@ -52,7 +52,7 @@ def check(plan: PlanArg) -> None:
     Unknown keys, wrong values, step ids used twice, segments naming a missing plan or leading back in a loop, costs on a step that cannot state them, and consumer plans (consumer: BE / NL) that break a consumer rule. Exit 0 when valid, 2 otherwise.
 
     Example: [bold]arctl plan check plans/standard.yaml[/bold]
-    """
+    """  # noqa: E501 (rich help keeps the docstring's line breaks)
     _, plans = _load(plan)
     main = plans.main
     others = [p for p in plans.plans if p.key != main.key]

@@ -35,11 +35,14 @@ def reconcile(
                                                           "matching.shortfall_percent]", show_default=False)] = None,
     shortfall_max: Annotated[str | None, typer.Option("--shortfall-max", help="... but never more than this "
                                                       "amount short. [default: 5.00]", show_default=False)] = None,
-    subset_max: Annotated[int | None, typer.Option("--subset-max", min=1, max=8, help="A combined payment pays at most this many "
+    subset_max: Annotated[int | None, typer.Option("--subset-max", min=1, max=8,
+                                                   help="A combined payment pays at most this many "
                                                    "invoices ... [default: 5]", show_default=False)] = None,
-    subset_pool: Annotated[int | None, typer.Option("--subset-pool", min=1, max=60, help="... among the customer's oldest open "
+    subset_pool: Annotated[int | None, typer.Option("--subset-pool", min=1, max=60,
+                                                    help="... among the customer's oldest open "
                                                     "invoices. [default: 20]", show_default=False)] = None,
-    name_score: Annotated[int | None, typer.Option("--name-score", min=50, max=100, help="Score (0-100) a bank name needs to name "
+    name_score: Annotated[int | None, typer.Option("--name-score", min=50, max=100,
+                                                   help="Score (0-100) a bank name needs to name "
                                                    "a customer. [default: 90]", show_default=False)] = None,
     profile: ProfileOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows listed per table on screen (0: all).")] = 50,
@@ -52,7 +55,7 @@ def reconcile(
     Exit 0, or 1 with --fail-on-unmatched when a credit is left unmatched or only suggested.
 
     Example: [bold]arctl reconcile exports/open_invoices.csv bank/2026-11.xml --customers exports/customers.csv -o matches.xlsx[/bold]
-    """
+    """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
     from arctl.config import percent_basis_points
     from arctl.render.reconcile import print_reconcile, reconcile_json, write_matches
@@ -109,7 +112,7 @@ def match(
     The payer's IBAN is remembered for that customer, so that its next payments are recognised. Other suggestions for the same payment are rejected.
 
     Example: [bold]arctl match BE05068123456775:REF-0002 2026-0043[/bold]
-    """
+    """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
     from arctl.money import format_money
 

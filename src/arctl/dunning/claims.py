@@ -74,7 +74,8 @@ def step_costs(spec: Costs, lines: tuple[ActionLine, ...], currency: str, as_of:
         assert limits is not None, "law_needed() reads the limits a plan's compensation claims with"
         fixed = limits.wik if country == "NL" else limits.compensation
         if currency != fixed.currency:
-            what = "WIK scale" if country == "NL" else f"{fixed.currency} {fixed.amount}"
+            flat = limits.compensation
+            what = "WIK scale" if country == "NL" else f"{flat.currency} {flat.amount}"
             warnings.append(f"compensation left out: the {what} applies to {fixed.currency} invoices ({currency} here)")
         else:
             amount = sum(law.eu_b2b_compensation(country, line.open_amount, currency, limits=limits)

@@ -16,6 +16,7 @@ from arctl.errors import ConfigError
 from arctl.model import Located
 from arctl.money import currency_decimals, is_currency
 
+
 @dataclass(frozen=True, slots=True)
 class FixedAmount:
     """One amount per late invoice (the EUR 40 of Directive 2011/7/EU art. 6)."""
@@ -150,7 +151,8 @@ def _number(check: DocumentChecker, data: Mapping[str, Located], field: str, key
         check.add(data[field], key, f'expected {form}, got "{text}"')
         return None
     value = Decimal(text)
-    if currency is not None and -value.as_tuple().exponent > currency_decimals(currency):
+    exponent = value.as_tuple().exponent  # an int: _NUMBER admits no NaN or infinity
+    if currency is not None and isinstance(exponent, int) and -exponent > currency_decimals(currency):
         places = currency_decimals(currency)
         check.add(data[field], key, f'"{text}" has more decimals than {currency} allows ({places})')
         return None

@@ -119,10 +119,8 @@ class SegmentMatch:
             return False
         if self.segments and (segment or "").casefold() not in {s.casefold() for s in self.segments}:
             return False
-        if self.average_days_late_above is not None and (
-                average_days_late is None or not average_days_late > self.average_days_late_above):
-            return False
-        return True
+        return self.average_days_late_above is None or (
+            average_days_late is not None and average_days_late > self.average_days_late_above)
 
 
 @dataclass(frozen=True, slots=True)

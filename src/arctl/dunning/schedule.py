@@ -19,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pandas as pd
 
@@ -70,7 +71,7 @@ def scheduled_due(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], p
     return tuple(actions)
 
 
-def statement_action(customer: str, chosen: Plan, entry: ScheduleEntry, currency: str, rows: list[dict],
+def statement_action(customer: str, chosen: Plan, entry: ScheduleEntry, currency: str, rows: list[dict[str, Any]],
                      facts: CustomerFacts) -> Action:
     """A statement of account: every open item of the customer in one currency, credit notes included, and
     the balance, by e-mail where the customer has an address."""
@@ -83,7 +84,8 @@ def statement_action(customer: str, chosen: Plan, entry: ScheduleEntry, currency
 
 def statement_warnings(actions: Iterable[Action]) -> tuple[str, ...]:
     return tuple(f"{action.customer_id}: no e-mail address and no fallback channel for scheduled document "
-                 f"{action.step}: a person must contact the customer" for action in actions if action.channel == "person")
+                 f"{action.step}: a person must contact the customer"
+                 for action in actions if action.channel == "person")
 
 
 def current_period(entry: ScheduleEntry, as_of: dt.date, last_sent: dt.date | None) -> dt.date:
@@ -104,12 +106,12 @@ def _due(entry: ScheduleEntry, last_sent: dt.date | None, as_of: dt.date, plan: 
     return start <= as_of and next_business_day(start, plan.business_days) <= as_of
 
 
-def _accounts(items: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
+def _accounts(items: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """Each customer's open items per currency, oldest due date first."""
     frame = items[["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
                   + (["customer_name"] if "customer_name" in items.columns else [])]
-    accounts: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for record in frame.to_dict("records"):
+    accounts: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for record in cast("list[dict[str, Any]]", frame.to_dict("records")):  # columns named by strings
         if record["open_amount"] == 0:
             continue
         due = record["due_date"]
@@ -121,7 +123,7 @@ def _accounts(items: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
     return accounts
 
 
-def _in_audience(entry: ScheduleEntry, rows: list[dict], as_of: dt.date) -> bool:
+def _in_audience(entry: ScheduleEntry, rows: list[dict[str, Any]], as_of: dt.date) -> bool:
     if entry.audience == "open":
         return any(row["open_amount"] > 0 for row in rows)
     return any(row["open_amount"] > 0 and row["due_date"] is not None and row["due_date"] < as_of for row in rows)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from arctl.io.dialect import (
+    DateDecision,
     decide_decimal_mark,
     decide_file_dates,
     map_distinct,
@@ -58,6 +60,48 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
         notices.append(currency_notice)
     known = currency.isin(known_currencies()).to_numpy()
 
+    minor, decimal_mark = _money_columns(text, table, profile, mapping, options, currency, known, live, flags, notices)
+    dates, decisions = _date_columns(text, table, profile, mapping, options, live, flags, notices)
+    amount, open_amount = _signed_amounts(minor, mapping, credit, notices)
+    due, has_due = _due_dates(text, dates, amount, notices)
+    customer_id, customer_name = _customers(text, mapping, notices)
+    _check_rows(flags, mapping, live, invoice_id, customer_id, customer_name, currency, known, has_due,
+                due, dates.get("issue_date"), amount, open_amount)
+
+    canonical = pd.DataFrame({
+        "invoice_id": invoice_id, "customer_id": customer_id, "customer_name": customer_name,
+        "issue_date": dates.get("issue_date", _no_dates(frame)), "due_date": due,
+        "currency": currency, "amount": amount.astype("int64"), "open_amount": open_amount.astype("int64"),
+        "reference": text("reference"), "email": text("email"), "phone": text("phone"),
+        "language": text("language").str.lower(), "country": text("country").str.upper(),
+        "vat_number": text("vat_number"), "segment": text("segment"), "dunning_level": text("dunning_level"),
+        "last_reminder_date": dates.get("last_reminder_date", _no_dates(frame)), "document": text("document"),
+        "source": str(table.path) + ":" + pd.Series(table.row_numbers, index=frame.index).astype(str),
+    })
+    row_count = len(frame) + len(table.findings)
+    if profile.rows == "per_line":
+        canonical, keep, left_count = _group_lines(canonical, flags, left_out, profile)
+    else:
+        _flag_duplicates(flags, table, invoice_id, live)
+        keep = live & ~flags.bad
+        left_count = int((left_out & ~footer).sum())
+    if left_count:
+        kinds = [name for name, mask in (("draft", draft), ("cancelled", cancelled), ("non-invoice", ignored))
+                 if mask.any()]
+        notices.append(f"{left_count} {'/'.join(kinds)} invoice(s) left out: not receivables")
+    result = canonical.loc[keep].reset_index(drop=True)
+    detected = {**table.detected, "decimal": decimal_mark,
+                "dates": ", ".join(f"{mapping[c]} {d.format}" for c, d in decisions.items() if d.format)}
+    findings = flags.sorted_findings()
+    bad_rows = int(flags.bad.sum()) + len(table.findings)
+    return ExportRead(table.path, "invoices", profile, detected, mapping, row_count - int(footer.sum()),
+                      row_count - int(footer.sum()) - bad_rows, result, findings, notices, left_count)
+
+
+def _money_columns(text: Callable[[str], pd.Series], table: RawTable, profile: Profile, mapping: dict[str, str],
+                   options: ReadOptions, currency: pd.Series, known: np.ndarray, live: np.ndarray, flags: RowFlags,
+                   notices: list[str]) -> tuple[dict[str, pd.Series], str]:
+    """The money columns in minor units, and the decimal mark they were read with ("" without money columns)."""
     money = {column: text(column) for column in ("amount", "open_amount", "paid_amount") if column in mapping}
     if table.typed_cells:
         money = {column: _round_typed(values, currency, known) for column, values in money.items()}
@@ -71,7 +115,13 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
         parsed, errors = parse_money(values, currency.where(known, "EUR"), decision.mark)
         flags.flag(live & errors.ne("").to_numpy() & known, column, errors)
         minor[column] = parsed
+    return minor, decision.mark if money else ""
 
+
+def _date_columns(text: Callable[[str], pd.Series], table: RawTable, profile: Profile, mapping: dict[str, str],
+                  options: ReadOptions, live: np.ndarray, flags: RowFlags,
+                  notices: list[str]) -> tuple[dict[str, pd.Series], dict[str, DateDecision]]:
+    """The date columns parsed with the format decided for the whole file, and those decisions."""
     dates: dict[str, pd.Series] = {}
     configured_date = options.date_format or profile.date_format
     decisions = decide_file_dates(
@@ -87,12 +137,18 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
         severity = "warning" if column == "last_reminder_date" else "error"
         flags.flag(unreadable, column, f"not a date: expected {expected}", severity=severity)
         dates[column] = parsed
+    return dates, decisions
 
+
+def _signed_amounts(minor: dict[str, pd.Series], mapping: dict[str, str], credit: np.ndarray,
+                    notices: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Amount and open amount, credit notes negative; the open amount derived when the export has none."""
     amount = minor.get("amount")
     open_amount = minor.get("open_amount")
     if amount is None:
         amount = open_amount
         notices.append(f"no invoice amount column: the open amount ({mapping['open_amount']}) is used as the amount")
+    assert amount is not None  # one of the two is a required column (frames.REQUIRED)
     negate = credit & (amount.to_numpy() > 0)
     amount = amount.where(~negate, -amount)
     if open_amount is None and "paid_amount" in minor:
@@ -104,15 +160,26 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
         notices.append("no open-amount column: every invoice is taken as fully open")
     else:
         open_amount = open_amount.where(~negate, -open_amount)
+    return amount, open_amount
 
+
+def _due_dates(text: Callable[[str], pd.Series], dates: dict[str, pd.Series], amount: pd.Series,
+               notices: list[str]) -> tuple[pd.Series, np.ndarray]:
+    """Due dates (a credit note without one is due on its issue date), and which rows have one."""
     due = dates.get("due_date")
+    assert due is not None  # a required column (frames.REQUIRED)
     issue = dates.get("issue_date")
     undated_credit = (amount < 0).to_numpy() & text("due_date").eq("").to_numpy()
     if issue is not None and undated_credit.any():
         due = due.where(~undated_credit, issue)
         notices.append(f"{int(undated_credit.sum())} credit note(s) without a due date: due on their issue date")
     has_due = due.notna().to_numpy() | text("due_date").ne("").to_numpy()
+    return due, has_due
 
+
+def _customers(text: Callable[[str], pd.Series], mapping: dict[str, str],
+               notices: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Customer ids and names; without an id column the id is derived from the name."""
     customer_id = text("customer_id")
     customer_name = text("customer_name")
     if "customer_id" not in mapping:
@@ -120,7 +187,14 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
         example = customer_name[customer_name.ne("")]
         sample = f" (e.g. {example.iloc[0]!r} → {customer_key(example.iloc[0])!r})" if len(example) else ""
         notices.append(f"no customer-id column: customer ids derived from the normalised customer names{sample}")
+    return customer_id, customer_name
 
+
+def _check_rows(flags: RowFlags, mapping: dict[str, str], live: np.ndarray, invoice_id: pd.Series,
+                customer_id: pd.Series, customer_name: pd.Series, currency: pd.Series, known: np.ndarray,
+                has_due: np.ndarray, due: pd.Series, issue: pd.Series | None, amount: pd.Series,
+                open_amount: pd.Series) -> None:
+    """Flag live rows that miss what every invoice needs or whose amounts and dates contradict each other."""
     flags.flag(live & invoice_id.eq("").to_numpy(), "invoice_id", "empty: every invoice needs its number")
     if "customer_id" in mapping:
         flags.flag(live & customer_id.eq("").to_numpy(), "customer_id", "empty customer id")
@@ -143,39 +217,15 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
     larger = (open_amount.abs() > amount.abs()) & ~opposite
     flags.flag(live & larger.to_numpy(), "open_amount", "the open amount is larger than the invoice amount")
 
-    canonical = pd.DataFrame({
-        "invoice_id": invoice_id, "customer_id": customer_id, "customer_name": customer_name,
-        "issue_date": dates.get("issue_date", _no_dates(frame)), "due_date": due,
-        "currency": currency, "amount": amount.astype("int64"), "open_amount": open_amount.astype("int64"),
-        "reference": text("reference"), "email": text("email"), "phone": text("phone"),
-        "language": text("language").str.lower(), "country": text("country").str.upper(),
-        "vat_number": text("vat_number"), "segment": text("segment"), "dunning_level": text("dunning_level"),
-        "last_reminder_date": dates.get("last_reminder_date", _no_dates(frame)), "document": text("document"),
-        "source": str(table.path) + ":" + pd.Series(table.row_numbers, index=frame.index).astype(str),
-    })
-    row_count = len(frame) + len(table.findings)
-    if profile.rows == "per_line":
-        canonical, keep, left_count = _group_lines(canonical, flags, left_out, profile)
-    else:
-        duplicated = (invoice_id.ne("") & invoice_id.duplicated(keep=False)).to_numpy() & live
-        if duplicated.any():
-            rows_of = pd.Series(table.row_numbers, index=frame.index)[duplicated].groupby(invoice_id[duplicated])
-            listing = rows_of.agg(lambda s: ", ".join(str(n) for n in s))
-            flags.flag(duplicated, "invoice_id",
-                       "invoice number appears more than once (rows " + invoice_id.map(listing).fillna("") + ")")
-        keep = live & ~flags.bad
-        left_count = int((left_out & ~footer).sum())
-    if left_count:
-        kinds = [name for name, mask in (("draft", draft), ("cancelled", cancelled), ("non-invoice", ignored))
-                 if mask.any()]
-        notices.append(f"{left_count} {'/'.join(kinds)} invoice(s) left out: not receivables")
-    result = canonical.loc[keep].reset_index(drop=True)
-    detected = {**table.detected, "decimal": decision.mark if money else "",
-                "dates": ", ".join(f"{mapping[c]} {d.format}" for c, d in decisions.items() if d.format)}
-    findings = flags.sorted_findings()
-    bad_rows = int(flags.bad.sum()) + len(table.findings)
-    return ExportRead(table.path, "invoices", profile, detected, mapping, row_count - int(footer.sum()),
-                      row_count - int(footer.sum()) - bad_rows, result, findings, notices, left_count)
+
+def _flag_duplicates(flags: RowFlags, table: RawTable, invoice_id: pd.Series, live: np.ndarray) -> None:
+    """One row per invoice: an invoice number on several live rows flags each of them, naming the rows."""
+    duplicated = (invoice_id.ne("") & invoice_id.duplicated(keep=False)).to_numpy() & live
+    if duplicated.any():
+        rows_of = pd.Series(table.row_numbers, index=table.frame.index)[duplicated].groupby(invoice_id[duplicated])
+        listing = rows_of.agg(lambda s: ", ".join(str(n) for n in s))
+        flags.flag(duplicated, "invoice_id",
+                   "invoice number appears more than once (rows " + invoice_id.map(listing).fillna("") + ")")
 
 
 def customer_key(name: str) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from arctl.errors import ConfigError
@@ -132,7 +133,7 @@ def _read_rates(path: Path, *, workspace: bool = False) -> list[tuple[int, Rate]
 
 def _in_order(rows: list[tuple[int, Rate]], path: Path) -> list[tuple[int, Rate]]:
     """A shipped or given rate file lists its periods in order, each after the one before."""
-    for (_, before), (line, rate) in zip(rows, rows[1:]):
+    for (_, before), (line, rate) in pairwise(rows):
         if rate.valid_from <= before.valid_to:
             raise ConfigError(f"{path}:{line}: the period overlaps the one before; one rate per day")
     return rows
@@ -141,7 +142,7 @@ def _in_order(rows: list[tuple[int, Rate]], path: Path) -> list[tuple[int, Rate]
 def _without_overlap(rows: list[tuple[int, Rate]], path: Path) -> list[Rate]:
     """A workspace's rates in date order (the file may list them in any order), no two on the same day."""
     ordered = sorted(rows, key=lambda row: row[1].valid_from)
-    for (before_line, before), (line, rate) in zip(ordered, ordered[1:]):
+    for (before_line, before), (line, rate) in pairwise(ordered):
         if rate.valid_from <= before.valid_to:
             first, second = sorted((before_line, line))
             raise ConfigError(f"{path}:{second}: the period {rate.valid_from} to {rate.valid_to} overlaps the period "

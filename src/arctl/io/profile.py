@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from arctl.errors import ConfigError
 from arctl.io.yamlfile import load_located
@@ -21,6 +23,8 @@ BANK_KEYS = {"sign", "join", "headerless", "comment_prefix", "reversal", "text_q
 _KEYS = {"name", "kind", "title", "rows", "amounts", "signature", "columns", "status", "credit_note",
          "ignore_types", "defaults", "date_format", "decimal", "extends"} | BANK_KEYS
 _RULE_COLUMN = {"sign": "direction", "reversal": "reversal", "status": "status"}
+# Where a node is, as "file:line", for problem messages.
+Where = Callable[[Located | None], str]
 
 
 def fold(text: str) -> str:
@@ -96,9 +100,9 @@ def match_all_columns(headers: list[str], profile: Profile) -> dict[str, tuple[s
         joined = column in profile.join
         found: list[str] = []
         for alias in aliases:
-            header = by_fold.get(alias)
-            if header is not None and (joined or header not in used) and header not in found:
-                found.append(header)
+            match = by_fold.get(alias)
+            if match is not None and (joined or match not in used) and match not in found:
+                found.append(match)
                 if not joined:
                     break
         if found:
@@ -151,10 +155,13 @@ def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
     for key, node in data.items():
         if key not in _KEYS:
             problems.append(f"{where(node)}: unknown key {key!r} (expected one of: {', '.join(sorted(_KEYS))})")
-    base: dict = {}
+    base: dict[str, Any] = {}
     if "extends" in data:
-        parent = load_profile(_text(data["extends"]), search)
-        base = _fields(parent)
+        parent_name = _text(data["extends"])
+        if parent_name is not None:
+            base = _fields(load_profile(parent_name, search))
+        else:
+            problems.append(f"{where(data['extends'])}: extends: expected the name or file of a profile")
     name = _text(data.get("name")) or base.get("name") or path.stem
     kind = _text(data.get("kind")) or base.get("kind") or "invoices"
     if kind not in KINDS:
@@ -162,6 +169,21 @@ def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
         kind = "invoices"
     result = {**base, "name": name, "kind": kind, "origin": str(path)}
     result["title"] = _text(data.get("title")) or base.get("title") or name
+    _choice_keys(data, result, where, problems)
+    if "signature" in data:
+        result["signature"] = tuple(_texts(data["signature"], where, "signature", problems))
+    columns = _columns(data, kind, dict(base.get("columns", {})), where, problems)
+    _status(data, kind, columns, result, where, problems)
+    _bank_keys(data, kind, columns, result, where, problems)
+    _value_keys(data, result, where, problems)
+    result["columns"] = columns
+    if problems:
+        raise ConfigError("profile has problems:\n  " + "\n  ".join(problems))
+    return Profile(**result)
+
+
+def _choice_keys(data: dict[str, Located], result: dict[str, Any], where: Where, problems: list[str]) -> None:
+    """The keys that name one of a few layouts: rows and amounts."""
     for key, allowed in (("rows", ("per_invoice", "per_line")), ("amounts", ("repeated", "per_line"))):
         if key in data:
             value = _text(data[key])
@@ -169,9 +191,11 @@ def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
                 problems.append(f"{where(data[key])}: {key}: expected {' or '.join(allowed)}, got {value!r}")
             else:
                 result[key] = value
-    if "signature" in data:
-        result["signature"] = tuple(_texts(data["signature"], where, "signature", problems))
-    columns = dict(base.get("columns", {}))
+
+
+def _columns(data: dict[str, Located], kind: str, columns: dict[str, tuple[str, ...]], where: Where,
+             problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """`columns`: canonical column -> header names, over those of the profile it extends."""
     if "columns" in data:
         node = data["columns"]
         if not isinstance(node.value, dict):
@@ -184,6 +208,12 @@ def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
                                     f"(expected one of: {', '.join(allowed_columns)})")
                     continue
                 columns[column] = tuple(_texts(names, where, f"columns.{column}", problems))
+    return columns
+
+
+def _status(data: dict[str, Located], kind: str, columns: dict[str, tuple[str, ...]], result: dict[str, Any],
+            where: Where, problems: list[str]) -> None:
+    """`status`: draft and cancelled values of an invoice export, or the not-booked rule of a bank export."""
     status = data.get("status")
     if status is not None and kind == "bank":
         _bank_rule(status, "status", ("column", "not_booked"), ("not_booked",), columns, result, where, problems)
@@ -196,7 +226,10 @@ def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
                     problems.append(f"{where(node)}: status: unknown key {key!r} (expected draft, cancelled)")
                     continue
                 result[key] = frozenset(fold(v) for v in _texts(node, where, f"status.{key}", problems))
-    _bank_keys(data, kind, columns, result, where, problems)
+
+
+def _value_keys(data: dict[str, Located], result: dict[str, Any], where: Where, problems: list[str]) -> None:
+    """The keys that set values: credit_note, ignore_types, defaults, date_format, decimal."""
     credit = data.get("credit_note")
     if credit is not None:
         values = credit.value.get("values") if isinstance(credit.value, dict) else None
@@ -210,8 +243,11 @@ def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
     defaults = data.get("defaults")
     if defaults is not None:
         currency = defaults.value.get("currency") if isinstance(defaults.value, dict) else None
-        if currency is not None:
-            result["default_currency"] = _text(currency).upper()
+        code = _text(currency)
+        if code is not None:
+            result["default_currency"] = code.upper()
+        elif currency is not None:
+            problems.append(f"{where(currency)}: defaults.currency: expected a currency code such as EUR")
     if "date_format" in data:
         value = _text(data["date_format"])
         if value not in DATE_FORMATS:
@@ -223,10 +259,6 @@ def _parse(path: Path, doc: Located, search: tuple[Path, ...]) -> Profile:
         if value not in (".", ","):
             problems.append(f"{where(data['decimal'])}: decimal: expected \".\" or \",\", got {value!r}")
         result["decimal"] = value
-    result["columns"] = columns
-    if problems:
-        raise ConfigError("profile has problems:\n  " + "\n  ".join(problems))
-    return Profile(**result)
 
 
 def _bank_keys(data: dict, kind: str, columns: dict, result: dict, where, problems: list[str]) -> None:
@@ -354,9 +386,10 @@ def detect_profile(headers: list[str], kind: str | None, search: tuple[Path, ...
     return load_profile(DEFAULT_PROFILE[kind], search)
 
 
-def all_header_score(kind: str | None, search: tuple[Path, ...] = ()) -> "callable":
+def all_header_score(kind: str | None, search: tuple[Path, ...] = ()) -> Callable[[list[str]], int]:
     """A header scorer that knows the names of every profile of `kind` (for finding the header row)."""
-    profiles = [load_profile(str(p), search) for folder in (*search, BUILTIN_DIR) for p in sorted(folder.glob("*.yaml"))]
+    profiles = [load_profile(str(p), search)
+                for folder in (*search, BUILTIN_DIR) for p in sorted(folder.glob("*.yaml"))]
     known = {alias for p in profiles if kind is None or p.kind == kind for names in p.aliases().values()
              for alias in names}
 

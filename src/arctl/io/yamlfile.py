@@ -30,6 +30,7 @@ def _located(node: yaml.Node, loader: _TextLoader) -> Located:
         return Located(result, line)
     if isinstance(node, yaml.SequenceNode):
         return Located([_located(item, loader) for item in node.value], line)
+    assert isinstance(node, yaml.ScalarNode)  # the only other kind of node
     text = loader.construct_scalar(node)
     if node.style is None and text in ("", "~", "null", "Null", "NULL"):
         return Located(None, line)

@@ -12,10 +12,11 @@ order against what is still open; `suggested` ones wait for a person and hold th
 
 from __future__ import annotations
 
-from functools import lru_cache
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import cast
 
 import pandas as pd
 
@@ -57,7 +58,7 @@ class _Line:
     iban: str
     structured_ref: str
     remittance: str
-    booking_date: object
+    booking_date: int  # whole seconds since the epoch (_day_numbers): sorts like the date
 
 
 @dataclass(slots=True)
@@ -112,9 +113,9 @@ class _Ledger:
         return [i for i in self.by_customer.get((customer, currency), []) if self.open[i] != 0]
 
 
-def _shared(values: pd.Series) -> list:
+def _shared(values: pd.Series) -> list[str]:
     """The values as Python objects, one object per distinct value (a million 'EUR's are one string)."""
-    return values.astype("category").tolist()
+    return cast("list[str]", values.astype("category").tolist())
 
 
 def _day_numbers(dates: pd.Series) -> list[int]:
@@ -270,7 +271,7 @@ class _References:
         else:
             self.one[key] = invoice
 
-    def get(self, key: tuple[str, str], default=()) -> list[str]:
+    def get(self, key: tuple[str, str], default: tuple[str, ...] | list[str] = ()) -> list[str]:
         invoice = self.one.get(key)
         if invoice is not None:
             return [invoice]
@@ -311,8 +312,8 @@ def _reference_index(invoices: pd.DataFrame) -> _References:
     return index
 
 
-def _line_references(line: _Line):
-    found = []
+def _line_references(line: _Line) -> list[Reference]:
+    found: list[Reference] = []
     ref = line.structured_ref
     if len(ref) == 12 and ref.isdigit():  # the usual Belgian structured communication, read directly
         found.append(Reference("ogm", ref, is_valid_ogm(ref), ref))
@@ -325,7 +326,8 @@ def _line_references(line: _Line):
     return found
 
 
-def _by_reference(line, ledger, references, numbers, payers, settings) -> _Claim | None:
+def _by_reference(line: _Line, ledger: _Ledger, references: _References, numbers: InvoiceNumberIndex,
+                  payers: PayerIndex, settings: MatchSettings) -> _Claim | None:
     hits: list[str] = []
     suggested: list[str] = []
     for reference in _line_references(line):
@@ -344,7 +346,8 @@ def _by_reference(line, ledger, references, numbers, payers, settings) -> _Claim
     return None
 
 
-def _by_invoice_number(line, ledger, references, numbers, payers, settings) -> _Claim | None:
+def _by_invoice_number(line: _Line, ledger: _Ledger, references: _References, numbers: InvoiceNumberIndex,
+                       payers: PayerIndex, settings: MatchSettings) -> _Claim | None:
     if not line.remittance:
         return None
     found = [i for i in numbers.find(line.remittance) if i in ledger.open and ledger.currency[i] == line.currency]
@@ -362,7 +365,8 @@ def _by_invoice_number(line, ledger, references, numbers, payers, settings) -> _
                   "invoice numbers found, but the payer or the amount does not confirm them")
 
 
-def _by_payer(line, ledger, references, numbers, payers, settings) -> _Claim | None:
+def _by_payer(line: _Line, ledger: _Ledger, references: _References, numbers: InvoiceNumberIndex,
+              payers: PayerIndex, settings: MatchSettings) -> _Claim | None:
     payer = payers.identify(line.iban, line.name)
     if payer is None:
         return None
@@ -391,11 +395,12 @@ def _by_payer(line, ledger, references, numbers, payers, settings) -> _Claim | N
     return _Claim(line, chosen, "payer_subset", 0.85 if status == "auto" else 0.5, status)
 
 
-def _others_with_amount(line, ledger, customer, settings) -> bool:
+def _others_with_amount(line: _Line, ledger: _Ledger, customer: str, settings: MatchSettings) -> bool:
     return bool(ledger.customers_owed(line.currency, line.amount) - {customer})
 
 
-def _combination(line, items, ledger, settings) -> tuple[list[str], bool] | None:
+def _combination(line: _Line, items: list[str], ledger: _Ledger,
+                 settings: MatchSettings) -> tuple[list[str], bool] | None:
     """The oldest combination of 2..5 of the customer's 20 oldest open items whose sum the payment fits.
 
     Sizes are tried from small to large and, within a size, oldest items first; the search stops at

@@ -77,9 +77,8 @@ class PayerIndex:
     def _fuzzy(self, key: str) -> Payer | None:
         from rapidfuzz import fuzz, process
 
-        seen: set[tuple[str, str]] = set()
-        candidates = [c for prefix in dict.fromkeys(word[:2] for word in key.split())
-                      for c in self.blocks.get(prefix, []) if not (c in seen or seen.add(c))]
+        candidates = list(dict.fromkeys(c for prefix in dict.fromkeys(word[:2] for word in key.split())
+                                        for c in self.blocks.get(prefix, [])))
         if not candidates:
             return None
         found = process.extract(key, [c[0] for c in candidates], scorer=fuzz.token_sort_ratio,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 _NOT_KEY = re.compile(r"[^0-9A-Z]")
 _DIGIT = re.compile(r"\d")
 _TOKEN = re.compile(r"[^\s,;:()\[\]]+")
@@ -31,7 +33,7 @@ def _keys(text: str) -> tuple[str, ...]:
 class InvoiceNumberIndex:
     """Finds the invoices whose numbers a text quotes, whole tokens only (never a part of a longer number)."""
 
-    def __init__(self, invoice_ids) -> None:
+    def __init__(self, invoice_ids: pd.Series) -> None:
         """`invoice_ids`: a pandas Series of invoice numbers (keys are computed for all at once)."""
         ids = invoice_ids.astype(str)
         keys = ids.str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)

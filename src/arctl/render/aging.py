@@ -33,7 +33,8 @@ def aging_csv(report: AgingReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["customer_id", "name", "currency", "total", *report.labels])
     for row in (*report.customers, *report.totals):
-        writer.writerow([row.customer_id or "TOTAL", row.name or "", row.currency, plain_amount(row.total, row.currency),
+        writer.writerow([row.customer_id or "TOTAL", row.name or "", row.currency,
+                         plain_amount(row.total, row.currency),
                          *(plain_amount(value, row.currency) for value in row.buckets)])
     return out.getvalue()
 
@@ -46,7 +47,8 @@ def print_aging(console: Console, report: AgingReport, locale: str) -> None:
     for label in (*report.labels, "total"):
         table.add_column(label, justify="right")
     for row in report.customers:
-        table.add_row(escape(row.customer_id), escape(row.name or ""), *(_cell(v, row.currency, locale) for v in row.buckets),
+        table.add_row(escape(row.customer_id), escape(row.name or ""),
+                      *(_cell(v, row.currency, locale) for v in row.buckets),
                       format_money(row.total, row.currency, locale))
     table.add_section()
     for row in report.totals:

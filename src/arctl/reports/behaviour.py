@@ -27,4 +27,4 @@ def average_days_late(invoices: pd.DataFrame, allocations: pd.DataFrame, as_of: 
     paid = frame[frame["paid_on"].notna() & frame["due_date"].notna()
                  & (frame["paid_on"] > start) & (frame["paid_on"] <= pd.Timestamp(as_of))]
     late = (paid["paid_on"] - paid["due_date"]).dt.days.clip(lower=0)
-    return {customer: float(days) for customer, days in late.groupby(paid["customer_id"]).mean().items()}
+    return {str(customer): float(days) for customer, days in late.groupby(paid["customer_id"]).mean().items()}

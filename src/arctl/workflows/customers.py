@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from arctl.config import Workspace
 from arctl.errors import UsageError
 from arctl.workflows.dunning import dunning_inputs, load_plans
-from arctl.workflows.workspace import writing, open_store
+from arctl.workflows.workspace import open_store, writing
 
 OVERRIDE_FIELDS = ("plan", "segment", "language", "channel", "email")
 PREFERRED_CHANNELS = ("email", "letter")

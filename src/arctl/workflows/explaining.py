@@ -43,7 +43,8 @@ def explain(workspace: Workspace | None, invoice_id: str, as_of: dt.date) -> Exp
     finally:
         store.close()
     mine = matches[matches["invoice_id"] == invoice_id] if len(matches) else matches
-    payments, suggestions = [], []
+    payments: list[dict[str, object]] = []
+    suggestions: list[dict[str, object]] = []
     for row in mine.to_dict("records"):
         booked = lines.loc[row["bank_txn"], "booking_date"].date() if lines is not None else None
         entry = {"bank_txn": row["bank_txn"], "amount": int(row["amount"]), "rule": row["rule"],

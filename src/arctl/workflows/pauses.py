@@ -8,7 +8,6 @@ from arctl.config import Workspace
 from arctl.errors import UsageError
 from arctl.workflows.workspace import writing
 
-
 HOLD_REASONS = ("insolvency", "write_off", "legal", "other")
 CALL_OUTCOMES = ("promise", "no_answer", "dispute", "paid", "callback", "other")
 

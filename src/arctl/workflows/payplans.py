@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from arctl.config import Workspace
@@ -82,7 +81,8 @@ def payplan_create(workspace: Workspace | None, customer: str, invoices: list[st
                 raise UsageError(f"invoice {invoice} belongs to {items.loc[invoice, 'customer_id']}, not {customer}")
         currencies = set(items.loc[invoices, "currency"])
         if len(currencies) > 1:
-            raise UsageError("a payment plan is in one currency; these invoices are in " + ", ".join(sorted(currencies)))
+            raise UsageError("a payment plan is in one currency; these invoices are in "
+                             + ", ".join(sorted(currencies)))
         for view in payment_plan_states(store, today):
             running = view.plan["cancelled_on"] is None and view.state.outcome == "active"
             shared = set(view.plan["invoices"].split()) & set(invoices)

@@ -9,7 +9,7 @@ from pathlib import Path
 from arctl.config import Source, Workspace
 from arctl.errors import InputError, UsageError
 from arctl.io.export import ExportRead, ReadOptions, read_export
-from arctl.model import BankTotal, CurrencyTotal, Finding
+from arctl.model import AgingReport, BankTotal, CurrencyTotal, Finding
 from arctl.workflows.workspace import near, open_store, state_dir
 
 
@@ -26,7 +26,7 @@ class CheckResult:
 
 @dataclass(slots=True)
 class AgingResult:
-    report: object
+    report: AgingReport
     reads: list[ExportRead]
     skipped: list[Finding] = field(default_factory=list)
 

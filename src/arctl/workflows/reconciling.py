@@ -7,16 +7,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
 from arctl.io.export import ExportRead, ReadOptions, read_export
 from arctl.workflows.workspace import open_store, workspace_lock
 
+if TYPE_CHECKING:  # the engine is imported when a reconciliation runs
+    from arctl.reconcile.engine import Reconciliation
+
 
 @dataclass(slots=True)
 class ReconcileResult:
-    reconciliation: object
+    reconciliation: Reconciliation
     bank_reads: list
     invoice_reads: list[ExportRead]
     customer_read: ExportRead | None = None

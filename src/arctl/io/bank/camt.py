@@ -42,6 +42,7 @@ for safety: parsing goes through defusedxml with DTDs forbidden), or is not a ca
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import xml.etree.ElementTree as StdET
@@ -256,15 +257,11 @@ class _Reader:
             )
         account_currency = _text(account_element, "Ccy")
         for balance in _children(statement, "Bal"):
-            try:
+            with contextlib.suppress(_Skip):
                 self.balances.append(self.balance(balance, account, account_currency))
-            except _Skip:
-                pass
         for entry in _children(statement, "Ntry"):
-            try:
+            with contextlib.suppress(_Skip):
                 self.entry(entry, account, account_currency, statement_id)
-            except _Skip:
-                pass
 
     def balance(self, balance: Element, account: str, account_currency: str) -> Balance:
         kind = _text(balance, "Tp/CdOrPrtry/Cd") or _text(balance, "Tp/CdOrPrtry/Prtry")
