@@ -62,8 +62,8 @@ def test_a_company_name_with_a_comma_goes_through_the_standard_library():
 names = st.from_regex(r"[A-Z][a-z]{0,8}( [A-Za-z0-9]{1,8}){0,3}", fullmatch=True) | st.text(
     st.sampled_from("AaBbZz09 .,&'-éü\"<>@"), max_size=30)
 addresses = st.from_regex(r"[a-z0-9._+-]{1,12}@[a-z0-9-]{1,10}\.(be|nl|example)", fullmatch=True) | st.just("")
-subjects = st.sampled_from(["Payment reminder", "Formal notice", "Payment plan: installment 2 of 2026-11-01"]) | st.text(
-    st.sampled_from("Payment reminder:,./- 0123éÜ"), max_size=90)
+subjects = st.sampled_from(["Payment reminder", "Formal notice", "Payment plan: installment 2 of 2026-11-01"]) \
+    | st.text(st.sampled_from("Payment reminder:,./- 0123éÜ"), max_size=90)
 bodies = st.text(st.characters(blacklist_categories=("Cs",)), max_size=400) | st.lists(
     st.text(st.sampled_from("ab €\u00a0=.\t"), max_size=120), max_size=25).map("\n".join) | st.lists(
     st.text(st.sampled_from("Dear Küchenbau, open €\u00a0595,10"), max_size=70), max_size=15).map("\n".join)

@@ -92,7 +92,7 @@ def run(
     E-mails are .eml files, letters .html, phone steps one call-list.csv a day. A step is recorded once its document is written; running again on the same day produces nothing new. Refuses (exit 3) when a bank account's newest statement is older than dunning.bank_max_age business days.
 
     Example: [bold]arctl dunning run --dry-run[/bold]
-    """
+    """  # noqa: E501
     from arctl import workflows
     from arctl.money import format_money, plain_amount
 
@@ -172,8 +172,8 @@ def explain(
                   + (f", payments matched at the bank: {money(sum(p['amount'] for p in found.payments))}"
                      if found.payments else ""))
     for payment in found.payments:
-        console.print(f"    paid {money(payment['amount'])} on {payment['booking_date']} by {escape(payment['bank_txn'])}"
-                      f" ({payment['rule']}, {payment['status']})")
+        console.print(f"    paid {money(payment['amount'])} on {payment['booking_date']} by "
+                      f"{escape(payment['bank_txn'])} ({payment['rule']}, {payment['status']})")
     for suggestion in found.suggestions:
         console.print(f"    suggested: {money(suggestion['amount'])} from {escape(suggestion['bank_txn'])} waits for a "
                       "person")

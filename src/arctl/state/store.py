@@ -190,7 +190,8 @@ class Store:
                  .join(schema.imports, schema.imports.c.id == schema.invoices.c.import_id)
                  .where(schema.invoices.c.closed_on.is_(None)))
         frame = self._frame(query, dates=("issue_date", "due_date", "last_reminder_date", "closed_on"))
-        frame["export_taken_at"] = pd.to_datetime(frame["export_taken_at"], utc=True).dt.tz_localize(None).dt.normalize()
+        taken_at = pd.to_datetime(frame["export_taken_at"], utc=True)
+        frame["export_taken_at"] = taken_at.dt.tz_localize(None).dt.normalize()
         return frame
 
     def applied_allocations(self) -> pd.DataFrame:
