@@ -26,30 +26,31 @@ def cli(*args):
     return CliRunner().invoke(app, [*args, "--as-of", "2026-11-20"])
 
 
-def rows(root, table, **where):
+def recorded(root, what, *args, **kwargs):
+    """What the state holds: `recorded(root, "holds", active=True)` calls `Store.holds(active=True)`."""
     store = open_store(load_workspace(root, root, None))
     try:
-        return store.rows(table, **where)
+        return getattr(store, what)(*args, **kwargs)
     finally:
         store.close()
 
 
 def test_a_customer_is_put_on_hold_and_released(workspace):
     assert cli("hold", "K001", "--reason", "insolvency").exit_code == 0
-    assert [(r["target_kind"], r["reason"]) for r in rows(workspace, "holds", released_on=None)] == [
+    assert [(r["target_kind"], r["reason"]) for r in recorded(workspace, "holds", active=True)] == [
         ("customer", "insolvency")]
 
     result = cli("release", "K001")
 
     assert result.exit_code == 0, result.output
-    assert rows(workspace, "holds", released_on=None) == []
+    assert recorded(workspace, "holds", active=True) == []
 
 
 def test_an_invoice_can_be_held_until_a_date(workspace):
     result = cli("hold", "2026-0043", "--reason", "legal", "--until", "2027-01-31")
 
     assert result.exit_code == 0, result.output
-    [held] = rows(workspace, "holds")
+    [held] = recorded(workspace, "holds")
     assert (held["target_kind"], str(held["until"])) == ("invoice", "2027-01-31")
 
 
@@ -57,7 +58,7 @@ def test_a_dispute_is_opened_and_closed(workspace):
     assert cli("dispute", "open", "2026-0042", "--reason", "delivered late").exit_code == 0
     assert cli("dispute", "close", "2026-0042", "--note", "credit note agreed").exit_code == 0
 
-    [dispute] = rows(workspace, "disputes")
+    [dispute] = recorded(workspace, "disputes")
     assert (str(dispute["opened_on"]), str(dispute["closed_on"]), dispute["close_note"]) == (
         "2026-11-20", "2026-11-20", "credit note agreed")
 
@@ -66,14 +67,14 @@ def test_a_promise_to_pay_is_recorded_with_its_date(workspace):
     result = cli("promise", "2026-0042", "--until", "2026-12-15", "--note", "by phone")
 
     assert result.exit_code == 0, result.output
-    assert [str(r["until"]) for r in rows(workspace, "promises")] == ["2026-12-15"]
+    assert [str(r["until"]) for r in recorded(workspace, "promises")] == ["2026-12-15"]
 
 
 def test_a_call_with_its_outcome_goes_into_the_customers_history(workspace):
     result = cli("note", "K002", "pays Friday", "--call", "--outcome", "promise", "--until", "2026-11-27")
 
     assert result.exit_code == 0, result.output
-    [entry] = rows(workspace, "notes")
+    [entry] = recorded(workspace, "notes")
     assert (entry["call"], entry["outcome"], str(entry["until"])) == (True, "promise", "2026-11-27")
 
 

@@ -110,6 +110,7 @@ def promise(
 
     workspace = workspace_or_none()
     date = _date(until, "--until")
+    assert date is not None  # --until is required
     workflows.promise(workspace, invoice, date, note, as_of_date(as_of, workspace))
     out_console().print(f"promise recorded: invoice {invoice} by {until}")
 

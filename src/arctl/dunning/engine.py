@@ -22,6 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 
@@ -31,6 +32,10 @@ from arctl.dunning.claims import Law, step_costs
 from arctl.dunning.consumer import ConsumerRules
 from arctl.dunning.plan import Plan, PlanSet, Step
 from arctl.model import Action, ActionLine
+
+Row = dict[str, Any]                   # one open item as plain values (see _rows)
+DueKey = tuple[str, str, str, str, str]   # customer, plan, step, channel, currency
+Sums = dict[tuple[str, str], int]          # minor units per customer and currency
 
 PAUSE_KINDS = ("disputed", "promised", "payment_plan", "held")
 ELECTRONIC_CHANNELS = ("email",)
@@ -128,7 +133,7 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
     rows = _rows(items)
     positions: list[Position] = []
     skipped: list[Skip] = []
-    due: dict[tuple, list[dict]] = defaultdict(list)
+    due: dict[DueKey, list[Row]] = defaultdict(list)
     for row in rows:
         if row["open_amount"] <= 0:
             if row["open_amount"] == 0:
@@ -140,8 +145,8 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
                                    next_business_day)
         positions.append(position)
         reason = _reason_to_wait(position, step, row["invoice_id"] in to_review, as_of)
-        if reason:
-            skipped.append(Skip(row["invoice_id"], reason))
+        if reason or step is None or position.next_step is None:
+            skipped.append(Skip(row["invoice_id"], reason or "plan_complete"))
         else:
             due[(row["customer_id"], chosen.key, position.next_step, step.channel, row["currency"])].append(
                 {**row, "step": step, "plan": chosen})
@@ -150,7 +155,7 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
                     tuple(sorted(positions, key=lambda p: p.invoice_id)), warnings)
 
 
-def _position(row: dict, chosen: Plan, taken: list[Taken], pauses: list[Pause], rules: ConsumerRules | None,
+def _position(row: Row, chosen: Plan, taken: list[Taken], pauses: list[Pause], rules: ConsumerRules | None,
               as_of: dt.date, next_business_day: Callable[[dt.date, str | None], dt.date]
               ) -> tuple[Position, Step | None]:
     """Where the invoice stands in its plan, and its next step (None when the plan is complete)."""
@@ -182,7 +187,7 @@ def _reason_to_wait(position: Position, step: Step | None, to_review: bool, as_o
     return None
 
 
-def _actions(due: dict[tuple, list[dict]], rows: list[dict], customers: Mapping[str, CustomerFacts],
+def _actions(due: dict[DueKey, list[Row]], rows: list[Row], customers: Mapping[str, CustomerFacts],
              as_of: dt.date, law: Law | None) -> tuple[tuple[Action, ...], list[Skip], tuple[str, ...]]:
     """One action per customer, plan, step, channel and currency: its invoices, costs, channel and dates."""
     overdue, credit = _customer_sums(rows, as_of)
@@ -204,8 +209,8 @@ def _actions(due: dict[tuple, list[dict]], rows: list[dict], customers: Mapping[
     return tuple(actions), skipped, tuple(warnings)
 
 
-def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: list[dict],
-                overdue_rows: Iterable[dict], facts: CustomerFacts, as_of: dt.date,
+def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: list[Row],
+                overdue_rows: Iterable[Row], facts: CustomerFacts, as_of: dt.date,
                 law: Law | None) -> tuple[Action, tuple[str, ...]]:
     """A step's whole action: its invoices, the costs they claim, the pay-by date and the channel used."""
     lines = tuple(_line(row) for row in group)
@@ -230,14 +235,14 @@ def open_lines(items: pd.DataFrame) -> dict[str, ActionLine]:
     return {row["invoice_id"]: _line(row) for row in _rows(items)}
 
 
-def _line(row: dict) -> ActionLine:
+def _line(row: Row) -> ActionLine:
     return ActionLine(row["invoice_id"], row["due_date"], row["open_amount"], row.get("customer_name") or "",
                       row.get("reference") or "")
 
 
-def _overdue_by_account(rows: list[dict], as_of: dt.date) -> dict[tuple[str, str], list[dict]]:
+def _overdue_by_account(rows: list[Row], as_of: dt.date) -> dict[tuple[str, str], list[Row]]:
     """Each customer's overdue invoices per currency, oldest first: what a document mentions besides its own."""
-    found: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    found: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in rows:
         if row["open_amount"] > 0 and row["due_date"] is not None and row["due_date"] < as_of:
             found[(row["customer_id"], row["currency"])].append(row)
@@ -246,7 +251,7 @@ def _overdue_by_account(rows: list[dict], as_of: dt.date) -> dict[tuple[str, str
     return found
 
 
-def _rows(items: pd.DataFrame) -> list[dict]:
+def _rows(items: pd.DataFrame) -> list[Row]:
     """The open items as plain rows (dates as datetime.date or None, amounts as int), built column by column."""
     names = ["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
     names += [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date") if c in items.columns]
@@ -254,7 +259,7 @@ def _rows(items: pd.DataFrame) -> list[dict]:
     if "last_reminder_date" not in names:
         names.append("last_reminder_date")
         columns.append([None] * len(items))
-    columns[names.index("open_amount")] = [int(v) for v in columns[names.index("open_amount")]]
+    columns[names.index("open_amount")] = [int(v) for v in items["open_amount"].tolist()]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
@@ -264,7 +269,7 @@ def _dates(column: pd.Series) -> list[dt.date | None]:
     return [_date(value) for value in column.tolist()]
 
 
-def _date(value) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, pd.Timestamp):
@@ -272,7 +277,7 @@ def _date(value) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-def _customer_sums(rows: list[dict], as_of: dt.date) -> tuple[dict, dict]:
+def _customer_sums(rows: list[Row], as_of: dt.date) -> tuple[Sums, Sums]:
     overdue: dict[tuple[str, str], int] = defaultdict(int)
     credit: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
@@ -284,7 +289,7 @@ def _customer_sums(rows: list[dict], as_of: dt.date) -> tuple[dict, dict]:
     return overdue, credit
 
 
-def _last_step(row: dict, plan: Plan, taken: list[Taken]) -> tuple[Step | None, dt.date | None]:
+def _last_step(row: Row, plan: Plan, taken: list[Taken]) -> tuple[Step | None, dt.date | None]:
     """The last step taken: arctl's own record, else the export's reminder level."""
     ids = [step.id for step in plan.steps]
     recorded = [t for t in taken if t.step_id in ids]
@@ -298,13 +303,13 @@ def _last_step(row: dict, plan: Plan, taken: list[Taken]) -> tuple[Step | None, 
     return None, None
 
 
-def _export_level(row: dict) -> int:
+def _export_level(row: Row) -> int:
     """The reminder level the accounting export carries (0: none, or not given)."""
     level = str(row.get("dunning_level") or "").strip()
     return int(level) if level.isdigit() else 0
 
 
-def _next_date(row: dict, step: Step, last: Step | None, last_date: dt.date | None, pauses: list[Pause],
+def _next_date(row: Row, step: Step, last: Step | None, last_date: dt.date | None, pauses: list[Pause],
                plan: Plan, next_business_day: Callable[[dt.date, str | None], dt.date]) -> dt.date:
     if last is None or last_date is None:
         when = step.wait.after(row["due_date"])
@@ -320,7 +325,7 @@ def _next_date(row: dict, step: Step, last: Step | None, last_date: dt.date | No
     return next_business_day(when, plan.business_days)
 
 
-def _after_waiting_period(row: dict, plan: Plan, taken: list[Taken], rules: ConsumerRules | None,
+def _after_waiting_period(row: Row, plan: Plan, taken: list[Taken], rules: ConsumerRules | None,
                           next_business_day: Callable[[dt.date, str | None], dt.date]) -> dt.date | None:
     """The first day a Belgian consumer may be charged: the day after the waiting period that follows the
     first written reminder. A reminder known only from the export, or sent another way than by e-mail, is
@@ -364,7 +369,7 @@ def _active_pause(pauses: list[Pause], plan: Plan, as_of: dt.date) -> str | None
     return None
 
 
-def _customer_reason(plan: Plan, customer: str, currency: str, overdue: dict, credit: dict) -> str | None:
+def _customer_reason(plan: Plan, customer: str, currency: str, overdue: Sums, credit: Sums) -> str | None:
     owed, credits = overdue.get((customer, currency), 0), credit.get((customer, currency), 0)
     if credits and owed <= credits:
         return "covered_by_credit"

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from arctl.errors import StateError
 from arctl.model import Action
 from arctl.state import schema
+from arctl.state.pauses import PauseRecords, new_id
 
 _INVOICE_FIELDS = [c.name for c in schema.invoices.columns
                    if c.name not in ("import_id", "closed_on", "closed_import_id", "source_path")]
@@ -36,7 +37,7 @@ class ImportRecord:
     closed: int
 
 
-class Store:
+class Store(PauseRecords):
     """One workspace's state. Every write method runs in one transaction: all of it or none.
 
     `now` is the clock (an aware datetime, UTC) for the times a row records when it was written; the
@@ -168,7 +169,7 @@ class Store:
             snapshot=meta.get("snapshot", False), taken_at=meta["taken_at"],
             imported_at=self.now().isoformat(timespec="seconds"), as_of=meta["as_of"],
             outcome=outcome, closed=closed))
-        return int(result.inserted_primary_key[0])
+        return new_id(result)
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -293,27 +294,18 @@ class Store:
             if any(merged.get(f) is not None for f in ("plan", "segment", "language", "channel", "email")):
                 connection.execute(insert(table).values(**merged))
 
-    def add_row(self, table_name: str, values: dict) -> int:
-        table = schema.metadata.tables[table_name]
-        with self.engine.begin() as connection:
-            return int(connection.execute(insert(table).values(**values)).inserted_primary_key[0])
+    def payment_plans(self) -> list[dict]:
+        """Every payment plan agreed, oldest first."""
+        return self._records(schema.payment_plans)
 
-    def rows(self, table_name: str, **where) -> list[dict]:
-        table = schema.metadata.tables[table_name]
-        query = select(table)
-        for column, value in where.items():
-            query = query.where(table.c[column].is_(None) if value is None else table.c[column] == value)
-        with self.engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(query.order_by(table.c.id))]
-
-    def set_values(self, table_name: str, row_id: int, **values) -> None:
-        table = schema.metadata.tables[table_name]
+    def cancel_payment_plan(self, plan_id: int, today: dt.date) -> None:
         with self.engine.begin() as connection:
-            connection.execute(update(table).where(table.c.id == row_id).values(**values))
+            connection.execute(update(schema.payment_plans).where(schema.payment_plans.c.id == plan_id)
+                               .values(cancelled_on=today))
 
     def add_payment_plan(self, values: dict, installments: list[dict]) -> int:
         with self.engine.begin() as connection:
-            plan_id = int(connection.execute(insert(schema.payment_plans).values(**values)).inserted_primary_key[0])
+            plan_id = new_id(connection.execute(insert(schema.payment_plans).values(**values)))
             connection.execute(insert(schema.installments), [{**row, "plan_id": plan_id} for row in installments])
         return plan_id
 
@@ -349,8 +341,7 @@ class Store:
                           "channel": action.channel, "currency": action.currency, "amount_due": action.amount_due,
                           "total_due": action.total_due, "document": document, "delivery": delivery,
                           "created_at": now}
-                action_id = int(connection.execute(insert(schema.dunning_actions).values(**values))
-                                .inserted_primary_key[0])
+                action_id = new_id(connection.execute(insert(schema.dunning_actions).values(**values)))
                 connection.execute(insert(schema.dunning_items), [
                     {"action_id": action_id, "invoice_id": line.invoice_id, "open_amount": line.open_amount}
                     for line in action.lines])
@@ -433,6 +424,6 @@ def _records(frame: pd.DataFrame, fields: list[str], dates: tuple[str, ...] = ()
 def _update_many(connection, table, key: str, rows: list[dict]) -> None:
     from sqlalchemy import bindparam
 
-    values = {name: bindparam(name) for name in rows[0] if name not in (f"b_{key}",)}
+    values: dict[str, object] = {name: bindparam(name) for name in rows[0] if name != f"b_{key}"}
     values.pop(key, None)
     connection.execute(update(table).where(table.c[key] == bindparam(f"b_{key}")).values(**values), rows)

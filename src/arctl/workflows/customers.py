@@ -109,10 +109,10 @@ def customer_show(workspace: Workspace | None, customer_id: str, as_of: dt.date)
         inputs = dunning_inputs(workspace, store, as_of)
         master = next((row for row in store.customers().to_dict("records") if row["customer_id"] == customer_id), {})
         overrides = store.overrides().get(customer_id, {})
-        holds = [row for row in store.rows("holds", target_id=customer_id, released_on=None)
+        holds = [row for row in store.holds(customer_id, active=True)
                  if row["until"] is None or row["until"] >= as_of]
-        notes = list(reversed(store.rows("notes", customer_id=customer_id)))
-        history = list(reversed(store.rows("dunning_actions", customer_id=customer_id)))
+        notes = list(reversed(store.notes(customer_id)))
+        history = list(reversed(store.actions_of(customer_id)))
     finally:
         store.close()
     facts = inputs.customers.get(customer_id)

@@ -146,18 +146,18 @@ def _pauses(store: Store, items: pd.DataFrame, payment_plans: list[PaymentPlanVi
 
     customer_of = dict(zip(items["invoice_id"], items["customer_id"], strict=True))
     pauses = []
-    for row in store.rows("disputes"):
+    for row in store.disputes():
         pauses.append(Pause("disputed", customer_of.get(row["invoice_id"], ""), row["invoice_id"], row["opened_on"],
                             row["closed_on"]))
-    for row in store.rows("promises"):
+    for row in store.promises():
         pauses.append(Pause("promised", customer_of.get(row["invoice_id"], ""), row["invoice_id"], row["made_on"],
                             row["until"]))
-    for row in store.rows("holds"):
+    for row in store.holds():
         ends = [day for day in (row["until"], row["released_on"]) if day is not None]
         invoice = row["target_id"] if row["target_kind"] == "invoice" else None
         customer = customer_of.get(row["target_id"], "") if invoice else row["target_id"]
         pauses.append(Pause("held", customer, invoice, row["created_on"], min(ends) if ends else None))
-    for row in store.rows("notes", outcome="promise"):
+    for row in store.notes(outcome="promise"):
         pauses.append(Pause("promised", row["customer_id"], None, row["written_on"], row["until"]))
     for view in payment_plans:
         # a plan pauses its invoices until it is cancelled or ends with two missed installments

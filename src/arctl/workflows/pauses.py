@@ -34,21 +34,18 @@ def hold(workspace: Workspace | None, target: str, reason: str, until: dt.date |
             kind = "customer"
         else:
             raise UsageError(f"{target!r} is neither an open invoice nor a customer in the workspace")
-        if store.rows("holds", target_id=target, released_on=None):
+        if store.holds(target, active=True):
             raise UsageError(f"{kind} {target} is already on hold", hint=f"`arctl release {target}` first")
-        store.add_row("holds", {"target_kind": kind, "target_id": target, "reason": reason, "until": until,
-                                "note": "", "created_on": today})
+        store.add_hold(kind, target, reason, until, today)
     return kind
 
 
 def release(workspace: Workspace | None, target: str, today: dt.date) -> int:
     with writing(workspace, "release") as store:
-        active = store.rows("holds", target_id=target, released_on=None)
-        if not active:
-            raise UsageError(f"{target!r} is not on hold")
-        for row in active:
-            store.set_values("holds", row["id"], released_on=today)
-    return len(active)
+        released = store.release_holds(target, today)
+    if not released:
+        raise UsageError(f"{target!r} is not on hold")
+    return released
 
 
 def dispute_open(workspace: Workspace | None, invoice_id: str, reason: str, today: dt.date) -> None:
@@ -56,19 +53,18 @@ def dispute_open(workspace: Workspace | None, invoice_id: str, reason: str, toda
         raise UsageError("--reason: say what the customer disputes")
     with writing(workspace, "dispute open") as store:
         _open_invoice(store, invoice_id)
-        if store.rows("disputes", invoice_id=invoice_id, closed_on=None):
+        if store.disputes(invoice_id, open_only=True):
             raise UsageError(f"invoice {invoice_id} is already disputed",
                              hint=f"`arctl dispute close {invoice_id}` ends the dispute")
-        store.add_row("disputes", {"invoice_id": invoice_id, "reason": reason.strip(), "opened_on": today,
-                                   "close_note": ""})
+        store.open_dispute(invoice_id, reason.strip(), today)
 
 
 def dispute_close(workspace: Workspace | None, invoice_id: str, note: str, today: dt.date) -> None:
     with writing(workspace, "dispute close") as store:
-        active = store.rows("disputes", invoice_id=invoice_id, closed_on=None)
+        active = store.disputes(invoice_id, open_only=True)
         if not active:
             raise UsageError(f"invoice {invoice_id!r} has no open dispute")
-        store.set_values("disputes", active[0]["id"], closed_on=today, close_note=note.strip())
+        store.close_dispute(active[0]["id"], today, note.strip())
 
 
 def promise(workspace: Workspace | None, invoice_id: str, until: dt.date, note: str, today: dt.date) -> None:
@@ -77,8 +73,7 @@ def promise(workspace: Workspace | None, invoice_id: str, until: dt.date, note: 
         raise UsageError(f"--until {until}: the promised date has already passed (today is {today})")
     with writing(workspace, "promise") as store:
         _open_invoice(store, invoice_id)
-        store.add_row("promises", {"invoice_id": invoice_id, "until": until, "note": note.strip(),
-                                   "made_on": today})
+        store.add_promise(invoice_id, until, note.strip(), today)
 
 
 def note(workspace: Workspace | None, customer_id: str, text: str, *, call: bool, outcome: str | None,
@@ -97,5 +92,4 @@ def note(workspace: Workspace | None, customer_id: str, text: str, *, call: bool
     with writing(workspace, "note") as store:
         if not store.customer_exists(customer_id):
             raise UsageError(f"no customer {customer_id!r} in the workspace")
-        store.add_row("notes", {"customer_id": customer_id, "text": text.strip(), "call": call,
-                                "outcome": outcome, "until": until, "written_on": today})
+        store.add_note(customer_id, text.strip(), call=call, outcome=outcome, until=until, today=today)

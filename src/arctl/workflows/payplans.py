@@ -45,7 +45,7 @@ def payment_plan_states(store, as_of: dt.date, allocations=None) -> list[Payment
     if allocations is None:
         allocations = store.applied_allocations()
     views = []
-    for plan in store.rows("payment_plans"):
+    for plan in store.payment_plans():
         invoices = plan["invoices"].split()
         rows = store.installments_of(plan["id"])
         installments = tuple(Installment(r["number"], r["due_date"], r["amount"]) for r in rows)
@@ -73,13 +73,15 @@ def payplan_create(workspace: Workspace | None, customer: str, invoices: list[st
     if not invoices:
         raise UsageError("--invoices: name the invoices the plan pays")
     with writing(workspace, "payplan create") as store:
-        items = open_items(store.invoice_items(), store.applied_allocations()).set_index("invoice_id")
+        items = open_items(store.invoice_items(), store.applied_allocations())
+        found = {invoice: (owner, currency, int(amount)) for invoice, owner, currency, amount in zip(
+            items["invoice_id"], items["customer_id"], items["currency"], items["open_amount"], strict=True)}
         for invoice in invoices:
-            if invoice not in items.index or items.loc[invoice, "open_amount"] <= 0:
+            if invoice not in found or found[invoice][2] <= 0:
                 raise UsageError(f"no open invoice {invoice!r} in the workspace")
-            if items.loc[invoice, "customer_id"] != customer:
-                raise UsageError(f"invoice {invoice} belongs to {items.loc[invoice, 'customer_id']}, not {customer}")
-        currencies = set(items.loc[invoices, "currency"])
+            if found[invoice][0] != customer:
+                raise UsageError(f"invoice {invoice} belongs to {found[invoice][0]}, not {customer}")
+        currencies = {found[invoice][1] for invoice in invoices}
         if len(currencies) > 1:
             raise UsageError("a payment plan is in one currency; these invoices are in "
                              + ", ".join(sorted(currencies)))
@@ -89,7 +91,7 @@ def payplan_create(workspace: Workspace | None, customer: str, invoices: list[st
             if running and shared:
                 raise UsageError(f"invoice {sorted(shared)[0]} is already on payment plan {view.plan['id']}",
                                  hint=f"`arctl payplan cancel {customer}` first")
-        total = int(items.loc[invoices, "open_amount"].sum())
+        total = sum(found[invoice][2] for invoice in invoices)
         parts = schedule(total, count, first, every)
         plan = {"customer_id": customer, "currency": currencies.pop(), "invoices": " ".join(invoices),
                 "total": total, "every": str(every), "created_on": today, "cancelled_on": None}
@@ -118,5 +120,5 @@ def payplan_cancel(workspace: Workspace | None, customer: str, today: dt.date) -
         if not running:
             raise UsageError(f"customer {customer!r} has no running payment plan")
         for view in running:
-            store.set_values("payment_plans", view.plan["id"], cancelled_on=today)
+            store.cancel_payment_plan(view.plan["id"], today)
     return len(running)
