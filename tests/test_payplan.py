@@ -130,3 +130,48 @@ def test_an_invoice_is_on_one_running_plan_at_a_time(workspace):
 def test_show_and_cancel_need_a_plan(workspace):
     assert "has no payment plan" in cli("payplan", "show", "K002").stderr
     assert "has no running payment plan" in cli("payplan", "cancel", "K002").stderr
+
+
+def recorded_reminders(root):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{root / '.arctl' / 'state.sqlite'}")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT plan, step, payment_plan FROM dunning_actions")).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_an_installment_reminder_is_recorded_with_its_payment_plan_not_a_dunning_plan(workspace):
+    cli("payplan", "create", "K001", "--invoices", "2026-0042", "--installments", "2", "--first", "2026-11-23")
+
+    run = CliRunner().invoke(app, ["dunning", "run", "--as-of", "2026-11-24", "--plan", "standard"])
+
+    assert run.exit_code == 0, run.output
+    assert ("", "installment-1", 1) in recorded_reminders(workspace)
+
+
+def test_a_version_5_database_moves_payplan_n_into_the_payment_plan_column(workspace):
+    from sqlalchemy import create_engine, text
+
+    from arctl.state import schema
+
+    cli("payplan", "create", "K001", "--invoices", "2026-0042", "--installments", "2", "--first", "2026-11-23")
+    engine = create_engine(f"sqlite:///{workspace / '.arctl' / 'state.sqlite'}")
+    with engine.begin() as connection:  # as version 5 recorded an installment reminder
+        connection.execute(text("ALTER TABLE dunning_actions DROP COLUMN payment_plan"))
+        connection.execute(text(
+            "INSERT INTO dunning_actions (as_of, customer_id, plan, step, channel, currency, amount_due, total_due, "
+            "document, delivery, created_at) VALUES ('2026-11-24', 'K001', 'payplan-1', 'installment-1', 'email', "
+            "'EUR', 30000, 30000, '', 'person', '2026-11-24T09:00:00')"))
+        connection.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
+    engine.dispose()
+
+    assert cli("payplan", "show", "K001").exit_code == 0  # any command brings the state up to date
+
+    assert recorded_reminders(workspace) == [("", "installment-1", 1)]
+    engine = create_engine(f"sqlite:///{workspace / '.arctl' / 'state.sqlite'}")
+    with engine.connect() as connection:
+        version = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+    engine.dispose()
+    assert version == str(schema.SCHEMA_VERSION) == "6"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from arctl.dunning import costs as law
+from arctl.dunning.costs import be_consumer_damages_cap, eu_b2b_compensation, statutory_interest, wik_costs
 from arctl.model import ActionLine, Cost, Rate
 
 if TYPE_CHECKING:
@@ -62,14 +62,14 @@ class Law:
 
 
 def step_costs(spec: Costs, lines: tuple[ActionLine, ...], currency: str, as_of: dt.date,
-               rules: Law) -> tuple[tuple[Cost, ...], tuple[str, ...]]:
+               law: Law) -> tuple[tuple[Cost, ...], tuple[str, ...]]:
     """What a step adds, and warnings for what it cannot claim: compensation and interest per invoice, a fee,
     damages or collection costs on the principal."""
-    country = rules.company_country
+    country = law.company_country
     found: list[Cost] = []
     warnings: list[str] = []
     principal = sum(line.open_amount for line in lines)
-    limits = rules.limits
+    limits = law.limits
     if spec.compensation:
         assert limits is not None, "law_needed() reads the limits a plan's compensation claims with"
         fixed = limits.wik if country == "NL" else limits.compensation
@@ -78,7 +78,7 @@ def step_costs(spec: Costs, lines: tuple[ActionLine, ...], currency: str, as_of:
             what = "WIK scale" if country == "NL" else f"{flat.currency} {flat.amount}"
             warnings.append(f"compensation left out: the {what} applies to {fixed.currency} invoices ({currency} here)")
         else:
-            amount = sum(law.eu_b2b_compensation(country, line.open_amount, currency, limits=limits)
+            amount = sum(eu_b2b_compensation(country, line.open_amount, currency, limits=limits)
                          for line in lines)
             found.append(Cost("compensation", amount, _BASIS[("compensation", "NL" if country == "NL" else "")]))
     if spec.interest in ("statutory", "legal"):
@@ -86,7 +86,7 @@ def step_costs(spec: Costs, lines: tuple[ActionLine, ...], currency: str, as_of:
         total = 0
         for line in lines:
             assert line.due_date is not None, "a step's invoice has a due date"
-            interest = law.statutory_interest(line.open_amount, currency, line.due_date, as_of, rules.rates[table],
+            interest = statutory_interest(line.open_amount, currency, line.due_date, as_of, law.rates[table],
                                               compound_yearly=country == "NL", table=table)
             total += interest.amount
             warnings.extend(w for w in interest.warnings if w not in warnings)
@@ -95,10 +95,10 @@ def step_costs(spec: Costs, lines: tuple[ActionLine, ...], currency: str, as_of:
         found.append(Cost("fee", spec.fee.amount, _BASIS[("fee", "")]))
     if spec.damages == "book-xix":
         assert limits is not None
-        found.append(Cost("damages", law.be_consumer_damages_cap(principal, currency, limits=limits),
+        found.append(Cost("damages", be_consumer_damages_cap(principal, currency, limits=limits),
                           _BASIS[("damages", "")]))
     if spec.collection_costs == "wik":
         assert limits is not None
-        found.append(Cost("collection_costs", law.wik_costs(principal, currency, limits=limits),
+        found.append(Cost("collection_costs", wik_costs(principal, currency, limits=limits),
                           _BASIS[("collection_costs", "")]))
     return tuple(found), tuple(warnings)

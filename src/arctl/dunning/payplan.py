@@ -91,7 +91,7 @@ def installment_actions(payment_plan: int, customer_id: str, currency: str, line
     """One reminder per unpaid installment of a running payment plan, the day after its due date: by e-mail,
     by letter where the customer has no address or prefers letters."""
     channel = actual_channel("email", "letter", has_email, preferred)
-    return [Action("installment", customer_id, f"payplan-{payment_plan}", f"installment-{due.number}", "email",
+    return [Action("installment", customer_id, "", f"installment-{due.number}", "email",
                    channel, currency, lines, due.amount - due.paid,
                    installment=InstallmentDue(payment_plan, due.number, due.due_date))
             for due in reminders_due(plan_state, as_of, reminded)]

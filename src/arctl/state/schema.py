@@ -186,7 +186,7 @@ dunning_actions = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("as_of", Date, nullable=False),
     Column("customer_id", String(128), nullable=False, index=True),
-    Column("plan", String(64), nullable=False),
+    Column("plan", String(64), nullable=False),           # the dunning plan; "" for an installment reminder
     Column("step", String(64), nullable=False),
     Column("channel", String(32), nullable=False),
     Column("currency", String(3), nullable=False),
@@ -195,6 +195,7 @@ dunning_actions = Table(
     Column("document", Text, nullable=False, default=""),
     Column("delivery", String(16), nullable=False, default="written"),
     Column("created_at", Text, nullable=False),
+    Column("payment_plan", Integer, nullable=True),       # version 6: the payment plan an installment reminder is for
     UniqueConstraint("as_of", "customer_id", "step", "channel", "currency", name="uq_action_per_day"),
 )
 
@@ -241,4 +242,4 @@ customer_overrides = Table(
     Column("updated_on", Date, nullable=False),
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6

@@ -9,7 +9,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 
 from arctl.errors import StateError
@@ -340,7 +353,8 @@ class Store(PauseRecords):
                 values = {"as_of": as_of, "customer_id": action.customer_id, "plan": action.plan, "step": action.step,
                           "channel": action.channel, "currency": action.currency, "amount_due": action.amount_due,
                           "total_due": action.total_due, "document": document, "delivery": delivery,
-                          "created_at": now}
+                          "created_at": now,
+                          "payment_plan": action.installment.payment_plan if action.installment else None}
                 action_id = new_id(connection.execute(insert(schema.dunning_actions).values(**values)))
                 connection.execute(insert(schema.dunning_items), [
                     {"action_id": action_id, "invoice_id": line.invoice_id, "open_amount": line.open_amount}
@@ -387,7 +401,17 @@ class Store(PauseRecords):
         return frame
 
 
-MIGRATIONS: dict[int, tuple] = {
+def _payment_plan_of_installment_reminders(connection: Connection) -> None:
+    """Version 6: an installment reminder names its payment plan in a column of its own instead of a made-up
+    dunning plan `payplan-N`."""
+    columns = {column["name"] for column in inspect(connection).get_columns("dunning_actions")}
+    if "payment_plan" not in columns:
+        connection.execute(text("ALTER TABLE dunning_actions ADD COLUMN payment_plan INTEGER"))
+    connection.execute(text("UPDATE dunning_actions SET payment_plan = CAST(SUBSTR(plan, 9) AS INTEGER), plan = '' "
+                            "WHERE plan LIKE 'payplan-%'"))
+
+
+MIGRATIONS: dict[int, tuple[Callable[[Connection], None], ...]] = {
     # version -> steps run (in a transaction) to reach it from the version before, after create_all
     # has added the tables that version introduces; changes to existing tables go here as steps.
     1: (),
@@ -395,6 +419,7 @@ MIGRATIONS: dict[int, tuple] = {
     3: (),   # dunning_actions, dunning_items: new tables only
     4: (),   # payment_plans, installments: new tables only
     5: (),   # customer_overrides: a new table only
+    6: (_payment_plan_of_installment_reminders,),   # installment reminders name their payment plan
 }
 
 
