@@ -186,3 +186,29 @@ def test_a_demand_claiming_interest_states_the_period_it_runs(workspace):
     letter = (workspace / action["documents"][0]).read_text(encoding="utf-8")
     assert "from the day after its due date up to and including 2026-11-20" in letter
     assert "2026-0042 from 2026-10-01." in letter
+
+
+def test_a_long_run_is_listed_in_plain_aligned_columns():
+    from arctl.render.columns import aligned
+
+    text = aligned(("customer", "step", "total"), [("K001", "friendly", "€ 1.210,00"), ("K0042", "demand", "€ 9,50")],
+                   right=frozenset({"total"}))
+
+    assert text == ("customer  step           total\n"
+                    "--------  --------  ----------\n"
+                    "K001      friendly  € 1.210,00\n"
+                    "K0042     demand        € 9,50\n")
+
+
+def test_more_actions_than_a_boxed_table_holds_print_as_columns(workspace, monkeypatch):
+    from arctl.cli import dunning as dunning_cli
+
+    monkeypatch.setattr(dunning_cli, "BOXED_ROWS", 0)
+
+    result = CliRunner().invoke(app, ["dunning", "run", "--as-of", "2026-11-20", "--dry-run"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Dunning run 2026-11-20 (dry run: nothing written)"
+    assert lines[1].split() == ["customer", "step", "channel", "invoices", "total", "document"]
+    assert "would write" in result.stdout

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
 from arctl.workflows.dunning import dunning_inputs
 from arctl.workflows.workspace import open_store
 
+if TYPE_CHECKING:
+    from arctl.dunning.engine import Position
+
 
 @dataclass(slots=True)
 class Explanation:
-    invoice: dict                       # the invoice as stored (export fields)
+    invoice: dict[str, Any]             # the invoice as stored (export fields)
     open_amount: int                    # what is open now, payments matched at the bank counted
-    payments: list[dict]                # applied allocations: bank_txn, amount, rule, status, booking_date
-    suggestions: list[dict]             # suggested matches waiting for a person
+    payments: list[dict[str, Any]]      # applied allocations: bank_txn, amount, rule, status, booking_date
+    suggestions: list[dict[str, Any]]   # suggested matches waiting for a person
     steps: list[tuple[str, dt.date]]    # the dunning steps taken, oldest first
-    position: object | None             # dunning.engine.Position
+    position: Position | None
     reasons: list[str]                  # why it is not in today's run (skip reasons, pauses, minimum ...)
     due_today: bool
     pauses: list[str]

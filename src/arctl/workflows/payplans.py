@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class PaymentPlanView:
-    plan: dict
+    plan: dict[str, Any]                       # the payment plan as stored
     state: PlanState
     reminded: frozenset[int] = frozenset()     # installments already reminded
 
