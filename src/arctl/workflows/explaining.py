@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
 from arctl.workflows.dunning import dunning_inputs
 from arctl.workflows.workspace import open_store
+
+if TYPE_CHECKING:
+    from arctl.dunning.engine import Position
 
 
 @dataclass(slots=True)
@@ -18,7 +22,7 @@ class Explanation:
     payments: list[dict]                # applied allocations: bank_txn, amount, rule, status, booking_date
     suggestions: list[dict]             # suggested matches waiting for a person
     steps: list[tuple[str, dt.date]]    # the dunning steps taken, oldest first
-    position: object | None             # dunning.engine.Position
+    position: Position | None           # where it stands in its plan
     reasons: list[str]                  # why it is not in today's run (skip reasons, pauses, minimum ...)
     due_today: bool
     pauses: list[str]
