@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import typer
 from rich.markup import escape
@@ -44,13 +44,13 @@ def status(
     shown_locale = screen_locale(locale, workspace)
     open_by_id = dict(zip(view.items["invoice_id"], view.items["open_amount"], strict=True))
     rows = view.items.set_index("invoice_id")
-    invoices = []
+    invoices: list[dict[str, Any]] = []
     for position in view.decision.positions:
         row = rows.loc[position.invoice_id]
         due = row["due_date"].date() if hasattr(row["due_date"], "date") else None
         invoices.append({
             "invoice_id": position.invoice_id, "customer_id": position.customer_id,
-            "open_amount": plain_amount(int(open_by_id[position.invoice_id]), row["currency"]),
+            "open_amount": plain_amount(int(open_by_id[position.invoice_id]), cast(str, row["currency"])),
             "currency": row["currency"], "due_date": due.isoformat() if due else None,
             "days_overdue": (date - due).days if due else None, "plan": position.plan,
             "last_step": position.last_step,
@@ -192,7 +192,7 @@ def explain(
         console.print("  no dunning step taken yet")
     for pause in found.pauses:
         console.print(f"  pause: {escape(pause)}")
-    if found.due_today:
+    if found.due_today and found.position is not None:
         console.print(f"  [bold]in the run of {date}[/bold]: step {found.position.next_step}")
     for reason in found.reasons:
         console.print(f"  not in the run of {date}: {escape(_REASONS.get(reason, reason))}")

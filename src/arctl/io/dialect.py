@@ -169,8 +169,8 @@ def parse_money(values: pd.Series, currencies: pd.Series, mark: str) -> tuple[pd
             if item not in cache:
                 cache[item] = _parse_one(item[0], item[1], mark)
             results.append(cache[item])
-        minor[rest] = [value for value, _ in results]
-        errors[rest] = [message for _, message in results]
+        minor[rest] = np.array([value for value, _ in results], dtype="int64")
+        errors[rest] = np.array([message for _, message in results], dtype=object)
     errors[text.eq("")] = "empty: expected an amount"
     return minor, errors
 

@@ -200,6 +200,7 @@ def _read_workbook(path: Path, container: Container, header_score: HeaderScore, 
                          hint="open it in a spreadsheet program and save it again as .xlsx") from exc
     names = workbook.sheet_names
     notices: list[str] = []
+    chosen: str | None
     if sheet is not None:
         if sheet not in names:
             raise InputError(f"{path}: no sheet named {sheet!r}",

@@ -47,7 +47,7 @@ def print_aging(console: Console, report: AgingReport, locale: str) -> None:
     for label in (*report.labels, "total"):
         table.add_column(label, justify="right")
     for row in report.customers:
-        table.add_row(escape(row.customer_id), escape(row.name or ""),
+        table.add_row(escape(row.customer_id or ""), escape(row.name or ""),
                       *(_cell(v, row.currency, locale) for v in row.buckets),
                       format_money(row.total, row.currency, locale))
     table.add_section()

@@ -19,6 +19,16 @@ def _bank_totals_json(totals: list[BankTotal]) -> list[dict]:
             for t in totals]
 
 
+def _only_bank(totals: list[CurrencyTotal] | list[BankTotal]) -> list[BankTotal]:
+    """The totals of a bank read (the list holds BankTotal only)."""
+    return [t for t in totals if isinstance(t, BankTotal)]
+
+
+def _only_invoices(totals: list[CurrencyTotal] | list[BankTotal]) -> list[CurrencyTotal]:
+    """The totals of an invoice read (the list holds CurrencyTotal only)."""
+    return [t for t in totals if isinstance(t, CurrencyTotal)]
+
+
 def _bank_entry(read, totals: list[BankTotal]) -> dict:
     errors = sum(1 for f in read.findings if f.severity == "error")
     return {
@@ -43,8 +53,8 @@ def check_json(reads: list, totals: list[list[CurrencyTotal] | list[BankTotal]])
     files = []
     for read, read_totals in zip(reads, totals, strict=True):
         if _is_bank(read):
-            files.append(_bank_entry(read, read_totals) if hasattr(read, "balances")
-                         else _bank_entry_from_export(read, read_totals))
+            files.append(_bank_entry(read, _only_bank(read_totals)) if hasattr(read, "balances")
+                         else _bank_entry_from_export(read, _only_bank(read_totals)))
             continue
         entry = {
             "path": str(read.path), "kind": read.kind, "profile": read.profile.name,
@@ -56,7 +66,7 @@ def check_json(reads: list, totals: list[list[CurrencyTotal] | list[BankTotal]])
             entry["left_out"] = read.left_out
             entry["totals"] = [{"currency": t.currency, "amount": plain_amount(t.amount, t.currency),
                                 "open_amount": plain_amount(t.open_amount, t.currency), "invoices": t.invoices}
-                               for t in read_totals]
+                               for t in _only_invoices(read_totals)]
         else:
             entry["customers"] = len(read.frame)
             entry["totals"] = []
@@ -121,7 +131,7 @@ def print_check(console: Console, reads: list, totals: list[list[CurrencyTotal] 
                 limit: int) -> None:
     for read, read_totals in zip(reads, totals, strict=True):
         if _is_bank(read):
-            print_bank(console, read, read_totals, locale, limit)
+            print_bank(console, read, _only_bank(read_totals), locale, limit)
             continue
         detected = read.detected
         how = ", ".join(f"{k} {v!r}" if k in ("delimiter", "decimal") else f"{k} {v}" if k != "format" else v
@@ -139,7 +149,7 @@ def print_check(console: Console, reads: list, totals: list[list[CurrencyTotal] 
             table.add_column("invoices", justify="right")
             table.add_column("amount", justify="right")
             table.add_column("open amount", justify="right")
-            for total in read_totals:
+            for total in _only_invoices(read_totals):
                 table.add_row(total.currency, str(total.invoices), format_money(total.amount, total.currency, locale),
                               format_money(total.open_amount, total.currency, locale))
             console.print(table)

@@ -107,7 +107,8 @@ def customer_show(workspace: Workspace | None, customer_id: str, as_of: dt.date)
     try:
         _person(store, customer_id)
         inputs = dunning_inputs(workspace, store, as_of)
-        master = next((row for row in store.customers().to_dict("records") if row["customer_id"] == customer_id), {})
+        master: dict = next((row for row in store.customers().to_dict("records")
+                             if row["customer_id"] == customer_id), {})
         overrides = store.overrides().get(customer_id, {})
         holds = [row for row in store.holds(customer_id, active=True)
                  if row["until"] is None or row["until"] >= as_of]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from arctl.config import Workspace
 from arctl.errors import InputError, UsageError
-from arctl.io.export import ReadOptions, read_export
+from arctl.io.export import ExportRead, ReadOptions, read_export
 from arctl.model import Finding
 from arctl.workflows.reading import source_options
 from arctl.workflows.workspace import near, open_store, workspace_key, workspace_lock
@@ -56,7 +56,7 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
                     continue
                 is_bank = is_bank_file(path, job_options)
                 read = read_bank(path, job_options) if is_bank else read_export(path, job_options)
-                kind = "bank" if is_bank else read.kind
+                kind = read.kind if isinstance(read, ExportRead) else "bank"
                 if store.seen(key, kind, sha256, taken_at):
                     result.unchanged.append(key)
                     continue

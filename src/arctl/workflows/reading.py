@@ -8,6 +8,7 @@ from pathlib import Path
 
 from arctl.config import Source, Workspace
 from arctl.errors import InputError, UsageError
+from arctl.io.bank.lines import BankRead
 from arctl.io.export import ExportRead, ReadOptions, read_export
 from arctl.model import AgingReport, BankTotal, CurrencyTotal, Finding
 from arctl.workflows.workspace import near, open_store, state_dir
@@ -15,7 +16,7 @@ from arctl.workflows.workspace import near, open_store, state_dir
 
 @dataclass(slots=True)
 class CheckResult:
-    reads: list[ExportRead]
+    reads: list[ExportRead | BankRead]
     unreadable: list[tuple[Path, InputError]] = field(default_factory=list)
     totals: list[list[CurrencyTotal] | list[BankTotal]] = field(default_factory=list)  # of each read, in order
 
@@ -46,6 +47,8 @@ def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None =
 
     result = CheckResult([])
     for path, job_options in jobs:
+        read: ExportRead | BankRead
+        totals: list[CurrencyTotal] | list[BankTotal]
         try:
             if is_bank_file(path, job_options):
                 read = read_bank(path, job_options)
@@ -107,8 +110,8 @@ def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, b
     frame = pd.concat([read.frame for read in reads], ignore_index=True)
     duplicated = frame["invoice_id"].duplicated(keep=False)
     if duplicated.any():
-        first = frame[duplicated].iloc[0]
-        raise InputError(f"invoice {first['invoice_id']} is in more than one export ({first['source']} and others)",
+        row = frame[duplicated].iloc[0]
+        raise InputError(f"invoice {row['invoice_id']} is in more than one export ({row['source']} and others)",
                          hint="give each invoice export once")
     report = compute_aging(frame, as_of, by=by, bounds=bounds)
     return AgingResult(report, reads, skipped)

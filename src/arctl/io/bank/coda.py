@@ -74,6 +74,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal, overload
 
 from stdnum import iban as stdnum_iban
 
@@ -121,7 +122,7 @@ def _read_text(path: Path) -> str:
 
 def _records(path: Path, text: str) -> list[tuple[int, str]]:
     """(line number, record) for every non-empty line, each checked to be 128 characters of a known type."""
-    records = []
+    records: list[tuple[int, str]] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         record = raw.rstrip("\r")
         if not record or record == "\x1a":  # an empty line, or a DOS end-of-file mark
@@ -249,6 +250,12 @@ class _Reader:
         self.findings.append(Finding(str(self.path), line, column, value, message, "warning", field_name))
 
     # field readers
+
+    @overload
+    def date(self, line: int, text: str, what: str, *, optional: Literal[False] = False) -> dt.date: ...
+
+    @overload
+    def date(self, line: int, text: str, what: str, *, optional: bool) -> dt.date | None: ...
 
     def date(self, line: int, text: str, what: str, *, optional: bool = False) -> dt.date | None:
         if optional and text.strip(" 0") == "":

@@ -574,14 +574,14 @@ def _zka(text: str) -> _Info:
         else:
             segments[-1][1].append(value)
     # the 27-character rule applies to the sub-fields as written, the key included
-    texts = {}
-    for key, values in segments:
-        if key:
-            values = [f"{key}+{values[0]}", *values[1:]]
-            joined = _join_subfields(values)[len(key) + 1:]
+    texts: dict[str, str] = {}
+    for label, values in segments:
+        if label:
+            values = [f"{label}+{values[0]}", *values[1:]]
+            joined = _join_subfields(values)[len(label) + 1:]
         else:
             joined = _join_subfields(values)
-        texts.setdefault(key, _squeeze(joined))
+        texts.setdefault(label, _squeeze(joined))
     remittance = texts.get("SVWZ") or _squeeze(_join_subfields(purpose))
     return _Info(name=_squeeze(name), iban="".join(iban.split()).upper(), remittance=remittance,
                  reversal=gvc in _ZKA_RETURNS)

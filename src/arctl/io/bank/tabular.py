@@ -30,6 +30,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -425,19 +426,21 @@ def _repair_stray_quotes(table: RawTable, mapping: dict[str, str]) -> list[Findi
     field = rf'"(?:[^"]|"")*"|[^"{re.escape(delimiter)}\r\n]*'
     line_rule = re.compile(rf"\ufeff?(?:{field})(?:{re.escape(delimiter)}(?:{field}))*")
     fields = {header: column for column, header in mapping.items()}
-    findings = []
+    findings: list[Finding] = []
     for position in np.flatnonzero(suspect).tolist():
         row = int(table.row_numbers[position])
         if row - 1 < len(lines) and line_rule.fullmatch(lines[row - 1].rstrip("\r")):
             continue
         for header in frame.columns:
-            value = frame.iat[position, frame.columns.get_loc(header)]
+            index = frame.columns.get_loc(header)
+            assert isinstance(index, int)  # header names are unique (see read_table)
+            value = cast(str, frame.iat[position, index])  # an untyped table holds strings only
             stripped = value.strip()
             if stripped.startswith('"') == stripped.endswith('"'):
                 continue
             repaired = stripped.strip('"').strip()
             side = "opening" if stripped.endswith('"') else "closing"
-            frame.iat[position, frame.columns.get_loc(header)] = repaired
+            frame.iat[position, index] = repaired
             findings.append(Finding(str(table.path), row, header, value,
                                     f"broken quoting: the field's {side} quote is missing; read as {repaired!r}",
                                     "warning", fields.get(header)))
