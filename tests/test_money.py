@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arctl.money import (
@@ -124,3 +124,24 @@ def test_parse_of_format_is_identity_without_being_told_the_mark(minor, currency
 @given(minor=MINOR, currency=CURRENCIES)
 def test_parse_of_plain_is_identity(minor, currency):
     assert parse_amount(plain_amount(minor, currency), currency, decimal=".") == minor
+
+
+@settings(max_examples=400)
+@given(st.integers(min_value=-10**14, max_value=10**14),
+       st.sampled_from(["EUR", "USD", "JPY", "CHF", "GBP", "BHD"]),
+       st.sampled_from(["nl_BE", "fr_BE", "de_BE", "en_BE", "nl_NL", "de_DE", "fr_FR", "en_GB", "es_ES", "de_CH",
+                        "hi_IN", "ja_JP"]))
+def test_amounts_are_written_exactly_as_babel_writes_them(minor, currency, locale):
+    from babel.numbers import format_currency
+
+    from arctl.money import format_money, to_decimal
+
+    assert format_money(minor, currency, locale) == format_currency(to_decimal(minor, currency), currency,
+                                                                    locale=locale)
+
+
+def test_belgian_and_dutch_amounts_take_the_cached_shape_not_babel_each_time():
+    from arctl.money import _money_shape
+
+    assert _money_shape("EUR", "nl_BE") is not None and _money_shape("EUR", "fr_BE") is not None
+    assert _money_shape("EUR", "hi_IN") is None  # lakhs: left to Babel

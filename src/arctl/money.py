@@ -196,10 +196,67 @@ def plain_amount(minor: int, currency: str) -> str:
 
 
 def format_money(minor: int, currency: str, locale: str) -> str:
-    """What a person reads: '€ 1.234,56' in nl_BE, '1 234,56 €' in fr_BE."""
+    """What a person reads: '€ 1.234,56' in nl_BE, '1 234,56 €' in fr_BE (Babel's format, cached per currency
+    and locale: a dunning run formats hundreds of thousands of amounts)."""
+    shape = _money_shape(currency, locale)
+    if shape is None:
+        return _babel_money(minor, currency, locale)
+    return shape.format(minor)
+
+
+def _babel_money(minor: int, currency: str, locale: str) -> str:
     from babel.numbers import format_currency
 
     return format_currency(to_decimal(minor, currency), currency, locale=locale)
+
+
+@dataclass(frozen=True, slots=True)
+class _MoneyShape:
+    """How Babel writes amounts of one currency in one locale: text around the digits, separators, and
+    groups of three."""
+
+    places: int
+    positive: tuple[str, str]
+    negative: tuple[str, str]
+    group: str
+    decimal: str
+
+    def format(self, minor: int) -> str:
+        digits = str(abs(minor)).rjust(self.places + 1, "0")
+        whole, fraction = (digits[:-self.places], digits[-self.places:]) if self.places else (digits, "")
+        groups = [whole[max(0, end - 3):end] for end in range(len(whole), 0, -3)][::-1]
+        number = self.group.join(groups) + (self.decimal + fraction if self.places else "")
+        before, after = self.negative if minor < 0 else self.positive
+        return f"{before}{number}{after}"
+
+
+@cache
+def _money_shape(currency: str, locale: str) -> _MoneyShape | None:
+    """The shape of Babel's amounts, read from a probe and kept only if it reproduces Babel on every probe
+    (a locale with other grouping, e.g. no separator in four-digit numbers or Indian lakhs, keeps Babel)."""
+    places = currency_decimals(currency)
+    probe = 123456789 * 10 ** places + (12 if places else 0)
+    positive, negative = _babel_money(probe, currency, locale), _babel_money(-probe, currency, locale)
+    span, negative_span = _digit_span(positive), _digit_span(negative)
+    if span is None or negative_span is None:
+        return None
+    (first, last), (negative_first, negative_last) = span, negative_span
+    group = positive[first + 3]
+    if group.isdigit() or (places and positive[last - places].isdigit()):
+        return None
+    shape = _MoneyShape(places, (positive[:first], positive[last + 1:]),
+                        (negative[:negative_first], negative[negative_last + 1:]), group,
+                        positive[last - places] if places else "")
+    probes = (0, 1, 7, 99, 100, 1234, 12345, 123456, 1234567, 100000000, probe, -1, -1234, -probe)
+    if any(shape.format(amount) != _babel_money(amount, currency, locale) for amount in probes):
+        return None
+    return shape
+
+
+def _digit_span(text: str) -> tuple[int, int] | None:
+    """The positions of the first and the last digit in `text`."""
+    found = [i for i, character in enumerate(text) if character.isdigit()]
+    return (found[0], found[-1]) if found else None
 
 
 def decimal_symbol(locale: str) -> str:

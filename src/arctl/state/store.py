@@ -348,21 +348,23 @@ class Store(PauseRecords):
         if not actions:
             return
         now = self.now().isoformat(timespec="seconds")
+        rows = [{"as_of": as_of, "customer_id": action.customer_id, "plan": action.plan, "step": action.step,
+                 "channel": action.channel, "currency": action.currency, "amount_due": action.amount_due,
+                 "total_due": action.total_due, "document": document, "delivery": delivery, "created_at": now,
+                 "payment_plan": action.installment.payment_plan if action.installment else None}
+                for action, document, delivery in actions]
         with self.engine.begin() as connection:
-            for action, document, delivery in actions:
-                values = {"as_of": as_of, "customer_id": action.customer_id, "plan": action.plan, "step": action.step,
-                          "channel": action.channel, "currency": action.currency, "amount_due": action.amount_due,
-                          "total_due": action.total_due, "document": document, "delivery": delivery,
-                          "created_at": now,
-                          "payment_plan": action.installment.payment_plan if action.installment else None}
-                action_id = new_id(connection.execute(insert(schema.dunning_actions).values(**values)))
-                connection.execute(insert(schema.dunning_items), [
-                    {"action_id": action_id, "invoice_id": line.invoice_id, "open_amount": line.open_amount}
-                    for line in action.lines])
-                if action.installment is not None:
-                    connection.execute(update(schema.installments).where(
-                        schema.installments.c.plan_id == action.installment.payment_plan,
-                        schema.installments.c.number == action.installment.number).values(reminded_on=as_of))
+            # one statement for the batch; the new ids come back in the order of the rows
+            ids = connection.execute(insert(schema.dunning_actions).returning(
+                schema.dunning_actions.c.id, sort_by_parameter_order=True), rows).scalars().all()
+            connection.execute(insert(schema.dunning_items), [
+                {"action_id": action_id, "invoice_id": line.invoice_id, "open_amount": line.open_amount}
+                for action_id, (action, _, _) in zip(ids, actions, strict=True) for line in action.lines])
+            reminded = [action.installment for action, _, _ in actions if action.installment is not None]
+            for installment in reminded:
+                connection.execute(update(schema.installments).where(
+                    schema.installments.c.plan_id == installment.payment_plan,
+                    schema.installments.c.number == installment.number).values(reminded_on=as_of))
 
     def suggested_invoices(self) -> set[str]:
         with self.engine.connect() as connection:
