@@ -119,7 +119,7 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
              dry_run: bool) -> list[ActionOutcome]:
     """Render each action's document, write it into the outbox and record it: documents first, made durable
     a batch at a time, then the batch's records in one transaction; calls once the call list is written."""
-    from arctl.deliver.outbox import Outbox
+    from arctl.deliver.outbox import CALL_LIST, Outbox
     from arctl.render import dunning as documents
 
     env = documents.environment(workspace.root / "templates")
@@ -150,7 +150,7 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
     if not dry_run:
         _write_and_record(store, outbox, batch, as_of)
         if calls:
-            path = outbox.folder / "call-list.csv"
+            path = outbox.folder / CALL_LIST
             outbox.write_batch([(path, documents.call_list([document for _, document in calls]))])
             store.record_actions([(action, outbox.shown(path), "written") for action, _ in calls], as_of)
     return outcomes
