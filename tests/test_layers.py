@@ -272,18 +272,9 @@ def uses_of(path: Path) -> dict[str, list[Use]]:
 ALL_USES = {module_name(path): uses_of(path) for path in sorted(PACKAGE.rglob("*.py"))}
 BELOW_WORKFLOWS = ("vocabulary", *(f"edge:{edge}" for edge in EDGES), *(f"engine:{engine}" for engine in ENGINES))
 
-# Violations that are known and still to be fixed (not allowed: each one is a debt, and the test fails once it is
-# gone so that its line here goes too). Key: (module, kind, what).
-KNOWN_VIOLATIONS: dict[tuple[str, str, str], str] = {}
-
-
 def found_uses(kind: str, layers: tuple[str, ...]) -> list[Use]:
     return sorted((use for module, kinds in ALL_USES.items() if layer_of(module) in layers for use in kinds[kind]),
                   key=lambda use: (use.module, use.line))
-
-
-def unknown(uses: list[Use], kind: str) -> list[Use]:
-    return [use for use in uses if (use.module, kind, use.what) not in KNOWN_VIOLATIONS]
 
 
 def test_the_use_reader_sees_the_cli_print_and_the_workflows_read_the_clock():
@@ -294,29 +285,21 @@ def test_the_use_reader_sees_the_cli_print_and_the_workflows_read_the_clock():
 def test_only_the_cli_prints():
     uses = found_uses("print", ("workflows", *BELOW_WORKFLOWS))
 
-    assert not unknown(uses, "print"), report(unknown(uses, "print"), "only cli/ calls print() (the rest returns "
+    assert not uses, report(uses, "only cli/ calls print() (the rest returns "
                                               "results, or writes to the console or file it is given)")
 
 
 def test_only_the_cli_reads_sys_argv():
     uses = found_uses("argv", ("workflows", *BELOW_WORKFLOWS))
 
-    assert not unknown(uses, "argv"), report(unknown(uses, "argv"), "only cli/ reads sys.argv (typer parses it)")
+    assert not uses, report(uses, "only cli/ reads sys.argv (typer parses it)")
 
 
 def test_nothing_below_the_workflows_reads_the_clock():
     uses = found_uses("clock", BELOW_WORKFLOWS)
 
-    assert not unknown(uses, "clock"), report(unknown(uses, "clock"), "the edges, engines and vocabulary take "
+    assert not uses, report(uses, "the edges, engines and vocabulary take "
                                               "`as_of` or a `now` callable; only cli/ and workflows/ read the clock")
-
-
-def test_every_known_violation_is_still_there():
-    present = {(use.module, kind, use.what) for module, kinds in ALL_USES.items()
-               for kind, uses in kinds.items() for use in uses}
-    fixed = sorted(set(KNOWN_VIOLATIONS) - present)
-
-    assert not fixed, f"fixed, so remove from KNOWN_VIOLATIONS: {fixed}"
 
 
 def import_cycles(imports: list[Import], package: str) -> list[list[Import]]:

@@ -15,13 +15,14 @@ from arctl.io.export import ExportRead, ReadOptions, read_export
 from arctl.workflows.workspace import open_store, workspace_lock
 
 if TYPE_CHECKING:  # the engine is imported when a reconciliation runs
+    from arctl.io.bank.lines import BankRead
     from arctl.reconcile.engine import Reconciliation
 
 
 @dataclass(slots=True)
 class ReconcileResult:
     reconciliation: Reconciliation
-    bank_reads: list
+    bank_reads: list[BankRead]
     invoice_reads: list[ExportRead]
     customer_read: ExportRead | None = None
     notices: list[str] = field(default_factory=list)
