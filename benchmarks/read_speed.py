@@ -27,9 +27,14 @@ def _amount_text(minor: int) -> str:
     return f"{minor // 100:,}".replace(",", ".") + f",{minor % 100:02d}"
 
 
-def write(path: Path, rows: int) -> None:
+def amounts_of(rows: int) -> tuple[list[int], list[int]]:
+    """Each row's amount and open amount (minor units): a third of the invoices half paid."""
     amounts = [(i * 7919) % 2_500_000 + 100 for i in range(rows)]
-    opens = [a if i % 3 else a // 2 for i, a in enumerate(amounts)]
+    return amounts, [a if i % 3 else a // 2 for i, a in enumerate(amounts)]
+
+
+def write(path: Path, rows: int) -> None:
+    amounts, opens = amounts_of(rows)
     lines = [
         f"2026-{i:06d};K{i % 5000:05d};{COMPANIES[i % 10]};{1 + i % 28:02d}-{1 + i % 12:02d}-2026;"
         f"{1 + i % 28:02d}-{1 + (i + 1) % 12:02d}-{2026 + (i % 12 == 11)};EUR;"

@@ -214,30 +214,26 @@ def test_row_with_too_many_fields_is_shown_with_its_line_on_screen(tmp_path, run
 # --- a large valid export --------------------------------------------------------------------------------
 
 
-COMPANIES = ["Bakkerij Peeters BV", "Garage Janssens BVBA", "Slagerij Vermeulen", "Brouwerij Het Anker NV",
-             "Boulangerie Dupont SRL", "Installatietechniek Brouwer B.V.", "Menuiserie Lambert SA",
-             "Bouwbedrijf Hoekstra B.V.", "Crêperie Hélène", "Drukkerij De Smet & Zonen"]
+def large_export_writer():
+    """benchmarks/read_speed.py: the one generator of the 50 MB export, read here for counts and sums."""
+    import importlib.util
+    from pathlib import Path
 
-
-def _amount_text(minor: int) -> str:
-    """1234567 -> '12.345,67' (Belgian spelling with thousands separators)."""
-    return f"{minor // 100:,}".replace(",", ".") + f",{minor % 100:02d}"
+    spec = importlib.util.spec_from_file_location("read_speed", Path(__file__).parents[1] / "benchmarks"
+                                                  / "read_speed.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.mark.slow
 def test_valid_50_mb_export_is_read_whole(tmp_path):
     rows = 420_000
-    amounts = [(i * 7919) % 2_500_000 + 100 for i in range(rows)]
-    opens = [a if i % 3 else a // 2 for i, a in enumerate(amounts)]
-    lines = [
-        f"2026-{i:06d};K{i % 5000:05d};{COMPANIES[i % 10]};{1 + i % 28:02d}-{1 + i % 12:02d}-2026;"
-        f"{1 + i % 28:02d}-{1 + (i + 1) % 12:02d}-{2026 + (i % 12 == 11)};EUR;"
-        f"{_amount_text(amounts[i])};{_amount_text(opens[i])};+++{i % 1000:03d}/{i % 10000:04d}/{i % 100000:05d}+++;"
-        f"boekhouding@klant-{i % 5000:05d}.be"
-        for i in range(rows)
-    ]
+    generator = large_export_writer()
+    amounts, opens = generator.amounts_of(rows)
     path = tmp_path / "openstaande_posten_groot.csv"
-    path.write_text(HEADER + ";Mededeling;E-mail\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    generator.write(path, rows)
     assert path.stat().st_size / 1e6 >= 45
 
     result = read_export(path, ReadOptions())

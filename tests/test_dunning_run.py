@@ -138,6 +138,9 @@ def test_a_formal_demand_adds_compensation_and_interest(workspace, tmp_path_fact
     # 1210.00 from 1 October to 20 November 2026: 51 days, no published rate after 30 June 2026
     assert costs == {"compensation": "40.00", "interest": "0.00"}
     assert action["total_due"] == "1250.00"
+    assert [c["basis"] for c in action["costs"]] == [
+        "Law of 2 August 2002, art. 6: fixed compensation of EUR 40 per invoice",
+        "Law of 2 August 2002, art. 5: late-payment interest in commercial transactions (rates: be-b2b)"]
     assert any(w.startswith("rate_missing: no statutory rate known for 2026-10-01 to 2026-11-20")
                for w in document["warnings"])
 

@@ -21,15 +21,24 @@ if TYPE_CHECKING:
 # statutory: the commercial late-payment rate; legal: the consumer/civil rate of the country
 _INTEREST_TABLES = {("statutory", "NL"): "nl-b2b", ("legal", "NL"): "nl-consumer", ("legal", "BE"): "be-legal"}
 
-_BASIS = {
+_BASIS = {  # (kind, the company's country or "" for any other) -> the legal basis a document can cite
+    ("compensation", "BE"): "Law of 2 August 2002, art. 6: fixed compensation of EUR 40 per invoice",
     ("compensation", "NL"): "art. 6:96(4) BW: the WIK scale, at least EUR 40",
     ("compensation", ""): "Directive 2011/7/EU art. 6: fixed compensation per invoice",
-    ("interest", "statutory"): "statutory late-payment interest (Directive 2011/7/EU)",
-    ("interest", "legal"): "legal interest",
+    ("statutory", "BE"): "Law of 2 August 2002, art. 5: late-payment interest in commercial transactions",
+    ("statutory", "NL"): "art. 6:119a BW: statutory commercial interest",
+    ("statutory", ""): "Directive 2011/7/EU art. 3: statutory late-payment interest",
+    ("legal", "BE"): "Law of 5 May 1865: legal interest",
+    ("legal", "NL"): "art. 6:119 BW: statutory interest",
+    ("legal", ""): "the legal interest of the company's country",
     ("fee", ""): "the plan's reminder fee",
     ("damages", ""): "Book XIX CEL art. XIX.2: damages within the legal cap",
     ("collection_costs", ""): "art. 6:96 BW, Besluit BIK 2012: extrajudicial collection costs",
 }
+
+
+def basis(kind: str, company_country: str) -> str:
+    return _BASIS.get((kind, company_country)) or _BASIS[(kind, "")]
 
 
 def interest_table(kind: str, company_country: str) -> str:
@@ -80,7 +89,7 @@ def step_costs(spec: Costs, lines: tuple[ActionLine, ...], currency: str, as_of:
         else:
             amount = sum(eu_b2b_compensation(country, line.open_amount, currency, limits=limits)
                          for line in lines)
-            found.append(Cost("compensation", amount, _BASIS[("compensation", "NL" if country == "NL" else "")]))
+            found.append(Cost("compensation", amount, basis("compensation", country)))
     if spec.interest in ("statutory", "legal"):
         table = interest_table(spec.interest, country)
         total = 0
@@ -90,15 +99,15 @@ def step_costs(spec: Costs, lines: tuple[ActionLine, ...], currency: str, as_of:
                                               compound_yearly=country == "NL", table=table)
             total += interest.amount
             warnings.extend(w for w in interest.warnings if w not in warnings)
-        found.append(Cost("interest", total, f"{_BASIS[('interest', spec.interest)]}, rates of {table}", as_of))
+        found.append(Cost("interest", total, f"{basis(spec.interest, country)} (rates: {table})", as_of))
     if spec.fee is not None and spec.fee.currency == currency:
-        found.append(Cost("fee", spec.fee.amount, _BASIS[("fee", "")]))
+        found.append(Cost("fee", spec.fee.amount, basis("fee", country)))
     if spec.damages == "book-xix":
         assert limits is not None
         found.append(Cost("damages", be_consumer_damages_cap(principal, currency, limits=limits),
-                          _BASIS[("damages", "")]))
+                          basis("damages", country)))
     if spec.collection_costs == "wik":
         assert limits is not None
         found.append(Cost("collection_costs", wik_costs(principal, currency, limits=limits),
-                          _BASIS[("collection_costs", "")]))
+                          basis("collection_costs", country)))
     return tuple(found), tuple(warnings)

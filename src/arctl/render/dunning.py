@@ -44,7 +44,7 @@ class DocumentCost:
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    name: str
+    name: str                   # as the party signs: the company's name with its legal form ("Voorbeeld BV")
     email: str = ""
     phone: str = ""
     street: str = ""
