@@ -100,11 +100,10 @@ def _decide_all(inputs: DunningInputs, law: Law, as_of: dt.date) -> tuple[list[A
                       to_review=inputs.review, plan=inputs.forced, law=law)
     statements = scheduled_due(inputs.items, inputs.customers, inputs.plans, inputs.sent, inputs.pauses, as_of,
                                plan=inputs.forced)
-    lines = open_lines(inputs.items)
+    running = [view for view in inputs.payment_plans if view.plan["cancelled_on"] is None]
+    lines = open_lines(inputs.items) if running else {}
     installments = []
-    for view in inputs.payment_plans:
-        if view.plan["cancelled_on"] is not None:
-            continue
+    for view in running:
         customer = view.plan["customer_id"]
         contact = inputs.contacts.get(customer)
         installments += installment_actions(
