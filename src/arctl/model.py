@@ -216,6 +216,46 @@ def safe_name(text: str) -> str:
     return cleaned[:80]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?\Z")
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def csv_cell(value: object) -> object:
+    """A cell as a CSV output writes it: text a spreadsheet would run as a formula (starting with =, +, -, @,
+    a tab or a carriage return) gets a leading apostrophe (OWASP, CSV injection); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def terminal_text(text: str, *, one_line: bool = False) -> str:
+    """Data as a terminal may show it: escape sequences and control characters other than line breaks and tabs
+    removed, so that no value can move the cursor, recolour or retitle the terminal; `one_line` makes line
+    breaks and tabs spaces too (a table cell)."""
+    if one_line:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub("", text)
+
+
+_PLAIN_CUSTOMER = re.compile(r"[A-Z0-9_][A-Z0-9._]{0,63}\Z")
+_PLAIN_STEP = re.compile(r"[a-z0-9_][a-z0-9._-]{0,63}\Z")
+
+
+def action_name(customer_id: str, step: str, currency: str, separator: str = "-") -> str:
+    """The name of one action's document (file stem, message-id part): unique per customer, step and currency
+    whatever the ids sanitise to. An id that `safe_name` would change, or that differs from another only in
+    case (a case-insensitive file system), gets a short hash of the exact ids after it (`~` never occurs in a
+    sanitised part), so that `K/1`, `K_1` and `K 1`, or `MÜLLER` and `MÖLLER`, never share a document."""
+    import hashlib
+
+    readable = separator.join((safe_name(customer_id), safe_name(step), safe_name(currency)))
+    if _PLAIN_CUSTOMER.match(customer_id) and _PLAIN_STEP.match(step) and _PLAIN_CUSTOMER.match(currency):
+        return readable
+    digest = hashlib.sha256("\0".join((customer_id, step, currency)).encode("utf-8")).hexdigest()[:10]
+    return f"{readable}~{digest}"
+
+
 @dataclass(frozen=True, slots=True)
 class Contact:
     """A customer as documents address them: the customer master with what a person set applied."""

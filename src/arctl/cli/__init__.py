@@ -76,7 +76,7 @@ def print_error(error: ArctlError, prefix: str = "") -> None:
 
     ArctlGroup calls it for every command's error; a command calls it itself only to report an error and go on
     (`check` lists every file it cannot read, each with its path as `prefix`)."""
-    from rich.markup import escape
+    from arctl.render.safe_text import escape
 
     console = err_console()
     console.print(f"[bold red]Error:[/bold red] {escape(prefix + error.message)}")

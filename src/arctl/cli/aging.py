@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from arctl.cli import app, err_console, out_console, workspace_or_none
 from arctl.cli.options import (
@@ -30,6 +29,7 @@ from arctl.cli.options import (
 )
 from arctl.errors import UsageError
 from arctl.model import Finding
+from arctl.render.safe_text import escape
 
 
 @app.command()
@@ -82,7 +82,9 @@ def aging(
     text = (json.dumps(aging_json(result.report), ensure_ascii=False, indent=2) + "\n"
             if output_format == AgingFormat.json else aging_csv(result.report))
     if output:
-        output.write_text(text, encoding="utf-8")
+        from arctl.render.output import write_text_output
+
+        write_text_output(output, text)
         err_console().print(f"wrote {output}")
     else:
         sys.stdout.write(text)

@@ -6,12 +6,12 @@ import json
 from typing import Annotated, Any, cast
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from arctl.cli import app, out_console, workspace_or_none
 from arctl.cli.options import LocaleOpt, as_of_date, screen_locale
 from arctl.render.columns import aligned
+from arctl.render.safe_text import escape
 
 BOXED_ROWS = 500   # a run listing more actions prints plain columns instead of a boxed table
 
@@ -127,7 +127,10 @@ def run(
              format_money(o.action.total_due, o.action.currency, shown_locale), ", ".join(o.documents))
             for o in result.outcomes]
     if len(rows) > BOXED_ROWS:  # thousands of rows: plain columns, drawn in a fraction of the time
-        typer.echo(f"{title}\n{aligned(columns, rows, right=frozenset({'total'}))}", nl=False)
+        from arctl.model import terminal_text
+
+        shown = [tuple(terminal_text(cell, one_line=True) for cell in row) for row in rows]
+        typer.echo(f"{title}\n{aligned(columns, shown, right=frozenset({'total'}))}", nl=False)
     else:
         table = Table(title=title, title_justify="left")
         for column in columns:

@@ -6,11 +6,11 @@ import json
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from arctl.cli import app, err_console, out_console, workspace_or_none
 from arctl.cli.options import FilesArg, Kind, OnError, ProfileOpt, as_of_date, read_options
+from arctl.render.safe_text import escape
 
 _OUTCOME = {"applied": "imported", "older_snapshot": "older snapshot: changes nothing"}
 

@@ -3,21 +3,26 @@ final name, and made durable before the run records them."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from arctl.model import safe_name
+from arctl.model import action_name, csv_cell
 
 CALL_LIST = "call-list.csv"
+TEMPORARY_PREFIX = ".arctl-tmp-"    # a file being written; one left by a killed run is removed by the next
+CALL_KEY = ("customer_id", "step", "currency")  # the call-list columns that name a row's action
 
 
 def write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
     """Write to a temporary file beside `path`, then rename it into place; `sync` flushes it to disk first
     (without it the caller makes a batch durable at once with `make_durable`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -55,7 +60,7 @@ class Outbox:
         if channel == "phone":
             return self.folder / CALL_LIST
         suffix = "eml" if channel == "email" else "html"
-        return self.folder / f"{safe_name(customer_id)}-{safe_name(step)}-{currency}.{suffix}"
+        return self.folder / f"{action_name(customer_id, step, currency)}.{suffix}"
 
     def shown(self, path: Path) -> str:
         """The path as the user sees it: relative to the workspace."""
@@ -66,3 +71,73 @@ class Outbox:
         for path, data in documents:
             write_atomically(path, data, sync=False)
         make_durable(path for path, _ in documents)
+
+    def recover(self, recorded: list[dict], since: dt.date | None) -> list[Path]:
+        """Bring the outbox back in line with the state after a killed run: remove the temporary files it left,
+        and in the folders of `since` and later (the newest day with a recorded action: earlier days were
+        recovered by the runs after them) the documents and call-list rows no recorded action names. A run
+        killed between writing a document and recording it leaves such a document; this run decides its
+        action again (or not, when it is no longer due) and writes it anew. Returns what was removed."""
+        removed = [path for path in sorted((self.root / "outbox").glob(f"*/{TEMPORARY_PREFIX}*")) if path.is_file()]
+        for path in removed:
+            path.unlink(missing_ok=True)
+        for folder in sorted((self.root / "outbox").glob("????-??-??")):
+            day = _folder_date(folder)
+            if day is None or (since is not None and day < since) or not folder.is_dir():
+                continue
+            mine = [r for r in recorded if r["as_of"] == day]
+            named = {part for r in mine for part in r["document"].split(";") if part}
+            for path in sorted(folder.iterdir()):
+                if path.suffix in (".eml", ".html") and path.is_file() and self.shown(path) not in named:
+                    path.unlink()
+                    removed.append(path)
+            calls = {(r["customer_id"], r["step"], r["currency"]) for r in mine if r["channel"] == "phone"}
+            path = folder / CALL_LIST
+            if path.is_file():
+                data = path.read_bytes()
+                kept = _call_list_rows(data, calls)
+                if kept is None:
+                    path.unlink()
+                elif kept != data:
+                    write_atomically(path, kept)
+                if kept != data:
+                    removed.append(path)   # rows removed
+        return removed
+
+    def call_list_with(self, new_rows: bytes) -> bytes:
+        """The day's call list with this run's rows (`new_rows`: a header line, then rows) after the rows that
+        are already there: a run's call list never replaces an earlier run's rows."""
+        path = self.folder / CALL_LIST
+        if not path.is_file():
+            return new_rows
+        old = path.read_bytes()
+        if not old.strip():
+            return new_rows
+        added = new_rows.split(b"\n", 1)[1] if b"\n" in new_rows else b""
+        return old + (b"" if old.endswith(b"\n") else b"\n") + added
+
+
+def _folder_date(folder: Path) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(folder.name)
+    except ValueError:
+        return None
+
+
+def _call_list_rows(data: bytes, recorded: set[tuple[str, str, str]]) -> bytes | None:
+    """A call list with only the rows whose call is recorded (as (customer_id, step, currency)); None when no
+    row is left. A list without those columns (another program's, an older arctl's) is kept whole."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    if not rows or not all(column in rows[0] for column in CALL_KEY):
+        return data
+    header = rows[0]
+    where = [header.index(column) for column in CALL_KEY]
+    keys = {tuple(csv_cell(value) for value in key) for key in recorded}
+    kept = [row for row in rows[1:] if len(row) == len(header) and tuple(row[i] for i in where) in keys]
+    if len(kept) == len(rows) - 1:
+        return data
+    if not kept:
+        return None
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *kept])
+    return out.getvalue().encode("utf-8")

@@ -6,11 +6,11 @@ import csv
 import io
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from arctl.model import AgingReport
+from arctl.model import AgingReport, csv_cell
 from arctl.money import format_money, plain_amount
+from arctl.render.safe_text import escape
 
 
 def aging_json(report: AgingReport) -> dict:
@@ -33,7 +33,7 @@ def aging_csv(report: AgingReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["customer_id", "name", "currency", "total", *report.labels])
     for row in (*report.customers, *report.totals):
-        writer.writerow([row.customer_id or "TOTAL", row.name or "", row.currency,
+        writer.writerow([csv_cell(row.customer_id or "TOTAL"), csv_cell(row.name or ""), row.currency,
                          plain_amount(row.total, row.currency),
                          *(plain_amount(value, row.currency) for value in row.buckets)])
     return out.getvalue()

@@ -6,11 +6,11 @@ bank lines, none for customers): this module only writes them."""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from arctl.model import BankTotal, CurrencyTotal
 from arctl.money import format_money, plain_amount
+from arctl.render.safe_text import escape
 
 
 def _bank_totals_json(totals: list[BankTotal]) -> list[dict]:

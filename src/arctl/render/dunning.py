@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from arctl.errors import ConfigError
-from arctl.model import Action, ActionLine, Contact, safe_name
+from arctl.model import Action, ActionLine, Contact, action_name, csv_cell
 from arctl.money import format_money
 from arctl.render.email import email_bytes
 
@@ -81,8 +81,11 @@ class DunningDocument:
 
 def environment(workspace_templates: Path | None) -> Environment:
     folders = [str(p) for p in (workspace_templates, shipped_templates_dir()) if p is not None and p.is_dir()]
+    # "html.j2": the templates are named letter.html.j2; "html" alone matches only names ending in .html
     return Environment(loader=FileSystemLoader(folders), undefined=StrictUndefined,
-                       autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
+                       autoescape=select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2", "xml.j2"],
+                                                    default_for_string=True),
+                       keep_trailing_newline=True)
 
 
 def _render(env: Environment, name: str, document: DunningDocument) -> str:
@@ -107,15 +110,37 @@ def render_letter(env: Environment, document: DunningDocument, *, kind: str = "l
     return _render(env, f"dunning/{kind}.html.j2", document).encode("utf-8")
 
 
-def call_list(documents: list[DunningDocument]) -> bytes:
+CALL_LIST_HEADER = ("customer_id", "customer", "phone", "email", "invoices", "amount_due", "currency", "step",
+                    "outcome", "note")
+
+
+def call_list(calls: list[tuple[Action, DunningDocument]]) -> bytes:
+    """The call list's header and a row per call; a customer_id, step and currency name the row's action."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["customer", "phone", "email", "invoices", "amount_due", "currency", "step", "outcome", "note"])
-    for document in documents:
-        writer.writerow([document.customer.name, document.customer.phone, document.customer.email,
-                         " ".join(i.invoice_id for i in document.invoices), document.total_due, document.currency,
-                         document.subject, "", ""])
+    writer.writerow(CALL_LIST_HEADER)
+    for action, document in calls:
+        writer.writerow([csv_cell(cell) for cell in (
+            action.customer_id, document.customer.name, document.customer.phone, document.customer.email,
+            " ".join(i.invoice_id for i in document.invoices), document.total_due, document.currency, action.step,
+            "", "")])
     return out.getvalue().encode("utf-8")
+
+
+def address_problem(address: str, channel: str) -> str | None:
+    """Why an e-mail cannot go to this address: None when it is one plain address (or nothing goes by e-mail)."""
+    if channel != "email":
+        return None
+    if not address.strip():
+        return "is empty"
+    if any(mark in address for mark in "\r\n\t\x00"):
+        return f"{address!r} contains a line break or a control character"
+    if any(mark in address for mark in ",; ") or address.count("@") != 1:
+        return f"{address!r} is not one address (a list of addresses, or not an address at all)"
+    local, _, domain = address.partition("@")
+    if not local or "." not in domain or domain.startswith(".") or domain.endswith(".") or "<" in address:
+        return f"{address!r} is not an e-mail address"
+    return None
 
 
 def as_plain(document: DunningDocument) -> dict:
@@ -137,7 +162,7 @@ def document_for(action: Action, contact: Contact | None, company: Party, as_of:
         return DocumentInvoice(line.invoice_id, _shown_date(line.due_date), money(line.open_amount),
                                _shown_date(line.interest_from))
 
-    key = safe_name(f"{as_of.isoformat()}.{action.customer_id}.{action.step}.{action.currency}")
+    key = f"{as_of.isoformat()}.{action_name(action.customer_id, action.step, action.currency, '.')}"
     customer = party(contact, action)
     if action.kind == "statement":
         subject, channel = _SUBJECTS["statement"], "statement"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from arctl.model import csv_cell
 from arctl.money import format_money, plain_amount
+from arctl.render.safe_text import escape
 
 
 def reconcile_json(result) -> dict:
@@ -79,8 +79,14 @@ def _rows(result) -> dict[str, list[list]]:
 
 def write_matches(path: Path, result) -> None:
     """matches.xlsx with the sheets matched, suggested and unmatched; or one CSV with a `sheet` column."""
+    from arctl.render.output import write_output
+
     rows = _rows(result)
-    if path.suffix.lower() == ".xlsx":
+    write_output(path, lambda temporary: _write_matches(temporary, path.suffix.lower(), rows))
+
+
+def _write_matches(path: Path, suffix: str, rows) -> None:
+    if suffix == ".xlsx":
         from decimal import Decimal
 
         from openpyxl import Workbook
@@ -106,10 +112,4 @@ def write_matches(path: Path, result) -> None:
 
 def _safe_cell(value):
     """Text that a spreadsheet would run as a formula is written with a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    return re.fullmatch(r"[-+]?\d+(?:\.\d+)?", text) is not None
+    return csv_cell(value)

@@ -23,11 +23,13 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
 
 from arctl.errors import StateError
 from arctl.model import Action
 from arctl.state import schema
+from arctl.state.opening import check_sqlite_file, restore_hint
 from arctl.state.pauses import PauseRecords, new_id
 
 _INVOICE_FIELDS = [c.name for c in schema.invoices.columns
@@ -64,6 +66,12 @@ class Store(PauseRecords):
 
     @classmethod
     def open(cls, url: str, *, now: Callable[[], dt.datetime]) -> Store:
+        """Open the state at `url`; a SQLite file that is empty, damaged, unreadable, read-only or a folder is
+        refused (StateError) before anything reads or writes it."""
+        location = make_url(url)
+        database = location.database if location.get_backend_name() == "sqlite" else None
+        if database and database != ":memory:" and not database.startswith("file:"):
+            check_sqlite_file(Path(database))
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
@@ -74,11 +82,22 @@ class Store(PauseRecords):
     def version(self) -> int | None:
         try:
             with self.engine.connect() as connection:
+                tables = inspect(connection).get_table_names()
+                if "meta" not in tables:
+                    if tables:
+                        raise StateError(f"the state database {self.engine.url.database} has tables but no arctl "
+                                         "schema version: it is not an arctl state, or it is damaged",
+                                         hint=restore_hint(Path(self.engine.url.database or "")))
+                    return None  # a new, empty database
                 value = connection.execute(select(schema.meta.c.value).where(
                     schema.meta.c.key == "schema_version")).scalar()
-        except OperationalError:
-            return None  # a new, empty database
-        return int(value) if value is not None else None
+        except DatabaseError as exc:
+            raise StateError(f"the state database {self.engine.url.database} cannot be used: {exc.orig}",
+                             hint=restore_hint(Path(self.engine.url.database or ""))) from exc
+        if value is None:
+            raise StateError(f"the state database {self.engine.url.database} has lost its schema version: it is "
+                             "damaged", hint=restore_hint(Path(self.engine.url.database or "")))
+        return int(value)
 
     def migrate(self) -> None:
         """Create a new database, or bring an older one up to SCHEMA_VERSION; refuse a newer one."""
@@ -341,6 +360,21 @@ class Store(PauseRecords):
         actions = schema.dunning_actions.c
         query = select(actions.customer_id, actions.step, actions.currency, actions.as_of.label("sent_on"))
         return self._frame(query, dates=("sent_on",))
+
+    def actions_recorded(self, since: dt.date | None = None) -> list[dict]:
+        """The recorded actions (of `since` and later): as_of, customer_id, step, channel, currency, document,
+        delivery; oldest first."""
+        actions = schema.dunning_actions.c
+        query = select(actions.as_of, actions.customer_id, actions.step, actions.channel, actions.currency,
+                       actions.document, actions.delivery).order_by(actions.id)
+        if since is not None:
+            query = query.where(actions.as_of >= since)
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    def newest_action_date(self) -> dt.date | None:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(schema.dunning_actions.c.as_of))).scalar()
 
     def record_actions(self, actions: list[tuple[Action, str, str]], as_of: dt.date) -> None:
         """Dunning actions as (action, document paths joined by ";", delivery), the invoices each covered and

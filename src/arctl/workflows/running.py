@@ -55,7 +55,7 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
             inputs = dunning_inputs(workspace, store, as_of, plan)
             law = _read_law(inputs.plans, workspace)
             actions, skipped, warnings = _decide_all(inputs, law, as_of)
-            outcomes = _deliver(store, workspace, actions, inputs, as_of, dry_run)
+            outcomes = _deliver(store, workspace, actions, inputs, as_of, dry_run, skipped, warnings)
         finally:
             store.close()
     return RunResult(as_of, dry_run, outcomes, skipped, inputs.warnings + warnings)
@@ -115,20 +115,35 @@ def _decide_all(inputs: DunningInputs, law: Law, as_of: dt.date) -> tuple[list[A
 
 
 def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: DunningInputs, as_of: dt.date,
-             dry_run: bool) -> list[ActionOutcome]:
+             dry_run: bool, skipped: list[Skip], warnings: list[str]) -> list[ActionOutcome]:
     """Render each action's document, write it into the outbox and record it: documents first, made durable
-    a batch at a time, then the batch's records in one transaction; calls once the call list is written."""
+    a batch at a time, then the batch's records in one transaction; calls once the call list is written.
+
+    First the outbox is brought in line with the state (what a killed run left is removed). An action
+    recorded earlier today is never written again: its new invoices wait for the next run. An e-mail to an
+    address that cannot take it is not written; the rest of the run goes on."""
     from arctl.deliver.outbox import CALL_LIST, Outbox
+    from arctl.dunning.engine import Skip
     from arctl.render import dunning as documents
 
     env = documents.environment(workspace.root / "templates")
     company = _company(workspace)
     outbox = Outbox(workspace.root, as_of.isoformat())
+    if not dry_run:
+        since = store.newest_action_date()
+        outbox.recover(store.actions_recorded(since), since)
+    today = {(r["customer_id"], r["step"], r["channel"], r["currency"]): r["document"]
+             for r in store.actions_recorded(as_of) if r["as_of"] == as_of}
     outcomes: list[ActionOutcome] = []
     batch: list[tuple[Action, Path | None, bytes]] = []
     calls: list[tuple[Action, documents.DunningDocument]] = []
     rendered_kinds: set[tuple[str, str]] = set()
     for action in actions:
+        refusal = _refusal(action, today, inputs, as_of)
+        if refusal is not None:
+            skipped += [Skip(invoice, refusal[0]) for invoice in action.invoices]
+            warnings.append(refusal[1])
+            continue
         path = outbox.path_for(action.customer_id, action.step, action.currency, action.channel)
         outcomes.append(ActionOutcome(action, (outbox.shown(path),) if path else (),
                                       "written" if path else "person"))
@@ -150,9 +165,29 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
         _write_and_record(store, outbox, batch, as_of)
         if calls:
             path = outbox.folder / CALL_LIST
-            outbox.write_batch([(path, documents.call_list([document for _, document in calls]))])
+            outbox.write_batch([(path, outbox.call_list_with(documents.call_list(calls)))])
             store.record_actions([(action, outbox.shown(path), "written") for action, _ in calls], as_of)
     return outcomes
+
+
+def _refusal(action: Action, today: dict[tuple[str, str, str, str], str], inputs: DunningInputs, as_of: dt.date
+             ) -> tuple[str, str] | None:
+    """Why an action's document is not written in this run (a skip reason and a warning), or None."""
+    from arctl.render.dunning import address_problem, party
+
+    recorded = today.get((action.customer_id, action.step, action.channel, action.currency))
+    if recorded is not None:
+        return "recorded_today", (
+            f"customer {action.customer_id}: step {action.step} ({action.channel}, {action.currency}) was already "
+            f"recorded today with {recorded or 'a person to act'}; it is left as it is, and invoice(s) "
+            f"{', '.join(action.invoices)} wait for the next run")
+    problem = address_problem(party(inputs.contacts.get(action.customer_id), action).email, action.channel)
+    if problem is not None:
+        return "unusable_address", (
+            f"customer {action.customer_id}: field email {problem}; its {action.step} e-mail of {as_of} is not "
+            "written and invoice(s) " + ", ".join(action.invoices) + " wait for the next run; fix the e-mail in "
+            f"the customer export, or set one with `arctl customer set {action.customer_id} --email ADDRESS`")
+    return None
 
 
 def _write_and_record(store: Store, outbox: Outbox, batch: list[tuple[Action, Path | None, bytes]],

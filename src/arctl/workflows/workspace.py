@@ -59,9 +59,11 @@ def utc_now() -> dt.datetime:
 
 
 def open_store(workspace: Workspace, *, now: Callable[[], dt.datetime] = utc_now):
+    from arctl.state.opening import check_state_folder
     from arctl.state.store import Store, sqlite_url
 
     folder = state_dir(workspace)
+    check_state_folder(folder)
     folder.mkdir(exist_ok=True)
     return Store.open(workspace.config.state_url or sqlite_url(folder / "state.sqlite"), now=now)
 
@@ -69,7 +71,9 @@ def open_store(workspace: Workspace, *, now: Callable[[], dt.datetime] = utc_now
 def workspace_lock(workspace: Workspace, command: str) -> WorkspaceLock:
     """The workspace's lock, held by `arctl COMMAND` from now on."""
     from arctl.state.lock import WorkspaceLock
+    from arctl.state.opening import check_state_folder
 
+    check_state_folder(state_dir(workspace))
     return WorkspaceLock(state_dir(workspace), command=f"arctl {command}", now=utc_now)
 
 
