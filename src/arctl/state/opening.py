@@ -12,6 +12,11 @@ from arctl.errors import StateError
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def may(path: Path, mode: int) -> bool:
+    """This user may read (os.R_OK) or write (os.W_OK) `path`."""
+    return os.access(path, mode)
+
+
 def restore_hint(path: Path) -> str:
     return (f"restore {path} from your backup (with its -wal file, if there is one); moving it aside starts a new "
             "state that has forgotten every dunning step already sent, so run `arctl dunning run --dry-run` "
@@ -23,7 +28,7 @@ def check_state_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
         raise StateError(f"the state folder {folder} is not a folder",
                          hint=f"move {folder} aside; it should be the folder holding state.sqlite")
-    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+    if folder.is_dir() and not may(folder, os.W_OK | os.X_OK):
         raise StateError(f"the state folder {folder} is read-only for this user",
                          hint=f"give this user write access to {folder} (arctl writes the database and its lock "
                          "there), or run arctl as the user who owns it")
@@ -46,10 +51,10 @@ def check_sqlite_file(path: Path) -> None:
     if info.st_size == 0:
         raise StateError(f"the state database {path} is empty (0 bytes): its history of dunning steps is lost, and "
                          "running on it would send every step again", hint=restore_hint(path))
-    if not os.access(path, os.R_OK):
+    if not may(path, os.R_OK):
         raise StateError(f"the state database {path} is not readable for this user",
                          hint=f"give this user read and write access to {path}, or run arctl as its owner")
-    if not os.access(path, os.W_OK):
+    if not may(path, os.W_OK):
         raise StateError(f"the state database {path} is read-only",
                          hint=f"give this user write access to {path} (arctl records what it does there)")
     try:
