@@ -18,6 +18,7 @@ from arctl.config import CONFIG_NAME
 from arctl.deliver import outbox
 from arctl.state.store import Store
 from arctl.workflows import running
+from outbox_check import outbox_agrees_with_state
 
 AS_OF = "2026-11-26"
 
@@ -140,6 +141,7 @@ def test_a_run_that_dies_completes_on_the_next_run_as_if_never_interrupted(refer
 
     assert result.exit_code == 0, result.output
     check_nothing_lost_or_doubled(crashed)
+    assert outbox_agrees_with_state(crashed)
     assert sorted(recorded(crashed)[0]) == sorted(recorded(reference / "uninterrupted")[0])
     assert outbox_files(crashed) == outbox_files(reference / "uninterrupted")
 

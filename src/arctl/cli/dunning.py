@@ -92,7 +92,7 @@ def run(
 ) -> None:
     """Decide which dunning steps are due, write their documents into outbox/<date>/ and record them.
 
-    E-mails are .eml files, letters .html, phone steps one call-list.csv a day. A step is recorded once its document is written; running again on the same day produces nothing new. Refuses (exit 3) when a bank account's newest statement is older than dunning.bank_max_age business days.
+    E-mails are .eml files, letters .html, phone steps rows of the day's call-list.csv (a later run adds its rows). A step is recorded once its document is written; running again on the same day adds only what is new and never rewrites a recorded document (new invoices of a customer already dunned today wait for the next run). What a killed run left unrecorded is removed first. Refuses (exit 3) when a bank account's newest statement is older than dunning.bank_max_age business days.
 
     Example: [bold]arctl dunning run --dry-run[/bold]
     """  # noqa: E501
