@@ -281,6 +281,8 @@ class ActionLine:
     customer_name: str = ""
     reference: str = ""
     interest_from: dt.date | None = None   # where the document claims interest: the day after the due date
+    step: str = ""      # a step's document: the plan step this invoice is at (a lower step joins a higher one)
+    status: str = ""    # a statement: why it is not dunned (disputed, held, promised, payment_plan, with_agency)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,3 +34,8 @@ def business_days_after(day: dt.date, count: int, country: str | None = None) ->
     for _ in range(count):
         day = business_day(day + dt.timedelta(days=1), country)
     return day
+
+
+def is_public_holiday(day: dt.date, country: str | None) -> bool:
+    """Whether `day` is a public holiday of `country` (no country: none is)."""
+    return bool(country) and day in _holidays(str(country), day.year)

@@ -13,7 +13,11 @@ A pure function of (open items, customers, plans, history of steps taken, pauses
 - paid invoices get nothing; an invoice with a payment waiting for a person is held
   (`payment_to_review`); a customer below the plan's minimum, or whose credit notes cover what is
   overdue, gets nothing; disputes, promises, payment plans and holds pause;
-- what is due on the same day for one customer, step, channel and currency is one action.
+- what is due on the same day for one customer, channel and currency is one document (dunning/grouping.py):
+  invoices due for a lower step join the document of the most advanced step, each listed with its own step;
+- a document's pay-by date and a consumer's cost step are timed as the law counts (dunning/timing.py);
+- invoices handed over to a collection agency get nothing more (`with_agency`); they, and paused invoices,
+  are not listed as "also overdue" on another document.
 """
 
 from __future__ import annotations
@@ -30,15 +34,16 @@ from arctl.dunning.calendar import business_day
 from arctl.dunning.channel import actual_channel
 from arctl.dunning.claims import Law, step_costs
 from arctl.dunning.consumer import ConsumerRules
+from arctl.dunning.grouping import document_key, document_step, handed_over
 from arctl.dunning.plan import Plan, PlanSet, Step
+from arctl.dunning.timing import earliest_cost_day, pay_by_date
 from arctl.model import Action, ActionLine
 
 Row = dict[str, Any]                   # one open item as plain values (see _rows)
-DueKey = tuple[str, str, str, str, str]   # customer, plan, step, channel, currency
+DueKey = tuple[str, str, str, str]        # customer, plan, channel the document goes by, currency
 Sums = dict[tuple[str, str], int]          # minor units per customer and currency
 
 PAUSE_KINDS = ("disputed", "promised", "payment_plan", "held")
-ELECTRONIC_CHANNELS = ("email",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +139,7 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
     positions: list[Position] = []
     skipped: list[Skip] = []
     due: dict[DueKey, list[Row]] = defaultdict(list)
+    with_agency = handed_over(taken, plans)
     for row in rows:
         if row["open_amount"] <= 0:
             if row["open_amount"] == 0:
@@ -143,14 +149,21 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
         relevant = pauses_of.get(row["invoice_id"], []) + pauses_of.get(f"customer:{row['customer_id']}", [])
         position, step = _position(row, chosen, taken.get(row["invoice_id"], []), relevant, plans.rules, as_of,
                                    next_business_day)
+        if step is not None and row["invoice_id"] in with_agency:  # nothing after the handover
+            position, step = replace(position, next_step=None, next_step_date=None), None
+            skipped.append(Skip(row["invoice_id"], "with_agency"))
+            positions.append(position)
+            continue
         positions.append(position)
         reason = _reason_to_wait(position, step, row["invoice_id"] in to_review, as_of)
         if reason or step is None or position.next_step is None:
             skipped.append(Skip(row["invoice_id"], reason or "plan_complete"))
         else:
-            due[(row["customer_id"], chosen.key, position.next_step, step.channel, row["currency"])].append(
+            facts = customers.get(row["customer_id"], CustomerFacts())
+            due[document_key(row, chosen, step, facts.has_email, facts.channel)].append(
                 {**row, "step": step, "plan": chosen})
-    actions, more_skipped, warnings = _actions(due, rows, customers, as_of, law)
+    not_listed = with_agency | {p.invoice_id for p in positions if p.paused is not None}
+    actions, more_skipped, warnings = _actions(due, rows, customers, as_of, law, next_business_day, not_listed)
     return Decision(as_of, actions, tuple(sorted(skipped + more_skipped, key=lambda s: s.invoice_id)),
                     tuple(sorted(positions, key=lambda p: p.invoice_id)), warnings)
 
@@ -167,8 +180,10 @@ def _position(row: Row, chosen: Plan, taken: list[Taken], pauses: list[Pause], r
         return Position(row["invoice_id"], row["customer_id"], chosen.key, last_id, last_date, None, None,
                         active), None
     when = _next_date(row, step, last, last_date, pauses, chosen, next_business_day)
-    if step.costs and chosen.consumer == "BE":
-        earliest = _after_waiting_period(row, chosen, taken, rules, next_business_day)
+    if step.costs and chosen.consumer in ("BE", "NL"):
+        exported = (row.get("last_reminder_date") or row["due_date"]) if _export_level(row) else None
+        earliest = earliest_cost_day(chosen, taken, rules, export_sent_on=exported,
+                                     next_business_day=next_business_day)
         if earliest is not None and earliest > when:
             when = next_business_day(earliest, chosen.business_days)
     return Position(row["invoice_id"], row["customer_id"], chosen.key, last_id, last_date, step.id, when,
@@ -188,22 +203,26 @@ def _reason_to_wait(position: Position, step: Step | None, to_review: bool, as_o
 
 
 def _actions(due: dict[DueKey, list[Row]], rows: list[Row], customers: Mapping[str, CustomerFacts],
-             as_of: dt.date, law: Law | None) -> tuple[tuple[Action, ...], list[Skip], tuple[str, ...]]:
-    """One action per customer, plan, step, channel and currency: its invoices, costs, channel and dates."""
+             as_of: dt.date, law: Law | None,
+             next_business_day: Callable[[dt.date, str | None], dt.date] = business_day,
+             not_listed: frozenset[str] | set[str] = frozenset(),
+             ) -> tuple[tuple[Action, ...], list[Skip], tuple[str, ...]]:
+    """One action per customer, plan, channel and currency: its invoices, costs, channel and dates."""
     overdue, credit = _customer_sums(rows, as_of)
-    overdue_rows = _overdue_by_account(rows, as_of) if due else {}
+    overdue_rows = _overdue_by_account([r for r in rows if r["invoice_id"] not in not_listed], as_of) if due else {}
     actions: list[Action] = []
     skipped: list[Skip] = []
     warnings: list[str] = []
-    for (customer, _plan_key, _step_id, _channel, currency), group in sorted(due.items()):
-        chosen, step = group[0]["plan"], group[0]["step"]
+    for (customer, _plan_key, _channel, currency), group in sorted(due.items()):
+        chosen, step = group[0]["plan"], document_step(group)
         reason = _customer_reason(chosen, customer, currency, overdue, credit)
         if reason:
             skipped.extend(Skip(row["invoice_id"], reason) for row in group)
             continue
         facts = customers.get(customer, CustomerFacts())
         action, found = step_action(customer, chosen, step, currency, sorted(group, key=lambda r: r["invoice_id"]),
-                                    overdue_rows.get((customer, currency), ()), facts, as_of, law)
+                                    overdue_rows.get((customer, currency), ()), facts, as_of, law,
+                                    next_business_day=next_business_day)
         actions.append(action)
         warnings.extend(w for w in found if w not in warnings)
     return tuple(actions), skipped, tuple(warnings)
@@ -211,22 +230,27 @@ def _actions(due: dict[DueKey, list[Row]], rows: list[Row], customers: Mapping[s
 
 def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: list[Row],
                 overdue_rows: Iterable[Row], facts: CustomerFacts, as_of: dt.date,
-                law: Law | None) -> tuple[Action, tuple[str, ...]]:
-    """A step's whole action: its invoices, the costs they claim, the pay-by date and the channel used."""
-    lines = tuple(_line(row) for row in group)
-    costs, warnings = step_costs(step.costs, lines, currency, as_of, law) if law is not None and step.costs \
+                law: Law | None, *,
+                next_business_day: Callable[[dt.date, str | None], dt.date] = business_day,
+                ) -> tuple[Action, tuple[str, ...]]:
+    """A step's whole action: its invoices (each with its own step: a lower step's invoices join the document
+    of the most advanced one), the costs they claim (only the invoices of a step that carries them), the
+    pay-by date the law counts and the channel used."""
+    lines = tuple(_line(row, row["step"].id if "step" in row else step.id) for row in group)
+    costly = tuple(line for line in lines if line.step == step.id)
+    costs, warnings = step_costs(step.costs, costly, currency, as_of, law) if law is not None and step.costs \
         else ((), ())
     if any(cost.kind == "interest" for cost in costs):  # interest runs from the day after each due date
         lines = tuple(replace(line, interest_from=line.due_date + dt.timedelta(days=1) if line.due_date else None)
-                      for line in lines)
+                      if line.step == step.id else line for line in lines)
     listed = {line.invoice_id for line in lines}
     channel = actual_channel(step.channel, step.fallback_channel, facts.has_email, facts.channel)
     if channel == "person":
         warnings += (f"{customer}: no e-mail address and no fallback channel for step {step.id}: a person must "
                      f"contact the customer",)
+    pay_by = pay_by_date(chosen, step, channel, as_of, next_business_day=next_business_day)
     return Action("step", customer, chosen.key, step.id, step.channel, channel, currency, lines,
-                  sum(line.open_amount for line in lines), costs,
-                  step.new_term.after(as_of) if step.new_term else None, step.template,
+                  sum(line.open_amount for line in lines), costs, pay_by, step.template,
                   tuple(_line(row) for row in overdue_rows if row["invoice_id"] not in listed)), warnings
 
 
@@ -235,9 +259,9 @@ def open_lines(items: pd.DataFrame) -> dict[str, ActionLine]:
     return {row["invoice_id"]: _line(row) for row in _rows(items)}
 
 
-def _line(row: Row) -> ActionLine:
+def _line(row: Row, step: str = "") -> ActionLine:
     return ActionLine(row["invoice_id"], row["due_date"], row["open_amount"], row.get("customer_name") or "",
-                      row.get("reference") or "")
+                      row.get("reference") or "", step=step)
 
 
 def _overdue_by_account(rows: list[Row], as_of: dt.date) -> dict[tuple[str, str], list[Row]]:
@@ -323,37 +347,6 @@ def _next_date(row: Row, step: Step, last: Step | None, last_date: dt.date | Non
         if _counts(pause, plan) and pause.end is not None and pause.end >= since:
             when = max(when, next_business_day(pause.end + dt.timedelta(days=1), plan.business_days))
     return next_business_day(when, plan.business_days)
-
-
-def _after_waiting_period(row: Row, plan: Plan, taken: list[Taken], rules: ConsumerRules | None,
-                          next_business_day: Callable[[dt.date, str | None], dt.date]) -> dt.date | None:
-    """The first day a Belgian consumer may be charged: the day after the waiting period that follows the
-    first written reminder. A reminder known only from the export, or sent another way than by e-mail, is
-    timed as posted on paper (the later start)."""
-    rule = rules.rule("BE", "waiting_period") if rules else None
-    if rule is None:
-        return None
-    written = {step.id for step in plan.steps if step.written}
-    sent = sorted((t.taken_on, t.channel) for t in taken if t.step_id in written)
-    if sent:
-        posted, channel = sent[0]
-    elif _export_level(row):
-        posted, channel = row.get("last_reminder_date") or row["due_date"], None
-    else:
-        return None
-    if channel in ELECTRONIC_CHANNELS:
-        first_day = posted + dt.timedelta(days=rule.number("start_electronic_days"))
-    else:
-        first_day = _working_days_after(posted, rule.number("start_paper_working_days"), next_business_day)
-    return first_day + dt.timedelta(days=rule.number("days"))
-
-
-def _working_days_after(day: dt.date, count: int,
-                        next_business_day: Callable[[dt.date, str | None], dt.date]) -> dt.date:
-    """The `count`-th Belgian working day after `day` (no weekend, no public holiday)."""
-    for _ in range(count):
-        day = next_business_day(day + dt.timedelta(days=1), "BE")
-    return day
 
 
 def _counts(pause: Pause, plan: Plan) -> bool:

@@ -53,9 +53,11 @@ def scheduled_due(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], p
     for record in sent:
         key = (record.customer_id, record.entry_id, record.currency)
         last_sent[key] = max(record.sent_on, last_sent.get(key, record.sent_on))
+    pauses = list(pauses)
     held = {p.customer_id for p in pauses if p.kind == "held" and p.invoice_id is None
             and p.start <= as_of and (p.end is None or as_of <= p.end)}
     accounts = _accounts(items)
+    paused = _paused_invoices(pauses, as_of)
     actions = []
     for (customer, currency), rows in sorted(accounts.items()):
         facts = customers.get(customer, CustomerFacts())
@@ -67,7 +69,7 @@ def scheduled_due(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], p
                 continue
             if not _due(entry, last_sent.get((customer, entry.id, currency)), as_of, chosen, next_business_day):
                 continue
-            actions.append(statement_action(customer, chosen, entry, currency, rows, facts))
+            actions.append(statement_action(customer, chosen, entry, currency, _with_status(rows, paused), facts))
     return tuple(actions)
 
 
@@ -75,8 +77,8 @@ def statement_action(customer: str, chosen: Plan, entry: ScheduleEntry, currency
                      facts: CustomerFacts) -> Action:
     """A statement of account: every open item of the customer in one currency, credit notes included, and
     the balance, by e-mail where the customer has an address."""
-    lines = tuple(ActionLine(row["invoice_id"], row["due_date"], row["open_amount"], row.get("customer_name") or "")
-                  for row in rows)
+    lines = tuple(ActionLine(row["invoice_id"], row["due_date"], row["open_amount"], row.get("customer_name") or "",
+                             status=row.get("status") or "") for row in rows)
     channel = actual_channel(entry.channel, entry.fallback_channel, facts.has_email, facts.channel)
     return Action("statement", customer, chosen.key, entry.id, entry.channel, channel, currency, lines,
                   sum(line.open_amount for line in lines), template=entry.template)
@@ -127,3 +129,14 @@ def _in_audience(entry: ScheduleEntry, rows: list[dict[str, Any]], as_of: dt.dat
     if entry.audience == "open":
         return any(row["open_amount"] > 0 for row in rows)
     return any(row["open_amount"] > 0 and row["due_date"] is not None and row["due_date"] < as_of for row in rows)
+
+
+def _paused_invoices(pauses: Iterable[Pause], as_of: dt.date) -> dict[str, str]:
+    """The invoices paused on `as_of` and why (disputed, promised, payment_plan, held): a statement shows
+    them with that status instead of as plainly overdue."""
+    return {p.invoice_id: p.kind for p in pauses if p.invoice_id is not None and p.start <= as_of
+            and (p.end is None or as_of <= p.end)}
+
+
+def _with_status(rows: list[dict[str, Any]], paused: Mapping[str, str]) -> list[dict[str, Any]]:
+    return [{**row, "status": paused[row["invoice_id"]]} if row["invoice_id"] in paused else row for row in rows]

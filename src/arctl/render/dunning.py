@@ -34,6 +34,7 @@ class DocumentInvoice:
     due_date: str
     open_amount: str
     interest_from: str = ""     # where the letter claims interest: the day after the due date
+    status: str = ""            # its own step where it differs from the document's, or why it is paused
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +160,9 @@ def document_for(action: Action, contact: Contact | None, company: Party, as_of:
         return format_money(minor, action.currency, locale)
 
     def listed(line: ActionLine) -> DocumentInvoice:
+        status = line.status or (line.step if line.step and line.step != action.step else "")
         return DocumentInvoice(line.invoice_id, _shown_date(line.due_date), money(line.open_amount),
-                               _shown_date(line.interest_from))
+                               _shown_date(line.interest_from), status.replace("_", " "))
 
     key = f"{as_of.isoformat()}.{action_name(action.customer_id, action.step, action.currency, '.')}"
     customer = party(contact, action)

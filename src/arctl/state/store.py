@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
 from arctl.errors import StateError
-from arctl.model import Action
+from arctl.model import Action, ActionLine
 from arctl.state import schema
 from arctl.state.opening import check_sqlite_file, restore_hint
 from arctl.state.pauses import PauseRecords, new_id
@@ -382,18 +382,25 @@ class Store(PauseRecords):
         if not actions:
             return
         now = self.now().isoformat(timespec="seconds")
-        rows = [{"as_of": as_of, "customer_id": action.customer_id, "plan": action.plan, "step": action.step,
-                 "channel": action.channel, "currency": action.currency, "amount_due": action.amount_due,
-                 "total_due": action.total_due, "document": document, "delivery": delivery, "created_at": now,
+        # one row per step an action's invoices are at: a lower step's invoices that joined a higher step's
+        # document are recorded with their own step (the same document)
+        parts = [(action, document, delivery, step, lines)
+                 for action, document, delivery in actions for step, lines in _by_step(action)]
+        rows = [{"as_of": as_of, "customer_id": action.customer_id, "plan": action.plan, "step": step,
+                 "channel": action.channel, "currency": action.currency,
+                 "amount_due": sum(line.open_amount for line in lines),
+                 "total_due": sum(line.open_amount for line in lines) + (
+                     sum(cost.amount for cost in action.costs) if step == action.step else 0),
+                 "document": document, "delivery": delivery, "created_at": now,
                  "payment_plan": action.installment.payment_plan if action.installment else None}
-                for action, document, delivery in actions]
+                for action, document, delivery, step, lines in parts]
         with self.engine.begin() as connection:
             # one statement for the batch; the new ids come back in the order of the rows
             ids = connection.execute(insert(schema.dunning_actions).returning(
                 schema.dunning_actions.c.id, sort_by_parameter_order=True), rows).scalars().all()
             connection.execute(insert(schema.dunning_items), [
                 {"action_id": action_id, "invoice_id": line.invoice_id, "open_amount": line.open_amount}
-                for action_id, (action, _, _) in zip(ids, actions, strict=True) for line in action.lines])
+                for action_id, part in zip(ids, parts, strict=True) for line in part[4]])
             reminded = [action.installment for action, _, _ in actions if action.installment is not None]
             for installment in reminded:
                 connection.execute(update(schema.installments).where(
@@ -488,3 +495,12 @@ def _update_many(connection, table, key: str, rows: list[dict]) -> None:
     values: dict[str, object] = {name: bindparam(name) for name in rows[0] if name != f"b_{key}"}
     values.pop(key, None)
     connection.execute(update(table).where(table.c[key] == bindparam(f"b_{key}")).values(**values), rows)
+
+
+def _by_step(action: Action) -> list[tuple[str, list[ActionLine]]]:
+    """The action's lines per the step each is at (a line without its own step: the action's), the action's
+    own step first."""
+    found: dict[str, list[ActionLine]] = {action.step: []}
+    for line in action.lines:
+        found.setdefault(line.step or action.step, []).append(line)
+    return [(step, lines) for step, lines in found.items() if lines or step == action.step]
