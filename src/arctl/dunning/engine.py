@@ -79,7 +79,7 @@ class CustomerFacts:
     has_email: bool = False     # documents can reach them by e-mail
     channel: str | None = None  # the channel they prefer (email or letter), set in their master data or by a person
 
-    def plan_in(self, plans: PlanSet) -> Plan:
+    def plan_in(self, plans: PlanSet) -> Plan | None:
         return plans.plan_for(consumer=self.consumer, country=self.country, segment=self.segment,
                               average_days_late=self.average_days_late, own_plan=self.plan)
 
@@ -140,6 +140,9 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
                 skipped.append(Skip(row["invoice_id"], "paid"))
             continue  # a credit note is not dunned; it counts against the customer's overdue total
         chosen = plan or customers.get(row["customer_id"], CustomerFacts()).plan_in(plans)
+        if chosen is None:  # a consumer no route leads to a consumer plan of their country
+            skipped.append(Skip(row["invoice_id"], "no_consumer_plan"))
+            continue
         relevant = pauses_of.get(row["invoice_id"], []) + pauses_of.get(f"customer:{row['customer_id']}", [])
         position, step = _position(row, chosen, taken.get(row["invoice_id"], []), relevant, plans.rules, as_of,
                                    next_business_day)
