@@ -153,6 +153,7 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
         else:
             due[(row["customer_id"], chosen.key, position.next_step, step.channel, row["currency"])].append(
                 {**row, "step": step, "plan": chosen})
+    skipped = _join_fourteen_day_letters(due, skipped, positions, rows, plans, as_of)
     actions, more_skipped, warnings = _actions(due, rows, customers, as_of, law)
     return Decision(as_of, actions, tuple(sorted(skipped + more_skipped, key=lambda s: s.invoice_id)),
                     tuple(sorted(positions, key=lambda p: p.invoice_id)), warnings)
@@ -176,6 +177,37 @@ def _position(row: Row, chosen: Plan, taken: list[Taken], pauses: list[Pause], r
             when = next_business_day(earliest, chosen.business_days)
     return Position(row["invoice_id"], row["customer_id"], chosen.key, last_id, last_date, step.id, when,
                     active), step
+
+
+def _join_fourteen_day_letters(due: dict[DueKey, list[Row]], skipped: list[Skip], positions: list[Position],
+                               rows: list[Row], plans: PlanSet, as_of: dt.date) -> list[Skip]:
+    """Art. 6:96(7) BW: a Dutch consumer's claims are demanded in one 14-day letter and the WIK is computed on
+    their sum. An invoice of the customer already in default whose own 14-day letter would fall due within the
+    plan's `one_letter_window` joins a 14-day letter that goes out today (same plan, channel and currency), so
+    it also reaches the cost step with the others, in one action. The skips left."""
+    from arctl.dunning.consumer_law import fourteen_day_letters
+
+    letters = {key: group for key, group in due.items() if group[0]["plan"].consumer == "NL"
+               and key[2] in fourteen_day_letters(group[0]["plan"], plans.rules)}
+    if not letters:
+        return skipped
+    by_id = {row["invoice_id"]: row for row in rows}
+    waiting = {s.invoice_id for s in skipped if s.reason == "not_due_yet"}
+    joined: set[str] = set()
+    for position in positions:
+        if position.invoice_id not in waiting or position.next_step_date is None:
+            continue
+        row = by_id[position.invoice_id]
+        for (customer, plan_key, step_id, _channel, currency), group in letters.items():
+            chosen = group[0]["plan"]
+            if (customer, plan_key, step_id, currency) == (position.customer_id, position.plan, position.next_step,
+                                                           row["currency"]) \
+                    and row["due_date"] is not None and row["due_date"] < as_of \
+                    and position.next_step_date <= chosen.letter_window.after(as_of):
+                group.append({**row, "step": group[0]["step"], "plan": chosen})
+                joined.add(position.invoice_id)
+                break
+    return [s for s in skipped if s.invoice_id not in joined]
 
 
 def _reason_to_wait(position: Position, step: Step | None, to_review: bool, as_of: dt.date) -> str | None:
