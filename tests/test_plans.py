@@ -205,7 +205,7 @@ def test_the_plan_set_picks_each_customer_s_plan_by_the_first_matching_segment()
     assert plans.plan_for(segment="key", average_days_late=40).key == "key-accounts"
     assert plans.plan_for(country="BE", average_days_late=21).key == "strict"
     assert plans.plan_for(country="BE", average_days_late=20).key == "standard"
-    assert plans.plan_for(consumer=True, country="FR").key == "standard"
+    assert plans.plan_for(consumer=True, country="FR") is None  # arctl knows no French consumer rules
 
 
 # --- amounts and durations -----------------------------------------------------------------------------
@@ -511,7 +511,11 @@ NL_LAW = "breaks a consumer rule — Netherlands, art. 6:96 BW and the WIK decre
 
 
 def consumer_plan(country: str, steps: str) -> str:
-    return f"name: Consumers\nconsumer: {country}\nsteps:\n" + textwrap.indent(textwrap.dedent(steps), "  ")
+    # a Belgian consumer plan says whether its customers have regular-supply contracts (last, so that the
+    # steps keep their line numbers)
+    supply = "regular_supply: false\n" if country == "BE" else ""
+    return (f"name: Consumers\nconsumer: {country}\nsteps:\n" + textwrap.indent(textwrap.dedent(steps), "  ")
+            + supply)
 
 
 def test_a_belgian_consumer_plan_with_a_fee_on_the_first_reminder_is_refused_naming_the_rule(tmp_path):

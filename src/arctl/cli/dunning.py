@@ -23,8 +23,9 @@ app.add_typer(dunning_app, name="dunning")
 def status(
     customer: Annotated[str | None, typer.Option("--customer", help="Only this customer's invoices.",
                                                  show_default=False)] = None,
-    plan: Annotated[str | None, typer.Option("--plan", help="Apply this one plan to every customer (segments "
-                                             "ignored).", show_default=False)] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help="Apply this one plan to every business customer "
+                                             "(segments ignored); consumers keep a consumer plan of their "
+                                             "country.", show_default=False)] = None,
     as_of: Annotated[str, typer.Option("--as-of", help="The date (ISO date or today).")] = "today",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
     locale: LocaleOpt = None,
@@ -80,8 +81,9 @@ def status(
 
 @dunning_app.command("run")
 def run(
-    plan: Annotated[str | None, typer.Option("--plan", help="Apply this one plan to every customer (segments "
-                                             "ignored).", show_default=False)] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help="Apply this one plan to every business customer "
+                                             "(segments ignored); consumers keep a consumer plan of their "
+                                             "country.", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; write and record "
                                           "nothing.")] = False,
     allow_stale_bank: Annotated[bool, typer.Option("--allow-stale-bank", help="Run although the newest bank "
@@ -154,6 +156,7 @@ _REASONS = {
     "payment_to_review": "a bank payment that may pay it waits for a person (arctl match / unmatch)",
     "covered_by_credit": "the customer's credit notes cover what is overdue",
     "not_due_yet": "its next step is not due yet", "plan_complete": "every step of its plan has been taken",
+    "no_consumer_plan": "the customer is a consumer and no plan route leads to a consumer plan of their country",
 }
 
 

@@ -49,11 +49,14 @@ def show(plan: PlanArg) -> None:
 def check(plan: PlanArg) -> None:
     """Validate a plan and every plan its segments lead to; list every problem with its file and line.
 
-    Unknown keys, wrong values, step ids used twice, segments naming a missing plan or leading back in a loop, costs on a step that cannot state them, and consumer plans (consumer: BE / NL) that break a consumer rule. Exit 0 when valid, 2 otherwise.
+    Unknown keys, wrong values, step ids used twice, segments naming a missing plan or leading back in a loop, costs on a step that cannot state them, and consumer plans (consumer: BE / NL) that break a consumer rule. In a workspace, also the consumers no plan route reaches (not dunned). Exit 0 when valid, 2 otherwise.
 
     Example: [bold]arctl plan check plans/standard.yaml[/bold]
     """  # noqa: E501 (rich help keeps the docstring's line breaks)
-    _, plans = _load(plan)
+    from arctl import workflows
+    from arctl.cli.options import as_of_date
+
+    workspace, plans = _load(plan)
     main = plans.main
     others = [p for p in plans.plans if p.key != main.key]
     console = out_console()
@@ -62,3 +65,8 @@ def check(plan: PlanArg) -> None:
     for other in others:
         console.print(f"{other.source}: valid ({other.name}, {len(other.steps)} steps; a segment leads here)",
                       markup=False)
+    unreached = workflows.unreached_consumers(plan, workspace, as_of_date("today", workspace))
+    if unreached:
+        console.print("consumers no plan route reaches (they are not dunned):", markup=False)
+        for customer, why in unreached.items():
+            console.print(f"  {customer}: {why}", markup=False)

@@ -47,6 +47,12 @@ class ConsumerRules:
         rule = law.rules.get(key) if law else None
         return rule if rule is not None and rule.enforced else None
 
+    def confirmed(self, country: str, key: str) -> ConsumerRule | None:
+        """The rule when it is known and confirmed (V or S), also one the engine applies; None otherwise."""
+        law = self.laws.get(country)
+        rule = law.rules.get(key) if law else None
+        return rule if rule is not None and rule.confidence in ("V", "S") else None
+
     def law(self, country: str) -> str:
         return self.laws[country].law if country in self.laws else country
 

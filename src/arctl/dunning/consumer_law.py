@@ -16,6 +16,7 @@ def consumer_problems(plan: Plan, rules: ConsumerRules) -> list[tuple[str, int, 
     check = DocumentChecker(plan.source)
     if plan.consumer == "BE":
         _belgian_consumer(check, plan, rules)
+        _regular_supply(check, plan, rules)
     else:
         _dutch_consumer(check, plan, rules)
     return check.problems
@@ -127,6 +128,37 @@ def _belgian_consumer(check: DocumentChecker, plan: Plan, rules: ConsumerRules) 
             if rule:
                 _broken(check, rules, "BE", rule, index, step, _costs_key(costs), f"step {step.id} claims "
                         f"{_claims(costs)} before any written reminder")
+
+
+def _regular_supply(check: DocumentChecker, plan: Plan, rules: ConsumerRules) -> None:
+    """Book XIX keeps reminders free for up to 3 missed due dates a year under a regular-supply contract. arctl
+    has no contract data, so the plan must say whether its customers have such contracts; and as arctl cannot
+    count a contract's missed due dates, a plan that says they do may not charge a reminder fee."""
+    rule = rules.confirmed("BE", "free_reminders_regular_supply")
+    if rule is None:
+        return
+    if plan.regular_supply is None:
+        check.add(None, "regular_supply", f"missing — {rules.law('BE')}: {rule.says}; say whether this plan's "
+                  "customers have regular-supply contracts (energy, water, subscriptions): regular_supply: false, "
+                  "or regular_supply: true (then no step may charge a fee)", line=plan.lines.get("consumer", 0))
+        return
+    if plan.regular_supply:
+        for index, step in enumerate(plan.steps):
+            if step.costs.fee is not None:
+                _broken(check, rules, "BE", rule, index, step, ".costs.fee",
+                        f"the plan says regular_supply: true and arctl cannot count a contract's missed due dates "
+                        f"(at most {rule.values.get('per_year', '3')} a year), so step {step.id} may not charge "
+                        "a fee")
+
+
+def fourteen_day_letters(plan: Plan, rules: ConsumerRules | None) -> frozenset[str]:
+    """The ids of a consumer: NL plan's steps that are 14-day letters (see `_fourteen_day_letter`)."""
+    rule = rules.rule("NL", "fourteen_day_letter") if rules is not None and plan.consumer == "NL" else None
+    if rule is None:
+        return frozenset()
+    due_offset = plan.steps[0].after_due.min_days if plan.steps and plan.steps[0].after_due else 0
+    return frozenset(step.id for step, gap in zip(plan.steps, _gaps(plan), strict=True)
+                     if _fourteen_day_letter(step, due_offset + gap, rule))
 
 
 def _fourteen_day_letter(step: Step, days_after_due: int, rule: ConsumerRule) -> bool:

@@ -84,7 +84,7 @@ class CustomerFacts:
     has_email: bool = False     # documents can reach them by e-mail
     channel: str | None = None  # the channel they prefer (email or letter), set in their master data or by a person
 
-    def plan_in(self, plans: PlanSet) -> Plan:
+    def plan_in(self, plans: PlanSet) -> Plan | None:
         return plans.plan_for(consumer=self.consumer, country=self.country, segment=self.segment,
                               average_days_late=self.average_days_late, own_plan=self.plan)
 
@@ -146,6 +146,9 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
                 skipped.append(Skip(row["invoice_id"], "paid"))
             continue  # a credit note is not dunned; it counts against the customer's overdue total
         chosen = plan or customers.get(row["customer_id"], CustomerFacts()).plan_in(plans)
+        if chosen is None:  # a consumer no route leads to a consumer plan of their country
+            skipped.append(Skip(row["invoice_id"], "no_consumer_plan"))
+            continue
         relevant = pauses_of.get(row["invoice_id"], []) + pauses_of.get(f"customer:{row['customer_id']}", [])
         position, step = _position(row, chosen, taken.get(row["invoice_id"], []), relevant, plans.rules, as_of,
                                    next_business_day)
@@ -162,6 +165,7 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
             facts = customers.get(row["customer_id"], CustomerFacts())
             due[document_key(row, chosen, step, facts.has_email, facts.channel)].append(
                 {**row, "step": step, "plan": chosen})
+    skipped = _join_fourteen_day_letters(due, skipped, positions, rows, plans, as_of)
     not_listed = with_agency | {p.invoice_id for p in positions if p.paused is not None}
     actions, more_skipped, warnings = _actions(due, rows, customers, as_of, law, next_business_day, not_listed)
     return Decision(as_of, actions, tuple(sorted(skipped + more_skipped, key=lambda s: s.invoice_id)),
@@ -188,6 +192,44 @@ def _position(row: Row, chosen: Plan, taken: list[Taken], pauses: list[Pause], r
             when = next_business_day(earliest, chosen.business_days)
     return Position(row["invoice_id"], row["customer_id"], chosen.key, last_id, last_date, step.id, when,
                     active), step
+
+
+def _join_fourteen_day_letters(due: dict[DueKey, list[Row]], skipped: list[Skip], positions: list[Position],
+                               rows: list[Row], plans: PlanSet, as_of: dt.date) -> list[Skip]:
+    """Art. 6:96(7) BW: a Dutch consumer's claims are demanded in one 14-day letter and the WIK is computed on
+    their sum. An invoice of the customer already in default whose own 14-day letter would fall due within the
+    plan's `one_letter_window` joins a 14-day letter that goes out today (same plan, channel and currency), so
+    it also reaches the cost step with the others, in one action. The skips left."""
+    from arctl.dunning.consumer_law import fourteen_day_letters
+
+    letters: dict[DueKey, dict[str, Step]] = {}
+    for key, group in due.items():
+        if group[0]["plan"].consumer == "NL":
+            letter_ids = fourteen_day_letters(group[0]["plan"], plans.rules)
+            steps = {row["step"].id: row["step"] for row in group if row["step"].id in letter_ids}
+            if steps:
+                letters[key] = steps
+    if not letters:
+        return skipped
+    by_id = {row["invoice_id"]: row for row in rows}
+    waiting = {s.invoice_id for s in skipped if s.reason == "not_due_yet"}
+    joined: set[str] = set()
+    for position in positions:
+        if position.invoice_id not in waiting or position.next_step_date is None:
+            continue
+        row = by_id[position.invoice_id]
+        for key, steps in letters.items():
+            customer, plan_key, _channel, currency = key
+            chosen = due[key][0]["plan"]
+            if (customer, plan_key, currency) == (position.customer_id, position.plan, row["currency"]) \
+                    and position.next_step in steps \
+                    and row["due_date"] is not None and row["due_date"] < as_of \
+                    and position.next_step_date <= chosen.letter_window.after(as_of):
+                due[key].append(
+                    {**row, "step": steps[position.next_step], "plan": chosen})
+                joined.add(position.invoice_id)
+                break
+    return [s for s in skipped if s.invoice_id not in joined]
 
 
 def _reason_to_wait(position: Position, step: Step | None, to_review: bool, as_of: dt.date) -> str | None:

@@ -27,6 +27,7 @@ COST_VALUES = {
 }
 COST_KEYS = ("compensation", "interest", "fee", "damages", "collection_costs")
 AUDIENCES = ("overdue", "open")
+CONSUMER_PLANS = {"BE": "consumer-be", "NL": "consumer-nl"}  # the plan a consumer falls back to, per country
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,9 @@ class Duration:
     def __str__(self) -> str:
         singular = self.unit[:-1]
         return f"{self.count} {singular if self.count == 1 else self.unit}"
+
+
+ONE_LETTER_WINDOW = Duration(14, "days")   # the default `one_letter_window` of a consumer: NL plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +161,17 @@ class Plan:
     schedule: tuple[ScheduleEntry, ...] = ()
     consumer: str | None = None  # "BE" or "NL": a consumer plan, checked against that country's rules
     description: str = ""
+    # consumer: BE only: whether its customers have regular-supply contracts (Book XIX: reminders for up to 3
+    # missed due dates per calendar year are free); None when the plan does not say, which `plan check` refuses
+    regular_supply: bool | None = None
+    # consumer: NL only: invoices whose 14-day letter falls due within this time after a letter going out
+    # today join that letter (art. 6:96(7) BW: one letter for all claims, the WIK on their sum)
+    one_letter_window: Duration | None = None
+    lines: Mapping[str, int] = field(default_factory=dict)  # top-level key -> its line
+
+    @property
+    def letter_window(self) -> Duration:
+        return self.one_letter_window or ONE_LETTER_WINDOW
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -174,11 +189,24 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class PlanSet:
-    """The plan in use and every plan its segments lead to, all validated together."""
+    """The plan in use and every plan its segments lead to, all validated together, and how each customer is
+    routed to one of them.
+
+    A business customer follows the forced plan (`dunning run --plan`) when there is one, else their own plan
+    (set by a person), else the segments from `root`. A consumer follows a consumer plan of their own country,
+    found by the first of these routes that leads to one: their own plan; the segments from `root` (the forced
+    plan, or the workspace's plan); the segments from `home` (the workspace's plan, when another was forced);
+    the fallback plan of their country (`consumer-be` / `consumer-nl`: the workspace's plans/ first, then the
+    shipped one). A consumer whose country is unknown is reached only by their own consumer plan. No route:
+    None, and the consumer is not dunned.
+    """
 
     root: str
     plans: tuple[Plan, ...]
     rules: ConsumerRules | None = None  # the consumer rules the engine applies with dates (a waiting period)
+    forced: bool = False                # `root` was forced on every business customer (`dunning run --plan`)
+    home: str | None = None             # the workspace's plan, when `root` was forced and is another plan
+    fallbacks: Mapping[str, str] = field(default_factory=dict)  # country -> its consumer plan of last resort
 
     def plan(self, key: str) -> Plan:
         for plan in self.plans:
@@ -191,12 +219,41 @@ class PlanSet:
         return self.plan(self.root)
 
     def plan_for(self, *, consumer: bool = False, country: str | None = None, segment: str | None = None,
-                 average_days_late: float | int | None = None, own_plan: str | None = None) -> Plan:
-        """The plan a customer follows: their own plan (set by a person) when the set holds it, else the first
-        matching segment wins, and its plan's segments apply in turn."""
-        if own_plan is not None and any(p.key == own_plan for p in self.plans):
-            return self.plan(own_plan)
-        plan, seen = self.main, {self.root}
+                 average_days_late: float | int | None = None, own_plan: str | None = None) -> Plan | None:
+        """The plan a customer follows (see the class); None for a consumer no route leads to a consumer plan
+        of their country."""
+        return self.route(consumer=consumer, country=country, segment=segment, average_days_late=average_days_late,
+                          own_plan=own_plan)[0]
+
+    def route(self, *, consumer: bool = False, country: str | None = None, segment: str | None = None,
+              average_days_late: float | int | None = None, own_plan: str | None = None
+              ) -> tuple[Plan | None, str]:
+        """The plan a customer follows and the route that led to it: "forced", "own", "segments" (of
+        `root`), "home" (the workspace plan's segments), "fallback"; ("none") for a consumer with no route."""
+        own = self.plan(own_plan) if own_plan is not None and any(p.key == own_plan for p in self.plans) else None
+        country = (country or "").upper() or None
+        if not consumer:
+            if self.forced:
+                return self.main, "forced"
+            return (own, "own") if own is not None else (self._follow(self.root, consumer, country, segment,
+                                                                       average_days_late), "segments")
+        if own is not None and own.consumer is not None and own.consumer == (country or own.consumer):
+            return own, "own"
+        if country is None:
+            return None, "none"
+        for start, how in ((self.root, "segments"), (self.home, "home")):
+            if start is None:
+                continue
+            found = self._follow(start, consumer, country, segment, average_days_late)
+            if found.consumer == country:
+                return found, how
+        fallback = self.fallbacks.get(country)
+        return (self.plan(fallback), "fallback") if fallback is not None else (None, "none")
+
+    def _follow(self, start: str, consumer: bool, country: str | None, segment: str | None,
+                average_days_late: float | int | None) -> Plan:
+        """The first matching segment wins, and its plan's segments apply in turn."""
+        plan, seen = self.plan(start), {start}
         while True:
             chosen = next((s for s in plan.segments if s.match.matches(
                 consumer=consumer, country=country, segment=segment, average_days_late=average_days_late)), None)

@@ -25,6 +25,13 @@ The schema (a bookkeeper writes it; plans/standard.yaml is the example):
 - `segments` (the first match wins): `match` with any of `consumer` (true/false), `country` (a code or
   a list), `segment` (a name or a list), `average_days_late_above` (whole days); `plan`: the name of
   another plan (a file NAME.yaml). A matched plan's own segments are followed in turn.
+- `regular_supply` (consumer: BE plans, required): `true` when the plan's customers have regular-supply
+  contracts (Book XIX: reminders for up to 3 missed due dates per calendar year are free; arctl cannot
+  count a contract's missed due dates, so such a plan may not charge a reminder fee), `false` otherwise.
+- `one_letter_window` (consumer: NL plans; default 14 days): an invoice whose 14-day letter would fall due
+  within this time after a 14-day letter that goes out today joins that letter, so that a consumer gets
+  one letter for all claims and the WIK is computed on their sum (art. 6:96(7) BW). `0 days`: only
+  invoices due for the letter on the same day.
 - `schedule`: customer-level documents sent on a rhythm beside the steps (a step is never repeated):
   `id`, `every` (`1 month`, `2 weeks` ...), optional `day` (day of the month, 1-28, for monthly
   rhythms), `channel`, `template`, `fallback_channel`, `for` (`overdue`: customers with an overdue item,
@@ -62,7 +69,7 @@ from arctl.model import Located
 from arctl.money import AmountError, Money, is_currency, parse_amount
 
 _TOP_KEYS = {"name", "description", "consumer", "minimum_amount", "business_days", "pause_when", "steps",
-             "segments", "schedule"}
+             "segments", "schedule", "regular_supply", "one_letter_window"}
 _STEP_KEYS = {"id", "after_due", "after_previous", "channel", "template", "new_term", "fallback_channel", "costs"}
 _SEGMENT_KEYS = {"match", "plan"}
 _MATCH_KEYS = {"consumer", "country", "segment", "average_days_late_above"}
@@ -185,9 +192,25 @@ def check_plan(document: PlanDocument, currency: str) -> tuple[Plan, list[tuple[
     steps = _steps(check, top, document, currency)
     segments = _segments(check, top.get("segments"))
     schedule = _schedule(check, top.get("schedule"), {s.id for s in steps})
+    regular_supply, window = _consumer_settings(check, top, consumer)
     plan = Plan(document.key, name, document.source, steps, minimum, business_days, pause_when, segments, schedule,
-                consumer, check.text(top, "description", "description"))
+                consumer, check.text(top, "description", "description"), regular_supply, window,
+                {key: node.line for key, node in top.items()})
     return plan, check.problems
+
+
+def _consumer_settings(check: DocumentChecker, top: Mapping[str, Located],
+                       consumer: str | None) -> tuple[bool | None, Duration | None]:
+    """`regular_supply` (consumer: BE plans) and `one_letter_window` (consumer: NL plans)."""
+    supply = _flag(check, top, "regular_supply", "regular_supply")
+    if "regular_supply" in top and consumer != "BE":
+        check.add(top["regular_supply"], "regular_supply", "only a consumer: BE plan says whether its customers "
+                  "have regular-supply contracts (Book XIX); remove it here")
+    window = _duration(check, top, "one_letter_window", "one_letter_window", minimum=0)
+    if "one_letter_window" in top and consumer != "NL":
+        check.add(top["one_letter_window"], "one_letter_window", "only a consumer: NL plan has a 14-day letter that "
+                  "other invoices join (art. 6:96(7) BW); remove it here")
+    return supply, window
 
 
 def _consumer_marker(check: DocumentChecker, top: Mapping[str, Located]) -> str | None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from arctl.config import DocumentChecker, problem_report
 from arctl.dunning.consumer import CONSUMER_COUNTRIES, ConsumerRules
 from arctl.dunning.consumer_law import consumer_problems
-from arctl.dunning.plan import Plan, PlanSet, Segment
+from arctl.dunning.plan import CONSUMER_PLANS, Plan, PlanSet, Segment
 from arctl.dunning.plan_check import PlanDocument, check_plan
 from arctl.errors import ConfigError
 
@@ -53,17 +54,46 @@ def set_problems(plans: Mapping[str, Plan], root: str, broken: Iterable[str] = (
 
 
 def own_plan_problem(plan: Plan, *, consumer: bool, country: str | None) -> str | None:
-    """Why a customer may not follow `plan` as their own plan: a consumer follows a consumer plan, of their
-    own country where arctl knows that country's rules."""
+    """Why a customer may not follow `plan` as their own plan: a consumer follows a consumer plan of their own
+    country (any consumer plan while their country is unknown: the person who sets it vouches for it)."""
     country = (country or "").upper()
     if not consumer:
         return None
     if plan.consumer is None:
         return f"{plan.key} is a B2B plan and the customer is a consumer: choose a consumer plan"
-    if country in CONSUMER_COUNTRIES and plan.consumer != country:
+    if country and plan.consumer != country:
+        if country not in CONSUMER_COUNTRIES:
+            return (f"{plan.key} is a consumer: {plan.consumer} plan and the customer is a consumer in "
+                    f"{_country_name(country)}, whose consumer rules arctl does not know: a person must dun them")
         return (f"{plan.key} is a consumer: {plan.consumer} plan and the customer is a consumer in "
                 f"{_country_name(country)}: choose a consumer: {country} plan")
     return None
+
+
+def with_routes(plans: PlanSet, *, forced: bool, home: str | None) -> PlanSet:
+    """The plan set with the routes of `dunning run`: `forced` when its root is applied to every business
+    customer, `home` the workspace's plan (consumers follow its segments when the forced plan's do not lead
+    them to a consumer plan), and each country's fallback consumer plan (consumer-be, consumer-nl) where the
+    set holds it as a consumer plan of that country."""
+    keys = {plan.key: plan for plan in plans.plans}
+    fallbacks = {country: key for country, key in CONSUMER_PLANS.items()
+                 if key in keys and keys[key].consumer == country}
+    return replace(plans, forced=forced, home=home if home in keys and home != plans.root else None,
+                   fallbacks=fallbacks)
+
+
+def no_route(plans: PlanSet, country: str | None) -> str:
+    """Why no plan reaches a consumer, and how to give them one."""
+    country = (country or "").upper()
+    if not country:
+        return ("their country is unknown: add it to the customer export, or give them a consumer plan with "
+                "`arctl customer set ID --plan consumer-be` (or consumer-nl)")
+    if country not in CONSUMER_COUNTRIES:
+        return (f"arctl knows the consumer rules of {' and '.join(_country_name(c) for c in CONSUMER_COUNTRIES)} "
+                f"only, not those of {_country_name(country)}: a person must dun them")
+    start = plans.home or plans.root
+    return (f"no consumer: {country} plan: add a segment `match: {{consumer: true, country: {country}}}` leading "
+            f"to one in plans/{start}.yaml, or a plan plans/{CONSUMER_PLANS[country]}.yaml")
 
 
 def _consumer_target(plan: Plan, segment: Segment) -> str | None:

@@ -62,7 +62,7 @@ def scheduled_due(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], p
     for (customer, currency), rows in sorted(accounts.items()):
         facts = customers.get(customer, CustomerFacts())
         chosen = plan or facts.plan_in(plans)
-        if not chosen.schedule or customer in held:
+        if chosen is None or not chosen.schedule or customer in held:
             continue
         for entry in chosen.schedule:
             if not _in_audience(entry, rows, as_of):

@@ -108,6 +108,10 @@ class PlanLike(Protocol):
     @property
     def key(self) -> str: ...
     @property
+    def regular_supply(self) -> bool | None: ...
+    @property
+    def letter_window(self) -> DurationLike: ...
+    @property
     def name(self) -> str: ...
     @property
     def source(self) -> str: ...
@@ -149,6 +153,13 @@ def describe_plan(plan: PlanLike, plans: Mapping[str, PlanLike], company_country
     if plan.consumer:
         lines.append(f"For consumers in {_country_name(plan.consumer)}: checked against the consumer rules of "
                      f"{_country_name(plan.consumer)}.")
+    if plan.consumer == "BE" and plan.regular_supply is not None:
+        lines.append("Its customers have regular-supply contracts: reminders for up to 3 missed due dates a year "
+                     "are free, so no step charges a fee." if plan.regular_supply else
+                     "Its customers have no regular-supply contracts.")
+    if plan.consumer == "NL":
+        lines.append(f"One 14-day letter for all claims: an invoice whose 14-day letter falls due within "
+                     f"{plan.letter_window} joins a letter that goes out, and the WIK is computed on their sum.")
     lines.append("")
     for index, step in enumerate(plan.steps):
         lines.append(f"  {index + 1}. {_step_sentence(step, index == 0, plan, company_country)}")

@@ -25,7 +25,7 @@ from arctl.workflows.customers import (
     customer_show,
     customer_unset,
 )
-from arctl.workflows.dunning import DunningView, dunning_status, load_plans
+from arctl.workflows.dunning import DunningView, dunning_status, load_plans, unreached_consumers
 from arctl.workflows.explaining import Explanation, explain
 from arctl.workflows.importing import CLOSURE_SHARE, ImportResult, import_sources
 from arctl.workflows.pauses import (
@@ -82,6 +82,7 @@ __all__ = [
     "import_sources",
     "init_workspace",
     "load_plans",
+    "unreached_consumers",
     "load_workspace",
     "match_manually",
     "note",

@@ -106,7 +106,7 @@ def customer_show(workspace: Workspace | None, customer_id: str, as_of: dt.date)
     store = open_store(workspace)
     try:
         _person(store, customer_id)
-        inputs = dunning_inputs(workspace, store, as_of)
+        inputs = dunning_inputs(workspace, store, as_of, refuse_unplanned=False)
         master: dict = next((row for row in store.customers().to_dict("records")
                              if row["customer_id"] == customer_id), {})
         overrides = store.overrides().get(customer_id, {})
@@ -116,22 +116,33 @@ def customer_show(workspace: Workspace | None, customer_id: str, as_of: dt.date)
         history = list(reversed(store.actions_of(customer_id)))
     finally:
         store.close()
-    facts = inputs.customers.get(customer_id)
-    plan = facts.plan_in(inputs.plans) if facts else inputs.plans.main
-    if facts is not None and facts.plan == plan.key:
-        reason = "its own plan, set by a person"
-    elif plan.key != inputs.plans.root:
-        reason = f"a segment of {inputs.plans.root}"
-    else:
-        reason = "the workspace's plan"
+    plan, reason = _plan_and_reason(inputs.customers.get(customer_id), inputs.plans)
     items = inputs.items[inputs.items["customer_id"] == customer_id]
     open_items = [{"invoice_id": row["invoice_id"],
                    "due_date": row["due_date"].date() if row["due_date"] == row["due_date"] else None,  # NaT
                    "open_amount": int(row["open_amount"]), "currency": row["currency"]}
                   for row in items.sort_values(["due_date", "invoice_id"]).to_dict("records")
                   if row["open_amount"] != 0]
-    return CustomerView(customer_id, master, overrides, plan.key, reason, open_items, holds, notes, history,
+    return CustomerView(customer_id, master, overrides, plan, reason, open_items, holds, notes, history,
                         [w for w in inputs.warnings if w.startswith(f"customer {customer_id}:")])
+
+
+def _plan_and_reason(facts, plans) -> tuple[str, str]:
+    """The plan the customer follows and the route that led there (PlanSet.route)."""
+    from arctl.dunning.engine import CustomerFacts
+    from arctl.dunning.plan_set import no_route
+
+    facts = facts or CustomerFacts()
+    plan, how = plans.route(consumer=facts.consumer, country=facts.country, segment=facts.segment,
+                            average_days_late=facts.average_days_late, own_plan=facts.plan)
+    if plan is None:
+        return "none", f"not dunned: {no_route(plans, facts.country)}"
+    reasons = {"own": "its own plan, set by a person", "forced": "the plan given with --plan",
+               "home": f"a segment of {plans.home}",
+               "fallback": f"the consumer plan of its country ({plan.key}): no segment of {plans.root} leads there"}
+    if how == "segments":
+        return plan.key, f"a segment of {plans.root}" if plan.key != plans.root else "the workspace's plan"
+    return plan.key, reasons[how]
 
 
 def _person(store, customer_id: str) -> dict:

@@ -43,6 +43,19 @@ def load_plans(target: str, workspace: Workspace | None, *, also: tuple[str, ...
                           unreadable=files.unreadable, headline=shown)
 
 
+def routed_plans(workspace: Workspace, forced: str | None, own: tuple[str, ...] = ()) -> PlanSet:
+    """The plans `dunning run` routes customers through: the forced plan (`--plan`) or the workspace's plan, with
+    the workspace's plan beside a forced one, the customers' own plans and the consumer plans of last resort
+    (consumer-be, consumer-nl: the workspace's plans/ first, then the shipped ones), validated together."""
+    from arctl.dunning.plan import CONSUMER_PLANS
+    from arctl.dunning.plan_set import with_routes
+
+    home = workspace.config.dunning_plan
+    also = (*own, *((home,) if forced else ()), *CONSUMER_PLANS.values())
+    plans = load_plans(forced or home, workspace, also=also)
+    return with_routes(plans, forced=forced is not None, home=home)
+
+
 @dataclass(slots=True)
 class DunningView:
     decision: Decision
@@ -55,8 +68,8 @@ class DunningView:
 class DunningInputs:
     """What the engine decides on, read from the state once, with what a person set for a customer applied."""
 
-    plans: PlanSet                    # the plan in use, its segments' plans, customers' own
-    forced: Plan | None               # the one plan applied to everybody (`--plan`), else None
+    plans: PlanSet                    # the plan in use, its segments' plans, customers' own, and the routes
+    forced: Plan | None               # always None: `--plan` is routed by `plans` (businesses only)
     items: pd.DataFrame               # open items, bank payments counted
     customers: dict[str, CustomerFacts]
     contacts: dict[str, Contact]      # customer_id -> how documents address them (overrides applied)
@@ -68,10 +81,13 @@ class DunningInputs:
     warnings: list[str]
 
 
-def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str | None = None) -> DunningInputs:
+def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str | None = None, *,
+                   refuse_unplanned: bool = True) -> DunningInputs:
     """The engine's inputs from the state: the plans, open items (bank payments counted), customers, steps taken,
     pauses, payment plans, and the invoices waiting for a person (a suggested match, or an unallocated credit
-    of their customer). `plan` applies that one plan to everybody; customers' own plans are then ignored."""
+    of their customer). `plan` applies that one plan to every business customer; consumers keep a consumer
+    plan of their country (PlanSet.route). A consumer no route reaches is not dunned, with a warning naming
+    them; when no customer with an open invoice has a plan, a ConfigError (`refuse_unplanned`, as a run does)."""
     from arctl.dunning.engine import Taken
     from arctl.dunning.schedule import Sent
     from arctl.reconcile.open_items import open_items
@@ -79,13 +95,14 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
 
     overrides = store.overrides()
     own = tuple(sorted({o["plan"] for o in overrides.values() if "plan" in o}))
-    plans = load_plans(plan or workspace.config.dunning_plan, workspace, also=() if plan else own)
+    plans = routed_plans(workspace, plan, own)
     allocations = store.applied_allocations()
     items = open_items(store.invoice_items(), allocations)
     lateness = average_days_late(store.invoices(include_closed=True), allocations, as_of)
     master = store.customers()
     contacts = _contacts(master, overrides)
-    customers, warnings = _customer_facts(contacts, master, overrides, lateness, plans, forced=bool(plan))
+    customers, warnings = _customer_facts(contacts, master, overrides, lateness, plans)
+    warnings += _unplanned(items, customers, plans, refuse=refuse_unplanned)
     history = [Taken(invoice, step, day.date(), channel)
                for invoice, step, day, channel in store.steps_taken().itertuples(index=False)]
     waiting = set(store.suggested_invoices()) | _invoices_of_unallocated_credit(workspace, store, items, master,
@@ -93,8 +110,36 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     payment_plans = payment_plan_states(store, as_of, allocations)
     sent = [Sent(customer, step, currency, day.date())
             for customer, step, currency, day in store.documents_sent().itertuples(index=False)]
-    return DunningInputs(plans, plans.main if plan else None, items, customers, contacts, history,
+    return DunningInputs(plans, None, items, customers, contacts, history,
                          _pauses(store, items, payment_plans), frozenset(waiting), payment_plans, sent, warnings)
+
+
+def unplanned_consumers(customers: dict[str, CustomerFacts], plans: PlanSet,
+                        among: set[str] | None = None) -> dict[str, str]:
+    """The consumers (of `among`, else all) no plan route reaches, each with why and how to give them one."""
+    from arctl.dunning.plan_set import no_route
+
+    return {customer: no_route(plans, facts.country)
+            for customer, facts in sorted(customers.items())
+            if (among is None or customer in among) and facts.plan_in(plans) is None}
+
+
+def _unplanned(items: pd.DataFrame, customers: dict[str, CustomerFacts], plans: PlanSet, *,
+               refuse: bool) -> list[str]:
+    """A warning naming the consumers with open invoices that no plan reaches (they are not dunned); a
+    ConfigError when nobody with an open invoice could be dunned."""
+    from arctl.dunning.engine import CustomerFacts
+    from arctl.errors import ConfigError
+
+    owing = set(items.loc[items["open_amount"] > 0, "customer_id"])
+    found = unplanned_consumers(customers, plans, owing)
+    if not found:
+        return []
+    listed = "; ".join(f"{customer}: {why}" for customer, why in found.items())
+    message = f"consumers not dunned, no consumer plan of their country reaches them — {listed}"
+    if refuse and all(customers.get(c, CustomerFacts()).plan_in(plans) is None for c in owing):
+        raise ConfigError(message, hint="`arctl plan check` in the workspace lists them")
+    return [message]
 
 
 def _contacts(master: pd.DataFrame, overrides: dict[str, dict]) -> dict[str, Contact]:
@@ -110,8 +155,7 @@ def _contacts(master: pd.DataFrame, overrides: dict[str, dict]) -> dict[str, Con
 
 
 def _customer_facts(contacts: dict[str, Contact], master: pd.DataFrame, overrides: dict[str, dict],
-                    lateness: dict[str, float], plans: PlanSet, *, forced: bool
-                    ) -> tuple[dict[str, CustomerFacts], list[str]]:
+                    lateness: dict[str, float], plans: PlanSet) -> tuple[dict[str, CustomerFacts], list[str]]:
     """What the engine knows of each customer; a customer's own plan that does not fit them is not used."""
     from arctl.dunning.engine import CustomerFacts
     from arctl.dunning.plan_set import own_plan_problem
@@ -125,7 +169,7 @@ def _customer_facts(contacts: dict[str, Contact], master: pd.DataFrame, override
         row = rows.get(customer, {})
         consumer, country = bool(row.get("consumer") or False), row.get("country") or None
         chosen = overrides.get(customer, {}).get("plan")
-        if chosen is not None and not forced:
+        if chosen is not None and not (plans.forced and not consumer):
             problem = (own_plan_problem(known[chosen], consumer=consumer, country=country or "")
                        if chosen in known else f"there is no plan {chosen} (plans/{chosen}.yaml)")
             if problem:
@@ -187,7 +231,7 @@ def dunning_status(workspace: Workspace | None, as_of: dt.date, *, customer: str
         raise UsageError("arctl dunning needs a workspace", hint="run it inside one, or use -w DIR")
     store = open_store(workspace)
     try:
-        inputs = dunning_inputs(workspace, store, as_of, plan)
+        inputs = dunning_inputs(workspace, store, as_of, plan, refuse_unplanned=False)
     finally:
         store.close()
     items = inputs.items
@@ -200,3 +244,27 @@ def dunning_status(workspace: Workspace | None, as_of: dt.date, *, customer: str
     decision = decide(items, inputs.customers, inputs.plans, inputs.history, inputs.pauses, as_of,
                       to_review=inputs.review, plan=inputs.forced)
     return DunningView(decision, items, inputs.plans.root, inputs.warnings)
+
+
+def unreached_consumers(target: str, workspace: Workspace | None, as_of: dt.date) -> dict[str, str]:
+    """`plan check` in a workspace: the consumers of the customer master that no plan route reaches when
+    `target` is the plan of a run (the workspace's own plan, or as `dunning run --plan target`), each with
+    why; {} outside a workspace, before a customer export was imported, or when the routes cannot be read."""
+    from arctl.errors import ArctlError
+
+    if workspace is None:
+        return {}
+    store = open_store(workspace)
+    try:
+        if store.customers().empty:
+            return {}
+        key = Path(target).stem if target.endswith((".yaml", ".yml")) else target
+        forced = None if key == workspace.config.dunning_plan else target
+        try:
+            inputs = dunning_inputs(workspace, store, as_of, forced, refuse_unplanned=False)
+        except ArctlError:
+            return {}
+    finally:
+        store.close()
+    consumers = {c for c, facts in inputs.customers.items() if facts.consumer}
+    return unplanned_consumers(inputs.customers, inputs.plans, consumers)

@@ -40,7 +40,7 @@ def explain(workspace: Workspace | None, invoice_id: str, as_of: dt.date) -> Exp
         invoice = store.invoice(invoice_id)
         if invoice is None:
             raise UsageError(f"no invoice {invoice_id!r} in the workspace", hint="`arctl import` brings it in")
-        inputs = dunning_inputs(workspace, store, as_of)
+        inputs = dunning_inputs(workspace, store, as_of, refuse_unplanned=False)
         items, history, pauses = inputs.items, inputs.history, inputs.pauses
         matches = store.matches()
         lines = store.bank_lines().set_index("txn_id") if len(matches) else None
