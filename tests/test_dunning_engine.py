@@ -241,8 +241,10 @@ def test_christmas_on_a_friday_moves_the_step_to_monday():
 def test_a_customer_paying_more_than_20_days_late_on_average_follows_the_strict_plan():
     frame = items(("2026-0042", "K001", 121000))
 
-    [late] = decide(frame, {"K001": CustomerFacts(average_days_late=25.0)}, STANDARD, [], [], DUE).positions
-    [on_time] = decide(frame, {"K001": CustomerFacts(average_days_late=12.0)}, STANDARD, [], [], DUE).positions
+    late_payer = CustomerFacts(average_days_late=25.0, invoices_paid=3)
+    [late] = decide(frame, {"K001": late_payer}, STANDARD, [], [], DUE).positions
+    [on_time] = decide(frame, {"K001": CustomerFacts(average_days_late=12.0, invoices_paid=3)}, STANDARD, [], [],
+                       DUE).positions
 
     assert (late.plan, on_time.plan) == ("strict", "standard")
 

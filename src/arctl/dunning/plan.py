@@ -27,6 +27,7 @@ COST_VALUES = {
 }
 COST_KEYS = ("compensation", "interest", "fee", "damages", "collection_costs")
 AUDIENCES = ("overdue", "open")
+MIN_INVOICES_PAID = 3   # evidence an average-days-late rule needs unless it says `min_invoices_paid`
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +111,10 @@ class SegmentMatch:
     countries: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
     average_days_late_above: int | None = None
+    min_invoices_paid: int = MIN_INVOICES_PAID   # the average counts only over at least this many paid invoices
 
     def matches(self, *, consumer: bool, country: str | None, segment: str | None,
-                average_days_late: float | int | None) -> bool:
+                average_days_late: float | int | None, invoices_paid: int = 0) -> bool:
         if self.consumer is not None and consumer != self.consumer:
             return False
         if self.countries and (country or "").upper() not in self.countries:
@@ -120,7 +122,8 @@ class SegmentMatch:
         if self.segments and (segment or "").casefold() not in {s.casefold() for s in self.segments}:
             return False
         return self.average_days_late_above is None or (
-            average_days_late is not None and average_days_late > self.average_days_late_above)
+            average_days_late is not None and average_days_late > self.average_days_late_above
+            and invoices_paid >= self.min_invoices_paid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,16 +194,28 @@ class PlanSet:
         return self.plan(self.root)
 
     def plan_for(self, *, consumer: bool = False, country: str | None = None, segment: str | None = None,
-                 average_days_late: float | int | None = None, own_plan: str | None = None) -> Plan:
+                 average_days_late: float | int | None = None, own_plan: str | None = None,
+                 invoices_paid: int = 0) -> Plan:
         """The plan a customer follows: their own plan (set by a person) when the set holds it, else the first
         matching segment wins, and its plan's segments apply in turn."""
         if own_plan is not None and any(p.key == own_plan for p in self.plans):
             return self.plan(own_plan)
+        return self.route(consumer=consumer, country=country, segment=segment, average_days_late=average_days_late,
+                          invoices_paid=invoices_paid)[-1][0]
+
+    def route(self, *, consumer: bool = False, country: str | None = None, segment: str | None = None,
+              average_days_late: float | int | None = None, invoices_paid: int = 0
+              ) -> tuple[tuple[Plan, Segment | None], ...]:
+        """The plans the segments lead a customer through, from the main plan, each with the segment of the
+        plan before it that led there (None for the main plan); the last one is the plan they follow."""
         plan, seen = self.main, {self.root}
+        path: list[tuple[Plan, Segment | None]] = [(plan, None)]
         while True:
             chosen = next((s for s in plan.segments if s.match.matches(
-                consumer=consumer, country=country, segment=segment, average_days_late=average_days_late)), None)
+                consumer=consumer, country=country, segment=segment, average_days_late=average_days_late,
+                invoices_paid=invoices_paid)), None)
             if chosen is None or chosen.plan in seen:
-                return plan
+                return tuple(path)
             seen.add(chosen.plan)
             plan = self.plan(chosen.plan)
+            path.append((plan, chosen))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from arctl.dunning.engine import CustomerFacts, Decision, Pause, Taken
     from arctl.dunning.plan import Plan, PlanSet
     from arctl.dunning.schedule import Sent
+    from arctl.reports.behaviour import Behaviour
     from arctl.state.store import Store
 
 _CONTACT_FIELDS = ("name", "email", "phone", "street", "postal_code", "city", "language", "channel")
@@ -75,14 +76,14 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     from arctl.dunning.engine import Taken
     from arctl.dunning.schedule import Sent
     from arctl.reconcile.open_items import open_items
-    from arctl.reports.behaviour import average_days_late
+    from arctl.reports.behaviour import payment_behaviour
 
     overrides = store.overrides()
     own = tuple(sorted({o["plan"] for o in overrides.values() if "plan" in o}))
     plans = load_plans(plan or workspace.config.dunning_plan, workspace, also=() if plan else own)
     allocations = store.applied_allocations()
     items = open_items(store.invoice_items(), allocations)
-    lateness = average_days_late(store.invoices(include_closed=True), allocations, as_of)
+    lateness = payment_behaviour(store.invoices(include_closed=True), allocations, as_of)
     master = store.customers()
     contacts = _contacts(master, overrides)
     customers, warnings = _customer_facts(contacts, master, overrides, lateness, plans, forced=bool(plan))
@@ -110,7 +111,7 @@ def _contacts(master: pd.DataFrame, overrides: dict[str, dict]) -> dict[str, Con
 
 
 def _customer_facts(contacts: dict[str, Contact], master: pd.DataFrame, overrides: dict[str, dict],
-                    lateness: dict[str, float], plans: PlanSet, *, forced: bool
+                    lateness: dict[str, Behaviour], plans: PlanSet, *, forced: bool
                     ) -> tuple[dict[str, CustomerFacts], list[str]]:
     """What the engine knows of each customer; a customer's own plan that does not fit them is not used."""
     from arctl.dunning.engine import CustomerFacts
@@ -133,10 +134,13 @@ def _customer_facts(contacts: dict[str, Contact], master: pd.DataFrame, override
                                 f"choose instead (`arctl customer set {customer} --plan NAME` or `--unset plan`)")
                 chosen = None
         segment = overrides.get(customer, {}).get("segment") or row.get("segment")
-        customers[customer] = CustomerFacts(consumer, country, segment or None, lateness.get(customer), chosen,
-                                            bool(contact.email), contact.channel or None)
-    for customer, days in lateness.items():  # customers known only from their invoices
-        customers.setdefault(customer, CustomerFacts(average_days_late=days))
+        paid = lateness.get(customer)
+        customers[customer] = CustomerFacts(consumer, country, segment or None,
+                                            paid.average_days_late if paid else None, chosen, bool(contact.email),
+                                            contact.channel or None, paid.invoices_paid if paid else 0)
+    for customer, paid in lateness.items():  # customers known only from their invoices
+        customers.setdefault(customer, CustomerFacts(average_days_late=paid.average_days_late,
+                                                     invoices_paid=paid.invoices_paid))
     return customers, warnings
 
 
