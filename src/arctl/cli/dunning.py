@@ -53,6 +53,7 @@ def status(
             "open_amount": plain_amount(int(open_by_id[position.invoice_id]), cast(str, row["currency"])),
             "currency": row["currency"], "due_date": due.isoformat() if due else None,
             "days_overdue": (date - due).days if due else None, "plan": position.plan,
+            "plan_reason": view.choices[position.invoice_id].reason,
             "last_step": position.last_step,
             "last_step_date": position.last_step_date.isoformat() if position.last_step_date else None,
             "next_step": position.next_step,
@@ -74,8 +75,26 @@ def status(
                       item["paused"] or "")
     console = out_console()
     console.print(table)
+    for line in plan_lines([(p.customer_id, view.choices[p.invoice_id]) for p in view.decision.positions],
+                           view.plan):
+        console.print(escape(line))
     for warning in view.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+
+
+def plan_lines(choices: list[tuple[str, Any]], default: str) -> list[str]:
+    """Which plan each customer follows and why: one line per customer not on the default plan for the default
+    reason, and how many customers are."""
+    seen: dict[tuple[str, str], Any] = {}
+    for customer, choice in choices:
+        seen.setdefault((customer, choice.plan), choice)
+    plain = {customer for (customer, _), choice in seen.items() if choice.plan == default and
+             choice.reason == "default plan"}
+    lines = [f"plan of {customer}: {choice}" for (customer, _), choice in sorted(seen.items())
+             if customer not in plain or choice.plan != default]
+    if plain:
+        lines.append(f"{len(plain)} customer(s) follow the default plan {default}")
+    return lines
 
 
 @dunning_app.command("run")

@@ -46,10 +46,10 @@ from arctl.config import DocumentChecker
 from arctl.dunning.consumer import CONSUMER_COUNTRIES
 from arctl.dunning.plan import (
     AUDIENCES,
-    MIN_INVOICES_PAID,
     CHANNELS,
     COST_KEYS,
     COST_VALUES,
+    MIN_INVOICES_PAID,
     PAUSES,
     SCHEDULE_CHANNELS,
     WRITTEN_CHANNELS,

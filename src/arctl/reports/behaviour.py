@@ -42,5 +42,5 @@ def payment_behaviour(invoices: pd.DataFrame, allocations: pd.DataFrame, as_of: 
     paid = frame[frame["paid_on"].notna() & frame["due_date"].notna()
                  & (frame["paid_on"] > start) & (frame["paid_on"] <= pd.Timestamp(as_of))]
     late = (paid["paid_on"] - paid["due_date"]).dt.days.clip(lower=0).groupby(paid["customer_id"])
-    counts = late.count()
+    counts = dict(late.count().items())
     return {str(customer): Behaviour(float(days), int(counts[customer])) for customer, days in late.mean().items()}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
-from arctl.workflows.dunning import dunning_inputs, load_plans
+from arctl.workflows.dunning import choice_of, dunning_inputs, load_plans
 from arctl.workflows.workspace import open_store, writing
 
 OVERRIDE_FIELDS = ("plan", "segment", "language", "channel", "email")
@@ -118,12 +118,7 @@ def customer_show(workspace: Workspace | None, customer_id: str, as_of: dt.date)
         store.close()
     facts = inputs.customers.get(customer_id)
     plan = facts.plan_in(inputs.plans) if facts else inputs.plans.main
-    if facts is not None and facts.plan == plan.key:
-        reason = "its own plan, set by a person"
-    elif plan.key != inputs.plans.root:
-        reason = f"a segment of {inputs.plans.root}"
-    else:
-        reason = "the workspace's plan"
+    reason = choice_of(inputs, customer_id, plan.key).reason
     items = inputs.items[inputs.items["customer_id"] == customer_id]
     open_items = [{"invoice_id": row["invoice_id"],
                    "due_date": row["due_date"].date() if row["due_date"] == row["due_date"] else None,  # NaT

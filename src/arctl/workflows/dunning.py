@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from arctl.dunning.engine import CustomerFacts, Decision, Pause, Taken
     from arctl.dunning.plan import Plan, PlanSet
+    from arctl.dunning.plan_choice import PlanChoice
     from arctl.dunning.schedule import Sent
     from arctl.reports.behaviour import Behaviour
     from arctl.state.store import Store
@@ -50,6 +51,7 @@ class DunningView:
     items: pd.DataFrame               # the open items it was decided on
     plan: str
     warnings: list[str] = field(default_factory=list)
+    choices: dict[str, PlanChoice] = field(default_factory=dict)   # invoice_id -> the plan it follows and why
 
 
 @dataclass(slots=True)
@@ -96,6 +98,15 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
             for customer, step, currency, day in store.documents_sent().itertuples(index=False)]
     return DunningInputs(plans, plans.main if plan else None, items, customers, contacts, history,
                          _pauses(store, items, payment_plans), frozenset(waiting), payment_plans, sent, warnings)
+
+
+def choice_of(inputs: DunningInputs, customer: str, plan: str) -> PlanChoice:
+    """Why `customer` follows `plan` (the plan the engine chose for them)."""
+    from arctl.dunning.engine import CustomerFacts
+    from arctl.dunning.plan_choice import plan_choice
+
+    return plan_choice(inputs.plans, inputs.customers.get(customer, CustomerFacts()), plan,
+                       forced=inputs.forced.key if inputs.forced else None)
 
 
 def _contacts(master: pd.DataFrame, overrides: dict[str, dict]) -> dict[str, Contact]:
@@ -203,4 +214,10 @@ def dunning_status(workspace: Workspace | None, as_of: dt.date, *, customer: str
         items = items[items["customer_id"] == customer]
     decision = decide(items, inputs.customers, inputs.plans, inputs.history, inputs.pauses, as_of,
                       to_review=inputs.review, plan=inputs.forced)
-    return DunningView(decision, items, inputs.plans.root, inputs.warnings)
+    known: dict[tuple[str, str], PlanChoice] = {}
+    for position in decision.positions:
+        key = (position.customer_id, position.plan)
+        if key not in known:
+            known[key] = choice_of(inputs, *key)
+    choices = {p.invoice_id: known[(p.customer_id, p.plan)] for p in decision.positions}
+    return DunningView(decision, items, inputs.plans.root, inputs.warnings, choices)
