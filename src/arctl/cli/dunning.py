@@ -120,7 +120,9 @@ def run(
 
     workspace = workspace_or_none()
     date = as_of_date(as_of, workspace)
-    result = workflows.dunning_run(workspace, date, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank)
+    checked = workflows.checked_dunning_run(workspace, date, plan=plan, dry_run=dry_run,
+                                            allow_stale_bank=allow_stale_bank)
+    result = checked.result
     shown_locale = screen_locale(locale, workspace)
     if as_json:
         print(json.dumps({
@@ -132,7 +134,9 @@ def run(
                          "costs": [{"kind": c.kind, "amount": plain_amount(c.amount, o.action.currency),
                                     "basis": c.basis} for c in o.action.costs],
                          "total_due": plain_amount(o.action.total_due, o.action.currency),
-                         "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery}
+                         "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery,
+                         "plan": o.action.plan or None,
+                         "plan_reason": checked.plans.get(o.action.customer_id, ": ").partition(": ")[2] or None}
                         for o in result.outcomes],
             "skipped": [{"invoice_id": s.invoice_id, "reason": s.reason} for s in result.skipped],
             "warnings": result.warnings,
@@ -159,6 +163,9 @@ def run(
         reasons[skip.reason] = reasons.get(skip.reason, 0) + 1
     console.print(f"{verb} {len(result.outcomes)} action(s); skipped: "
                   + (", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "none"))
+    for customer, why in checked.plans.items():
+        if not why.endswith(": default plan"):
+            console.print(escape(f"plan of {customer}: {why}"))
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
 

@@ -371,6 +371,11 @@ class Store(PauseRecords):
             return set(connection.execute(select(schema.matches.c.invoice_id).where(
                 schema.matches.c.removed_at.is_(None), schema.matches.c.status == "suggested")).scalars())
 
+    def last_run_date(self) -> dt.date | None:
+        """The date of the newest recorded dunning action (None before the first run)."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(schema.dunning_actions.c.as_of))).scalar()
+
     def newest_booking_dates(self) -> dict[str, dt.date]:
         """Per account: the booking date of its newest bank line."""
         with self.engine.connect() as connection:
