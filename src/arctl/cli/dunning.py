@@ -216,11 +216,23 @@ def explain(
         console.print("  steps taken: " + "; ".join(f"{step} on {day}" for step, day in found.steps))
     else:
         console.print("  no dunning step taken yet")
+    if found.verdict:
+        console.print(f"  {escape(found.verdict)}")
+    if found.plan:
+        console.print(f"  plan: {escape(found.plan)}")
     for pause in found.pauses:
         console.print(f"  pause: {escape(pause)}")
-    if found.due_today and found.position is not None:
-        console.print(f"  [bold]in the run of {date}[/bold]: step {found.position.next_step}")
-    for reason in found.reasons:
+    position = found.position
+    if found.in_run:
+        console.print(f"  [bold]in the run of {date}[/bold]: {escape(found.in_run)}")
+    elif found.due_today and position is not None:
+        console.print(f"  [bold]in the run of {date}[/bold]: step {position.next_step}")
+    for reason in found.reasons if not found.in_run else ():
         console.print(f"  not in the run of {date}: {escape(_REASONS.get(reason, reason))}")
-    if found.position is not None and found.position.next_step and not found.due_today:
-        console.print(f"  next step: {found.position.next_step} on {found.position.next_step_date}")
+    if position is not None and position.next_step and not found.due_today:
+        if position.paused:
+            console.print(f"  next step: {position.next_step} once the pause ends")
+        elif position.next_step_date is not None and position.next_step_date < date:
+            console.print(f"  next step: {position.next_step} once nothing holds it back")
+        else:
+            console.print(f"  next step: {position.next_step} on {position.next_step_date}")
