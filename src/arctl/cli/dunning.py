@@ -111,7 +111,7 @@ def run(
 ) -> None:
     """Decide which dunning steps are due, write their documents into outbox/<date>/ and record them.
 
-    E-mails are .eml files, letters .html, phone steps one call-list.csv a day. A step is recorded once its document is written; running again on the same day produces nothing new. Refuses (exit 3) when a bank account's newest statement is older than dunning.bank_max_age business days.
+    E-mails are .eml files, letters .html, phone steps one call-list.csv a day. A step is recorded once its document is written; running again on the same day produces nothing new. Refuses (exit 3) when a bank account's statements do not reach within dunning.bank_max_age business days, and (exit 2) an --as-of before the last recorded run (a --dry-run may look at any date).
 
     Example: [bold]arctl dunning run --dry-run[/bold]
     """  # noqa: E501

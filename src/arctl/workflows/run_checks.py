@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from arctl.config import Workspace
-from arctl.errors import UsageError
+from arctl.errors import InputError, UsageError
 from arctl.workflows.running import RunResult, dunning_run
 from arctl.workflows.workspace import open_store
 
@@ -34,9 +34,13 @@ def checked_dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: st
     try:
         if not dry_run:
             check_run_date(store, as_of)
+        has_bank = any(source.kind == "bank" for source in workspace.config.sources)
+        if has_bank and not allow_stale_bank:
+            check_bank_reach(store, as_of, workspace)
     finally:
         store.close()
-    result = dunning_run(workspace, as_of, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank)
+    # the reach of the statements was checked above; the run's own check looks at the newest lines only
+    result = dunning_run(workspace, as_of, plan=plan, dry_run=dry_run, allow_stale_bank=True)
     if not any(source.kind == "bank" for source in workspace.config.sources):
         result.warnings.insert(0, NO_BANK)
     return CheckedRun(result, _plans_of(workspace, result, as_of, plan))
@@ -49,6 +53,22 @@ def check_run_date(store: Store, as_of: dt.date) -> None:
     if last is not None and as_of < last:
         raise UsageError(f"--as-of {as_of} is before the last recorded dunning run ({last}); a run cannot go back "
                          "in time", hint=f"run as of {last} or later, or look at an earlier date with --dry-run")
+
+
+def check_bank_reach(store: Store, as_of: dt.date, workspace: Workspace) -> None:
+    """Dunning on stale bank data would remind customers who have paid: every account's statements must reach
+    a recent day. A statement closing yesterday counts, however quiet the account."""
+    from arctl.dunning.calendar import business_days_before
+
+    max_age = workspace.config.bank_max_age
+    limit = business_days_before(as_of, max_age, workspace.config.company.country or None)
+    reach = store.statement_reach_dates()
+    stale = sorted(f"{account} (statements up to {day})" for account, day in reach.items() if day < limit)
+    if not reach or stale:
+        raise InputError(
+            "bank data is stale: " + (", ".join(stale) if stale else "no bank statement imported")
+            + f"; dunning needs statements up to {limit} ({max_age} business days)",
+            hint="import the latest statements, or run with --allow-stale-bank")
 
 
 def _plans_of(workspace: Workspace, result: RunResult, as_of: dt.date, plan: str | None) -> dict[str, str]:
