@@ -386,3 +386,22 @@ def test_lines_agree_with_febelfin_coda(real_fixture, name):
     assert balance(read, "OPBD").amount == int(statement.old_balance * 100)
     assert balance(read, "CLBD").amount == int(statement.new_balance * 100)
     assert isinstance(statement.old_balance, Decimal)
+
+
+def test_the_statement_reaches_its_new_balance_date_not_only_its_last_movement(tmp_path):
+    from arctl.io.bank.lines import statement_reach
+
+    # the movement is booked 01/02/2024; the new balance (record 8) is dated 05/02/2024
+    lines = simple_statement()
+    lines[3] = new_balance("000000000355000", date="050224")
+    read = read_coda(write_coda(tmp_path, lines))
+
+    assert statement_reach(read.frame, read.balances) == {IBAN: dt.date(2024, 2, 5)}
+
+
+def test_an_export_without_balances_reaches_its_newest_booking_date(tmp_path):
+    from arctl.io.bank.lines import statement_reach
+
+    read = read_coda(write_coda(tmp_path, simple_statement()))
+
+    assert statement_reach(read.frame, []) == {IBAN: dt.date(2024, 2, 1)}

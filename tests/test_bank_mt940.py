@@ -519,3 +519,12 @@ def test_identical_nonref_lines_get_hashed_ids_with_occurrence_numbers(tmp_path)
 def test_closing_balance_that_does_not_follow_from_the_lines_is_a_warning(tmp_path):
     read = read_mt940(write(tmp_path, MINIMAL.replace("C240301EUR125,50", "C240301EUR125,51")))
     assert [(f.row, f.column, f.severity) for f in read.findings] == [(7, ":62F:", "warning")]
+
+
+def test_the_statement_reaches_its_closing_balance_date_not_only_its_last_line(tmp_path):
+    from arctl.io.bank.lines import statement_reach
+
+    # the only line is of 2024-03-01; the closing balance :62F: is dated 2024-03-05
+    read = read_mt940(write(tmp_path, MINIMAL.replace(":62F:C240301", ":62F:C240305")))
+
+    assert statement_reach(read.frame, read.balances) == {"NL91ABNA0417164300": dt.date(2024, 3, 5)}

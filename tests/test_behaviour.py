@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from arctl.reports.behaviour import average_days_late
+from arctl.reports.behaviour import Behaviour, average_days_late, payment_behaviour
 
 AS_OF = dt.date(2026, 11, 26)
 
@@ -53,3 +53,12 @@ def test_early_payments_count_as_zero_days_and_old_ones_not_at_all():
 
 def test_open_invoices_do_not_count():
     assert average_days_late(invoices(("A", "K1", "2026-10-01", None)), allocations(), AS_OF) == {}
+
+
+def test_the_behaviour_counts_the_paid_invoices_the_average_is_taken_over():
+    found = payment_behaviour(invoices(("A", "K1", "2026-10-01", None), ("B", "K1", "2026-10-01", None),
+                                       ("C", "K1", "2026-10-01", None)),
+                              allocations(("A", "2026-10-28"), ("B", "2026-10-05", 100)), AS_OF)
+
+    # A paid 27 days late; B only partly paid, C not at all: one invoice of evidence
+    assert found == {"K1": Behaviour(27.0, 1)}

@@ -61,7 +61,7 @@ def test_a_segment_set_by_a_person_chooses_the_plan_through_the_segments(workspa
 
     assert plans_followed()["K003"] == "key-accounts"
     shown = cli("customer", "show", "K003", "--as-of", "2026-11-06")
-    assert "plan: key-accounts (a segment of standard)" in shown.stdout
+    assert "plan: key-accounts (segment key)" in shown.stdout
     assert "segment: key  (set by a person; export: standard)" in shown.stdout
 
 
@@ -167,7 +167,7 @@ def test_show_gives_the_customers_file(workspace):
     shown = json.loads(result.stdout)
     assert shown["overrides"] == {"email": "debiteuren@maes.example.be"}
     assert shown["master"]["email"] == "boekhouding@maes.example.be"
-    assert (shown["plan"], shown["plan_reason"]) == ("standard", "the workspace's plan")
+    assert (shown["plan"], shown["plan_reason"]) == ("standard", "default plan")
     assert shown["open_items"] == [{"invoice_id": "2026-0042", "due_date": "2026-10-30", "open_amount": "1210.00",
                                     "currency": "EUR"}]
     assert [(a["as_of"], a["step"], a["channel"]) for a in shown["history"]] == [("2026-11-06", "friendly", "email")]
@@ -197,3 +197,14 @@ def test_a_version_4_database_gains_the_overrides_keeping_its_data(workspace):
     with engine.connect() as connection:
         version = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
     assert version == str(schema.SCHEMA_VERSION)
+
+
+def test_show_and_status_name_the_plan_and_why(workspace):
+    assert cli("customer", "set", "K003", "--plan", "key-accounts").exit_code == 0
+
+    shown = json.loads(cli("customer", "show", "P001", "--as-of", "2026-11-06", "--json").stdout)
+    status = json.loads(cli("dunning", "status", "--as-of", "2026-11-06", "--json").stdout)
+
+    assert (shown["plan"], shown["plan_reason"]) == ("consumer-be", "consumer plan of BE")
+    assert {i["customer_id"]: i["plan_reason"] for i in status["invoices"]} == {
+        "K001": "default plan", "K003": "own plan set by a person", "P001": "consumer plan of BE"}

@@ -241,8 +241,10 @@ def test_christmas_on_a_friday_moves_the_step_to_monday():
 def test_a_customer_paying_more_than_20_days_late_on_average_follows_the_strict_plan():
     frame = items(("2026-0042", "K001", 121000))
 
-    [late] = decide(frame, {"K001": CustomerFacts(average_days_late=25.0)}, STANDARD, [], [], DUE).positions
-    [on_time] = decide(frame, {"K001": CustomerFacts(average_days_late=12.0)}, STANDARD, [], [], DUE).positions
+    late_payer = CustomerFacts(average_days_late=25.0, invoices_paid=3)
+    [late] = decide(frame, {"K001": late_payer}, STANDARD, [], [], DUE).positions
+    [on_time] = decide(frame, {"K001": CustomerFacts(average_days_late=12.0, invoices_paid=3)}, STANDARD, [], [],
+                       DUE).positions
 
     assert (late.plan, on_time.plan) == ("strict", "standard")
 
@@ -289,3 +291,17 @@ def test_the_waiting_period_does_not_touch_b2b_plans():
 
     [position] = run(frame, dt.date(2027, 1, 14), history).positions
     assert (position.next_step, position.next_step_date) == ("demand", dt.date(2027, 1, 20))
+
+
+def test_the_plan_choice_names_the_rule_and_the_customer_s_own_figure():
+    from arctl.dunning.plan_choice import plan_choice
+
+    late = CustomerFacts(country="BE", average_days_late=27.0, invoices_paid=4)
+    once = CustomerFacts(country="BE", average_days_late=27.0, invoices_paid=1)
+
+    assert str(plan_choice(STANDARD, late, "strict")) == ("strict: average 27 days late over 4 invoices paid in the "
+                                                          "last 12 months, rule: more than 20")
+    assert plan_choice(STANDARD, once, "standard").reason == (
+        "default plan (average 27 days late over 1 invoice paid in the last 12 months: too few for strict, whose "
+        "rule more than 20 needs at least 3)")
+    assert plan_choice(STANDARD, late, "key-accounts", forced="key-accounts").reason == "--plan"

@@ -105,7 +105,7 @@ def test_stale_bank_data_is_refused_naming_the_account(workspace):
     result, _ = run(as_of="2026-12-10")
 
     assert result.exit_code == 3
-    assert "bank data is stale: BE05068123456775 (newest line 2026-11-19)" in result.stderr
+    assert "bank data is stale: BE05068123456775 (statements up to 2026-11-19)" in result.stderr
 
 
 def test_allow_stale_bank_runs_anyway(workspace):
@@ -215,3 +215,60 @@ def test_more_actions_than_a_boxed_table_holds_print_as_columns(workspace, monke
     assert lines[0] == "Dunning run 2026-11-20 (dry run: nothing written)"
     assert lines[1].split() == ["customer", "step", "channel", "invoices", "total", "document"]
     assert "would write" in result.stdout
+
+
+def quiet_statement(last_line: str, closing: str) -> str:
+    """A camt.053 whose only line is old but whose closing balance (CLBD) is dated `closing`."""
+    return ("<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
+            "<BkToCstmrStmt><GrpHdr><MsgId>Q</MsgId><CreDtTm>2026-12-10T08:00:00</CreDtTm></GrpHdr><Stmt>"
+            "<Id>Q1</Id><Acct><Id><IBAN>BE05068123456775</IBAN></Id></Acct>"
+            "<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">988.00</Amt>"
+            f"<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{closing}</Dt></Dt></Bal>"
+            "<Ntry><Amt Ccy=\"EUR\">12.00</Amt>"
+            f"<CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{last_line}</Dt></BookgDt>"
+            f"<AcctSvcrRef>FEE-{last_line}</AcctSvcrRef></Ntry></Stmt></BkToCstmrStmt></Document>")
+
+
+def test_a_quiet_account_whose_statement_closes_yesterday_is_not_stale(workspace):
+    # newest line 2026-11-19, three weeks old; the statement's closing balance is of Wednesday 2026-12-09
+    (workspace / "exports" / "bank.xml").write_text(quiet_statement("2026-11-19", "2026-12-09"), encoding="utf-8")
+    assert CliRunner().invoke(app, ["import", "--as-of", "2026-12-10"]).exit_code == 0
+
+    result, _ = run(as_of="2026-12-10")
+
+    assert result.exit_code == 0, result.output
+
+
+def test_a_statement_whose_closing_balance_is_old_is_stale(workspace):
+    # 3 business days before Thursday 2026-12-10 is Monday 2026-12-07; the statement closes on Friday 12-04
+    (workspace / "exports" / "bank.xml").write_text(quiet_statement("2026-11-19", "2026-12-04"), encoding="utf-8")
+    assert CliRunner().invoke(app, ["import", "--as-of", "2026-12-10"]).exit_code == 0
+
+    result, _ = run(as_of="2026-12-10")
+
+    assert result.exit_code == 3
+    assert "BE05068123456775 (statements up to 2026-12-04); dunning needs statements up to 2026-12-07" \
+        in result.stderr
+
+
+def test_a_version_6_database_reaches_each_account_s_newest_line(workspace):
+    from sqlalchemy import create_engine, text
+
+    from arctl.state import schema
+
+    database = workspace / ".arctl" / "state.sqlite"
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.begin() as connection:  # back to version 6: no bank_reach table
+        connection.execute(text("DROP TABLE bank_reach"))
+        connection.execute(text("UPDATE meta SET value = '6' WHERE key = 'schema_version'"))
+    engine.dispose()
+
+    result, _ = run(as_of="2026-12-10")   # migrates: the account reaches its newest line, 2026-11-19
+
+    assert result.exit_code == 3
+    assert "BE05068123456775 (statements up to 2026-11-19)" in result.stderr
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        version = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+    engine.dispose()
+    assert version == str(schema.SCHEMA_VERSION)

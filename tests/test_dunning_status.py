@@ -42,7 +42,7 @@ def test_status_lists_each_open_invoice_with_its_next_step_and_date(workspace):
     assert first == {"invoice_id": "2026-0042", "customer_id": "K001", "open_amount": "1210.00", "currency": "EUR",
                      "due_date": "2026-10-30", "days_overdue": 21, "plan": "standard", "last_step": None,
                      "last_step_date": None, "next_step": "friendly", "next_step_date": "2026-11-06",
-                     "paused": None}
+                     "paused": None, "plan_reason": "default plan"}
 
 
 def test_a_payment_matched_at_the_bank_takes_the_invoice_off_the_list(workspace):

@@ -89,3 +89,45 @@ def test_an_unknown_invoice_is_refused(workspace):
 
     assert result.exit_code == 2
     assert "no invoice '2099-0001'" in result.stderr
+
+
+CREDIT = """\
+    Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due,Payment Reference
+    2026-0042,K001,Bakkerij Peeters BV,2026-10-01,2026-10-30,EUR,1210.00,1210.00,
+    2026-CN07,K001,Bakkerij Peeters BV,2026-10-15,2026-10-15,EUR,-605.00,-605.00,
+    """
+
+
+def test_right_after_a_run_the_invoice_was_in_that_run_with_its_step(workspace):
+    assert CliRunner().invoke(app, ["dunning", "run", "--as-of", "2026-11-20"]).exit_code == 0
+
+    text = explain("2026-0043")
+
+    # the workspace knows no e-mail address of K002: the step was recorded for a person to take
+    assert "in the run of 2026-11-20: step friendly, for a person to contact" in text
+    assert "not in the run" not in text
+
+
+def test_a_paused_invoice_gives_the_pause_its_reason_and_no_date_in_the_past(workspace):
+    CliRunner().invoke(app, ["dispute", "open", "2026-0042", "--reason", "delivery incomplete",
+                             "--as-of", "2026-11-03"])
+
+    text = explain("2026-0042")
+
+    # due 2026-10-30 + 7 days = 2026-11-06, already past on 2026-11-20: the step waits for the dispute instead
+    assert "pause: disputed since 2026-11-03: delivery incomplete" in text
+    assert "next step: friendly once the pause ends" in text
+    assert "2026-11-06" not in text
+
+
+def test_explain_names_the_plan_and_why(workspace):
+    assert "plan: standard: default plan" in explain("2026-0042")
+
+
+def test_a_credit_note_gets_its_own_verdict(imported_workspace):
+    imported_workspace(CREDIT)
+
+    text = explain("2026-CN07")
+
+    assert "a credit note: never dunned; what is open of it is set against what the customer owes" in text
+    assert "next step" not in text

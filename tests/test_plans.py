@@ -203,8 +203,8 @@ def test_the_plan_set_picks_each_customer_s_plan_by_the_first_matching_segment()
     assert plans.plan_for(consumer=True, country="BE").key == "consumer-be"
     assert plans.plan_for(consumer=True, country="NL", segment="key").key == "consumer-nl"
     assert plans.plan_for(segment="key", average_days_late=40).key == "key-accounts"
-    assert plans.plan_for(country="BE", average_days_late=21).key == "strict"
-    assert plans.plan_for(country="BE", average_days_late=20).key == "standard"
+    assert plans.plan_for(country="BE", average_days_late=21, invoices_paid=3).key == "strict"
+    assert plans.plan_for(country="BE", average_days_late=20, invoices_paid=3).key == "standard"
     assert plans.plan_for(consumer=True, country="FR") is None  # arctl knows no French consumer rules
 
 
@@ -765,7 +765,8 @@ def test_plan_show_standard_prints_the_timeline():
         "- consumers in Belgium follow consumer-be (Consumers in Belgium)",
         "- consumers in the Netherlands follow consumer-nl (Consumers in the Netherlands)",
         "- customers of segment key follow key-accounts (Key accounts)",
-        "- customers who pay on average more than 20 days late follow strict (Strict)",
+        "- customers who pay on average more than 20 days late (over at least 3 invoices paid in the last 12 "
+        "months) follow strict (Strict)",
     ):
         assert sentence in text, sentence
 
@@ -812,3 +813,56 @@ def test_plan_show_of_an_invalid_plan_lists_its_problems(tmp_path):
     assert result.exit_code == 2, result.output
     assert problems(result) == ["plan.yaml:2: steps: missing: a plan needs at least one step (- id: ..., after_due: "
                                 "7 days, channel: email)"]
+
+
+# --- evidence for a payment-behaviour segment ------------------------------------------------------------
+
+
+def test_one_payment_27_days_late_is_not_enough_evidence_for_the_strict_plan():
+    plans = workflows.load_plans("standard", None)
+
+    # standard.yaml: average_days_late_above 20, min_invoices_paid left at its default of 3
+    assert plans.plan_for(country="BE", average_days_late=27, invoices_paid=1).key == "standard"
+    assert plans.plan_for(country="BE", average_days_late=27, invoices_paid=2).key == "standard"
+    assert plans.plan_for(country="BE", average_days_late=27, invoices_paid=3).key == "strict"
+
+
+def test_a_rule_can_ask_for_more_paid_invoices_with_min_invoices_paid(tmp_path):
+    write(tmp_path / "plans" / "strict.yaml", ONE_STEP)
+    write(tmp_path / "plans" / "main.yaml", textwrap.dedent(ONE_STEP) + textwrap.dedent("""\
+        segments:
+          - match: {average_days_late_above: 20, min_invoices_paid: 5}
+            plan: strict
+        """))
+
+    plans = workflows.load_plans("plans/main.yaml", None)
+
+    assert plans.main.segments[0].match.min_invoices_paid == 5
+    assert plans.plan_for(average_days_late=27, invoices_paid=4).key == "main"
+    assert plans.plan_for(average_days_late=27, invoices_paid=5).key == "strict"
+
+
+def test_min_invoices_paid_without_an_average_days_late_rule_is_a_problem(tmp_path):
+    write(tmp_path / "plans" / "strict.yaml", ONE_STEP)
+    result = check(tmp_path, textwrap.dedent(ONE_STEP) + textwrap.dedent("""\
+        segments:
+          - match: {segment: late, min_invoices_paid: 5}
+            plan: strict
+        """), name="plans/main.yaml")
+
+    assert result.exit_code == 2, result.output
+    assert problems(result) == ["plans/main.yaml:7: segments[0].match.min_invoices_paid: only counts with "
+                                "average_days_late_above: say above how many days late on average"]
+
+
+def test_min_invoices_paid_must_be_a_whole_number_of_at_least_one(tmp_path):
+    write(tmp_path / "plans" / "strict.yaml", ONE_STEP)
+    result = check(tmp_path, textwrap.dedent(ONE_STEP) + textwrap.dedent("""\
+        segments:
+          - match: {average_days_late_above: 20, min_invoices_paid: 0}
+            plan: strict
+        """), name="plans/main.yaml")
+
+    assert result.exit_code == 2, result.output
+    assert problems(result) == ['plans/main.yaml:7: segments[0].match.min_invoices_paid: expected a whole number '
+                                'of invoices, at least 1, got "0"']

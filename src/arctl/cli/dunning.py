@@ -54,6 +54,7 @@ def status(
             "open_amount": plain_amount(int(open_by_id[position.invoice_id]), cast(str, row["currency"])),
             "currency": row["currency"], "due_date": due.isoformat() if due else None,
             "days_overdue": (date - due).days if due else None, "plan": position.plan,
+            "plan_reason": view.choices[position.invoice_id].reason,
             "last_step": position.last_step,
             "last_step_date": position.last_step_date.isoformat() if position.last_step_date else None,
             "next_step": position.next_step,
@@ -75,8 +76,26 @@ def status(
                       item["paused"] or "")
     console = out_console()
     console.print(table)
+    for line in plan_lines([(p.customer_id, view.choices[p.invoice_id]) for p in view.decision.positions],
+                           view.plan):
+        console.print(escape(line))
     for warning in view.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+
+
+def plan_lines(choices: list[tuple[str, Any]], default: str) -> list[str]:
+    """Which plan each customer follows and why: one line per customer not on the default plan for the default
+    reason, and how many customers are."""
+    seen: dict[tuple[str, str], Any] = {}
+    for customer, choice in choices:
+        seen.setdefault((customer, choice.plan), choice)
+    plain = {customer for (customer, _), choice in seen.items() if choice.plan == default and
+             choice.reason == "default plan"}
+    lines = [f"plan of {customer}: {choice}" for (customer, _), choice in sorted(seen.items())
+             if customer not in plain or choice.plan != default]
+    if plain:
+        lines.append(f"{len(plain)} customer(s) follow the default plan {default}")
+    return lines
 
 
 @dunning_app.command("run")
@@ -94,7 +113,7 @@ def run(
 ) -> None:
     """Decide which dunning steps are due, write their documents into outbox/<date>/ and record them.
 
-    E-mails are .eml files, letters .html, phone steps rows of the day's call-list.csv (a later run adds its rows). A step is recorded once its document is written; running again on the same day adds only what is new and never rewrites a recorded document (new invoices of a customer already dunned today wait for the next run). What a killed run left unrecorded is removed first. Refuses (exit 3) when a bank account's newest statement is older than dunning.bank_max_age business days.
+    E-mails are .eml files, letters .html, phone steps rows of the day's call-list.csv (a later run adds its rows). A step is recorded once its document is written; running again on the same day adds only what is new and never rewrites a recorded document (new invoices of a customer already dunned today wait for the next run). What a killed run left unrecorded is removed first. Refuses (exit 3) when a bank account's statements do not reach within dunning.bank_max_age business days, and (exit 2) an --as-of before the last recorded run (a --dry-run may look at any date).
 
     Example: [bold]arctl dunning run --dry-run[/bold]
     """  # noqa: E501
@@ -103,7 +122,9 @@ def run(
 
     workspace = workspace_or_none()
     date = as_of_date(as_of, workspace)
-    result = workflows.dunning_run(workspace, date, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank)
+    checked = workflows.checked_dunning_run(workspace, date, plan=plan, dry_run=dry_run,
+                                            allow_stale_bank=allow_stale_bank)
+    result = checked.result
     shown_locale = screen_locale(locale, workspace)
     if as_json:
         print(json.dumps({
@@ -115,7 +136,9 @@ def run(
                          "costs": [{"kind": c.kind, "amount": plain_amount(c.amount, o.action.currency),
                                     "basis": c.basis} for c in o.action.costs],
                          "total_due": plain_amount(o.action.total_due, o.action.currency),
-                         "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery}
+                         "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery,
+                         "plan": o.action.plan or None,
+                         "plan_reason": checked.plans.get(o.action.customer_id, ": ").partition(": ")[2] or None}
                         for o in result.outcomes],
             "skipped": [{"invoice_id": s.invoice_id, "reason": s.reason} for s in result.skipped],
             "warnings": result.warnings,
@@ -145,6 +168,9 @@ def run(
         reasons[skip.reason] = reasons.get(skip.reason, 0) + 1
     console.print(f"{verb} {len(result.outcomes)} action(s); skipped: "
                   + (", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "none"))
+    for customer, why in checked.plans.items():
+        if not why.endswith(": default plan"):
+            console.print(escape(f"plan of {customer}: {why}"))
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
 
@@ -196,11 +222,23 @@ def explain(
         console.print("  steps taken: " + "; ".join(f"{step} on {day}" for step, day in found.steps))
     else:
         console.print("  no dunning step taken yet")
+    if found.verdict:
+        console.print(f"  {escape(found.verdict)}")
+    if found.plan:
+        console.print(f"  plan: {escape(found.plan)}")
     for pause in found.pauses:
         console.print(f"  pause: {escape(pause)}")
-    if found.due_today and found.position is not None:
-        console.print(f"  [bold]in the run of {date}[/bold]: step {found.position.next_step}")
-    for reason in found.reasons:
+    position = found.position
+    if found.in_run:
+        console.print(f"  [bold]in the run of {date}[/bold]: {escape(found.in_run)}")
+    elif found.due_today and position is not None:
+        console.print(f"  [bold]in the run of {date}[/bold]: step {position.next_step}")
+    for reason in found.reasons if not found.in_run else ():
         console.print(f"  not in the run of {date}: {escape(_REASONS.get(reason, reason))}")
-    if found.position is not None and found.position.next_step and not found.due_today:
-        console.print(f"  next step: {found.position.next_step} on {found.position.next_step_date}")
+    if position is not None and position.next_step and not found.due_today:
+        if position.paused:
+            console.print(f"  next step: {position.next_step} once the pause ends")
+        elif position.next_step_date is not None and position.next_step_date < date:
+            console.print(f"  next step: {position.next_step} once nothing holds it back")
+        else:
+            console.print(f"  next step: {position.next_step} on {position.next_step_date}")

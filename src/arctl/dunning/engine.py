@@ -83,10 +83,12 @@ class CustomerFacts:
     plan: str | None = None     # the customer's own plan, set by a person (`arctl customer set --plan`)
     has_email: bool = False     # documents can reach them by e-mail
     channel: str | None = None  # the channel they prefer (email or letter), set in their master data or by a person
+    invoices_paid: int = 0      # the paid invoices `average_days_late` is taken over (the evidence it rests on)
 
     def plan_in(self, plans: PlanSet) -> Plan | None:
         return plans.plan_for(consumer=self.consumer, country=self.country, segment=self.segment,
-                              average_days_late=self.average_days_late, own_plan=self.plan)
+                              average_days_late=self.average_days_late, own_plan=self.plan,
+                              invoices_paid=self.invoices_paid)
 
 
 @dataclass(frozen=True, slots=True)

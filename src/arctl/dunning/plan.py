@@ -28,6 +28,7 @@ COST_VALUES = {
 COST_KEYS = ("compensation", "interest", "fee", "damages", "collection_costs")
 AUDIENCES = ("overdue", "open")
 CONSUMER_PLANS = {"BE": "consumer-be", "NL": "consumer-nl"}  # the plan a consumer falls back to, per country
+MIN_INVOICES_PAID = 3   # evidence an average-days-late rule needs unless it says `min_invoices_paid`
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +115,10 @@ class SegmentMatch:
     countries: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
     average_days_late_above: int | None = None
+    min_invoices_paid: int = MIN_INVOICES_PAID   # the average counts only over at least this many paid invoices
 
     def matches(self, *, consumer: bool, country: str | None, segment: str | None,
-                average_days_late: float | int | None) -> bool:
+                average_days_late: float | int | None, invoices_paid: int = 0) -> bool:
         if self.consumer is not None and consumer != self.consumer:
             return False
         if self.countries and (country or "").upper() not in self.countries:
@@ -124,7 +126,8 @@ class SegmentMatch:
         if self.segments and (segment or "").casefold() not in {s.casefold() for s in self.segments}:
             return False
         return self.average_days_late_above is None or (
-            average_days_late is not None and average_days_late > self.average_days_late_above)
+            average_days_late is not None and average_days_late > self.average_days_late_above
+            and invoices_paid >= self.min_invoices_paid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,24 +222,29 @@ class PlanSet:
         return self.plan(self.root)
 
     def plan_for(self, *, consumer: bool = False, country: str | None = None, segment: str | None = None,
-                 average_days_late: float | int | None = None, own_plan: str | None = None) -> Plan | None:
+                 average_days_late: float | int | None = None, own_plan: str | None = None,
+                 invoices_paid: int = 0) -> Plan | None:
         """The plan a customer follows (see the class); None for a consumer no route leads to a consumer plan
         of their country."""
         return self.route(consumer=consumer, country=country, segment=segment, average_days_late=average_days_late,
-                          own_plan=own_plan)[0]
+                          own_plan=own_plan, invoices_paid=invoices_paid)[0]
 
     def route(self, *, consumer: bool = False, country: str | None = None, segment: str | None = None,
-              average_days_late: float | int | None = None, own_plan: str | None = None
+              average_days_late: float | int | None = None, own_plan: str | None = None, invoices_paid: int = 0
               ) -> tuple[Plan | None, str]:
         """The plan a customer follows and the route that led to it: "forced", "own", "segments" (of
         `root`), "home" (the workspace plan's segments), "fallback"; ("none") for a consumer with no route."""
         own = self.plan(own_plan) if own_plan is not None and any(p.key == own_plan for p in self.plans) else None
         country = (country or "").upper() or None
+
+        def end_of_segments(start: str) -> Plan:
+            return self.segment_path(start, consumer=consumer, country=country, segment=segment,
+                                     average_days_late=average_days_late, invoices_paid=invoices_paid)[-1][0]
+
         if not consumer:
             if self.forced:
                 return self.main, "forced"
-            return (own, "own") if own is not None else (self._follow(self.root, consumer, country, segment,
-                                                                       average_days_late), "segments")
+            return (own, "own") if own is not None else (end_of_segments(self.root), "segments")
         if own is not None and own.consumer is not None and own.consumer == (country or own.consumer):
             return own, "own"
         if country is None:
@@ -244,20 +252,26 @@ class PlanSet:
         for start, how in ((self.root, "segments"), (self.home, "home")):
             if start is None:
                 continue
-            found = self._follow(start, consumer, country, segment, average_days_late)
+            found = end_of_segments(start)
             if found.consumer == country:
                 return found, how
         fallback = self.fallbacks.get(country)
         return (self.plan(fallback), "fallback") if fallback is not None else (None, "none")
 
-    def _follow(self, start: str, consumer: bool, country: str | None, segment: str | None,
-                average_days_late: float | int | None) -> Plan:
-        """The first matching segment wins, and its plan's segments apply in turn."""
+    def segment_path(self, start: str, *, consumer: bool = False, country: str | None = None,
+                     segment: str | None = None, average_days_late: float | int | None = None,
+                     invoices_paid: int = 0) -> tuple[tuple[Plan, Segment | None], ...]:
+        """The plans the segments lead a customer through from `start` (the first matching segment wins, and
+        its plan's segments apply in turn), each with the segment of the plan before it that led there (None
+        for `start`); the last one is where they end."""
         plan, seen = self.plan(start), {start}
+        path: list[tuple[Plan, Segment | None]] = [(plan, None)]
         while True:
             chosen = next((s for s in plan.segments if s.match.matches(
-                consumer=consumer, country=country, segment=segment, average_days_late=average_days_late)), None)
+                consumer=consumer, country=country, segment=segment, average_days_late=average_days_late,
+                invoices_paid=invoices_paid)), None)
             if chosen is None or chosen.plan in seen:
-                return plan
+                return tuple(path)
             seen.add(chosen.plan)
             plan = self.plan(chosen.plan)
+            path.append((plan, chosen))

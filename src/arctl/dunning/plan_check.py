@@ -23,8 +23,10 @@ The schema (a bookkeeper writes it; plans/standard.yaml is the example):
   e-mail address), `costs` (written steps only): `compensation: eu-b2b`, `interest: statutory|legal`,
   `fee: 7.50`, `damages: book-xix`, `collection_costs: wik`.
 - `segments` (the first match wins): `match` with any of `consumer` (true/false), `country` (a code or
-  a list), `segment` (a name or a list), `average_days_late_above` (whole days); `plan`: the name of
-  another plan (a file NAME.yaml). A matched plan's own segments are followed in turn.
+  a list), `segment` (a name or a list), `average_days_late_above` (whole days) with
+  `min_invoices_paid` (the fewest invoices paid in the last 12 months the average must be taken over;
+  default 3); `plan`: the name of another plan (a file NAME.yaml). A matched plan's own segments are
+  followed in turn.
 - `regular_supply` (consumer: BE plans, required): `true` when the plan's customers have regular-supply
   contracts (Book XIX: reminders for up to 3 missed due dates per calendar year are free; arctl cannot
   count a contract's missed due dates, so such a plan may not charge a reminder fee), `false` otherwise.
@@ -54,6 +56,7 @@ from arctl.dunning.plan import (
     CHANNELS,
     COST_KEYS,
     COST_VALUES,
+    MIN_INVOICES_PAID,
     PAUSES,
     SCHEDULE_CHANNELS,
     WRITTEN_CHANNELS,
@@ -72,7 +75,7 @@ _TOP_KEYS = {"name", "description", "consumer", "minimum_amount", "business_days
              "segments", "schedule", "regular_supply", "one_letter_window"}
 _STEP_KEYS = {"id", "after_due", "after_previous", "channel", "template", "new_term", "fallback_channel", "costs"}
 _SEGMENT_KEYS = {"match", "plan"}
-_MATCH_KEYS = {"consumer", "country", "segment", "average_days_late_above"}
+_MATCH_KEYS = {"consumer", "country", "segment", "average_days_late_above", "min_invoices_paid"}
 _SCHEDULE_KEYS = {"id", "every", "day", "channel", "template", "fallback_channel", "for"}
 
 _DURATION = re.compile(r"(\d+)\s*(day|days|week|weeks|month|months)", re.IGNORECASE)
@@ -327,23 +330,39 @@ def _segments(check: DocumentChecker, node: Located | None) -> tuple[Segment, ..
         countries = tuple(c.upper() for c in check.texts(match_data, "country", f"{key}.match.country")
                           if _country(check, match_data["country"], f"{key}.match.country", c))
         names = check.texts(match_data, "segment", f"{key}.match.segment")
-        late = None
-        if "average_days_late_above" in match_data:
-            text = check.text(match_data, "average_days_late_above", f"{key}.match.average_days_late_above")
-            if text.isdigit():
-                late = int(text)
-            else:
-                check.add(match_data["average_days_late_above"], f"{key}.match.average_days_late_above",
-                          f'expected a whole number of days, got "{text}"')
+        late, evidence = _lateness(check, match_data, key)
         target = check.text(data, "plan", f"{key}.plan")
         target = re.sub(r"\.ya?ml$", "", target)
         if not target:
             check.add(data.get("plan", item), f"{key}.plan", "missing: the name of the plan these customers follow")
         elif not _PLAN_NAME.fullmatch(target):
             check.add(data["plan"], f"{key}.plan", f'expected a plan name (a file NAME.yaml in plans/), got "{target}"')
-        segments.append(Segment(SegmentMatch(consumer, countries, names, late), target,
+        segments.append(Segment(SegmentMatch(consumer, countries, names, late, evidence), target,
                                 data["plan"].line if "plan" in data else item.line))
     return tuple(segments)
+
+
+def _lateness(check: DocumentChecker, match_data: Mapping[str, Located], key: str) -> tuple[int | None, int]:
+    """`average_days_late_above` and the evidence it needs (`min_invoices_paid`, at least 1)."""
+    late, evidence = None, MIN_INVOICES_PAID
+    if "average_days_late_above" in match_data:
+        text = check.text(match_data, "average_days_late_above", f"{key}.match.average_days_late_above")
+        if text.isdigit():
+            late = int(text)
+        else:
+            check.add(match_data["average_days_late_above"], f"{key}.match.average_days_late_above",
+                      f'expected a whole number of days, got "{text}"')
+    if "min_invoices_paid" in match_data:
+        text = check.text(match_data, "min_invoices_paid", f"{key}.match.min_invoices_paid")
+        if "average_days_late_above" not in match_data:
+            check.add(match_data["min_invoices_paid"], f"{key}.match.min_invoices_paid",
+                      "only counts with average_days_late_above: say above how many days late on average")
+        elif text.isdigit() and int(text) >= 1:
+            evidence = int(text)
+        else:
+            check.add(match_data["min_invoices_paid"], f"{key}.match.min_invoices_paid",
+                      f'expected a whole number of invoices, at least 1, got "{text}"')
+    return late, evidence
 
 
 def _schedule(check: DocumentChecker, node: Located | None, step_ids: set[str]) -> tuple[ScheduleEntry, ...]:

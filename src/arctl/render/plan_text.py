@@ -80,6 +80,8 @@ class SegmentMatchLike(Protocol):
     def segments(self) -> tuple[str, ...]: ...
     @property
     def average_days_late_above(self) -> int | None: ...
+    @property
+    def min_invoices_paid(self) -> int: ...
 
 
 class SegmentLike(Protocol):
@@ -262,5 +264,6 @@ def _segment_words(segment: SegmentLike) -> str:
     if match.segments:
         parts.append(("of segment " if len(match.segments) == 1 else "of segments ") + " or ".join(match.segments))
     if match.average_days_late_above is not None:
-        parts.append(f"who pay on average more than {match.average_days_late_above} days late")
+        parts.append(f"who pay on average more than {match.average_days_late_above} days late (over at least "
+                     f"{match.min_invoices_paid} invoices paid in the last 12 months)")
     return " ".join(parts)

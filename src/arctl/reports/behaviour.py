@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
 WINDOW_DAYS = 365
 
 
+@dataclass(frozen=True, slots=True)
+class Behaviour:
+    """How one customer paid: the mean days late and how many paid invoices that mean is taken over."""
+
+    average_days_late: float
+    invoices_paid: int
+
+
 def average_days_late(invoices: pd.DataFrame, allocations: pd.DataFrame, as_of: dt.date) -> dict[str, float]:
+    """Per customer: the mean days late of `payment_behaviour`."""
+    return {customer: found.average_days_late
+            for customer, found in payment_behaviour(invoices, allocations, as_of).items()}
+
+
+def payment_behaviour(invoices: pd.DataFrame, allocations: pd.DataFrame, as_of: dt.date) -> dict[str, Behaviour]:
     """Per customer: the mean of (payment date − due date, at least 0) over the invoices fully paid in the
     year before `as_of`. The payment date is the bank payment that completed the invoice (the last one
     matched to it, once the matched payments reach its amount), else the day a complete open-items
@@ -26,5 +41,6 @@ def average_days_late(invoices: pd.DataFrame, allocations: pd.DataFrame, as_of: 
     start = pd.Timestamp(as_of - dt.timedelta(days=WINDOW_DAYS))
     paid = frame[frame["paid_on"].notna() & frame["due_date"].notna()
                  & (frame["paid_on"] > start) & (frame["paid_on"] <= pd.Timestamp(as_of))]
-    late = (paid["paid_on"] - paid["due_date"]).dt.days.clip(lower=0)
-    return {str(customer): float(days) for customer, days in late.groupby(paid["customer_id"]).mean().items()}
+    late = (paid["paid_on"] - paid["due_date"]).dt.days.clip(lower=0).groupby(paid["customer_id"])
+    counts = dict(late.count().items())
+    return {str(customer): Behaviour(float(days), int(counts[customer])) for customer, days in late.mean().items()}

@@ -242,4 +242,12 @@ customer_overrides = Table(
     Column("updated_on", Date, nullable=False),
 )
 
-SCHEMA_VERSION = 6
+# version 7: how far each account's bank statements reach (closing balance date, else newest booking date)
+
+bank_reach = Table(
+    "bank_reach", metadata,
+    Column("account_iban", String(64), primary_key=True),
+    Column("reach_date", Date, nullable=False),
+)
+
+SCHEMA_VERSION = 7

@@ -178,10 +178,13 @@ class Store(PauseRecords):
                 _update_many(connection, schema.customers, "customer_id", known)
         return ImportRecord(import_id, meta["path"], "customers", "applied", len(rows), 0)
 
-    def import_bank_lines(self, meta: dict, frame: pd.DataFrame) -> ImportRecord:
-        """Add the transactions not seen before; one seen in an overlapping statement is left as it is."""
+    def import_bank_lines(self, meta: dict, frame: pd.DataFrame,
+                          reach: dict[str, dt.date] | None = None) -> ImportRecord:
+        """Add the transactions not seen before; one seen in an overlapping statement is left as it is.
+        `reach`: per account, the last day the statements cover; the state keeps the latest."""
         rows = _records(frame, _BANK_FIELDS, dates=("booking_date", "value_date"))
         with self.engine.begin() as connection:
+            _extend_reach(connection, reach or {})
             existing = set(connection.execute(select(schema.bank_lines.c.txn_id)).scalars())
             seen_here: set[str] = set()
             fresh = []
@@ -412,6 +415,17 @@ class Store(PauseRecords):
             return set(connection.execute(select(schema.matches.c.invoice_id).where(
                 schema.matches.c.removed_at.is_(None), schema.matches.c.status == "suggested")).scalars())
 
+    def last_run_date(self) -> dt.date | None:
+        """The date of the newest recorded dunning action (None before the first run)."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(schema.dunning_actions.c.as_of))).scalar()
+
+    def statement_reach_dates(self) -> dict[str, dt.date]:
+        """Per account: the last day its imported statements cover."""
+        with self.engine.connect() as connection:
+            return dict(connection.execute(select(schema.bank_reach.c.account_iban,
+                                                  schema.bank_reach.c.reach_date)).all())
+
     def newest_booking_dates(self) -> dict[str, dt.date]:
         """Per account: the booking date of its newest bank line."""
         with self.engine.connect() as connection:
@@ -454,6 +468,23 @@ def _payment_plan_of_installment_reminders(connection: Connection) -> None:
                             "WHERE plan LIKE 'payplan-%'"))
 
 
+def _extend_reach(connection: Connection, reach: dict[str, dt.date]) -> None:
+    known = dict(connection.execute(select(schema.bank_reach.c.account_iban, schema.bank_reach.c.reach_date)).all())
+    for account, day in reach.items():
+        if account not in known:
+            connection.execute(insert(schema.bank_reach).values(account_iban=account, reach_date=day))
+        elif day > known[account]:
+            connection.execute(update(schema.bank_reach).where(schema.bank_reach.c.account_iban == account)
+                               .values(reach_date=day))
+
+
+def _reach_from_bank_lines(connection: Connection) -> None:
+    """Version 7: a database from before knows its statements only by their lines: each account reaches its
+    newest booking date until a statement with a closing balance is imported."""
+    connection.execute(text("INSERT INTO bank_reach (account_iban, reach_date) SELECT account_iban, "
+                            "MAX(booking_date) FROM bank_lines GROUP BY account_iban"))
+
+
 MIGRATIONS: dict[int, tuple[Callable[[Connection], None], ...]] = {
     # version -> steps run (in a transaction) to reach it from the version before, after create_all
     # has added the tables that version introduces; changes to existing tables go here as steps.
@@ -463,6 +494,7 @@ MIGRATIONS: dict[int, tuple[Callable[[Connection], None], ...]] = {
     4: (),   # payment_plans, installments: new tables only
     5: (),   # customer_overrides: a new table only
     6: (_payment_plan_of_installment_reminders,),   # installment reminders name their payment plan
+    7: (_reach_from_bank_lines,),   # bank_reach: how far each account's statements reach
 }
 
 

@@ -7,6 +7,7 @@
     pauses        hold, release, dispute, promise, note
     dunning       the dunning plans; dunning status (the engine's inputs from the state)
     running       dunning run (the documents in outbox/<date>/ and their record)
+    run_checks    dunning run's date and bank-source checks, and the plan each customer in it follows
     explaining    explain (why an invoice is or is not in a run)
     payplans      payplan create, show, cancel
     customers     customer set, unset, show (what a person decided for a customer)
@@ -48,6 +49,7 @@ from arctl.workflows.reconciling import (
     reconcile_workspace,
     unmatch,
 )
+from arctl.workflows.run_checks import CheckedRun, checked_dunning_run
 from arctl.workflows.running import ActionOutcome, RunResult, dunning_run
 from arctl.workflows.workspace import init_workspace, load_workspace, open_store, state_dir
 
@@ -60,6 +62,7 @@ __all__ = [
     "ActionOutcome",
     "AgingResult",
     "CheckResult",
+    "CheckedRun",
     "CustomerView",
     "DunningView",
     "Explanation",
@@ -70,6 +73,7 @@ __all__ = [
     "RunResult",
     "aging",
     "check",
+    "checked_dunning_run",
     "customer_set",
     "customer_show",
     "customer_unset",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from arctl.config import Workspace
 from arctl.errors import UsageError
-from arctl.workflows.dunning import dunning_inputs, load_plans
+from arctl.workflows.dunning import choice_of, dunning_inputs, load_plans
 from arctl.workflows.workspace import open_store, writing
 
 OVERRIDE_FIELDS = ("plan", "segment", "language", "channel", "email")
@@ -116,7 +116,7 @@ def customer_show(workspace: Workspace | None, customer_id: str, as_of: dt.date)
         history = list(reversed(store.actions_of(customer_id)))
     finally:
         store.close()
-    plan, reason = _plan_and_reason(inputs.customers.get(customer_id), inputs.plans)
+    plan, reason = _plan_and_reason(inputs, customer_id)
     items = inputs.items[inputs.items["customer_id"] == customer_id]
     open_items = [{"invoice_id": row["invoice_id"],
                    "due_date": row["due_date"].date() if row["due_date"] == row["due_date"] else None,  # NaT
@@ -127,22 +127,16 @@ def customer_show(workspace: Workspace | None, customer_id: str, as_of: dt.date)
                         [w for w in inputs.warnings if w.startswith(f"customer {customer_id}:")])
 
 
-def _plan_and_reason(facts, plans) -> tuple[str, str]:
-    """The plan the customer follows and the route that led there (PlanSet.route)."""
+def _plan_and_reason(inputs, customer_id: str) -> tuple[str, str]:
+    """The plan the customer follows and why (the same words as `dunning status` and `explain`)."""
     from arctl.dunning.engine import CustomerFacts
     from arctl.dunning.plan_set import no_route
 
-    facts = facts or CustomerFacts()
-    plan, how = plans.route(consumer=facts.consumer, country=facts.country, segment=facts.segment,
-                            average_days_late=facts.average_days_late, own_plan=facts.plan)
+    facts = inputs.customers.get(customer_id) or CustomerFacts()
+    plan = facts.plan_in(inputs.plans)
     if plan is None:
-        return "none", f"not dunned: {no_route(plans, facts.country)}"
-    reasons = {"own": "its own plan, set by a person", "forced": "the plan given with --plan",
-               "home": f"a segment of {plans.home}",
-               "fallback": f"the consumer plan of its country ({plan.key}): no segment of {plans.root} leads there"}
-    if how == "segments":
-        return plan.key, f"a segment of {plans.root}" if plan.key != plans.root else "the workspace's plan"
-    return plan.key, reasons[how]
+        return "none", f"not dunned: {no_route(inputs.plans, facts.country)}"
+    return plan.key, choice_of(inputs, customer_id, plan.key).reason
 
 
 def _person(store, customer_id: str) -> dict:

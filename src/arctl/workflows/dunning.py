@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
     from arctl.dunning.engine import CustomerFacts, Decision, Pause, Taken
     from arctl.dunning.plan import Plan, PlanSet
+    from arctl.dunning.plan_choice import PlanChoice
     from arctl.dunning.schedule import Sent
+    from arctl.reports.behaviour import Behaviour
     from arctl.state.store import Store
 
 _CONTACT_FIELDS = ("name", "email", "phone", "street", "postal_code", "city", "language", "channel")
@@ -62,6 +64,7 @@ class DunningView:
     items: pd.DataFrame               # the open items it was decided on
     plan: str
     warnings: list[str] = field(default_factory=list)
+    choices: dict[str, PlanChoice] = field(default_factory=dict)   # invoice_id -> the plan it follows and why
 
 
 @dataclass(slots=True)
@@ -91,14 +94,14 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     from arctl.dunning.engine import Taken
     from arctl.dunning.schedule import Sent
     from arctl.reconcile.open_items import open_items
-    from arctl.reports.behaviour import average_days_late
+    from arctl.reports.behaviour import payment_behaviour
 
     overrides = store.overrides()
     own = tuple(sorted({o["plan"] for o in overrides.values() if "plan" in o}))
     plans = routed_plans(workspace, plan, own)
     allocations = store.applied_allocations()
     items = open_items(store.invoice_items(), allocations)
-    lateness = average_days_late(store.invoices(include_closed=True), allocations, as_of)
+    lateness = payment_behaviour(store.invoices(include_closed=True), allocations, as_of)
     master = store.customers()
     contacts = _contacts(master, overrides)
     customers, warnings = _customer_facts(contacts, master, overrides, lateness, plans)
@@ -142,6 +145,15 @@ def _unplanned(items: pd.DataFrame, customers: dict[str, CustomerFacts], plans: 
     return [message]
 
 
+def choice_of(inputs: DunningInputs, customer: str, plan: str) -> PlanChoice:
+    """Why `customer` follows `plan` (the plan the engine chose for them)."""
+    from arctl.dunning.engine import CustomerFacts
+    from arctl.dunning.plan_choice import plan_choice
+
+    return plan_choice(inputs.plans, inputs.customers.get(customer, CustomerFacts()), plan,
+                       forced=inputs.plans.root if inputs.plans.forced else None)
+
+
 def _contacts(master: pd.DataFrame, overrides: dict[str, dict]) -> dict[str, Contact]:
     """How documents address each customer: the customer master with a person's overrides applied."""
     contacts = {}
@@ -155,7 +167,7 @@ def _contacts(master: pd.DataFrame, overrides: dict[str, dict]) -> dict[str, Con
 
 
 def _customer_facts(contacts: dict[str, Contact], master: pd.DataFrame, overrides: dict[str, dict],
-                    lateness: dict[str, float], plans: PlanSet) -> tuple[dict[str, CustomerFacts], list[str]]:
+                    lateness: dict[str, Behaviour], plans: PlanSet) -> tuple[dict[str, CustomerFacts], list[str]]:
     """What the engine knows of each customer; a customer's own plan that does not fit them is not used."""
     from arctl.dunning.engine import CustomerFacts
     from arctl.dunning.plan_set import own_plan_problem
@@ -177,10 +189,13 @@ def _customer_facts(contacts: dict[str, Contact], master: pd.DataFrame, override
                                 f"choose instead (`arctl customer set {customer} --plan NAME` or `--unset plan`)")
                 chosen = None
         segment = overrides.get(customer, {}).get("segment") or row.get("segment")
-        customers[customer] = CustomerFacts(consumer, country, segment or None, lateness.get(customer), chosen,
-                                            bool(contact.email), contact.channel or None)
-    for customer, days in lateness.items():  # customers known only from their invoices
-        customers.setdefault(customer, CustomerFacts(average_days_late=days))
+        paid = lateness.get(customer)
+        customers[customer] = CustomerFacts(consumer, country, segment or None,
+                                            paid.average_days_late if paid else None, chosen, bool(contact.email),
+                                            contact.channel or None, paid.invoices_paid if paid else 0)
+    for customer, paid in lateness.items():  # customers known only from their invoices
+        customers.setdefault(customer, CustomerFacts(average_days_late=paid.average_days_late,
+                                                     invoices_paid=paid.invoices_paid))
     return customers, warnings
 
 
@@ -243,7 +258,13 @@ def dunning_status(workspace: Workspace | None, as_of: dt.date, *, customer: str
         items = items[items["customer_id"] == customer]
     decision = decide(items, inputs.customers, inputs.plans, inputs.history, inputs.pauses, as_of,
                       to_review=inputs.review, plan=inputs.forced)
-    return DunningView(decision, items, inputs.plans.root, inputs.warnings)
+    known: dict[tuple[str, str], PlanChoice] = {}
+    for position in decision.positions:
+        key = (position.customer_id, position.plan)
+        if key not in known:
+            known[key] = choice_of(inputs, *key)
+    choices = {p.invoice_id: known[(p.customer_id, p.plan)] for p in decision.positions}
+    return DunningView(decision, items, inputs.plans.root, inputs.warnings, choices)
 
 
 def unreached_consumers(target: str, workspace: Workspace | None, as_of: dt.date) -> dict[str, str]:

@@ -30,6 +30,7 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
     """Bring exports into the workspace state; the same file twice changes nothing."""
     import hashlib
 
+    from arctl.io.bank.lines import statement_reach
     from arctl.io.bank.read import is_bank_file, read_bank
 
     if workspace is None:
@@ -71,7 +72,8 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
                 meta = {"path": key, "kind": kind, "sha256": sha256, "rows": getattr(read, "rows", len(read.frame)),
                         "snapshot": snapshot, "taken_at": taken_at, "as_of": as_of}
                 if kind == "bank":
-                    result.records.append(store.import_bank_lines(meta, read.frame))
+                    result.records.append(store.import_bank_lines(
+                        meta, read.frame, statement_reach(read.frame, getattr(read, "balances", []))))
                 elif kind == "customers":
                     result.records.append(store.import_customers(meta, read.frame))
                 else:

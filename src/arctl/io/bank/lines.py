@@ -120,3 +120,22 @@ def bank_frame(records: list[BankRecord], path: Path | str) -> pd.DataFrame:
         "source": pd.Series([f"{path}:{r.line}" for r in records], dtype=str),
     })
     return frame[list(BANK_COLUMNS)]
+
+
+CLOSING_KINDS = ("CLBD",)   # a closing booked balance: camt CLBD, MT940 :62F:/:62M:, CODA new balance (record 8)
+
+
+def statement_reach(frame: pd.DataFrame, balances: list[Balance]) -> dict[str, dt.date]:
+    """Per account: the last day the file's statements cover, i.e. the date of its closing balance, else (a
+    CSV or XLSX export without one) its newest booking date. A quiet account whose statement closes
+    yesterday is as fresh as a busy one."""
+    reach: dict[str, dt.date] = {}
+    for balance in balances:
+        if balance.kind in CLOSING_KINDS and balance.date is not None and balance.account:
+            reach[balance.account] = max(balance.date, reach.get(balance.account, balance.date))
+    if len(frame):
+        for account, day in frame.groupby("account_iban")["booking_date"].max().items():
+            if day == day:  # NaT
+                booked = day.date()
+                reach[str(account)] = max(booked, reach.get(str(account), booked))
+    return reach
