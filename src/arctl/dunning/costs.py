@@ -111,7 +111,8 @@ def period_interest(periods: Sequence[tuple[dt.date, int]], currency: str, due_d
                 accrued += part
                 exact += part
                 _add_slice(slices, InterestSlice(day, end, days, rate.percent,
-                                                 from_decimal(_round(base, currency), currency)))
+                                                 from_decimal(_round(base, currency), currency)),
+                           same_rate=day != rate.valid_from)
         day = end + dt.timedelta(days=1)
     return Interest(from_decimal(_round(exact, currency), currency), currency, tuple(slices), tuple(_merge(missing)),
                     table)
@@ -132,10 +133,10 @@ def _year_days(day: dt.date, day_count: str) -> Decimal:
     return Decimal(365)
 
 
-def _add_slice(slices: list[InterestSlice], piece: InterestSlice) -> None:
-    """A slice per rate and principal: a piece continuing the one before at the same rate on the same
-    principal (split only at 31 December for the day count) extends it."""
-    if slices:
+def _add_slice(slices: list[InterestSlice], piece: InterestSlice, *, same_rate: bool) -> None:
+    """A slice per rate period and principal: a piece continuing the one before under the same rate period on
+    the same principal (split only at 31 December for the day count) extends it."""
+    if slices and same_rate:
         last = slices[-1]
         if (last.percent, last.principal) == (piece.percent, piece.principal) and \
                 last.end + dt.timedelta(days=1) == piece.start:

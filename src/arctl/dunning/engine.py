@@ -28,7 +28,7 @@ import pandas as pd
 
 from arctl.dunning.calendar import business_day
 from arctl.dunning.channel import actual_channel
-from arctl.dunning.claims import Law, step_costs
+from arctl.dunning.claims import Claimed, Law, step_costs
 from arctl.dunning.consumer import ConsumerRules
 from arctl.dunning.plan import Plan, PlanSet, Step
 from arctl.model import Action, ActionLine
@@ -148,8 +148,10 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
         if reason or step is None or position.next_step is None:
             skipped.append(Skip(row["invoice_id"], reason or "plan_complete"))
         else:
+            start = _after_waiting_period(row, chosen, taken.get(row["invoice_id"], []), plans.rules,
+                                          next_business_day) if _interest_waits(chosen, law) else None
             due[(row["customer_id"], chosen.key, position.next_step, step.channel, row["currency"])].append(
-                {**row, "step": step, "plan": chosen})
+                {**row, "step": step, "plan": chosen, "interest_start": start})
     actions, more_skipped, warnings = _actions(due, rows, customers, as_of, law)
     return Decision(as_of, actions, tuple(sorted(skipped + more_skipped, key=lambda s: s.invoice_id)),
                     tuple(sorted(positions, key=lambda p: p.invoice_id)), warnings)
@@ -192,6 +194,7 @@ def _actions(due: dict[DueKey, list[Row]], rows: list[Row], customers: Mapping[s
     """One action per customer, plan, step, channel and currency: its invoices, costs, channel and dates."""
     overdue, credit = _customer_sums(rows, as_of)
     overdue_rows = _overdue_by_account(rows, as_of) if due else {}
+    credit_rows = _credits_by_account(rows) if due else {}
     actions: list[Action] = []
     skipped: list[Skip] = []
     warnings: list[str] = []
@@ -203,7 +206,8 @@ def _actions(due: dict[DueKey, list[Row]], rows: list[Row], customers: Mapping[s
             continue
         facts = customers.get(customer, CustomerFacts())
         action, found = step_action(customer, chosen, step, currency, sorted(group, key=lambda r: r["invoice_id"]),
-                                    overdue_rows.get((customer, currency), ()), facts, as_of, law)
+                                    overdue_rows.get((customer, currency), ()), facts, as_of, law,
+                                    credit_rows.get((customer, currency), ()))
         actions.append(action)
         warnings.extend(w for w in found if w not in warnings)
     return tuple(actions), skipped, tuple(warnings)
@@ -211,14 +215,17 @@ def _actions(due: dict[DueKey, list[Row]], rows: list[Row], customers: Mapping[s
 
 def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: list[Row],
                 overdue_rows: Iterable[Row], facts: CustomerFacts, as_of: dt.date,
-                law: Law | None) -> tuple[Action, tuple[str, ...]]:
-    """A step's whole action: its invoices, the costs they claim, the pay-by date and the channel used."""
+                law: Law | None, credit_rows: Iterable[Row] = ()) -> tuple[Action, tuple[str, ...]]:
+    """A step's whole action: its invoices, the customer's open credit notes, the costs they claim (on the
+    balance net of those credit notes), the pay-by date and the channel used."""
     lines = tuple(_line(row) for row in group)
-    costs, warnings = step_costs(step.costs, lines, currency, as_of, law) if law is not None and step.costs \
-        else ((), ())
+    credits = tuple(_line(row) for row in credit_rows)
+    claimed = Claimed(credits, {row["invoice_id"]: row["open_periods"] for row in group if row.get("open_periods")},
+                      {row["invoice_id"]: row["interest_start"] for row in group if row.get("interest_start")})
+    costs, warnings = step_costs(step.costs, lines, currency, as_of, law, claimed) \
+        if law is not None and step.costs else ((), ())
     if any(cost.kind == "interest" for cost in costs):  # interest runs from the day after each due date
-        lines = tuple(replace(line, interest_from=line.due_date + dt.timedelta(days=1) if line.due_date else None)
-                      for line in lines)
+        lines = tuple(replace(line, interest_from=_interest_from(line, claimed)) for line in lines)
     listed = {line.invoice_id for line in lines}
     channel = actual_channel(step.channel, step.fallback_channel, facts.has_email, facts.channel)
     if channel == "person":
@@ -227,7 +234,34 @@ def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: l
     return Action("step", customer, chosen.key, step.id, step.channel, channel, currency, lines,
                   sum(line.open_amount for line in lines), costs,
                   step.new_term.after(as_of) if step.new_term else None, step.template,
-                  tuple(_line(row) for row in overdue_rows if row["invoice_id"] not in listed)), warnings
+                  tuple(_line(row) for row in overdue_rows if row["invoice_id"] not in listed),
+                  credits=credits), warnings
+
+
+def _interest_from(line: ActionLine, claimed: Claimed) -> dt.date | None:
+    """The first day of interest: the day after the due date, or the later day the law lets it start."""
+    if line.due_date is None:
+        return None
+    start = line.due_date + dt.timedelta(days=1)
+    later = claimed.interest_start.get(line.invoice_id)
+    return max(start, later) if later else start
+
+
+def _interest_waits(plan: Plan, law: Law | None) -> bool:
+    """A Belgian consumer's interest starts at the end of the waiting period (REFERENCE.md §4 open point (a),
+    arctl.yaml `law.be_consumer_interest_from`)."""
+    return law is not None and plan.consumer == "BE" and law.be_consumer_interest_from == "waiting_period_end"
+
+
+def _credits_by_account(rows: list[Row]) -> dict[tuple[str, str], list[Row]]:
+    """Each customer's open credit notes per currency, oldest first: what a document sets against its claim."""
+    found: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in rows:
+        if row["open_amount"] < 0:
+            found[(row["customer_id"], row["currency"])].append(row)
+    for listed in found.values():
+        listed.sort(key=lambda r: (r["due_date"] or dt.date.min, r["invoice_id"]))
+    return found
 
 
 def open_lines(items: pd.DataFrame) -> dict[str, ActionLine]:
@@ -254,7 +288,8 @@ def _overdue_by_account(rows: list[Row], as_of: dt.date) -> dict[tuple[str, str]
 def _rows(items: pd.DataFrame) -> list[Row]:
     """The open items as plain rows (dates as datetime.date or None, amounts as int), built column by column."""
     names = ["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
-    names += [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date") if c in items.columns]
+    names += [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date", "open_periods")
+              if c in items.columns]
     columns = [_dates(items[c]) if c in ("due_date", "last_reminder_date") else items[c].tolist() for c in names]
     if "last_reminder_date" not in names:
         names.append("last_reminder_date")
