@@ -171,3 +171,16 @@ def _demand_interest(reading: str) -> int:
     law = Law("BE", LIMITS, BE_RATES, be_consumer_interest_from=reading)
     [action] = decide(frame, customers, plans, history, (), dt.date(2026, 5, 19), law=law).actions
     return next(cost.amount for cost in action.costs if cost.kind == "interest")
+
+
+def test_the_reminder_shows_the_open_credit_notes_and_the_net_amount_to_pay():
+    from arctl.render.dunning import Party, document_for, environment, render_email, shipped_templates_dir
+
+    [action] = _consumer_demand(credit_note=True).actions
+    document = document_for(action, None, Party("Voorbeeld BV", iban="BE71096123456769"), dt.date(2026, 5, 19),
+                            "en_GB")
+    text = render_email(environment(None), document, dt.datetime(2026, 5, 19, 9)).decode("utf-8")
+
+    assert shipped_templates_dir().is_dir()
+    assert "CN-2026-0007" in text
+    assert "Net amount to pay: " in text and "3,389.38" in text  # 3,994.38 less the credit note 605.00
