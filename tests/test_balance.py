@@ -184,3 +184,31 @@ def test_the_reminder_shows_the_open_credit_notes_and_the_net_amount_to_pay():
     assert shipped_templates_dir().is_dir()
     assert "CN-2026-0007" in text
     assert "Net amount to pay: " in text and "3,389.38" in text  # 3,994.38 less the credit note 605.00
+
+
+# --- partial payments ----------------------------------------------------------------------------------------
+
+
+def test_a_dated_bank_payment_splits_the_open_amount_into_periods_for_the_interest():
+    from arctl.reconcile.open_items import open_periods
+
+    items = pd.DataFrame({"invoice_id": ["2025-0412"], "due_date": [dt.date(2025, 5, 31)],
+                          "open_amount": [cents("600.00")]})
+    allocations = pd.DataFrame({"invoice_id": ["2025-0412"], "amount": [cents("400.00")],
+                                "booking_date": [pd.Timestamp("2025-06-30")]})
+
+    # 1,000.00 open from the due date; the 400.00 booked on 30 June leaves 600.00 from that day. The interest on
+    # these periods at the Belgian B2B rates to 30 July 2025 is 14.50 (tests/test_costs.py derives it).
+    assert open_periods(items, allocations) == {"2025-0412": ((dt.date(2025, 5, 31), cents("1000.00")),
+                                                              (dt.date(2025, 6, 30), cents("600.00")))}
+
+
+def test_a_partly_paid_invoice_claims_interest_on_each_period_of_its_open_amount():
+    invoice = ActionLine("2025-0412", dt.date(2025, 5, 31), cents("600.00"))
+    periods = {"2025-0412": ((dt.date(2025, 5, 31), cents("1000.00")), (dt.date(2025, 6, 30), cents("600.00")))}
+    found = step_costs(Costs(interest="statutory"), (invoice,), "EUR", dt.date(2025, 7, 30),
+                       Law("BE", LIMITS, BE_RATES), Claimed(periods=periods))
+
+    # 1,000 x 11.5 % x 29/365 + 600 x 11.5 % x 1/365 + 600 x 10.5 % x 30/365 = 9.1370 + 0.1890 + 5.1781 = 14.50
+    # (on today's 600.00 for the whole 60 days it would be 600 x (11.5 % x 30 + 10.5 % x 30)/365 = 10.85)
+    assert costs_of(found) == {"interest": cents("14.50")}

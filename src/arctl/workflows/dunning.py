@@ -72,9 +72,11 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     """The engine's inputs from the state: the plans, open items (bank payments counted), customers, steps taken,
     pauses, payment plans, and the invoices waiting for a person (a suggested match, or an unallocated credit
     of their customer). `plan` applies that one plan to everybody; customers' own plans are then ignored."""
+    import pandas as pd
+
     from arctl.dunning.engine import Taken
     from arctl.dunning.schedule import Sent
-    from arctl.reconcile.open_items import open_items
+    from arctl.reconcile.open_items import open_items, open_periods
     from arctl.reports.behaviour import average_days_late
 
     overrides = store.overrides()
@@ -82,6 +84,9 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     plans = load_plans(plan or workspace.config.dunning_plan, workspace, also=() if plan else own)
     allocations = store.applied_allocations()
     items = open_items(store.invoice_items(), allocations)
+    periods = open_periods(items, allocations)  # partly paid invoices: interest per period of the open amount
+    items["open_periods"] = pd.Series([periods.get(invoice) for invoice in items["invoice_id"]], index=items.index,
+                                      dtype=object)
     lateness = average_days_late(store.invoices(include_closed=True), allocations, as_of)
     master = store.customers()
     contacts = _contacts(master, overrides)
