@@ -419,3 +419,37 @@ def test_a_column_override_naming_a_header_not_in_the_file_lists_the_headers(tmp
     assert "column 'Doc number' named in the column mapping is not in the file" in result.stderr
     assert ("the header row (line 1) has: Doc nr, Customer ID, Customer, Invoice Date, Due Date, Currency, "
             "Amount, Amount Due") in result.stderr
+
+
+def test_the_law_readings_default_to_the_ones_that_claim_less():
+    from arctl.config import Config
+
+    assert Config().law.day_count == "actual/actual"
+    assert Config().law.be_consumer_interest_from == "waiting_period_end"
+
+
+def test_a_law_reading_that_is_not_one_of_its_choices_is_named_with_its_line(tmp_path):
+    result = check_config(tmp_path, """\
+        company:
+          name: Bakkerij Peeters
+        law:
+          day_count: actual/actual
+          be_consumer_interest_from: invoice_date
+        """)
+
+    assert result.exit_code == 2, result.output
+    assert "arctl.yaml:5: law.be_consumer_interest_from: expected waiting_period_end or due_date, got " \
+           "'invoice_date'" in result.stderr
+
+
+def test_the_law_readings_are_read_from_arctl_yaml(tmp_path):
+    from arctl.config import parse_config
+
+    doc = load_located(write(tmp_path / "arctl.yaml", """\
+        law:
+          day_count: actual/365
+          be_consumer_interest_from: due_date
+        """))
+    config = parse_config(doc, tmp_path / "arctl.yaml", tmp_path, exists=lambda p: True, profile_kind=lambda n: n)
+
+    assert (config.law.day_count, config.law.be_consumer_interest_from) == ("actual/365", "due_date")

@@ -112,7 +112,7 @@ def test_legal_rate_tables_hold_the_published_consumer_rates():
                             load_rates("nl-consumer"), compound_yearly=True)
 
     assert be.amount == cents("45.00")  # 4.5 % for the 365 days of 2025
-    assert nl.amount == cents("70.19")  # 7 % over 2024's 366 days on actual/365
+    assert nl.amount == cents("70.00")  # 7 % over 2024's 366 days on actual/actual: 1,000 × 7 % × 366/366
 
 
 def test_the_rate_missing_warning_names_the_file_and_columns_to_add_the_rate_to():
@@ -139,3 +139,50 @@ def test_the_shipped_limits_are_the_reference_values_as_exact_decimals():
         (Decimal(200000), Decimal(1)), (None, Decimal("0.5"))]
     assert (SHIPPED.wik.minimum, SHIPPED.wik.maximum) == (Decimal(40), Decimal(6775))
     assert SHIPPED.damages.maximum == Decimal(2000)
+
+
+def test_a_leap_year_counts_366_days_by_default_and_365_with_the_actual_365_setting():
+    # REFERENCE.md §1 leaves the day count open [U]; the default (actual/actual) claims less in a leap year.
+    flat = (Rate(dt.date(2024, 1, 1), dt.date(2024, 12, 31), Decimal(10)),)
+    actual = statutory_interest(cents("3660.00"), "EUR", dt.date(2024, 1, 31), dt.date(2024, 3, 1), flat)
+    per_365 = statutory_interest(cents("3660.00"), "EUR", dt.date(2024, 1, 31), dt.date(2024, 3, 1), flat,
+                                 day_count="actual/365")
+
+    assert actual.amount == cents("30.00")   # 1 Feb to 1 Mar 2024 = 30 days: 3,660 × 10 % × 30 / 366 = 30.00
+    assert per_365.amount == cents("30.08")  # 3,660 × 10 % × 30 / 365 = 30.0822 -> 30.08
+
+
+def test_a_delay_across_new_year_counts_each_day_by_its_own_year():
+    # 2023-12-31 due; 1 Jan to 31 Jan 2024: 31 days in a leap year. From 2023-12-21: 10 days of 2023 then 31 of 2024.
+    flat = (Rate(dt.date(2023, 1, 1), dt.date(2024, 12, 31), Decimal(10)),)
+    interest = statutory_interest(cents("10000.00"), "EUR", dt.date(2023, 12, 21), dt.date(2024, 1, 31), flat)
+
+    # 10,000 × 10 % × (10/365 + 31/366) = 27.3973 + 84.6995 = 112.0968 -> 112.10
+    assert interest.amount == cents("112.10")
+    assert [(s.days, s.percent) for s in interest.slices] == [(41, Decimal(10))]
+
+
+def test_the_book_xix_cap_is_rounded_down_never_up():
+    # 499.99 is in the tier "30 + 10 % of the part above 150": 30 + 34.999 = 64.999 -> 64.99 (half up: 65.00)
+    assert be_consumer_damages_cap(cents("499.99"), "EUR", limits=SHIPPED) == cents("64.99")
+
+
+def test_the_wik_costs_are_rounded_down_never_up():
+    # 333.33 is below the first band's 2,500: 15 % = 49.9995 -> 49.99 (half up: 50.00)
+    assert wik_costs(cents("333.33"), "EUR", limits=SHIPPED) == cents("49.99")
+
+
+def test_a_partial_payment_ends_the_interest_on_the_part_it_paid_on_its_date():
+    # 1,000.00 due 2025-05-31, 400.00 paid on 2025-06-30; Belgian rates 11.5 % (2025-H1), 10.5 % (2025-H2).
+    # 1 to 29 Jun (29 days) on 1,000.00; from 30 Jun on 600.00 (2025 is no leap year: /365):
+    # 1,000 × 11.5 % × 29/365 = 9.1370; 600 × 11.5 % × 1/365 = 0.1890 (30 Jun, still H1);
+    # 600 × 10.5 % × 30/365 = 5.1781 (1 to 30 Jul, H2). Total 14.5041 -> 14.50.
+    # The payment day itself: the part paid owes no interest from the day it was paid.
+    from arctl.dunning.costs import period_interest
+
+    periods = ((dt.date(2025, 6, 1), cents("1000.00")), (dt.date(2025, 6, 30), cents("600.00")))
+    interest = period_interest(periods, "EUR", DUE, dt.date(2025, 7, 30), load_rates("be-b2b"))
+
+    assert interest.amount == cents("14.50")
+    assert [(s.days, s.principal) for s in interest.slices] == [(29, cents("1000.00")), (1, cents("600.00")),
+                                                                  (30, cents("600.00"))]

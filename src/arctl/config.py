@@ -48,6 +48,21 @@ class Source:
     columns: dict[str, str] = field(default_factory=dict)
 
 
+# Readings of unsure law (REFERENCE.md [U] points): the first choice is the default, the one that claims less.
+LAW_CHOICES = {
+    "day_count": ("actual/actual", "actual/365"),                        # REFERENCE.md section 1, day count
+    "be_consumer_interest_from": ("waiting_period_end", "due_date"),     # REFERENCE.md section 4, open point (a)
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LawSettings:
+    """How arctl reads the points REFERENCE.md leaves open (arctl.yaml `law:`)."""
+
+    day_count: str = "actual/actual"
+    be_consumer_interest_from: str = "waiting_period_end"
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     company: Company = Company()
@@ -59,6 +74,9 @@ class Config:
     state_url: str | None = None
     dunning_plan: str = "standard"
     bank_max_age: int = 3
+    law: LawSettings = LawSettings()
+
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +167,7 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
     """
     check = DocumentChecker(path.name)
     top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources", "matching", "state",
-                                  "dunning"})
+                                  "dunning", "law"})
     company_node = top.get("company")
     c = check.mapping(company_node, "company", {"name", "legal_form", "enterprise_number", "vat_number",
                                                 "address", "country", "iban", "bic"})
@@ -184,9 +202,24 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
         check.add(dunning.get("bank_max_age"), "dunning.bank_max_age", f"expected a number of business days, "
                                                                         f"got {max_age!r}")
         max_age = "3"
+    law = _law(check, top.get("law"))
     check.raise_problems(str(path), hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
     return Config(company, locale, currency, timezone, tuple(sources), matching, state_url, dunning_plan,
-                  int(max_age))
+                  int(max_age), law)
+
+
+def _law(check: DocumentChecker, node: Located | None) -> LawSettings:
+    """The `law:` readings, each one of its choices."""
+    data = check.mapping(node, "law", set(LAW_CHOICES))
+    values: dict[str, str] = {}
+    for key, choices in LAW_CHOICES.items():
+        if key in data:
+            text = check.text(data, key, f"law.{key}")
+            if text not in choices:
+                check.add(data[key], f"law.{key}", f"expected {' or '.join(choices)}, got {text!r}")
+            else:
+                values[key] = text
+    return LawSettings(**values)
 
 
 def _matching(check: DocumentChecker, node: Located | None) -> MatchSettings:
@@ -374,6 +407,11 @@ matching:                     # how sure `arctl reconcile` must be before it app
 dunning:
   plan: standard                # the plan in plans/ (yours first, then the shipped ones); its segments lead to others
   bank_max_age: 3               # business days: dunning refuses to run on older bank data (--allow-stale-bank)
+
+law:                          # readings of points the law leaves open (README: "Readings of unsure law")
+  day_count: actual/actual      # interest per day: 1/366 of a year in a leap year; or actual/365
+  be_consumer_interest_from: waiting_period_end   # Belgian consumers: interest from the end of the waiting period;
+                                                  # or due_date
 
 state:                        # where the workspace remembers imports, matches and (later) dunning steps
   # url: postgresql://arctl@localhost/arctl   # default: SQLite in .arctl/state.sqlite

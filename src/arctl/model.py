@@ -329,6 +329,7 @@ class Action:
     template: str | None = None
     other_overdue: tuple[ActionLine, ...] = ()
     installment: InstallmentDue | None = None
+    credits: tuple[ActionLine, ...] = ()    # the customer's open credit notes in this currency (negative amounts)
 
     @property
     def invoices(self) -> tuple[str, ...]:
@@ -337,6 +338,16 @@ class Action:
     @property
     def total_due(self) -> int:
         return self.amount_due + sum(cost.amount for cost in self.costs)
+
+    @property
+    def credit_total(self) -> int:
+        """What the customer's open credit notes take off (a positive amount)."""
+        return -sum(line.open_amount for line in self.credits)
+
+    @property
+    def net_due(self) -> int:
+        """What the customer is asked to pay: the total less their open credit notes."""
+        return max(self.total_due - self.credit_total, 0)
 
     @property
     def interest_until(self) -> dt.date | None:

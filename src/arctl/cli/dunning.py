@@ -136,6 +136,10 @@ def run(
                          "costs": [{"kind": c.kind, "amount": plain_amount(c.amount, o.action.currency),
                                     "basis": c.basis} for c in o.action.costs],
                          "total_due": plain_amount(o.action.total_due, o.action.currency),
+                         "credits": [{"invoice_id": c.invoice_id,
+                                      "open_amount": plain_amount(c.open_amount, o.action.currency)}
+                                     for c in o.action.credits],
+                         "net_due": plain_amount(o.action.net_due, o.action.currency),
                          "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery,
                          "plan": o.action.plan or None,
                          "plan_reason": checked.plans.get(o.action.customer_id, ": ").partition(": ")[2] or None}

@@ -2,7 +2,8 @@
 the Belgian consumer damages cap (../shared/domain/REFERENCE.md, sections 1 to 5).
 
 Pure functions over integer minor units. Decimal is used inside each computation, and each result is
-rounded to minor units once, half up, on the total (not per slice): the worked examples of the
+rounded to minor units once, on the total (not per slice): interest half up, a legal maximum (the WIK
+scale, the Book XIX cap) down, so that rounding never claims more than the law allows: the worked examples of the
 reference agree either way, and one rounding keeps a total equal to its exact value within half a cent.
 
 The law's numbers are data, not code: the rates come in as `Rate` rows, the amounts and scales as
@@ -11,15 +12,21 @@ The law's numbers are data, not code: the rates come in as `Rate` rows, the amou
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from arctl.dunning.limits import Limits
 from arctl.model import Rate
 from arctl.money import currency_decimals, from_decimal, to_decimal
 
-DAYS_IN_YEAR = Decimal(365)  # actual/365, as the reference's worked examples (leap years not addressed by any source)
+# The day count, REFERENCE.md section 1 [U]: the worked examples use actual/365 and no source addresses leap
+# years; arctl divides a leap year's days by 366 (actual/actual, which claims less), `law.day_count` by 365.
+ACTUAL_ACTUAL = "actual/actual"
+ACTUAL_365 = "actual/365"
+DAY_COUNTS = (ACTUAL_ACTUAL, ACTUAL_365)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,42 +58,91 @@ class Interest:
 
 
 def statutory_interest(principal: int, currency: str, due_date: dt.date, until: dt.date, rates: tuple[Rate, ...],
-                       *, compound_yearly: bool = False, table: str = "") -> Interest:
+                       *, compound_yearly: bool = False, table: str = "", day_count: str = ACTUAL_ACTUAL) -> Interest:
     """Simple interest per day at each period's rate (Belgium); `compound_yearly` adds the interest to
     the principal at each full year from the start (the Netherlands, art. 6:119a(3) BW). `table` names
-    the rate table the rates come from, for the warning about days no rate covers."""
+    the rate table the rates come from, for the warning about days no rate covers. `day_count`: each day
+    is 1/366 of a year in a leap year (actual/actual, the default) or always 1/365 (actual/365)."""
+    return period_interest(((due_date + dt.timedelta(days=1), principal),), currency, due_date, until, rates,
+                           compound_yearly=compound_yearly, table=table, day_count=day_count)
+
+
+def period_interest(periods: Sequence[tuple[dt.date, int]], currency: str, due_date: dt.date, until: dt.date,
+                    rates: tuple[Rate, ...], *, compound_yearly: bool = False, table: str = "",
+                    day_count: str = ACTUAL_ACTUAL) -> Interest:
+    """Interest on an invoice whose open amount changed over time: `periods` are (from this day, the open
+    amount), in date order, each amount owed up to the day before the next period starts (a payment ends
+    the interest on the part it paid on its date). Interest runs from the day after `due_date` up to and
+    including `until`; otherwise as `statutory_interest`."""
     start = due_date + dt.timedelta(days=1)
-    if principal <= 0 or until < start:
+    steps = sorted((max(day, start), amount) for day, amount in periods)
+    if until < start or not steps or all(amount <= 0 for _, amount in steps):
         return Interest(0, currency, (), (), table)
     ordered = sorted(rates, key=lambda rate: rate.valid_from)
-    base = to_decimal(principal, currency)
     exact = Decimal(0)
+    capitalised = Decimal(0)   # interest added to the principal after each full year (compound_yearly)
+    accrued = Decimal(0)       # interest of the current year, not yet added
     slices: list[InterestSlice] = []
     missing: list[tuple[dt.date, dt.date]] = []
-    year_start = start
-    while year_start <= until:
-        year_end = min(_add_year(year_start) - dt.timedelta(days=1), until) if compound_yearly else until
-        accrued = Decimal(0)
-        day = year_start
-        while day <= year_end:
-            rate = next((r for r in ordered if r.valid_from <= day <= r.valid_to), None)
-            if rate is None:
-                following = next((r.valid_from for r in ordered if r.valid_from > day), None)
-                gap_end = min(year_end, following - dt.timedelta(days=1)) if following else year_end
-                missing.append((day, gap_end))
-                day = gap_end + dt.timedelta(days=1)
-                continue
-            end = min(year_end, rate.valid_to)
+    anniversary = _add_year(start)
+    day = max(start, steps[0][0])
+    while day <= until:
+        if compound_yearly and day >= anniversary:
+            capitalised += accrued
+            accrued = Decimal(0)
+            anniversary = _add_year(anniversary)
+            continue
+        owed = _owed_on(steps, day)
+        later = next((d for d, _ in steps if d > day), None)
+        end = min(until, dt.date(day.year, 12, 31), later - dt.timedelta(days=1) if later else until,
+                  anniversary - dt.timedelta(days=1) if compound_yearly else until)
+        rate = next((r for r in ordered if r.valid_from <= day <= r.valid_to), None)
+        if rate is None:
+            following = next((r.valid_from for r in ordered if r.valid_from > day), None)
+            end = min(end, following - dt.timedelta(days=1)) if following else end
+            if owed > 0:
+                missing.append((day, end))
+        else:
+            end = min(end, rate.valid_to)
             days = (end - day).days + 1
-            accrued += base * rate.percent / 100 * days / DAYS_IN_YEAR
-            slices.append(InterestSlice(day, end, days, rate.percent, from_decimal(_round(base, currency), currency)))
-            day = end + dt.timedelta(days=1)
-        exact += accrued
-        if compound_yearly:
-            base += accrued  # interest on interest after each full year
-        year_start = year_end + dt.timedelta(days=1)
+            base = to_decimal(owed, currency) + capitalised if owed > 0 else Decimal(0)
+            if base > 0:
+                part = base * rate.percent / 100 * days / _year_days(day, day_count)
+                accrued += part
+                exact += part
+                _add_slice(slices, InterestSlice(day, end, days, rate.percent,
+                                                 from_decimal(_round(base, currency), currency)),
+                           same_rate=day != rate.valid_from)
+        day = end + dt.timedelta(days=1)
     return Interest(from_decimal(_round(exact, currency), currency), currency, tuple(slices), tuple(_merge(missing)),
                     table)
+
+
+def _owed_on(steps: list[tuple[dt.date, int]], day: dt.date) -> int:
+    owed = 0
+    for start, amount in steps:
+        if start > day:
+            break
+        owed = amount
+    return owed
+
+
+def _year_days(day: dt.date, day_count: str) -> Decimal:
+    if day_count == ACTUAL_ACTUAL and calendar.isleap(day.year):
+        return Decimal(366)
+    return Decimal(365)
+
+
+def _add_slice(slices: list[InterestSlice], piece: InterestSlice, *, same_rate: bool) -> None:
+    """A slice per rate period and principal: a piece continuing the one before under the same rate period on
+    the same principal (split only at 31 December for the day count) extends it."""
+    if slices and same_rate:
+        last = slices[-1]
+        if (last.percent, last.principal) == (piece.percent, piece.principal) and \
+                last.end + dt.timedelta(days=1) == piece.start:
+            slices[-1] = InterestSlice(last.start, piece.end, last.days + piece.days, last.percent, last.principal)
+            return
+    slices.append(piece)
 
 
 def eu_b2b_compensation(country: str, principal: int, currency: str, *, limits: Limits) -> int:
@@ -115,7 +171,7 @@ def wik_costs(principal: int, currency: str, *, limits: Limits) -> int:
         if left <= 0:
             break
     total = min(max(total, scale.minimum), scale.maximum)
-    return from_decimal(_round(total, currency), currency)
+    return from_decimal(_round_down(total, currency), currency)
 
 
 def be_consumer_damages_cap(balance: int, currency: str, *, limits: Limits) -> int:
@@ -126,11 +182,16 @@ def be_consumer_damages_cap(balance: int, currency: str, *, limits: Limits) -> i
     amount = to_decimal(balance, currency)
     tier = next(t for t in scale.tiers if t.up_to is None or amount <= t.up_to)
     cap = tier.fixed + ((amount - tier.above) * tier.percent / 100 if tier.percent else Decimal(0))
-    return from_decimal(_round(min(cap, scale.maximum), currency), currency)
+    return from_decimal(_round_down(min(cap, scale.maximum), currency), currency)
 
 
 def _round(value: Decimal, currency: str) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-currency_decimals(currency)), rounding=ROUND_HALF_UP)
+
+
+def _round_down(value: Decimal, currency: str) -> Decimal:
+    """A legal maximum is never exceeded by rounding: 64.999 is 64.99."""
+    return value.quantize(Decimal(1).scaleb(-currency_decimals(currency)), rounding=ROUND_DOWN)
 
 
 def _add_year(day: dt.date) -> dt.date:

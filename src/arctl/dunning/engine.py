@@ -32,7 +32,7 @@ import pandas as pd
 
 from arctl.dunning.calendar import business_day
 from arctl.dunning.channel import actual_channel
-from arctl.dunning.claims import Law, step_costs
+from arctl.dunning.claims import Claimed, Law, step_costs
 from arctl.dunning.consumer import ConsumerRules
 from arctl.dunning.grouping import document_key, document_step, handed_over
 from arctl.dunning.plan import Plan, PlanSet, Step
@@ -165,8 +165,10 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
             skipped.append(Skip(row["invoice_id"], reason or "plan_complete"))
         else:
             facts = customers.get(row["customer_id"], CustomerFacts())
+            start = _interest_start(row, chosen, taken.get(row["invoice_id"], []), plans.rules, law,
+                                    next_business_day)
             due[document_key(row, chosen, step, facts.has_email, facts.channel)].append(
-                {**row, "step": step, "plan": chosen})
+                {**row, "step": step, "plan": chosen, "interest_start": start})
     skipped = _join_fourteen_day_letters(due, skipped, positions, rows, plans, as_of)
     not_listed = with_agency | {p.invoice_id for p in positions if p.paused is not None}
     actions, more_skipped, warnings = _actions(due, rows, customers, as_of, law, next_business_day, not_listed)
@@ -254,6 +256,7 @@ def _actions(due: dict[DueKey, list[Row]], rows: list[Row], customers: Mapping[s
     """One action per customer, plan, channel and currency: its invoices, costs, channel and dates."""
     overdue, credit = _customer_sums(rows, as_of)
     overdue_rows = _overdue_by_account([r for r in rows if r["invoice_id"] not in not_listed], as_of) if due else {}
+    credit_rows = _credits_by_account(rows) if due else {}
     actions: list[Action] = []
     skipped: list[Skip] = []
     warnings: list[str] = []
@@ -266,7 +269,7 @@ def _actions(due: dict[DueKey, list[Row]], rows: list[Row], customers: Mapping[s
         facts = customers.get(customer, CustomerFacts())
         action, found = step_action(customer, chosen, step, currency, sorted(group, key=lambda r: r["invoice_id"]),
                                     overdue_rows.get((customer, currency), ()), facts, as_of, law,
-                                    next_business_day=next_business_day)
+                                    credit_rows.get((customer, currency), ()), next_business_day=next_business_day)
         actions.append(action)
         warnings.extend(w for w in found if w not in warnings)
     return tuple(actions), skipped, tuple(warnings)
@@ -274,19 +277,23 @@ def _actions(due: dict[DueKey, list[Row]], rows: list[Row], customers: Mapping[s
 
 def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: list[Row],
                 overdue_rows: Iterable[Row], facts: CustomerFacts, as_of: dt.date,
-                law: Law | None, *,
+                law: Law | None, credit_rows: Iterable[Row] = (), *,
                 next_business_day: Callable[[dt.date, str | None], dt.date] = business_day,
                 ) -> tuple[Action, tuple[str, ...]]:
     """A step's whole action: its invoices (each with its own step: a lower step's invoices join the document
-    of the most advanced one), the costs they claim (only the invoices of a step that carries them), the
-    pay-by date the law counts and the channel used."""
+    of the most advanced one), the customer's open credit notes, the costs they claim (only the invoices of a
+    step that carries them, on the balance net of those credit notes), the pay-by date the law counts and the
+    channel used."""
     lines = tuple(_line(row, row["step"].id if "step" in row else step.id) for row in group)
     costly = tuple(line for line in lines if line.step == step.id)
-    costs, warnings = step_costs(step.costs, costly, currency, as_of, law) if law is not None and step.costs \
-        else ((), ())
+    credits = tuple(_line(row) for row in credit_rows)
+    claimed = Claimed(credits, {row["invoice_id"]: row["open_periods"] for row in group if row.get("open_periods")},
+                      {row["invoice_id"]: row["interest_start"] for row in group if row.get("interest_start")})
+    costs, warnings = step_costs(step.costs, costly, currency, as_of, law, claimed) \
+        if law is not None and step.costs else ((), ())
     if any(cost.kind == "interest" for cost in costs):  # interest runs from the day after each due date
-        lines = tuple(replace(line, interest_from=line.due_date + dt.timedelta(days=1) if line.due_date else None)
-                      if line.step == step.id else line for line in lines)
+        lines = tuple(replace(line, interest_from=_interest_from(line, claimed)) if line.step == step.id else line
+                      for line in lines)
     listed = {line.invoice_id for line in lines}
     channel = actual_channel(step.channel, step.fallback_channel, facts.has_email, facts.channel)
     if channel == "person":
@@ -295,7 +302,38 @@ def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: l
     pay_by = pay_by_date(chosen, step, channel, as_of, next_business_day=next_business_day)
     return Action("step", customer, chosen.key, step.id, step.channel, channel, currency, lines,
                   sum(line.open_amount for line in lines), costs, pay_by, step.template,
-                  tuple(_line(row) for row in overdue_rows if row["invoice_id"] not in listed)), warnings
+                  tuple(_line(row) for row in overdue_rows if row["invoice_id"] not in listed),
+                  credits=credits), warnings
+
+
+def _interest_from(line: ActionLine, claimed: Claimed) -> dt.date | None:
+    """The first day of interest: the day after the due date, or the later day the law lets it start."""
+    if line.due_date is None:
+        return None
+    start = line.due_date + dt.timedelta(days=1)
+    later = claimed.interest_start.get(line.invoice_id)
+    return max(start, later) if later else start
+
+
+def _interest_start(row: Row, plan: Plan, taken: list[Taken], rules: ConsumerRules | None, law: Law | None,
+                    next_business_day: Callable[[dt.date, str | None], dt.date]) -> dt.date | None:
+    """A Belgian consumer's interest starts at the end of the waiting period (REFERENCE.md §4 open point (a),
+    arctl.yaml `law.be_consumer_interest_from`); None: from the day after the due date."""
+    if law is None or plan.consumer != "BE" or law.be_consumer_interest_from != "waiting_period_end":
+        return None
+    exported = (row.get("last_reminder_date") or row["due_date"]) if _export_level(row) else None
+    return earliest_cost_day(plan, taken, rules, export_sent_on=exported, next_business_day=next_business_day)
+
+
+def _credits_by_account(rows: list[Row]) -> dict[tuple[str, str], list[Row]]:
+    """Each customer's open credit notes per currency, oldest first: what a document sets against its claim."""
+    found: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in rows:
+        if row["open_amount"] < 0:
+            found[(row["customer_id"], row["currency"])].append(row)
+    for listed in found.values():
+        listed.sort(key=lambda r: (r["due_date"] or dt.date.min, r["invoice_id"]))
+    return found
 
 
 def open_lines(items: pd.DataFrame) -> dict[str, ActionLine]:
@@ -322,7 +360,8 @@ def _overdue_by_account(rows: list[Row], as_of: dt.date) -> dict[tuple[str, str]
 def _rows(items: pd.DataFrame) -> list[Row]:
     """The open items as plain rows (dates as datetime.date or None, amounts as int), built column by column."""
     names = ["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
-    names += [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date") if c in items.columns]
+    names += [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date", "open_periods")
+              if c in items.columns]
     columns = [_dates(items[c]) if c in ("due_date", "last_reminder_date") else items[c].tolist() for c in names]
     if "last_reminder_date" not in names:
         names.append("last_reminder_date")

@@ -78,6 +78,8 @@ class DunningDocument:
     message_key: str
     other_overdue: tuple[DocumentInvoice, ...] = ()   # the customer's other overdue items, for the record
     interest_until: str = ""    # the last day interest is claimed for (the letter's date), when it claims interest
+    credits: tuple[DocumentInvoice, ...] = ()   # the customer's open credit notes, set against the total
+    net_due: str = ""           # the total less those credit notes: what the customer is asked to pay
 
 
 def environment(workspace_templates: Path | None) -> Environment:
@@ -182,7 +184,8 @@ def document_for(action: Action, contact: Contact | None, company: Party, as_of:
         new_term_date=action.pay_by.isoformat() if action.pay_by else None,
         reference=(lines[0].reference or None) if action.kind == "step" and len(lines) == 1 else None,
         message_key=key, other_overdue=tuple(listed(line) for line in action.other_overdue),
-        interest_until=_shown_date(action.interest_until))
+        interest_until=_shown_date(action.interest_until), credits=tuple(listed(line) for line in action.credits),
+        net_due=money(action.net_due))
 
 
 def party(contact: Contact | None, action: Action) -> Party:

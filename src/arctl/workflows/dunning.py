@@ -91,9 +91,11 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     of their customer). `plan` applies that one plan to every business customer; consumers keep a consumer
     plan of their country (PlanSet.route). A consumer no route reaches is not dunned, with a warning naming
     them; when no customer with an open invoice has a plan, a ConfigError (`refuse_unplanned`, as a run does)."""
+    import pandas as pd
+
     from arctl.dunning.engine import Taken
     from arctl.dunning.schedule import Sent
-    from arctl.reconcile.open_items import open_items
+    from arctl.reconcile.open_items import open_items, open_periods
     from arctl.reports.behaviour import payment_behaviour
 
     overrides = store.overrides()
@@ -101,6 +103,9 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     plans = routed_plans(workspace, plan, own)
     allocations = store.applied_allocations()
     items = open_items(store.invoice_items(), allocations)
+    periods = open_periods(items, allocations)  # partly paid invoices: interest per period of the open amount
+    items["open_periods"] = pd.Series([periods.get(invoice) for invoice in items["invoice_id"]], index=items.index,
+                                      dtype=object)
     lateness = payment_behaviour(store.invoices(include_closed=True), allocations, as_of)
     master = store.customers()
     contacts = _contacts(master, overrides)
