@@ -201,3 +201,33 @@ def test_a_statement_of_account_shows_a_disputed_invoice_with_its_status():
     [statement] = scheduled_due(frame, {}, STANDARD, [], pauses, dt.date(2026, 3, 2),
                                 plan=STANDARD.plan("key-accounts"))
     assert {line.invoice_id: line.status for line in statement.lines} == {"A": "", "C": "disputed"}
+
+
+def test_a_statement_of_account_lists_a_handed_over_invoice_as_with_the_agency():
+    # the same monthly statement of 2 March 2026; invoice C went to the collection agency in February
+    from arctl.dunning.schedule import scheduled_due
+
+    frame = items(("A", "K1", 10000, "2026-02-16"), ("C", "K1", 5000, "2026-01-05"))
+    [statement] = scheduled_due(frame, {}, STANDARD, [], [], dt.date(2026, 3, 2),
+                                plan=STANDARD.plan("key-accounts"), with_agency={"C"})
+    assert {line.invoice_id: line.status for line in statement.lines} == {"A": "", "C": "with_agency"}
+
+
+def test_a_dutch_fourteen_day_letter_never_hides_in_a_cost_demand_and_goes_out_alone_the_next_day():
+    # C3 (a Dutch consumer, letters): F-3's collection-costs step is due on Monday 30 March 2026 (its 14-day
+    # letter was posted Saturday 7 March, see above); G-3 (due 6 March, reminded by post Friday 20 March:
+    # delivered Tuesday 24 March, pay by 31 March) is due for its own 14-day letter the same day. A 14-day letter
+    # is valid only as such a letter (art. 6:96(6) BW), so G-3 does not join the cost demand: it waits a day
+    facts = {"C3": CustomerFacts(consumer=True, country="NL")}
+    frame = items(("F-3", "C3", 30000, "2026-02-06"), ("G-3", "C3", 20000, "2026-03-06"))
+    history = [Taken("F-3", "reminder", dt.date(2026, 2, 13), "letter"),
+               Taken("F-3", "fourteen-day-letter", dt.date(2026, 3, 7), "letter"),
+               Taken("G-3", "reminder", dt.date(2026, 3, 20), "letter")]
+
+    monday = decide(frame, facts, STANDARD, history, [], dt.date(2026, 3, 30))
+    assert [(a.step, a.invoices) for a in monday.actions] == [("collection-costs", ("F-3",))]
+    assert {s.invoice_id: s.reason for s in monday.skipped} == {"G-3": "own_letter_next_run"}
+
+    history.append(Taken("F-3", "collection-costs", dt.date(2026, 3, 30), "letter"))
+    tuesday = decide(frame, facts, STANDARD, history, [], dt.date(2026, 3, 31))
+    assert [(a.step, a.invoices) for a in tuesday.actions] == [("fourteen-day-letter", ("G-3",))]

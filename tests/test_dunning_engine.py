@@ -103,6 +103,18 @@ def test_a_customer_whose_credit_notes_cover_what_is_overdue_gets_nothing():
     assert reasons(run(frame, dt.date(2026, 11, 6))) == {"2026-0042": "covered_by_credit"}
 
 
+def test_a_document_whose_invoices_the_credit_notes_cover_is_not_sent_though_more_is_overdue_later():
+    # 401.72 is due for its first step; 1,215.88 is overdue but not yet due for a step; the credit note of 448.91
+    # covers the 401.72 this document would demand (the account as a whole still owes 1,168.69)
+    frame = items(("2026-0133", "K001", 40172), ("2026-0471", "K001", 121588, "2026-11-04"),
+                  ("CN-2026-0068", "K001", -44891))
+
+    decision = run(frame, dt.date(2026, 11, 6))
+
+    assert decision.actions == ()
+    assert reasons(decision)["2026-0133"] == "covered_by_credit"
+
+
 def test_a_paid_invoice_gets_nothing():
     frame = items(("2026-0042", "K001", 0))
 

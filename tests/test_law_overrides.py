@@ -15,7 +15,7 @@ from arctl.cli import app
 from arctl.dunning.costs import be_consumer_damages_cap, eu_b2b_compensation, statutory_interest, wik_costs
 from arctl.dunning.limits import parse_limits
 from arctl.errors import ConfigError
-from arctl.io.legal import load_rates, read_limits
+from arctl.io.legal import load_rates, provided_rate_tables, read_exchange_rates, read_limits
 
 SHIPPED = parse_limits(read_limits())
 
@@ -31,6 +31,10 @@ COMPENSATION_50 = textwrap.dedent("""\
 
 BE_2026_H2 = '2026-07-01,2026-12-31,10.5,"Belgian Official Gazette, notice of the FPS Finance for 2026 H2",V\n'
 HEADER = "valid_from,valid_to,percent,source,confidence\n"
+# a German company's own table (§ 288(2) BGB: base rate + 9 points); 1.27 % is a test value, not the published one
+DE_2026_H2 = '2026-07-01,2026-12-31,10.27,"Deutsche Bundesbank base rate 1.27 % + 9 points (test value)",U\n'
+EXCHANGE_HEADER = "currency,rate,day,source\n"
+USD_RATE = "USD,0.90,2026-11-19,ECB euro foreign exchange reference rate\n"
 
 
 def cents(text: str) -> int:
@@ -296,12 +300,46 @@ def test_a_broken_workspace_rate_file_names_its_line(tmp_path, text, expected):
     assert str(folder / "rates" / "be-b2b.csv") in caught.value.message
 
 
-def test_a_workspace_rate_file_named_after_no_shipped_table_is_refused(tmp_path):
+def test_a_workspace_rate_file_named_after_no_table_is_refused(tmp_path):
     folder = law(tmp_path, be_b2b_2026=HEADER + BE_2026_H2)  # be-b2b-2026.csv would never be read
 
-    with pytest.raises(ConfigError, match=r"be-b2b-2026.csv: no shipped rate table is called 'be-b2b-2026'") as caught:
+    with pytest.raises(ConfigError, match=r"be-b2b-2026.csv: no rate table is called 'be-b2b-2026'") as caught:
         load_rates("be-b2b", folder)
     assert "be-b2b, be-legal, nl-b2b, nl-consumer" in caught.value.hint
+    assert "e.g. de-b2b.csv" in caught.value.hint
+
+
+def test_a_workspace_provides_a_table_arctl_does_not_ship(tmp_path):
+    folder = law(tmp_path, de_b2b=HEADER + DE_2026_H2)
+
+    assert provided_rate_tables(folder) == ["de-b2b"]
+    assert [(r.valid_from, r.percent) for r in load_rates("de-b2b", folder)] == [(dt.date(2026, 7, 1),
+                                                                                  Decimal("10.27"))]
+
+
+def test_an_exchange_rate_file_gives_each_currency_its_rate_and_source(tmp_path):
+    folder = law(tmp_path)
+    (folder / "exchange_rates.csv").write_text(EXCHANGE_HEADER + USD_RATE, encoding="utf-8")
+
+    [usd] = read_exchange_rates(folder)
+
+    assert (usd.currency, usd.rate, usd.day) == ("USD", Decimal("0.90"), dt.date(2026, 11, 19))
+    assert usd.source == "ECB euro foreign exchange reference rate"
+
+
+@pytest.mark.parametrize("row, expected", [
+    pytest.param("USD,-0.90,2026-11-19,ECB\n", r"exchange_rates.csv:2: a rate needs", id="negative"),
+    pytest.param("USD,abc,2026-11-19,ECB\n", r"exchange_rates.csv:2: expected a currency code", id="no number"),
+    pytest.param("USD,0.90,19/11/2026,ECB\n", r"exchange_rates.csv:2: expected a currency code", id="date"),
+    pytest.param("USD,0.90,2026-11-19,\n", r"exchange_rates.csv:2: a rate needs .* source", id="no source"),
+    pytest.param(USD_RATE + USD_RATE, r"exchange_rates.csv:3: USD is given twice", id="twice"),
+])
+def test_a_broken_exchange_rate_file_names_its_line(tmp_path, row, expected):
+    folder = law(tmp_path)
+    (folder / "exchange_rates.csv").write_text(EXCHANGE_HEADER + row, encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=expected):
+        read_exchange_rates(folder)
 
 
 # --- through `arctl dunning run` ---------------------------------------------------------------------
@@ -377,3 +415,60 @@ def test_a_broken_workspace_limits_file_stops_the_run_naming_its_line(workspace)
     assert result.exit_code == 2
     assert "law/limits.yaml:3: eu_b2b_compensation.amount: expected an amount" in result.stderr
     assert not (workspace / "outbox").exists()
+
+
+def test_a_german_company_claims_interest_from_the_table_its_workspace_provides(workspace):
+    config = workspace / "arctl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("country: BE", "country: DE"), encoding="utf-8")
+    law(workspace, de_b2b=HEADER + DE_2026_H2)
+
+    action, warnings = demand_run()
+
+    # 1,210.00 from 1 October to 20 November 2026: 51 days x 10.27 % / 365 = 17.363... -> 17.36
+    assert {c["kind"]: c["amount"] for c in action["costs"]} == {"compensation": "40.00", "interest": "17.36"}
+    assert not any("de-b2b" in w for w in warnings)
+
+
+def test_a_german_company_without_a_rate_table_claims_no_interest_and_is_told_which_file(workspace):
+    config = workspace / "arctl.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("country: BE", "country: DE"), encoding="utf-8")
+
+    action, warnings = demand_run()
+
+    assert [c["kind"] for c in action["costs"]] == ["compensation"]
+    assert any("law/rates/de-b2b.csv" in w for w in warnings)
+
+
+def test_the_day_count_setting_of_arctl_yaml_reaches_the_run(invoices_and_customers_workspace):
+    invoices = INVOICES.replace("2026-09-01,2026-09-30", "2024-01-01,2024-01-31")
+    root = invoices_and_customers_workspace(invoices, CUSTOMERS, as_of="2024-03-01",
+                                            files={"plans/demand-only.yaml": DEMAND})
+
+    def interest() -> str:
+        result = CliRunner().invoke(app, ["dunning", "run", "--as-of", "2024-03-01", "--json", "--dry-run",
+                                          "--plan", "demand-only"])
+        assert result.exit_code == 0, result.output
+        [action] = json.loads(result.stdout)["actions"]
+        return {c["kind"]: c["amount"] for c in action["costs"]}["interest"]
+
+    # 1,210.00 from 1 February to 1 March 2024 (leap year): 30 days x 12.5 %
+    assert interest() == "12.40"          # actual/actual: / 366 = 12.397... -> 12.40
+    with (root / "arctl.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("law: {day_count: actual/365}\n")
+    assert interest() == "12.43"          # actual/365: / 365 = 12.431... -> 12.43
+
+
+def test_a_claim_in_dollars_gets_the_compensation_through_the_workspace_s_exchange_rate(
+        invoices_and_customers_workspace):
+    invoices = INVOICES.replace(",EUR,1210.00,1210.00", ",USD,1210.00,1210.00")
+    root = invoices_and_customers_workspace(invoices, CUSTOMERS, as_of="2026-11-20",
+                                            files={"plans/demand-only.yaml": DEMAND})
+    law(root)
+    (root / "law" / "exchange_rates.csv").write_text(EXCHANGE_HEADER + USD_RATE, encoding="utf-8")
+
+    action, warnings = demand_run()
+
+    [compensation] = [c for c in action["costs"] if c["kind"] == "compensation"]
+    assert compensation["amount"] == "44.44"   # EUR 40 / 0.90 EUR per USD = 44.444... USD, a maximum: rounded down
+    assert "1 USD = 0.90 EUR (ECB euro foreign exchange reference rate, 2026-11-19)" in compensation["basis"]
+    assert not any("compensation left out" in w for w in warnings)

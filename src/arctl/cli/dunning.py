@@ -122,9 +122,7 @@ def run(
 
     workspace = workspace_or_none()
     date = as_of_date(as_of, workspace)
-    checked = workflows.checked_dunning_run(workspace, date, plan=plan, dry_run=dry_run,
-                                            allow_stale_bank=allow_stale_bank)
-    result = checked.result
+    result = workflows.dunning_run(workspace, date, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank)
     shown_locale = screen_locale(locale, workspace)
     if as_json:
         print(json.dumps({
@@ -142,7 +140,7 @@ def run(
                          "net_due": plain_amount(o.action.net_due, o.action.currency),
                          "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery,
                          "plan": o.action.plan or None,
-                         "plan_reason": checked.plans.get(o.action.customer_id, ": ").partition(": ")[2] or None}
+                         "plan_reason": result.plans.get(o.action.customer_id, ": ").partition(": ")[2] or None}
                         for o in result.outcomes],
             "skipped": [{"invoice_id": s.invoice_id, "reason": s.reason} for s in result.skipped],
             "warnings": result.warnings,
@@ -172,7 +170,7 @@ def run(
         reasons[skip.reason] = reasons.get(skip.reason, 0) + 1
     console.print(f"{verb} {len(result.outcomes)} action(s); skipped: "
                   + (", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "none"))
-    for customer, why in checked.plans.items():
+    for customer, why in result.plans.items():
         if not why.endswith(": default plan"):
             console.print(escape(f"plan of {customer}: {why}"))
     for warning in result.warnings:
@@ -184,9 +182,13 @@ _REASONS = {
     "disputed": "it is disputed", "promised": "the customer promised to pay and the date has not passed",
     "payment_plan": "it is on a payment plan", "held": "it is on hold",
     "payment_to_review": "a bank payment that may pay it waits for a person (arctl match / unmatch)",
-    "covered_by_credit": "the customer's credit notes cover what is overdue",
+    "covered_by_credit": "the customer's credit notes cover what is overdue, or what the document would demand",
     "not_due_yet": "its next step is not due yet", "plan_complete": "every step of its plan has been taken",
     "no_consumer_plan": "the customer is a consumer and no plan route leads to a consumer plan of their country",
+    "with_agency": "it was handed over to the collection agency",
+    "own_letter_next_run": "its Dutch 14-day letter goes out on its own, in the next run (never inside a cost demand)",
+    "recorded_today": "the customer's document of this step was already recorded today; it waits for the next run",
+    "unusable_address": "the customer's e-mail address cannot take the document; fix it and run again",
 }
 
 

@@ -170,6 +170,7 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
             due[document_key(row, chosen, step, facts.has_email, facts.channel)].append(
                 {**row, "step": step, "plan": chosen, "interest_start": start})
     skipped = _join_fourteen_day_letters(due, skipped, positions, rows, plans, as_of)
+    skipped += _fourteen_day_letters_stand_alone(due, plans)
     not_listed = with_agency | {p.invoice_id for p in positions if p.paused is not None}
     actions, more_skipped, warnings = _actions(due, rows, customers, as_of, law, next_business_day, not_listed)
     return Decision(as_of, actions, tuple(sorted(skipped + more_skipped, key=lambda s: s.invoice_id)),
@@ -236,6 +237,29 @@ def _join_fourteen_day_letters(due: dict[DueKey, list[Row]], skipped: list[Skip]
     return [s for s in skipped if s.invoice_id not in joined]
 
 
+def _fourteen_day_letters_stand_alone(due: dict[DueKey, list[Row]], plans: PlanSet) -> list[Skip]:
+    """A Dutch 14-day letter is valid only as its own letter (art. 6:96(6) BW: its wording and the costs it
+    announces). An invoice due for it does not join a later step's document: it waits for the next run, which
+    sends it its own letter (one document a day still)."""
+    from arctl.dunning.consumer_law import fourteen_day_letters
+
+    waiting: list[Skip] = []
+    for key, group in list(due.items()):
+        plan = group[0]["plan"]
+        if plan.consumer != "NL":
+            continue
+        letters = fourteen_day_letters(plan, plans.rules)
+        if document_step(group).id in letters:
+            continue
+        kept = [row for row in group if row["step"].id not in letters]
+        waiting += [Skip(row["invoice_id"], "own_letter_next_run") for row in group if row["step"].id in letters]
+        if kept:
+            due[key] = kept
+        else:
+            del due[key]
+    return waiting
+
+
 def _reason_to_wait(position: Position, step: Step | None, to_review: bool, as_of: dt.date) -> str | None:
     if step is None:
         return "plan_complete"
@@ -270,6 +294,10 @@ def _actions(due: dict[DueKey, list[Row]], rows: list[Row], customers: Mapping[s
         action, found = step_action(customer, chosen, step, currency, sorted(group, key=lambda r: r["invoice_id"]),
                                     overdue_rows.get((customer, currency), ()), facts, as_of, law,
                                     credit_rows.get((customer, currency), ()), next_business_day=next_business_day)
+        if action.credits and action.amount_due <= action.credit_total:
+            # their credit notes cover every invoice this document would demand: nothing to ask for
+            skipped.extend(Skip(invoice, "covered_by_credit") for invoice in action.invoices)
+            continue
         actions.append(action)
         warnings.extend(w for w in found if w not in warnings)
     return tuple(actions), skipped, tuple(warnings)

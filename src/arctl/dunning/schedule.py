@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -43,11 +43,12 @@ class Sent:
 def scheduled_due(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: PlanSet, sent: Iterable[Sent],
                   pauses: Iterable[Pause], as_of: dt.date, *,
                   next_business_day: Callable[[dt.date, str | None], dt.date] = business_day,
-                  plan: Plan | None = None) -> tuple[Action, ...]:
+                  plan: Plan | None = None, with_agency: Collection[str] = frozenset()) -> tuple[Action, ...]:
     """The scheduled documents due on `as_of`, one per customer, entry and currency.
 
     `items`: open items (invoice_id, customer_id, currency, due_date, open_amount). `plan` applies one plan
-    to everybody, as `dunning run --plan` does.
+    to everybody, as `dunning run --plan` does. Invoices handed over to a collection agency (`with_agency`)
+    and paused ones are listed with that status.
     """
     last_sent: dict[tuple[str, str, str], dt.date] = {}
     for record in sent:
@@ -57,7 +58,7 @@ def scheduled_due(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], p
     held = {p.customer_id for p in pauses if p.kind == "held" and p.invoice_id is None
             and p.start <= as_of and (p.end is None or as_of <= p.end)}
     accounts = _accounts(items)
-    paused = _paused_invoices(pauses, as_of)
+    paused = {**_paused_invoices(pauses, as_of), **dict.fromkeys(with_agency, "with_agency")}
     actions = []
     for (customer, currency), rows in sorted(accounts.items()):
         facts = customers.get(customer, CustomerFacts())

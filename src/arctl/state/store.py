@@ -426,13 +426,6 @@ class Store(PauseRecords):
             return dict(connection.execute(select(schema.bank_reach.c.account_iban,
                                                   schema.bank_reach.c.reach_date)).all())
 
-    def newest_booking_dates(self) -> dict[str, dt.date]:
-        """Per account: the booking date of its newest bank line."""
-        with self.engine.connect() as connection:
-            return dict(connection.execute(select(schema.bank_lines.c.account_iban,
-                                                  func.max(schema.bank_lines.c.booking_date))
-                                           .group_by(schema.bank_lines.c.account_iban)).all())
-
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
             return {

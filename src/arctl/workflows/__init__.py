@@ -49,7 +49,6 @@ from arctl.workflows.reconciling import (
     reconcile_workspace,
     unmatch,
 )
-from arctl.workflows.run_checks import CheckedRun, checked_dunning_run
 from arctl.workflows.running import ActionOutcome, RunResult, dunning_run
 from arctl.workflows.workspace import init_workspace, load_workspace, open_store, state_dir
 
@@ -62,7 +61,6 @@ __all__ = [
     "ActionOutcome",
     "AgingResult",
     "CheckResult",
-    "CheckedRun",
     "CustomerView",
     "DunningView",
     "Explanation",
@@ -73,7 +71,6 @@ __all__ = [
     "RunResult",
     "aging",
     "check",
-    "checked_dunning_run",
     "customer_set",
     "customer_show",
     "customer_unset",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from arctl.config import Workspace
-from arctl.errors import InputError, UsageError
+from arctl.errors import UsageError
 from arctl.model import Action
 from arctl.workflows.dunning import DunningInputs, dunning_inputs
+from arctl.workflows.run_checks import NO_BANK, check_bank_reach, check_run_date, plan_reasons
 from arctl.workflows.workspace import open_store, workspace_lock
 
 if TYPE_CHECKING:
@@ -39,67 +40,66 @@ class RunResult:
     outcomes: list[ActionOutcome]
     skipped: list[Skip]
     warnings: list[str]
+    plans: dict[str, str] = field(default_factory=dict)   # customer_id -> "plan: why", for those in the run
 
 
 def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None = None, dry_run: bool = False,
                 allow_stale_bank: bool = False) -> RunResult:
-    """Decide the actions due, write their documents into outbox/<date>/ and record them (not with dry_run)."""
+    """Decide the actions due, write their documents into outbox/<date>/ and record them (not with dry_run).
 
+    Refused when its date is before the last recorded run (a dry run may look at any date) or when a bank
+    account's statements do not reach a recent day; warned when no bank source shows payments at all."""
     if workspace is None:
         raise UsageError("arctl dunning needs a workspace", hint="run it inside one, or use -w DIR")
+    has_bank = any(s.kind == "bank" for s in workspace.config.sources)
     with workspace_lock(workspace, "dunning run"):
         store = open_store(workspace)
         try:
-            if any(s.kind == "bank" for s in workspace.config.sources) and not allow_stale_bank:
-                _check_bank_is_fresh(store, as_of, workspace)
+            if not dry_run:
+                check_run_date(store, as_of)
+            if has_bank and not allow_stale_bank:
+                check_bank_reach(store, as_of, workspace)
             inputs = dunning_inputs(workspace, store, as_of, plan)
             law = _read_law(inputs.plans, workspace)
             actions, skipped, warnings = _decide_all(inputs, law, as_of)
             outcomes = _deliver(store, workspace, actions, inputs, as_of, dry_run, skipped, warnings)
         finally:
             store.close()
-    return RunResult(as_of, dry_run, outcomes, skipped, inputs.warnings + warnings)
-
-
-def _check_bank_is_fresh(store: Store, as_of: dt.date, workspace: Workspace) -> None:
-    """Dunning on stale bank data would remind customers who have paid: every account needs a recent line."""
-    from arctl.dunning.calendar import business_days_before
-
-    max_age = workspace.config.bank_max_age
-    limit = business_days_before(as_of, max_age, workspace.config.company.country or None)
-    newest = store.newest_booking_dates()
-    stale = sorted(f"{account} (newest line {day})" for account, day in newest.items() if day < limit)
-    if not newest or stale:
-        raise InputError(
-            "bank data is stale: " + (", ".join(stale) if stale else "no bank statement imported")
-            + f"; dunning needs statements up to {limit} ({max_age} business days)",
-            hint="import the latest statements, or run with --allow-stale-bank")
+    return RunResult(as_of, dry_run, outcomes, skipped, ([] if has_bank else [NO_BANK]) + inputs.warnings + warnings,
+                     plan_reasons(inputs, (o.action for o in outcomes)))
 
 
 def _read_law(plans: PlanSet, workspace: Workspace) -> Law:
     """Read and check every rate table and limit the plans' steps may claim before anything is written, so a
     broken law/ file stops the run at its start, not halfway."""
-    from arctl.dunning.claims import Law, law_needed
+    from arctl.dunning.claims import ExchangeRate, Law, law_needed
     from arctl.dunning.limits import parse_limits
-    from arctl.io.legal import load_rates, read_limits
+    from arctl.io.legal import load_rates, provided_rate_tables, read_exchange_rates, read_limits
 
     country = workspace.config.company.country
-    needs = law_needed(plans.plans, country)
     folder = workspace.root / "law"
+    needs = law_needed(plans.plans, country, provided_rate_tables(folder))
+    settings = workspace.config.law
+    exchange = {r.currency: ExchangeRate(r.currency, r.rate, r.day, r.source) for r in read_exchange_rates(folder)}
     return Law(country, parse_limits(read_limits(folder)) if needs.limits else None,
-               {table: load_rates(table, folder) for table in needs.tables})
+               {table: load_rates(table, folder) for table in needs.tables}, settings.day_count,
+               settings.be_consumer_interest_from, exchange)
 
 
 def _decide_all(inputs: DunningInputs, law: Law, as_of: dt.date) -> tuple[list[Action], list[Skip], list[str]]:
     """The plan's steps due, the scheduled statements due and the installment reminders due, each decided whole."""
-    from arctl.dunning.engine import decide, open_lines
+    from arctl.dunning.engine import Taken, decide, open_lines
+    from arctl.dunning.grouping import handed_over
     from arctl.dunning.payplan import installment_actions
     from arctl.dunning.schedule import scheduled_due, statement_warnings
 
     decision = decide(inputs.items, inputs.customers, inputs.plans, inputs.history, inputs.pauses, as_of,
                       to_review=inputs.review, plan=inputs.forced, law=law)
+    taken: dict[str, list[Taken]] = {}
+    for record in inputs.history:
+        taken.setdefault(record.invoice_id, []).append(record)
     statements = scheduled_due(inputs.items, inputs.customers, inputs.plans, inputs.sent, inputs.pauses, as_of,
-                               plan=inputs.forced)
+                               plan=inputs.forced, with_agency=handed_over(taken, inputs.plans))
     running = [view for view in inputs.payment_plans if view.plan["cancelled_on"] is None]
     lines = open_lines(inputs.items) if running else {}
     installments = []
