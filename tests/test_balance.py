@@ -139,11 +139,19 @@ def test_a_company_in_a_country_without_a_rate_table_claims_no_interest_and_is_t
     assert "no statutory interest rate table for DE; add law/rates/de-b2b.csv" in found[1][0]
 
 
-def test_a_company_in_a_country_without_a_rate_table_needs_no_belgian_table():
+def test_a_company_in_a_country_without_a_rate_table_needs_no_belgian_table_for_its_business_customers():
+    plans = load_plans("standard", None).plans
+    business = [plan for plan in plans if plan.consumer is None]
+
+    assert law_needed(business, "DE").tables == ()
+    assert law_needed(business, "DE", provided=("de-b2b",)).tables == ("de-b2b",)
+
+
+def test_consumer_plans_need_the_legal_rate_of_the_consumer_s_country_whatever_the_company_s():
+    # a German company's Belgian and Dutch consumers are owed (at most) their own country's legal interest
     plans = load_plans("standard", None).plans
 
-    assert law_needed(plans, "DE").tables == ()
-    assert law_needed(plans, "DE", provided=("de-b2b",)).tables == ("de-b2b",)
+    assert law_needed(plans, "DE").tables == ("be-legal", "nl-consumer")
 
 
 # --- the Belgian consumer's waiting period ------------------------------------------------------------------
@@ -212,3 +220,19 @@ def test_a_partly_paid_invoice_claims_interest_on_each_period_of_its_open_amount
     # 1,000 x 11.5 % x 29/365 + 600 x 11.5 % x 1/365 + 600 x 10.5 % x 30/365 = 9.1370 + 0.1890 + 5.1781 = 14.50
     # (on today's 600.00 for the whole 60 days it would be 600 x (11.5 % x 30 + 10.5 % x 30)/365 = 10.85)
     assert costs_of(found) == {"interest": cents("14.50")}
+
+
+def test_interest_starting_after_the_open_amount_changed_uses_the_amount_owed_on_that_day():
+    # 3,776.00 from 1 Oct, 3,171.00 after a credit note of 26 Oct, 2,171.00 after a payment of 25 Nov; interest
+    # from 17 Nov (a Belgian consumer's waiting period ended on the 16th) to 14 Dec at 4.5 %:
+    # 3,171 x 4.5 % x 8/365 (17-24 Nov) = 3.12756; 2,171 x 4.5 % x 20/365 (25 Nov-14 Dec) = 5.35315;
+    # 8.48071 -> 8.48 (the 3,776.00 of before the credit note is owed on none of those days)
+    from arctl.dunning.costs import period_interest
+    from arctl.model import Rate
+
+    rate = (Rate(dt.date(2026, 1, 1), dt.date(2026, 12, 31), Decimal("4.5"), "test", "V"),)
+    periods = [(dt.date(2026, 10, 1), 377600), (dt.date(2026, 10, 26), 317100), (dt.date(2026, 11, 25), 217100)]
+
+    found = period_interest(periods, "EUR", dt.date(2026, 11, 16), dt.date(2026, 12, 14), rate)
+
+    assert found.amount == 848

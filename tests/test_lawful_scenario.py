@@ -386,9 +386,6 @@ def _only(taken, customer: str, step: str) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="bug: period_interest (dunning/costs.py) clamps the periods that begin "
-                   "before the interest start to that start and sorts them by amount, so the credit note of 26 Oct "
-                   "is ignored until the next change (the payment of 25 Nov): interest 9.49 instead of 8.89")
 def test_the_interest_after_the_waiting_period_is_net_of_an_earlier_credit_note(scenario):
     _, taken, _, _ = scenario
     demand = _only(taken, "PBE-MAIL", "demand")
@@ -403,9 +400,6 @@ def test_the_interest_after_the_waiting_period_is_net_of_an_earlier_credit_note(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="bug: claims.interest_table/basis pick the interest by the company's "
-                   "country, so the consumer-nl plan's `interest: legal` (art. 6:119 BW) claims the Belgian legal "
-                   "interest (Law of 5 May 1865, 4.5 %) from a Dutch consumer")
 def test_a_dutch_consumer_is_claimed_the_dutch_legal_interest(scenario):
     _, taken, _, _ = scenario
     for customer in ("PNL-MAIL", "PNL-POST"):

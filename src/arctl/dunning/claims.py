@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
@@ -74,10 +74,10 @@ class LawNeeds:
 
 def law_needed(plans: Iterable[Plan], company_country: str, provided: Iterable[str] = ()) -> LawNeeds:
     """`provided`: the rate tables the workspace's law/rates/ holds (a country arctl ships no table for)."""
-    specs = [step.costs for plan in plans for step in plan.steps]
-    limits = any(c.compensation or c.damages == "book-xix" or c.collection_costs == "wik" for c in specs)
+    specs = [(plan.consumer or company_country, step.costs) for plan in plans for step in plan.steps]
+    limits = any(c.compensation or c.damages == "book-xix" or c.collection_costs == "wik" for _, c in specs)
     provided = tuple(provided)
-    tables = {interest_table(c.interest, company_country, provided) for c in specs
+    tables = {interest_table(c.interest, country, provided) for country, c in specs
               if c.interest in ("statutory", "legal")}
     return LawNeeds(limits, tuple(sorted(t for t in tables if t is not None)))
 
@@ -104,6 +104,15 @@ class Law:
     day_count: str = "actual/actual"
     be_consumer_interest_from: str = "waiting_period_end"
     exchange_rates: dict[str, ExchangeRate] = field(default_factory=dict)
+
+
+def law_for(plan: Plan, law: Law) -> Law:
+    """The law a plan's claims follow: a consumer's, that of their country (the consumer plan's `consumer:`,
+    Rome I art. 6: a consumer keeps the protection of the law of their habitual residence); a business
+    customer's, that of the company's country."""
+    if plan.consumer is None or plan.consumer == law.company_country:
+        return law
+    return replace(law, company_country=plan.consumer)
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,9 @@ def period_interest(periods: Sequence[tuple[dt.date, int]], currency: str, due_d
     the interest on the part it paid on its date). Interest runs from the day after `due_date` up to and
     including `until`; otherwise as `statutory_interest`."""
     start = due_date + dt.timedelta(days=1)
-    steps = sorted((max(day, start), amount) for day, amount in periods)
+    in_order = sorted(periods, key=lambda period: period[0])   # stable: a later change of one day wins
+    before = [amount for day, amount in in_order if day <= start]
+    steps = ([(start, before[-1])] if before else []) + [(day, amount) for day, amount in in_order if day > start]
     if until < start or not steps or all(amount <= 0 for _, amount in steps):
         return Interest(0, currency, (), (), table)
     ordered = sorted(rates, key=lambda rate: rate.valid_from)

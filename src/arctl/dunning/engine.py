@@ -32,7 +32,7 @@ import pandas as pd
 
 from arctl.dunning.calendar import business_day
 from arctl.dunning.channel import actual_channel
-from arctl.dunning.claims import Claimed, Law, step_costs
+from arctl.dunning.claims import Claimed, Law, law_for, step_costs
 from arctl.dunning.consumer import ConsumerRules
 from arctl.dunning.grouping import document_key, document_step, handed_over
 from arctl.dunning.plan import Plan, PlanSet, Step
@@ -317,7 +317,7 @@ def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: l
     credits = tuple(_line(row) for row in credit_rows)
     claimed = Claimed(credits, {row["invoice_id"]: row["open_periods"] for row in group if row.get("open_periods")},
                       {row["invoice_id"]: row["interest_start"] for row in group if row.get("interest_start")})
-    costs, warnings = step_costs(step.costs, costly, currency, as_of, law, claimed) \
+    costs, warnings = step_costs(step.costs, costly, currency, as_of, law_for(chosen, law), claimed) \
         if law is not None and step.costs else ((), ())
     if any(cost.kind == "interest" for cost in costs):  # interest runs from the day after each due date
         lines = tuple(replace(line, interest_from=_interest_from(line, claimed)) if line.step == step.id else line
