@@ -472,3 +472,21 @@ def test_a_claim_in_dollars_gets_the_compensation_through_the_workspace_s_exchan
     assert compensation["amount"] == "44.44"   # EUR 40 / 0.90 EUR per USD = 44.444... USD, a maximum: rounded down
     assert "1 USD = 0.90 EUR (ECB euro foreign exchange reference rate, 2026-11-19)" in compensation["basis"]
     assert not any("compensation left out" in w for w in warnings)
+
+
+def test_a_lower_amount_in_a_later_export_ends_the_interest_on_the_part_paid_from_that_export_s_day(
+        invoices_and_customers_workspace):
+    # no bank source: the customer paid 600.00 of 1,210.00 and the export of 21 October shows 610.00 open.
+    # Interest at 10.5 % (2026 H2): 1,210.00 from 1 to 20 October (20 days) = 6.96164, and 610.00 from
+    # 21 October to 20 November (31 days) = 5.43986: 12.4015 -> 12.40 (on 610.00 for all 51 days: 8.95)
+    root = invoices_and_customers_workspace(INVOICES, CUSTOMERS, as_of="2026-10-01",
+                                            files={"plans/demand-only.yaml": DEMAND})
+    law(root, be_b2b=HEADER + BE_2026_H2)
+    export = root / "exports" / "open_invoices.csv"
+    export.write_text(export.read_text(encoding="utf-8").replace("1210.00,1210.00", "1210.00,610.00"),
+                      encoding="utf-8")
+    assert CliRunner().invoke(app, ["import", "--as-of", "2026-10-21"]).exit_code == 0
+
+    action, _ = demand_run()
+
+    assert {c["kind"]: c["amount"] for c in action["costs"]} == {"compensation": "40.00", "interest": "12.40"}

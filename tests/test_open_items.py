@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from arctl.reconcile.open_items import open_items
@@ -53,3 +55,31 @@ def test_a_credit_note_stays_negative_until_it_is_used():
 def test_without_allocations_the_export_is_what_is_open():
     frame = invoices(("A", 10000, 2500, "2026-11-26", 1))
     assert opened(frame, allocations()) == {"A": 2500}
+
+
+def test_a_lower_amount_first_shown_by_a_later_export_starts_a_period_on_that_day():
+    from arctl.reconcile.open_items import open_periods
+
+    items = pd.DataFrame({"invoice_id": ["2026-0042"], "amount": [100000], "open_amount": [60000],
+                          "due_date": [pd.Timestamp("2026-06-01")]})
+    history = pd.DataFrame({"invoice_id": ["2026-0042", "2026-0042"],
+                            "seen_on": [dt.date(2026, 5, 20), dt.date(2026, 7, 1)], "open_amount": [100000, 60000]})
+    no_payments = pd.DataFrame(columns=["invoice_id", "amount", "booking_date", "invoice_import_id"])
+
+    assert open_periods(items, no_payments, history) == {
+        "2026-0042": ((dt.date(2026, 6, 1), 100000), (dt.date(2026, 7, 1), 60000))}
+
+
+def test_a_bank_payment_shown_later_by_the_export_ends_the_interest_once_on_its_booking_date():
+    # 400.00 paid at the bank on 20 June; the export of 1 July shows it too: one change, on 20 June
+    from arctl.reconcile.open_items import open_periods
+
+    items = pd.DataFrame({"invoice_id": ["2026-0042"], "amount": [100000], "open_amount": [60000],
+                          "due_date": [pd.Timestamp("2026-06-01")]})
+    history = pd.DataFrame({"invoice_id": ["2026-0042", "2026-0042"],
+                            "seen_on": [dt.date(2026, 5, 20), dt.date(2026, 7, 1)], "open_amount": [100000, 60000]})
+    payments = pd.DataFrame({"invoice_id": ["2026-0042"], "amount": [40000],
+                             "booking_date": [pd.Timestamp("2026-06-20")], "invoice_import_id": [1]})
+
+    assert open_periods(items, payments, history) == {
+        "2026-0042": ((dt.date(2026, 6, 1), 100000), (dt.date(2026, 6, 20), 60000))}

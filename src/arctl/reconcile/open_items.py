@@ -40,29 +40,68 @@ def open_items(invoices: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFram
     return frame
 
 
-def open_periods(items: pd.DataFrame, allocations: pd.DataFrame) -> dict[str, tuple[tuple[dt.date, int], ...]]:
-    """Each partly paid open invoice's open amount over time, for the interest (issue 15): from its due date
-    the amount open before the bank payments applied to it (the export's; a part paid at an unknown date
-    counts as paid from the start, the reading that claims less), then less each payment from its booking
-    date. Only invoices a dated payment changed are listed."""
-    if allocations.empty or items.empty:
+def open_periods(items: pd.DataFrame, allocations: pd.DataFrame, history: pd.DataFrame | None = None
+                 ) -> dict[str, tuple[tuple[dt.date, int], ...]]:
+    """Each open invoice's open amount over time, for the interest (issue 15), where it changed: from its due
+    date, then from each day a payment is known to have paid part of it. A payment is known by its bank
+    booking date, else by the day the first export showed the lower amount (`history`: invoice_id, seen_on,
+    open_amount). Before the oldest amount kept, that amount holds (a part paid at an unknown date counts as
+    paid from the start: the reading that claims less). The last amount is today's open amount."""
+    history = history if history is not None else pd.DataFrame(columns=["invoice_id", "seen_on", "open_amount"])
+    if items.empty or (allocations.empty and history.empty):
         return {}
     open_now = dict(zip(items["invoice_id"], items["open_amount"], strict=True))
+    totals = dict(zip(items["invoice_id"], items["amount"], strict=True)) if "amount" in items else {}
     due = dict(zip(items["invoice_id"], items["due_date"], strict=True))
+    paid = {str(i): [(_day(b), int(a)) for b, a in zip(g["booking_date"], g["amount"], strict=True)]
+            for i, g in allocations[allocations["invoice_id"].isin(open_now.keys())].groupby("invoice_id")}
+    seen = {str(i): [(d, int(a)) for d, a in zip(g["seen_on"], g["open_amount"], strict=True) if _day(d)]
+            for i, g in history[history["invoice_id"].isin(open_now.keys())].groupby("invoice_id")}
     found: dict[str, tuple[tuple[dt.date, int], ...]] = {}
-    for invoice, paid in allocations[allocations["invoice_id"].isin(open_now.keys())].groupby("invoice_id"):
+    for invoice in sorted(set(paid) | set(seen)):
         now, day = int(open_now[invoice]), _day(due[invoice])
-        booked_on = [(_day(b), int(a)) for b, a in zip(paid["booking_date"], paid["amount"], strict=True)]
-        dated = sorted((b, a) for b, a in booked_on if b is not None and b > (day or dt.date.min))
-        if now <= 0 or day is None or not dated:
+        if now <= 0 or day is None:
             continue
-        owed = now + sum(amount for _, amount in dated)
-        periods = [(day, owed)]
-        for booked, amount in dated:
-            owed -= amount
-            periods.append((booked, owed))
-        found[str(invoice)] = tuple(periods)
+        snapshots = sorted((d, a) for d, a in ((_day(d), a) for d, a in seen.get(invoice, [])) if d is not None)
+        periods = _periods(day, now, int(totals.get(invoice, now)), snapshots, paid.get(invoice, []))
+        if len(periods) > 1:
+            found[invoice] = periods
     return found
+
+
+def _periods(due: dt.date, now: int, total: int, snapshots: list[tuple[dt.date, int]],
+             payments: list[tuple[dt.date | None, int]]) -> tuple[tuple[dt.date, int], ...]:
+    """The open amount from `due` on, on each day it changed: the export's amount as last seen, less what the
+    bank paid after that export (as open_items counts it), never more than the total less all bank payments."""
+    dated = sorted((b, a) for b, a in payments if b is not None)
+    undated = sum(a for b, a in payments if b is None)
+    if not snapshots:  # the bank alone: today's amount plus what it paid later, less each payment on its day
+        owed = now + sum(a for b, a in dated if b > due)
+        periods = [(due, owed)]
+        for booked, amount in dated:
+            if booked > due:
+                owed -= amount
+                periods.append((booked, owed))
+        return _merged(periods, now)
+    days = sorted({due} | {d for d, _ in snapshots if d > due} | {b for b, _ in dated if b > due})
+    periods = []
+    for day in days:
+        shown_on, shown = next(((d, a) for d, a in reversed(snapshots) if d <= day), snapshots[0])
+        after_export = sum(a for b, a in dated if shown_on < b <= day)
+        all_paid = undated + sum(a for b, a in dated if b <= day)
+        periods.append((day, max(0, min(shown - after_export, total - all_paid))))
+    return _merged(periods, now)
+
+
+def _merged(periods: list[tuple[dt.date, int]], now: int) -> tuple[tuple[dt.date, int], ...]:
+    """Consecutive equal amounts as one period; the last one is today's open amount."""
+    kept: list[tuple[dt.date, int]] = []
+    for day, amount in periods:
+        if not kept or kept[-1][1] != amount:
+            kept.append((day, amount))
+    if kept and kept[-1][1] != now:
+        kept[-1] = (kept[-1][0], now)
+    return tuple(kept)
 
 
 def _day(value: object) -> dt.date | None:

@@ -250,4 +250,14 @@ bank_reach = Table(
     Column("reach_date", Date, nullable=False),
 )
 
-SCHEMA_VERSION = 7
+# version 8: each invoice's open amount as the exports showed it over time (a lower amount ends interest on the
+# part paid from the day the first snapshot showed it)
+
+invoice_amounts = Table(
+    "invoice_amounts", metadata,
+    Column("invoice_id", String(128), primary_key=True),
+    Column("seen_on", Date, primary_key=True),
+    Column("open_amount", BigInteger, nullable=False),
+)
+
+SCHEMA_VERSION = 8

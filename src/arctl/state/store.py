@@ -144,7 +144,9 @@ class Store(PauseRecords):
         rows = _records(frame, _INVOICE_FIELDS, dates=("issue_date", "due_date", "last_reminder_date"))
         with self.engine.begin() as connection:
             import_id = self._record_import(connection, meta, len(rows), len(close), "applied")
-            existing = set(connection.execute(select(schema.invoices.c.invoice_id)).scalars())
+            existing = {invoice: (amount, on) for invoice, amount, on in connection.execute(
+                select(schema.invoices.c.invoice_id, schema.invoices.c.open_amount, schema.imports.c.as_of)
+                .join(schema.imports, schema.imports.c.id == schema.invoices.c.import_id, isouter=True)).all()}
             fresh = [{**r, "import_id": import_id, "source_path": meta["path"]}
                      for r in rows if r["invoice_id"] not in existing]
             known = [{**r, "import_id": import_id, "source_path": meta["path"], "closed_on": None,
@@ -157,7 +159,17 @@ class Store(PauseRecords):
             if close:
                 connection.execute(update(schema.invoices).where(schema.invoices.c.invoice_id.in_(sorted(close)))
                                    .values(closed_on=as_of, closed_import_id=import_id))
+            _record_amount_changes(connection, existing, rows, _snapshot_day(meta, as_of))
         return ImportRecord(import_id, meta["path"], "invoices", "applied", len(rows), len(close))
+
+    def amount_history(self) -> pd.DataFrame:
+        """The open amounts the exports showed for each open invoice whose amount changed, by day seen."""
+        query = (select(schema.invoice_amounts.c.invoice_id, schema.invoice_amounts.c.seen_on,
+                        schema.invoice_amounts.c.open_amount)
+                 .join(schema.invoices, schema.invoices.c.invoice_id == schema.invoice_amounts.c.invoice_id)
+                 .where(schema.invoices.c.closed_on.is_(None))
+                 .order_by(schema.invoice_amounts.c.invoice_id, schema.invoice_amounts.c.seen_on))
+        return self._frame(query, dates=("seen_on",))
 
     def record_older_snapshot(self, meta: dict, records: int) -> ImportRecord:
         with self.engine.begin() as connection:
@@ -461,6 +473,36 @@ def _payment_plan_of_installment_reminders(connection: Connection) -> None:
                             "WHERE plan LIKE 'payplan-%'"))
 
 
+def _snapshot_day(meta: dict, as_of: dt.date) -> dt.date:
+    """The day an export showed its amounts: the day it was made, never after the import's date."""
+    try:
+        taken = dt.datetime.fromisoformat(str(meta.get("taken_at", ""))).date()
+    except ValueError:
+        return as_of
+    return min(taken, as_of)
+
+
+def _record_amount_changes(connection: Connection, before: dict[str, tuple[int, dt.date | None]], rows: list[dict],
+                           day: dt.date) -> None:
+    """Keep the open amount an export shows when it differs from the one the state held (`before`: amount and
+    the day of the import that brought it): the old amount, from that import's day when nothing older is
+    kept, and the new one from `day`."""
+    changed = {r["invoice_id"]: int(r["open_amount"]) for r in rows
+               if r["invoice_id"] in before and int(before[r["invoice_id"]][0]) != int(r["open_amount"])}
+    if not changed:
+        return
+    kept = set(connection.execute(select(schema.invoice_amounts.c.invoice_id).where(
+        schema.invoice_amounts.c.invoice_id.in_(sorted(changed)))).scalars())
+    connection.execute(delete(schema.invoice_amounts).where(schema.invoice_amounts.c.invoice_id.in_(sorted(changed)),
+                                                            schema.invoice_amounts.c.seen_on == day))
+    earlier = day - dt.timedelta(days=1)
+    old = [{"invoice_id": invoice, "seen_on": min(before[invoice][1] or earlier, earlier),
+            "open_amount": int(before[invoice][0])} for invoice in sorted(set(changed) - kept)]
+    connection.execute(insert(schema.invoice_amounts), old + [{"invoice_id": invoice, "seen_on": day,
+                                                               "open_amount": amount}
+                                                              for invoice, amount in changed.items()])
+
+
 def _extend_reach(connection: Connection, reach: dict[str, dt.date]) -> None:
     known = dict(connection.execute(select(schema.bank_reach.c.account_iban, schema.bank_reach.c.reach_date)).all())
     for account, day in reach.items():
@@ -488,6 +530,7 @@ MIGRATIONS: dict[int, tuple[Callable[[Connection], None], ...]] = {
     5: (),   # customer_overrides: a new table only
     6: (_payment_plan_of_installment_reminders,),   # installment reminders name their payment plan
     7: (_reach_from_bank_lines,),   # bank_reach: how far each account's statements reach
+    8: (),   # invoice_amounts: a new table only (amounts change from the next import on)
 }
 
 

@@ -103,7 +103,8 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     plans = routed_plans(workspace, plan, own)
     allocations = store.applied_allocations()
     items = open_items(store.invoice_items(), allocations)
-    periods = open_periods(items, allocations)  # partly paid invoices: interest per period of the open amount
+    # partly paid invoices: interest per period of the open amount (bank payments, lower amounts in exports)
+    periods = open_periods(items, allocations, store.amount_history())
     items["open_periods"] = pd.Series([periods.get(invoice) for invoice in items["invoice_id"]], index=items.index,
                                       dtype=object)
     lateness = payment_behaviour(store.invoices(include_closed=True), allocations, as_of)
