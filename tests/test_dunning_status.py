@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -151,3 +152,14 @@ def test_with_the_default_name_score_neither_reconcile_nor_dunning_guesses_the_p
 
     assert reason == "no reference, invoice number or known payer"
     assert held == {}
+
+
+def test_a_paused_invoice_waits_for_the_pause_not_for_a_date_already_past(workspace):
+    # 2026-0042 was due on 2026-10-30: without the dispute its friendly reminder was due long before 2026-11-20.
+    CliRunner().invoke(app, ["dispute", "open", "2026-0042", "--reason", "price", "--as-of", "2026-11-01"])
+
+    result = CliRunner().invoke(app, ["dunning", "status", "--as-of", "2026-11-20"], env={"COLUMNS": "200"})
+
+    line = next(line for line in result.stdout.splitlines() if "2026-0042" in line)
+    assert "once the pause ends" in line
+    assert re.findall(r"\d{4}-\d{2}-\d{2}", line.replace("2026-0042", "")) == ["2026-10-30"]  # the due date only

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any, cast
 
@@ -72,7 +73,7 @@ def status(
         table.add_row(escape(item["invoice_id"]), escape(item["customer_id"]),
                       format_money(int(open_by_id[item["invoice_id"]]), item["currency"], shown_locale),
                       item["due_date"] or "", str(item["days_overdue"] if item["days_overdue"] is not None else ""),
-                      item["last_step"] or "·", item["next_step"] or "done", item["next_step_date"] or "",
+                      item["last_step"] or "·", item["next_step"] or "done", _shown_next_date(item, date),
                       item["paused"] or "")
     console = out_console()
     console.print(table)
@@ -81,6 +82,13 @@ def status(
         console.print(escape(line))
     for warning in view.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+
+
+def _shown_next_date(item: dict[str, Any], as_of: dt.date) -> str:
+    """A paused invoice's next step waits for the pause to end, whatever date its plan alone would give."""
+    if item["paused"] and item["next_step"] and (item["next_step_date"] or "") <= as_of.isoformat():
+        return "once the pause ends"
+    return item["next_step_date"] or ""
 
 
 def plan_lines(choices: list[tuple[str, Any]], default: str) -> list[str]:
