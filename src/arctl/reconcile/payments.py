@@ -183,12 +183,13 @@ def payments_of(bank: pd.DataFrame, matches: pd.DataFrame, invoices: pd.DataFram
 
 
 def customer_ibans(customers: pd.DataFrame | None, known_ibans: dict[str, str]) -> dict[str, str]:
-    """IBAN (compact, upper case) -> customer, from the customer master and the IBANs people's matches taught."""
+    """IBAN (compact, upper case) -> customer, from the IBANs people's matches taught and the customer master
+    (which wins, as when the matcher identifies a payer)."""
     found = {compact_iban(iban): customer for iban, customer in known_ibans.items() if iban}
     if customers is not None and len(customers):
         for customer, cell in zip(customers["customer_id"], customers["iban"], strict=True):
             for iban in str(cell or "").split():
-                found.setdefault(compact_iban(iban), customer)
+                found[compact_iban(iban)] = customer
     return found
 
 
@@ -235,8 +236,7 @@ def _split_matches(matches: pd.DataFrame) -> tuple[dict[str, list[Row]], dict[st
     if matches.empty:
         return active, undone
     for row in matches.sort_values("id", kind="stable").to_dict("records"):
-        removed = row.get("removed_at")
-        target = active if removed is None or (isinstance(removed, float) and removed != removed) else undone
+        target = active if pd.isna(row.get("removed_at")) else undone
         target.setdefault(row["bank_txn"], []).append(row)
     return active, undone
 
