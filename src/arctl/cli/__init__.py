@@ -108,6 +108,7 @@ from arctl.cli import check  # noqa: E402,F401,I001
 from arctl.cli import importing  # noqa: E402,F401,I001
 from arctl.cli import aging  # noqa: E402,F401,I001
 from arctl.cli import reconcile  # noqa: E402,F401,I001
+from arctl.cli import payments  # noqa: E402,F401,I001
 from arctl.cli import pauses  # noqa: E402,F401,I001
 from arctl.cli import dunning  # noqa: E402,F401,I001
 from arctl.cli import payplan  # noqa: E402,F401,I001

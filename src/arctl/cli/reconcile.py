@@ -26,7 +26,8 @@ def reconcile(
                                                    "recognise payers.", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the matches to FILE.xlsx (sheets "
-                                                "matched, suggested, unmatched) or FILE.csv.",
+                                                "matched, suggested, unmatched) or FILE.csv. In a workspace: "
+                                                "every standing allocation, not only this run's.",
                                                 show_default=False)] = None,
     fail_on_unmatched: Annotated[bool, typer.Option("--fail-on-unmatched", help="Exit 1 when credits are left "
                                                     "unmatched or only suggested.")] = False,
@@ -79,7 +80,12 @@ def reconcile(
     reconciliation = result.reconciliation
     for notice in result.notices:
         err_console().print(f"note: {notice}")
-    if output is not None:
+    if output is not None and workspace is not None and not files:
+        # in a workspace the file is the whole picture, not only this run's new matches
+        write_matches(output, workflows.standing_matches(workspace))
+        err_console().print(f"wrote {output}: every allocation standing in the workspace (this run's, earlier "
+                            "runs' and those made by hand), the suggestions waiting and the credits left unmatched")
+    elif output is not None:
         write_matches(output, reconciliation)
         err_console().print(f"wrote {output}")
     if as_json:

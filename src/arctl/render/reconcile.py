@@ -68,7 +68,7 @@ _HEADER = ("bank_txn", "invoice_id", "amount", "currency", "rule", "confidence",
 def _rows(result) -> dict[str, list[list]]:
     rows: dict[str, list[list]] = {name: [] for name in _SHEETS}
     for m in result.matches:
-        sheet = "matched" if m.status == "auto" else "suggested"
+        sheet = "suggested" if m.status == "suggested" else "matched"  # auto, or manual (by a person)
         rows[sheet].append([m.bank_txn, m.invoice_id, plain_amount(m.amount, m.currency), m.currency, m.rule,
                             m.confidence, m.status, m.note, "", ""])
     for u in (*result.unmatched, *result.excess):

@@ -4,6 +4,7 @@
     reading       check, aging (exports read, nothing stored)
     importing     import (exports into the workspace state)
     reconciling   reconcile, match, unmatch
+    payments      payments (the stored credits and their allocations); reconcile -o's standing matches
     pauses        hold, release, dispute, promise, note
     dunning       the dunning plans; dunning status (the engine's inputs from the state)
     running       dunning run (the documents in outbox/<date>/ and their record)
@@ -39,6 +40,7 @@ from arctl.workflows.pauses import (
     promise,
     release,
 )
+from arctl.workflows.payments import payments, standing_matches
 from arctl.workflows.payplans import PaymentPlanView, payplan_cancel, payplan_create, payplan_show
 from arctl.workflows.reading import AgingResult, CheckResult, aging, check, source_options
 from arctl.workflows.reconciling import (
@@ -88,6 +90,7 @@ __all__ = [
     "match_manually",
     "note",
     "open_store",
+    "payments",
     "payplan_cancel",
     "payplan_create",
     "payplan_show",
@@ -96,6 +99,7 @@ __all__ = [
     "reconcile_workspace",
     "release",
     "source_options",
+    "standing_matches",
     "state_dir",
     "unmatch",
 ]
