@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from stdnum import iban, iso11649
@@ -282,14 +283,14 @@ def corrections(reference: Reference) -> list[Reference]:
     return []
 
 
-def _valid_slips(kind: str, value: str, right: list[str], valid) -> list[Reference]:
+def _valid_slips(kind: str, value: str, right: list[str], valid: Callable[[str], bool]) -> list[Reference]:
     candidates = dict.fromkeys(right + _slips(value))
     return [Reference(kind, v, True, v) for v in candidates if v != value and valid(v)]
 
 
 def _slips(text: str) -> list[str]:
     """Every `text` with one character changed (digit for digit, letter for letter) or two neighbours swapped."""
-    out = []
+    out: list[str] = []
     for i, ch in enumerate(text):
         pool = "0123456789" if ch.isdigit() else "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
         out.extend(text[:i] + other + text[i + 1:] for other in pool if other != ch)
