@@ -415,10 +415,11 @@ def _fits(due: int, amount: int, currency: str, settings: MatchSettings) -> bool
 
 def _alternatives(line: _Line, named: list[str], ledger: _Ledger, payers: PayerIndex,
                   settings: MatchSettings) -> list[str]:
-    """Other open invoices the amount picks when it does not fit what the line names: one invoice of the
-    payer (known by IBAN or name, else the one customer of the named invoices) that the payment pays
-    exactly or short within the policy. Combinations are not looked for: a partial payment fits some
-    combination of a long ledger by chance."""
+    """Other open invoices the amount picks when it does not fit what the line names: the invoices of the
+    payer (known by IBAN or name, else the one customer of the named invoices) whose open amount the
+    payment equals. Only exact amounts count against what the line names: a payment short of another
+    invoice within the bank-charges policy, or a combination of invoices, is as likely a partial payment
+    that meets another amount by chance."""
     if _fits(sum(ledger.open[i] for i in named), line.amount, line.currency, settings):
         return []
     payer = payers.identify(line.iban, line.name)
@@ -426,9 +427,7 @@ def _alternatives(line: _Line, named: list[str], ledger: _Ledger, payers: PayerI
     customer = payer.customer_id if payer is not None else (next(iter(owners)) if len(owners) == 1 else None)
     if customer is None:
         return []
-    items = [i for i in ledger.open_of(customer, line.currency) if ledger.open[i] > 0 and i not in named]
-    exact = [i for i in items if ledger.open[i] == line.amount]
-    return exact or [i for i in items if _fits(ledger.open[i], line.amount, line.currency, settings)]
+    return [i for i in ledger.open_of(customer, line.currency) if ledger.open[i] == line.amount and i not in named]
 
 
 def _unless_contradicted(claim: _Claim, ledger: _Ledger, payers: PayerIndex, settings: MatchSettings,
