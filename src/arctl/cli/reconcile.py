@@ -50,7 +50,7 @@ def reconcile(
 ) -> None:
     """Match bank credits to open invoices: by structured reference, invoice number, payer and amount.
 
-    Certain matches are applied ([green]auto[/green]); uncertain ones are [yellow]suggested[/yellow] for a person. Debits, returned payments and duplicates from overlapping statements are never taken for customer payments. Without FILES, reads the workspace's sources.
+    Certain matches are applied ([green]auto[/green]); uncertain ones are [yellow]suggested[/yellow] for a person. A line whose reference (also one whose check digits fail, read as the invoice reference it is one slip from) or invoice number names another invoice than the one its amount and payer pick is suggested with both, never applied. Debits, returned payments and duplicates from overlapping statements are never taken for customer payments. Without FILES, reads the workspace's sources.
 
     Exit 0, or 1 with --fail-on-unmatched when a credit is left unmatched or only suggested.
 
