@@ -50,7 +50,18 @@ Allocates a payment automatically when one invoice or one set of invoices is cer
   MatchSettings' defaults), or equals exactly one combination of its oldest open invoices;
 - a payer known only by name (in capitals, without legal form, perhaps with a typo) when the name
   names one customer beyond doubt and the amount equals exactly one open invoice of that customer and
-  no other customer's open invoice.
+  no other customer's open invoice;
+- a payer known by IBAN paying exactly the one open invoice whose reference is one slip away from the
+  reference it quotes (that reference's check digits fail; the slip is wrong check digits after the
+  right first ten digits, one digit changed, or two neighbours swapped: mod 97 (OGM/VCS) and ISO 7064
+  mod 97-10 (RF, ISO 11649) catch each of these, so the reference is certainly mistyped, and no other
+  invoice's reference is one slip away from it): the payment and the reference agree.
+
+Never automatically when the evidence conflicts: a reference (valid, or one slip away from an
+invoice's) or an invoice number in the text that names one open invoice while the payment does not
+fit it but pays exactly another invoice of the payer (known by IBAN) is left for a person. So the
+reference cases whose amount does not pay the invoice (partial and overpayments) are built only where
+no other open invoice of the customer fits the amount.
 
 The generator only builds lines for which that is unarguable: every payer case is checked against the
 customer's other open invoices and combinations of up to five of its 20 oldest (no other fit within
@@ -58,8 +69,9 @@ the policy), every name-only amount against every open amount in the ledger (bef
 payments), and every unknown payer's name against every customer name.
 It leaves for a person: a reference whose check digits fail (a typo), paid by someone the customer
 master does not know; an amount equal to open invoices of two customers from an unknown payer without
-any text. Nobody allocates: tax refunds, interest, insurance payouts, debits, and a payment that was
-returned (both the payment and its return).
+any text; the conflicting evidence above (`conflicting_reference`, `conflicting_pointer`). Nobody
+allocates: tax refunds, interest, insurance payouts, debits, and a payment that was returned (both the
+payment and its return).
 
 `score(reconciliation, truth)` compares an engine result with the truth: an allocation is correct only
 when its line, its invoice and its amount are all right.
@@ -90,13 +102,13 @@ from arctl.refs import ogm_for_invoice
 
 CASE_MIX: dict[str, int] = {
     # structured references, about half: valid OGM or RF of one open invoice, paid in full
-    "reference_ogm_structured": 150,  # OGM in Strd/CdtrRefInf/Ref: 12 digits, a few with slashes or spaces
-    "reference_ogm_text": 90,         # OGM in the remittance text: +++123/4567/89012+++, ***...***, 12 bare digits
+    "reference_ogm_structured": 135,  # OGM in Strd/CdtrRefInf/Ref: 12 digits, a few with slashes or spaces
+    "reference_ogm_text": 80,         # OGM in the remittance text: +++123/4567/89012+++, ***...***, 12 bare digits
     "reference_ogm_spaced": 40,       # OGM in the text without the +++: 123/4567/89012, 123 4567 89012, + spaced
     "reference_ogm_letter": 35,       # the OGM arctl prints on letters for an invoice without its own reference
     "reference_rf": 35,               # ISO 11649 RF printed on the invoice: compact in Strd, grouped in the text
     # the rest
-    "invoice_number": 65,             # Factuur 2026/0042, INV-2026-0042, fact 20260042, Facture n° 2026-0042 ...
+    "invoice_number": 55,             # Factuur 2026/0042, INV-2026-0042, fact 20260042, Facture n° 2026-0042 ...
     "invoice_numbers_two": 15,        # two invoice numbers of one customer in one text, the total paid
     "payer_iban_exact": 50,           # payer known by IBAN, no reference, amount of exactly one open invoice
     "payer_iban_combined": 30,        # payer known by IBAN pays its 2-4 oldest open invoices in one amount
@@ -104,10 +116,13 @@ CASE_MIX: dict[str, int] = {
     "overpayment": 15,                # valid reference, more than the open amount paid
     "fees_deducted": 30,              # 0.50-4.99 short: half with a reference, half payer by IBAN (within policy)
     "name_only": 25,                  # name in capitals without legal form, unknown IBAN, amount unique
+    "mistyped_reference_agrees": 15,  # a reference one slip off invoice A's, payer known by IBAN pays exactly A
     "wrong_check_digits": 15,         # a reference with a typo (check fails), unknown payer: a person decides
     "ambiguous_amount": 15,           # amount of open invoices of two customers, unknown payer, no text
+    "conflicting_reference": 15,      # a reference one slip off invoice A's; a payer known by IBAN pays exactly B
+    "conflicting_pointer": 15,        # a valid reference or the invoice number of A; known payer pays exactly B
     "unrelated_credit": 20,           # tax refund (FOD FINANCIEN), interest (RENTE), an insurer's payout
-    "debit": 40,                      # supplier payments, salaries, taxes, bank costs
+    "debit": 30,                      # supplier payments, salaries, taxes, bank costs
     "reversal": 10,                   # 5 payments and their returns (RvslInd, RtrInf reason)
 }
 OVERLAP_LINES = 5                     # the second statement repeats the first one's last 5 transactions
@@ -115,6 +130,7 @@ OVERLAP_LINES = 5                     # the second statement repeats the first o
 CASE_TRUTH: dict[str, str] = {
     **{label: "auto" for label in CASE_MIX},
     "wrong_check_digits": "person", "ambiguous_amount": "person",
+    "conflicting_reference": "person", "conflicting_pointer": "person",
     "unrelated_credit": "nobody", "debit": "nobody", "reversal": "nobody",
 }
 FOR_PERSON_LABELS = frozenset(label for label, kind in CASE_TRUTH.items() if kind == "person")
@@ -314,6 +330,29 @@ def rf_reference(body: str) -> str:
 
 def rf_grouped(compact: str) -> str:
     return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+def rf_valid(compact: str) -> bool:
+    """ISO 11649: the first four characters moved to the end, letters as numbers (A=10 ... Z=35), mod 97 = 1."""
+    moved = compact[4:] + compact[:4]
+    return compact[:2] == "RF" and moved.isalnum() and int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
+
+
+def one_slip(text: str) -> set[str]:
+    """`text` with one digit changed or two neighbouring characters swapped (letters are left alone)."""
+    out = {text[:i] + d + text[i + 1:] for i, ch in enumerate(text) if ch.isdigit() for d in "0123456789"}
+    out |= {text[:i] + text[i + 1] + text[i] + text[i + 2:] for i in range(len(text) - 1)}
+    return out - {text}
+
+
+def meant(written: str) -> set[str]:
+    """The valid references a mistyped OGM (12 digits) or RF (compact) is one slip away from."""
+    if written.startswith("RF"):
+        body = written[4:]
+        candidates = {rf_reference(body)} | {written[:4] + other for other in one_slip(body)}
+        return {value for value in candidates if rf_valid(value)}
+    candidates = {ogm_digits(written[:10])} | one_slip(written)
+    return {value for value in candidates if value.isdigit() and ogm_valid(value)}
 
 
 def iban(country: str, bban: str) -> str:
@@ -667,6 +706,9 @@ class _Generator:
         lines += self.payer_combined(mix["payer_iban_combined"])
         lines += self.fees_by_payer(mix["fees_deducted"] // 2)
         lines += self.name_only(mix["name_only"])
+        lines += self.mistyped_agrees(mix["mistyped_reference_agrees"])
+        lines += self.conflicting_references(mix["conflicting_reference"])
+        lines += self.conflicting_pointers(mix["conflicting_pointer"])
         self.general = [c for c in order if c.cid not in self.tried]
         self.free = [inv for c in self.general for inv in c.invoices if inv.issue < PERIOD_END]
         rng.shuffle(self.free)
@@ -765,7 +807,7 @@ class _Generator:
             invoice, strd, text = self.referenced("partial_payment", lambda inv: inv.open >= 20_000)
             for _ in range(50):
                 cents = invoice.open * rng.randint(20, 80) // 100 // 100 * 100
-                if self.remainder_ok(invoice.open - cents):
+                if self.remainder_ok(invoice.open - cents) and self.no_other_fit(invoice, cents):
                     break
             language = self.customer_of(invoice).language
             text = f"{rng.choice(PARTIAL_TEXT[language])} {text}".strip()
@@ -773,6 +815,13 @@ class _Generator:
                                      strd=strd, ustrd=text))
             self.paid(invoice, cents)
         return lines
+
+    def no_other_fit(self, invoice: _Invoice, cents: int) -> bool:
+        """No other invoice of the customer that `cents` pays exactly or short within the policy (open as
+        exported, or as the payments made so far leave it): the reference and the amount do not conflict."""
+        return not any(0 <= value - cents <= self.tolerance(value)
+                       for other in self.customer_of(invoice).invoices if other is not invoice
+                       for value in {other.open, other.exported_open} if value > 0)
 
     def fees_with_reference(self, n: int) -> list[_Line]:
         rng, lines = self.rng, []
@@ -791,15 +840,18 @@ class _Generator:
     def overpayments(self, n: int) -> list[_Line]:
         rng, lines = self.rng, []
         for i in range(n):
-            if i % 3 == 0:  # paid the invoice's full amount although part of it was already paid
-                invoice, strd, text = self.referenced("overpayment", lambda inv: inv.open < inv.amount)
-                cents = invoice.amount
-            else:           # a reminder fee added, or the amount rounded up
-                invoice, strd, text = self.referenced("overpayment", lambda inv: True)
-                if i % 3 == 1:
-                    cents = invoice.open + rng.choice((1_500, 2_500, 4_000))
-                else:
-                    cents = (invoice.open // 1_000 + 1) * 1_000
+            while True:
+                if i % 3 == 0:  # paid the invoice's full amount although part of it was already paid
+                    invoice, strd, text = self.referenced("overpayment", lambda inv: inv.open < inv.amount)
+                    cents = invoice.amount
+                else:           # a reminder fee added, or the amount rounded up
+                    invoice, strd, text = self.referenced("overpayment", lambda inv: True)
+                    if i % 3 == 1:
+                        cents = invoice.open + rng.choice((1_500, 2_500, 4_000))
+                    else:
+                        cents = (invoice.open // 1_000 + 1) * 1_000
+                if self.no_other_fit(invoice, cents):
+                    break
             lines.append(self.credit("overpayment", invoice, cents, [(invoice.number, invoice.open)],
                                      strd=strd, ustrd=text))
             self.paid(invoice, invoice.open)
@@ -991,6 +1043,107 @@ class _Generator:
                                    allocations=((invoice.number, invoice.open),)))
                 self.paid(invoice, invoice.open)
                 break
+        return lines
+
+    # --- a reference or invoice number and the payer's amount: agreeing or conflicting ---
+
+    def mistype(self, invoice: _Invoice, *, alone: bool) -> str | None:
+        """`invoice`'s reference (compact) with one slip whose check then fails: wrong check digits after
+        the right digits, one digit changed, or two neighbours swapped. `alone`: no other invoice's
+        reference (printed, or the OGM arctl prints for an invoice without one) is one slip away, and an RF
+        body does not read as another invoice's number."""
+        rng, value = self.rng, invoice.ref_value
+        numbers = {inv.replace("-", "") for inv in self.by_number} - {invoice.number.replace("-", "")}
+        for _ in range(100):
+            head, body = (value[:4], value[4:]) if invoice.ref_kind == "rf" else ("", value[:10])
+            kind = rng.randrange(3)
+            if kind == 0:   # the right digits, wrong check digits
+                check = value[2:4] if head else value[10:]
+                other = f"{(int(check) + rng.randint(1, 95)) % 100:02d}"
+                wrong = f"RF{other}{body}" if head else body + other
+            else:
+                slips = sorted(one_slip(value[4:] if head else value))
+                wrong = head + rng.choice([v for v in slips if (kind == 1) == (sum(
+                    a != b for a, b in zip(v, value[4:] if head else value, strict=True)) == 1)] or slips)
+            valid = rf_valid(wrong) if head else ogm_valid(wrong)
+            if valid or wrong in self.used_refs or value not in meant(wrong):
+                continue
+            if alone and (meant(wrong) & self.used_refs != {value} or (head and wrong[4:] in numbers)):
+                continue
+            return wrong
+        return None
+
+    def quote(self, invoice: _Invoice, wrong: str) -> tuple[str, str]:
+        """(Strd, text) of a payment quoting the reference `wrong` (compact) in the structured field or the text."""
+        language = self.customer_of(invoice).language
+        if self.rng.randrange(2):
+            return wrong, self.rng.choice(NEUTRAL_TEXT[language])
+        printed = rf_grouped(wrong) if wrong.startswith("RF") else ogm_printed(wrong)
+        return "", f"{self.rng.choice(PAID_IN_TEXT[language])} {printed}"
+
+    def sole_fit(self, customer: _Customer, cents: int, invoice: _Invoice) -> bool:
+        """`cents` pays exactly `invoice` and nothing else of the customer (no other invoice or combination)."""
+        return (invoice.issue < PERIOD_END and invoice.open == cents
+                and self.fits(customer, cents) == [(invoice.number,)])
+
+    def mistyped_agrees(self, n: int) -> list[_Line]:
+        lines = []
+        while len(lines) < n:
+            customer = self.next_payer(self.iban_pool, "mistyped_reference_agrees",
+                                       lambda c: any(inv.ref_kind for inv in c.invoices))
+            for invoice in self.rng.sample(customer.invoices, len(customer.invoices)):
+                wrong = self.mistype(invoice, alone=True) if invoice.ref_kind else None
+                if wrong is None or not self.sole_fit(customer, invoice.open, invoice):
+                    continue
+                strd, text = self.quote(invoice, wrong)
+                line = self.payer_line("mistyped_reference_agrees", customer, [invoice], invoice.open)
+                line.strd, line.ustrd = strd, text
+                lines.append(line)
+                break
+        return lines
+
+    def conflict_pair(self, customer: _Customer, need_reference: bool) -> tuple[_Invoice, _Invoice] | None:
+        """(A, B): B's open amount the payer pays exactly (nothing else fits it), A another open invoice that
+        amount does not pay (not exactly, not short within the policy)."""
+        items = [inv for inv in customer.invoices if inv.open > 0]
+        for named in self.rng.sample(items, len(items)):
+            if need_reference and not named.ref_kind:
+                continue
+            for paid in items:
+                if paid is not named and self.sole_fit(customer, paid.open, paid) \
+                        and not 0 <= named.open - paid.open <= self.tolerance(named.open):
+                    return named, paid
+        return None
+
+    def conflicting_references(self, n: int) -> list[_Line]:
+        lines = []
+        while len(lines) < n:
+            customer = self.next_payer(self.iban_pool, "conflicting_reference", lambda c: len(c.invoices) >= 2)
+            pair = self.conflict_pair(customer, need_reference=True)
+            wrong = self.mistype(pair[0], alone=False) if pair else None
+            if pair is None or wrong is None:
+                continue
+            named, paid = pair
+            strd, text = self.quote(named, wrong)
+            lines.append(_Line("conflicting_reference", paid.open, self.pay_day(paid), name=self.payer_name(customer),
+                               iban=self.rng.choice(customer.ibans), strd=strd, ustrd=text, e2e=end_to_end(self.rng)))
+        return lines
+
+    def conflicting_pointers(self, n: int) -> list[_Line]:
+        lines = []
+        while len(lines) < n:
+            by_reference = len(lines) % 2 == 0
+            customer = self.next_payer(self.iban_pool, "conflicting_pointer", lambda c: len(c.invoices) >= 2)
+            pair = self.conflict_pair(customer, need_reference=by_reference)
+            if pair is None:
+                continue
+            named, paid = pair
+            if by_reference:
+                strd, text = self.write_reference(named, self.rng.choice(("strd", "text")))
+            else:
+                strd, text = "", self.number_text([named.number], customer.language)
+            lines.append(_Line("conflicting_pointer", paid.open, self.pay_day(paid), name=self.payer_name(customer),
+                               iban=self.rng.choice(customer.ibans), strd=strd, ustrd=text, e2e=end_to_end(self.rng)))
         return lines
 
     def unrelated(self, n: int) -> list[_Line]:
@@ -1308,6 +1461,8 @@ class Quality:
     per_label: dict[str, LabelQuality]
     mistakes: dict[str, list[Mistake]]
     overlap: tuple[int, int]    # (automatic allocations on the repeated lines, expected on them)
+    suggested_on: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # label -> each suggested
+                                                                                   # line's candidate invoices
 
 
 def score(reconciliation, truth: Case | Mapping[str, Expected]) -> Quality:
@@ -1330,6 +1485,7 @@ def score(reconciliation, truth: Case | Mapping[str, Expected]) -> Quality:
     tallies: dict[str, Counter] = defaultdict(Counter)
     used_rules: dict[str, Counter] = defaultdict(Counter)
     mistakes: dict[str, list[Mistake]] = defaultdict(list)
+    suggested_on: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     no_auto = 0
     overlap_auto = overlap_expected = 0
     for txn, expected in {**expected_by_txn, **{t: None for t in auto if t not in expected_by_txn}}.items():
@@ -1346,6 +1502,8 @@ def score(reconciliation, truth: Case | Mapping[str, Expected]) -> Quality:
         if txn in repeated:
             overlap_auto += sum(got.values())
             overlap_expected += sum(want.values())
+        if txn in suggested and txn not in auto:
+            suggested_on[label].append(tuple(sorted({invoice for invoice, _ in suggested[txn]})))
         if wrong or missed:
             mistakes[label].append(Mistake(txn, label, tuple(expected.allocations) if expected else (),
                                            tuple(auto.get(txn, [])), tuple(suggested.get(txn, [])),
@@ -1362,6 +1520,7 @@ def score(reconciliation, truth: Case | Mapping[str, Expected]) -> Quality:
         auto_on_ambiguous_or_unrelated=no_auto,
         auto=total["auto"], correct=total["correct"], expected=total["expected"], wrong=total["wrong"],
         missed=total["missed"], per_label=per_label, mistakes=dict(mistakes), overlap=(overlap_auto, overlap_expected),
+        suggested_on=dict(suggested_on),
     )
 
 

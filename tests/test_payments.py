@@ -97,7 +97,7 @@ def morning(invoices_and_customers_workspace):
                                                 files={"exports/bank-11.xml": NOVEMBER})
         assert cli("import", "--kind", "bank", "--as-of", "2026-11-21", "exports/bank-11.xml").exit_code == 0
         assert cli("reconcile").exit_code == 0
-        result = cli("match", f"{ACCOUNT}:REF-2", "2026-0043")
+        result = cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--force")  # J. JANSSENS pays for Garage Janssens NV
         assert result.exit_code == 0, result.output
         return root
 

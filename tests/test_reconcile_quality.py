@@ -8,8 +8,9 @@ bank line, its invoice and its amount are all right.
 
 Targets: precision of the automatic allocations >= 99.5 %, recall >= 95 % of the allocations the careful
 bookkeeper makes automatically, and no automatic allocation on a line that a person must decide
-(ambiguous amount, wrong check digits) or that is no customer payment (unrelated credit, debit,
-reversal). `pytest -s` prints the case mix, the figures per case and example lines of every mistake.
+(ambiguous amount, wrong check digits, a reference or invoice number naming another invoice than the
+one the payer's amount pays) or that is no customer payment (unrelated credit, debit, reversal).
+`pytest -s` prints the case mix, the figures per case and example lines of every mistake.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from labelled import (  # noqa: E402  (benchmarks/ is put on sys.path just above)
     CASE_MIX,
+    FOR_PERSON_LABELS,
     NO_AUTO_LABELS,
     OVERLAP_LINES,
     format_mix,
@@ -102,7 +104,8 @@ def test_the_truth_is_consistent_with_the_ledger_and_the_lines(measured):
             assert cents > 0, txn
             applied[invoice] += cents
     assert all(applied[invoice] <= open_amount[invoice] for invoice in applied)
-    person = {"wrong_check_digits", "ambiguous_amount"}
+    person = {"wrong_check_digits", "ambiguous_amount", "conflicting_reference", "conflicting_pointer"}
+    assert person == FOR_PERSON_LABELS
     assert case.for_person == {t for t, e in case.truth.items() if e.label in person}
     assert case.unrelated == {t for t, e in case.truth.items() if e.label in ("unrelated_credit", "debit", "reversal")}
 
@@ -122,6 +125,20 @@ def test_the_generator_gives_the_same_set_for_the_same_seed():
 def test_no_automatic_allocation_on_lines_for_a_person_or_not_customer_payments(measured):
     *_, quality = measured
     assert quality.auto_on_ambiguous_or_unrelated == 0, format_quality(quality)
+
+
+@pytest.mark.parametrize("label", ["conflicting_reference", "conflicting_pointer"])
+def test_conflicting_evidence_is_suggested_with_both_candidates_never_matched_automatically(measured, label):
+    *_, quality = measured
+    cases = quality.per_label[label]
+    assert (cases.auto, cases.suggested_lines) == (0, cases.lines), format_quality(quality)
+    assert all(len(both) == 2 for both in quality.suggested_on[label]), quality.suggested_on[label]
+
+
+def test_a_mistyped_reference_that_agrees_with_the_payer_and_the_amount_is_matched_automatically(measured):
+    *_, quality = measured
+    cases = quality.per_label["mistyped_reference_agrees"]
+    assert (cases.correct, cases.wrong) == (cases.expected, 0), format_quality(quality)
 
 
 def test_precision_of_automatic_allocations_meets_the_target(measured):

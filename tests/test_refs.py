@@ -14,6 +14,7 @@ from stdnum.be import ogm_vcs
 
 from arctl.refs import (
     Reference,
+    corrections,
     find_references,
     format_ogm,
     format_rf,
@@ -377,3 +378,35 @@ def test_refs_imports_only_the_standard_library_and_stdnum():
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     roots = {name.split(".")[0] for name in imported}
     assert roots <= set(sys.stdlib_module_names) | {"stdnum"}, roots
+
+
+# --- what a mistyped reference stands for -----------------------------------------------------------
+
+
+def test_an_ogm_with_wrong_check_digits_stands_for_its_first_ten_digits_with_the_right_ones():
+    # 0909337554 mod 97 = 93 (909337554 = 97 * 9374613 + 93)
+    assert "090933755493" in [r.value for r in corrections(parse_reference("090933755401", assume_ogm=True))]
+
+
+@pytest.mark.parametrize("typed", ["090933756493", "090933575493", "190933755493"])
+def test_an_ogm_one_digit_off_or_with_neighbours_swapped_stands_for_the_right_one(typed):
+    found = corrections(parse_reference(typed, assume_ogm=True))
+
+    assert "090933755493" in [r.value for r in found]
+    assert all(r.kind == "ogm" and r.valid and ogm_vcs.is_valid(r.value) for r in found)
+
+
+def test_an_rf_with_wrong_check_digits_or_one_character_off_stands_for_the_right_one():
+    # RF18 5390 0754 7034 is REFERENCE.md's example (ISO 11649)
+    assert "RF18539007547034" in [r.value for r in corrections(parse_reference("RF19539007547034"))]
+    assert "RF18539007547034" in [r.value for r in corrections(parse_reference("RF18539007547044"))]
+    assert all(iso11649.is_valid(r.value) for r in corrections(parse_reference("RF18539007547044")))
+
+
+def test_a_dutch_reference_with_neighbours_swapped_stands_for_the_right_one():
+    # 5000 0567 8901 2345 is the Betaalvereniging's example; ...2354 has check digit 3, not 5
+    assert "5000056789012345" in [r.value for r in corrections(parse_reference("5000056789012354"))]
+
+
+def test_a_valid_reference_has_no_corrections():
+    assert corrections(parse_reference("090933755493")) == []

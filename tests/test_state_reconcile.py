@@ -49,6 +49,7 @@ def statement(*entries, statement_id="S1"):
 
 
 PAID_BY_REFERENCE = entry("REF-1", "1210.00", name="BAKKERIJ PEETERS", structured="090933755493")
+# a private person pays the garage's invoice: not the customer's name, so a match by hand needs --force
 UNKNOWN_PAYER = entry("REF-2", "302.50", name="J. JANSSENS", iban=PAYER_IBAN, text="betaling")
 
 
@@ -106,7 +107,7 @@ def test_reconciling_again_matches_nothing_twice(workspace):
 def test_a_payment_matched_by_hand_pays_the_invoice_and_its_iban_is_remembered(workspace):
     cli("reconcile")
 
-    result = cli("match", f"{ACCOUNT}:REF-2", "2026-0043")
+    result = cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--force")
 
     assert result.exit_code == 0, result.output
     assert "remembered NL91ABNA0417164300" in result.stdout
@@ -118,7 +119,7 @@ def test_a_payment_matched_by_hand_pays_the_invoice_and_its_iban_is_remembered(w
 
 def test_a_remembered_iban_identifies_the_payer_of_the_next_statement(workspace):
     cli("reconcile")
-    cli("match", f"{ACCOUNT}:REF-2", "2026-0043")
+    cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--force")
     (workspace / "exports" / "bank-2.xml").write_text(
         statement(entry("REF-3", "99.00", name="J. JANSSENS", iban=PAYER_IBAN, day="24"), statement_id="S2"),
         encoding="utf-8")
@@ -131,7 +132,7 @@ def test_a_remembered_iban_identifies_the_payer_of_the_next_statement(workspace)
 
 
 def test_a_partial_allocation_by_hand_leaves_the_rest_open(workspace):
-    result = cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--amount", "100,00")
+    result = cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--amount", "100,00", "--force")
 
     assert result.exit_code == 0, result.output
     assert open_amounts(workspace)["2026-0043"] == 20250
@@ -183,3 +184,152 @@ def test_match_needs_a_workspace(tmp_path, monkeypatch):
 
     assert result.exit_code == 2
     assert "needs a workspace" in result.stderr
+
+
+def add_statement(root, *entries, statement_id="S2"):
+    (root / "exports" / f"{statement_id}.xml").write_text(statement(*entries, statement_id=statement_id),
+                                                          encoding="utf-8")
+    assert cli("import", "--kind", "bank", f"exports/{statement_id}.xml").exit_code == 0
+
+
+def known_ibans(root):
+    store = open_store(load_workspace(root, root, None))
+    try:
+        return store.known_ibans()
+    finally:
+        store.close()
+
+
+def statuses(root, txn):
+    store = open_store(load_workspace(root, root, None))
+    try:
+        return [(row["invoice_id"], row["status"]) for row in store.matches(f"{ACCOUNT}:{txn}").to_dict("records")]
+    finally:
+        store.close()
+
+
+# --- a match by hand onto a customer the evidence does not support asks for --force ---------------------
+
+
+def test_match_onto_a_customer_whose_name_is_not_the_payers_asks_for_force_and_says_why(workspace):
+    result = cli("match", f"{ACCOUNT}:REF-2", "2026-0043")
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (
+        f"Error: {ACCOUNT}:REF-2 -> invoice 2026-0043: the bank's payer 'J. JANSSENS' is not the name of customer "
+        "K002 (Garage Janssens NV): name score 72, 90 needed; add --force to match anyway")
+    assert open_amounts(workspace)["2026-0043"] == 30250
+    assert known_ibans(workspace) == {}
+
+
+def test_match_with_force_matches_and_notes_what_it_overrode(workspace):
+    result = cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--force")
+
+    assert result.exit_code == 0, result.output
+    assert "note: matched with --force although the bank's payer 'J. JANSSENS' is not the name" in result.stderr
+    assert open_amounts(workspace)["2026-0043"] == 0
+
+
+def test_a_payer_whose_name_is_the_customers_is_matched_by_hand_without_force(workspace):
+    add_statement(workspace, entry("REF-3", "99.00", name="GARAGE JANSSENS", iban="BE68539007547034", day="24"))
+
+    result = cli("match", f"{ACCOUNT}:REF-3", "2026-0044")
+
+    assert result.exit_code == 0, result.output
+
+
+def test_a_payer_whose_iban_is_already_known_for_the_customer_needs_no_force_whatever_its_name(workspace):
+    cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--force")
+    add_statement(workspace, entry("REF-3", "99.00", name="J. JANSSENS", iban=PAYER_IBAN, day="24"))
+
+    result = cli("match", f"{ACCOUNT}:REF-3", "2026-0044")
+
+    assert result.exit_code == 0, result.output
+
+
+def test_match_onto_a_customer_on_hold_asks_for_force_and_says_why(workspace):
+    add_statement(workspace, entry("REF-3", "99.00", name="GARAGE JANSSENS", iban="BE68539007547034", day="24"))
+    assert cli("hold", "K002", "--reason", "insolvency", "--as-of", "2026-11-22").exit_code == 0
+
+    result = cli("match", f"{ACCOUNT}:REF-3", "2026-0044", "--as-of", "2026-11-25")
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (
+        f"Error: {ACCOUNT}:REF-3 -> invoice 2026-0044: customer K002 (Garage Janssens NV) is on hold (insolvency); "
+        "add --force to match anyway")
+    assert cli("match", f"{ACCOUNT}:REF-3", "2026-0044", "--as-of", "2026-11-25", "--force").exit_code == 0
+
+
+def test_a_hold_that_ended_before_the_date_does_not_stop_a_match_by_hand(workspace):
+    add_statement(workspace, entry("REF-3", "99.00", name="GARAGE JANSSENS", iban="BE68539007547034", day="24"))
+    cli("hold", "2026-0044", "--reason", "other", "--until", "2026-11-23", "--as-of", "2026-11-22")
+
+    result = cli("match", f"{ACCOUNT}:REF-3", "2026-0044", "--as-of", "2026-11-25")
+
+    assert result.exit_code == 0, result.output
+
+
+# --- unmatch forgets what the match taught -----------------------------------------------------------------
+
+
+def test_unmatch_forgets_the_iban_the_manual_match_taught(workspace):
+    cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--force")
+
+    result = cli("unmatch", f"{ACCOUNT}:REF-2")
+
+    assert result.exit_code == 0, result.output
+    assert f"forgot {PAYER_IBAN} as customer K002's account" in result.stdout
+    assert known_ibans(workspace) == {}
+
+
+def test_after_unmatch_a_later_payment_from_that_account_is_not_matched_to_that_customer(workspace):
+    cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--force")
+    cli("unmatch", f"{ACCOUNT}:REF-2")
+    add_statement(workspace, entry("REF-3", "99.00", name="J. JANSSENS", iban=PAYER_IBAN, day="24"))
+
+    document = json.loads(cli("reconcile", "--json").stdout)
+
+    assert [m for m in document["matches"] if m["bank_txn"] == f"{ACCOUNT}:REF-3"] == []
+    assert open_amounts(workspace)["2026-0044"] == 9900
+
+
+def test_automatic_matches_that_rested_only_on_the_learned_iban_become_suggestions_again(workspace):
+    cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--force")
+    add_statement(workspace, entry("REF-3", "99.00", name="J. JANSSENS", iban=PAYER_IBAN, day="24"))
+    cli("reconcile")
+    assert statuses(workspace, "REF-3") == [("2026-0044", "auto")]
+
+    result = cli("unmatch", f"{ACCOUNT}:REF-2")
+
+    assert result.exit_code == 0, result.output
+    assert f"1 payment(s) matched automatically by that account are suggestions again: {ACCOUNT}:REF-3" in result.stdout
+    assert statuses(workspace, "REF-3") == [("2026-0044", "suggested")]
+    assert open_amounts(workspace)["2026-0044"] == 9900
+
+
+def test_unmatch_keeps_an_iban_that_another_standing_manual_match_taught(workspace):
+    cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--force")
+    add_statement(workspace, entry("REF-3", "99.00", name="J. JANSSENS", iban=PAYER_IBAN, day="24"))
+    cli("match", f"{ACCOUNT}:REF-3", "2026-0044")
+
+    result = cli("unmatch", f"{ACCOUNT}:REF-3")
+
+    assert result.exit_code == 0, result.output
+    assert "forgot" not in result.stdout
+    assert known_ibans(workspace) == {PAYER_IBAN: "K002"}
+    assert statuses(workspace, "REF-2") == [("2026-0043", "manual")]
+
+
+def test_unmatch_keeps_an_iban_the_customer_file_lists_for_that_customer(workspace):
+    cli("match", f"{ACCOUNT}:REF-2", "2026-0043", "--force")
+    add_statement(workspace, entry("REF-3", "99.00", name="J. JANSSENS", iban=PAYER_IBAN, day="24"))
+    cli("reconcile")
+    (workspace / "exports" / "customers.csv").write_text(
+        f"Customer ID,Name,IBAN\nK002,Garage Janssens NV,{PAYER_IBAN}\n", encoding="utf-8")
+    assert cli("import", "--kind", "customers", "exports/customers.csv").exit_code == 0
+
+    result = cli("unmatch", f"{ACCOUNT}:REF-2")
+
+    assert result.exit_code == 0, result.output
+    assert "forgot" not in result.stdout and "suggestions again" not in result.stdout
+    assert statuses(workspace, "REF-3") == [("2026-0044", "auto")]

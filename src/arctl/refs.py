@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from stdnum import iban, iso11649
@@ -250,6 +251,52 @@ def find_references(text: str) -> list[Reference]:
             seen.add((reference.kind, reference.value))
             result.append(reference)
     return result
+
+
+def corrections(reference: Reference) -> list[Reference]:
+    """The valid references a mistyped one most likely stands for: one slip of the keyboard away.
+
+    A slip is wrong check digits on the right digits (an OGM's first ten digits, an RF's body, a Dutch
+    reference after its check digit), one character changed (a digit for a digit, a letter for a
+    letter), or two neighbours swapped. Each scheme's check catches every such slip (mod 97 and mod 97-10
+    catch all single substitutions and adjacent transpositions), so the candidates are few: only the
+    variants whose check passes are returned. A valid reference has no corrections.
+    """
+    if reference.valid:
+        return []
+    value = reference.value
+    if reference.kind == "ogm":
+        if len(value) != 12 or not value.isdigit():
+            return []
+        right = [value[:10] + ogm_vcs.calc_check_digits(value[:10])]
+        return _valid_slips("ogm", value, right, is_valid_ogm)
+    if reference.kind == "rf":
+        body = value[4:]
+        if not body or not body.isalnum() or len(body) > _RF_BODY_MAX:
+            return []
+        right = [generate_rf(body)]
+        slipped = [value[:4] + variant for variant in _slips(body)]
+        return [Reference("rf", v, True, v) for v in dict.fromkeys(right + slipped) if iso11649.is_valid(v)]
+    if reference.kind == "nl" and len(value) in _NL_LENGTHS and len(value) > 7:
+        right = [str(_nl_check(value[1:])) + value[1:]]
+        return _valid_slips("nl", value, right, _is_valid_nl)
+    return []
+
+
+def _valid_slips(kind: str, value: str, right: list[str], valid: Callable[[str], bool]) -> list[Reference]:
+    candidates = dict.fromkeys(right + _slips(value))
+    return [Reference(kind, v, True, v) for v in candidates if v != value and valid(v)]
+
+
+def _slips(text: str) -> list[str]:
+    """Every `text` with one character changed (digit for digit, letter for letter) or two neighbours swapped."""
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        pool = "0123456789" if ch.isdigit() else "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        out.extend(text[:i] + other + text[i + 1:] for other in pool if other != ch)
+        if i + 1 < len(text) and text[i + 1] != ch:
+            out.append(text[:i] + text[i + 1] + ch + text[i + 2:])
+    return out
 
 
 def format_ogm(digits: str) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from arctl.cli import app, err_console, out_console, workspace_or_none
-from arctl.cli.options import LocaleOpt, ProfileOpt, read_options, screen_locale
+from arctl.cli.options import LocaleOpt, ProfileOpt, as_of_date, read_options, screen_locale
 from arctl.errors import UsageError
 from arctl.model import MatchSettings
 
@@ -51,7 +51,7 @@ def reconcile(
 ) -> None:
     """Match bank credits to open invoices: by structured reference, invoice number, payer and amount.
 
-    Certain matches are applied ([green]auto[/green]); uncertain ones are [yellow]suggested[/yellow] for a person. Debits, returned payments and duplicates from overlapping statements are never taken for customer payments. Without FILES, reads the workspace's sources.
+    Certain matches are applied ([green]auto[/green]); uncertain ones are [yellow]suggested[/yellow] for a person. A line whose reference (also one whose check digits fail, read as the invoice reference it is one slip from) or invoice number names another invoice than the one its amount and payer pick is suggested with both, never applied. Debits, returned payments and duplicates from overlapping statements are never taken for customer payments. Without FILES, reads the workspace's sources.
 
     Exit 0, or 1 with --fail-on-unmatched when a credit is left unmatched or only suggested.
 
@@ -112,10 +112,15 @@ def match(
     amount: Annotated[str | None, typer.Option("--amount", help="How much of the payment goes to the invoice "
                                                "(default: what is left of it, at most the invoice's open amount).",
                                                show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Match even when the bank's payer name is not the "
+                                        "customer's, or the customer or invoice is on hold.")] = False,
+    as_of: Annotated[str, typer.Option("--as-of", help="The date whose holds count (ISO date or today).")] = "today",
 ) -> None:
     """Allocate a payment to an invoice by hand, or confirm the matcher's suggestion.
 
     The payer's IBAN is remembered for that customer, so that its next payments are recognised. Other suggestions for the same payment are rejected.
+
+    Refused (exit 2) when the bank's payer name is not the customer's name (scored as the matcher scores names, unless the payer's IBAN is already known for that customer) or when the customer or the invoice is on hold: the message says why; add --force to match anyway.
 
     Example: [bold]arctl match BE05068123456775:REF-0002 2026-0043[/bold]
     """  # noqa: E501 (rich help keeps the docstring's line breaks)
@@ -123,8 +128,11 @@ def match(
     from arctl.money import format_money
 
     workspace = workspace_or_none()
-    done = workflows.match_manually(workspace, bank_txn, invoice, amount)
+    done = workflows.match_manually(workspace, bank_txn, invoice, amount, force=force,
+                                    as_of=as_of_date(as_of, workspace))
     locale = workspace.config.locale
+    for doubt in done.forced:
+        err_console().print(f"note: matched with --force although {doubt}")
     what = "confirmed the suggestion" if done.confirmed_suggestion else "matched"
     out_console().print(f"{what}: {done.bank_txn} pays {format_money(done.amount, done.currency, locale)} of "
                         f"invoice {done.invoice_id}")
@@ -142,9 +150,16 @@ def unmatch(
 
     The payment is then left to a person: `arctl reconcile` will not match it automatically again, `arctl match` can.
 
+    What a manual match of it taught is forgotten: the payer's IBAN no longer names that customer (unless the customer file or another manual match that still stands says so), and automatic matches that recognised their payer only by that IBAN become suggestions again.
+
     Example: [bold]arctl unmatch BE05068123456775:REF-0002[/bold]
-    """
+    """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
 
     undone = workflows.unmatch(workspace_or_none(), bank_txn)
-    out_console().print(f"{undone} match(es) of {bank_txn} undone")
+    out_console().print(f"{undone.matches} match(es) of {bank_txn} undone")
+    for iban, customer in undone.forgotten:
+        out_console().print(f"forgot {iban} as customer {customer}'s account")
+    if undone.demoted:
+        out_console().print(f"{len(undone.demoted)} payment(s) matched automatically by that account are "
+                            "suggestions again: " + ", ".join(undone.demoted))

@@ -8,6 +8,11 @@
 
 Each pass only looks at the lines the passes before it left. `auto` matches are applied in booking
 order against what is still open; `suggested` ones wait for a person and hold their line.
+
+The matcher never guesses between conflicting evidence: when what a line names explicitly (a
+reference, also one whose check digits fail but that is one slip away from an invoice's; an invoice
+number in the text) is another open invoice than the one its amount and payer pick, the line is
+`suggested` with both candidates, never `auto`.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from arctl.model import Match, MatchSettings, Unmatched
 from arctl.money import parse_amount, plain_amount
 from arctl.reconcile.names import PayerIndex, compact_iban, normalise_name
 from arctl.reconcile.numbers import InvoiceNumberIndex
-from arctl.refs import Reference, find_references, is_valid_ogm, ogm_for_invoice, parse_reference
+from arctl.refs import Reference, corrections, find_references, is_valid_ogm, ogm_for_invoice, parse_reference
 
 _REVERSAL_WORDS = re.compile(r"\b(?:TERUGBOEKING|TERUGGESTORT|RETOUR|STORNO|REVERSAL|RUCKBUCHUNG|RÜCKBUCHUNG|"
                              r"RETURNED|REMBOURSEMENT|ANNULATION)\b", re.IGNORECASE)
@@ -69,6 +74,7 @@ class _Claim:
     confidence: float
     status: str
     note: str = ""
+    either: bool = False  # the invoices are alternatives for a person to choose from, not paid together
 
 
 @dataclass(slots=True)
@@ -339,10 +345,12 @@ def _by_reference(line: _Line, ledger: _Ledger, references: _References, numbers
         else:
             suggested.extend(i for i in invoices if i not in suggested)
     if hits:
-        return _Claim(line, hits, "structured_reference", 1.0, "auto")
+        return _unless_contradicted(_Claim(line, hits, "structured_reference", 1.0, "auto"), ledger, payers,
+                                    settings, "the reference")
     if suggested:
-        return _Claim(line, suggested, "structured_reference", 0.6, "suggested",
-                      "the reference's check digits fail, or it is not unique")
+        others = _alternatives(line, suggested, ledger, payers, settings)
+        return _Claim(line, suggested + others, "structured_reference", 0.6 if not others else 0.4, "suggested",
+                      "the reference's check digits fail, or it is not unique", either=bool(others))
     return None
 
 
@@ -360,13 +368,80 @@ def _by_invoice_number(line: _Line, ledger: _Ledger, references: _References, nu
     fits = abs(due - line.amount) <= tolerance(due, line.currency, settings) or line.amount < due
     distinctive = all(numbers.distinctive(i) for i in found)
     if len(owners) == 1 and (confirmed or (fits and distinctive)):
-        return _Claim(line, found, "invoice_number", 0.95 if confirmed else 0.9, "auto")
-    return _Claim(line, found, "invoice_number", 0.5, "suggested",
-                  "invoice numbers found, but the payer or the amount does not confirm them")
+        return _unless_contradicted(_Claim(line, found, "invoice_number", 0.95 if confirmed else 0.9, "auto"),
+                                    ledger, payers, settings, "the invoice number in the text")
+    others = _alternatives(line, found, ledger, payers, settings)
+    return _Claim(line, found + others, "invoice_number", 0.5 if not others else 0.4, "suggested",
+                  "invoice numbers found, but the payer or the amount does not confirm them", either=bool(others))
 
 
 def _by_payer(line: _Line, ledger: _Ledger, references: _References, numbers: InvoiceNumberIndex,
               payers: PayerIndex, settings: MatchSettings) -> _Claim | None:
+    """The payer's pick, unless a mistyped reference on the line points at another open invoice."""
+    claim = _payer_claim(line, ledger, payers, settings)
+    pointed = _pointed(line, ledger, references)
+    if not pointed:
+        return claim
+    named = ", ".join(pointed)
+    if claim is None:
+        return _Claim(line, pointed, "structured_reference", 0.4, "suggested",
+                      f"the reference's check digits fail; one slip away from the reference of {named}",
+                      either=len(pointed) > 1)
+    extra = [i for i in pointed if i not in claim.invoices]
+    if not extra:
+        return claim  # the mistyped reference agrees with what the payer and the amount pick
+    return _Claim(line, claim.invoices + extra, claim.rule, 0.4, "suggested",
+                  f"the payer and the amount point at {', '.join(claim.invoices)}, but the reference (check digits "
+                  f"fail) at {', '.join(extra)}", either=True)
+
+
+def _pointed(line: _Line, ledger: _Ledger, references: _References) -> list[str]:
+    """Open invoices (in the line's currency) whose reference is one slip away from a line reference
+    whose check digits fail."""
+    if not line.structured_ref and not (line.remittance and _REF_HINT.search(line.remittance)):
+        return []
+    found: list[str] = []
+    for reference in _line_references(line):
+        for meant in corrections(reference):
+            found.extend(i for i in references.get((meant.kind, meant.value), [])
+                         if i in ledger.open and ledger.currency[i] == line.currency and i not in found)
+    return found
+
+
+def _fits(due: int, amount: int, currency: str, settings: MatchSettings) -> bool:
+    """The payment pays `due` exactly, or is short of it by no more than the bank-charges policy."""
+    return 0 <= due - amount <= tolerance(due, currency, settings)
+
+
+def _alternatives(line: _Line, named: list[str], ledger: _Ledger, payers: PayerIndex,
+                  settings: MatchSettings) -> list[str]:
+    """Other open invoices the amount picks when it does not fit what the line names: the invoices of the
+    payer (known by IBAN or name, else the one customer of the named invoices) whose open amount the
+    payment equals. Only exact amounts count against what the line names: a payment short of another
+    invoice within the bank-charges policy, or a combination of invoices, is as likely a partial payment
+    that meets another amount by chance."""
+    if _fits(sum(ledger.open[i] for i in named), line.amount, line.currency, settings):
+        return []
+    payer = payers.identify(line.iban, line.name)
+    owners = {ledger.customer[i] for i in named}
+    customer = payer.customer_id if payer is not None else (next(iter(owners)) if len(owners) == 1 else None)
+    if customer is None:
+        return []
+    return [i for i in ledger.open_of(customer, line.currency) if ledger.open[i] == line.amount and i not in named]
+
+
+def _unless_contradicted(claim: _Claim, ledger: _Ledger, payers: PayerIndex, settings: MatchSettings,
+                         pointer: str) -> _Claim:
+    """An automatic claim from what the line names, or a suggestion when the amount and payer pick another."""
+    others = _alternatives(claim.line, claim.invoices, ledger, payers, settings)
+    if not others:
+        return claim
+    return _Claim(claim.line, claim.invoices + others, claim.rule, 0.4, "suggested",
+                  f"{pointer} names {', '.join(claim.invoices)}, but the payer and the amount point at "
+                  f"{', '.join(others)}", either=True)
+
+
+def _payer_claim(line: _Line, ledger: _Ledger, payers: PayerIndex, settings: MatchSettings) -> _Claim | None:
     payer = payers.identify(line.iban, line.name)
     if payer is None:
         return None
@@ -444,9 +519,10 @@ def _apply(claim: _Claim, ledger: _Ledger, settings: MatchSettings, excess: list
         claim.invoices, key=lambda i: (ledger.open[i] > 0, ledger.due[i], i))
     if claim.status == "suggested":
         left, out = line.amount, []
-        for invoice in ordered:
+        for invoice in claim.invoices if claim.either else ordered:
             share = ledger.open[invoice] if ledger.open[invoice] < 0 else min(ledger.open[invoice], max(left, 0))
-            left -= share
+            if not claim.either:  # alternatives: each could take the whole payment
+                left -= share
             out.append(Match(line.txn, invoice, share, line.currency, _rule(claim, ledger.open[invoice]),
                              claim.confidence, "suggested", claim.note))
         return out

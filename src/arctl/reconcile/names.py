@@ -24,6 +24,17 @@ def normalise_name(name: str) -> str:
     return " ".join(words)
 
 
+def name_score(written: str, name: str) -> int:
+    """How well a bank's payer name fits a customer's name, 0-100, as the matcher scores names: 100 when
+    they normalise alike ('BAKKERIJ PEETERS' and 'Bakkerij Peeters BV'), else rapidfuzz's token sort ratio."""
+    from rapidfuzz import fuzz
+
+    left, right = normalise_name(written), normalise_name(name)
+    if not left or not right:
+        return 0
+    return 100 if left == right else int(fuzz.token_sort_ratio(left, right))
+
+
 def compact_iban(value: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", value or "").upper()
 

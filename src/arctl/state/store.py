@@ -29,6 +29,7 @@ from sqlalchemy.exc import DatabaseError
 from arctl.errors import StateError
 from arctl.model import Action, ActionLine
 from arctl.state import schema
+from arctl.state.learned import LearnedIbans
 from arctl.state.opening import check_sqlite_file, restore_hint
 from arctl.state.pauses import PauseRecords, new_id
 
@@ -52,7 +53,7 @@ class ImportRecord:
     closed: int
 
 
-class Store(PauseRecords):
+class Store(PauseRecords, LearnedIbans):
     """One workspace's state. Every write method runs in one transaction: all of it or none.
 
     `now` is the clock (an aware datetime, UTC) for the times a row records when it was written; the
@@ -290,20 +291,16 @@ class Store(PauseRecords):
             connection.execute(update(schema.matches).where(schema.matches.c.id == match_id)
                                .values(status="confirmed", amount=amount))
 
-    def known_ibans(self) -> dict[str, str]:
-        with self.engine.connect() as connection:
-            return dict(connection.execute(select(schema.known_ibans.c.iban, schema.known_ibans.c.customer_id)).all())
-
-    def remember_iban(self, iban: str, customer_id: str, bank_txn: str) -> None:
-        now = self.now().isoformat(timespec="seconds")
-        with self.engine.begin() as connection:
-            connection.execute(schema.known_ibans.delete().where(schema.known_ibans.c.iban == iban))
-            connection.execute(insert(schema.known_ibans).values(iban=iban, customer_id=customer_id,
-                                                                 learned_at=now, bank_txn=bank_txn))
-
     def bank_line(self, txn_id: str) -> dict | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(schema.bank_lines).where(schema.bank_lines.c.txn_id == txn_id)).first()
+        return dict(row._mapping) if row else None
+
+    def customer(self, customer_id: str) -> dict | None:
+        """The customer file's row of a customer, or None when the customer file does not list it."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(schema.customers).where(
+                schema.customers.c.customer_id == customer_id)).first()
         return dict(row._mapping) if row else None
 
     def invoice(self, invoice_id: str) -> dict | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from arctl.workflows.workspace import open_store, workspace_lock
 if TYPE_CHECKING:  # the engine is imported when a reconciliation runs
     from arctl.io.bank.lines import BankRead
     from arctl.reconcile.engine import Reconciliation
+    from arctl.state.learned import Undone
+    from arctl.state.store import Store
 
 
 @dataclass(slots=True)
@@ -124,11 +127,16 @@ class ManualMatch:
     confirmed_suggestion: bool
     rejected: int
     remembered_iban: str
+    forced: tuple[str, ...] = ()   # what --force overrode
 
 
-def match_manually(workspace: Workspace | None, bank_txn: str, invoice_id: str, amount_text: str | None
-                   ) -> ManualMatch:
-    """A person allocates (part of) a payment to an invoice, or confirms the matcher's suggestion."""
+def match_manually(workspace: Workspace | None, bank_txn: str, invoice_id: str, amount_text: str | None, *,
+                   as_of: dt.date, force: bool = False) -> ManualMatch:
+    """A person allocates (part of) a payment to an invoice, or confirms the matcher's suggestion.
+
+    Refused without `force` when the bank's payer name is not the customer's (and its IBAN is not known
+    for the customer) or when the customer or the invoice is on hold on `as_of`: a wrong manual match
+    would teach the payer's IBAN to the wrong customer."""
     from arctl.money import AmountError, parse_amount
     from arctl.reconcile.open_items import open_items
 
@@ -164,6 +172,10 @@ def match_manually(workspace: Workspace | None, bank_txn: str, invoice_id: str, 
             if amount <= 0 or amount > left:
                 raise UsageError(f"{bank_txn} has {left} (minor units) left to allocate; cannot allocate {amount}",
                                  hint="undo its other matches with `arctl unmatch` first, or give a smaller --amount")
+            doubts = _doubts(workspace, store, line, invoice, as_of)
+            if doubts and not force:
+                raise UsageError(f"{bank_txn} -> invoice {invoice_id}: " + "; ".join(doubts)
+                                 + "; add --force to match anyway")
             suggestion = current[(current["status"] == "suggested") & (current["invoice_id"] == invoice_id)] \
                 if len(current) else current
             if len(suggestion):
@@ -182,11 +194,44 @@ def match_manually(workspace: Workspace | None, bank_txn: str, invoice_id: str, 
                 store.remember_iban(iban, invoice["customer_id"], bank_txn)
         finally:
             store.close()
-    return ManualMatch(bank_txn, invoice_id, amount, line["currency"], bool(len(suggestion)), rejected, iban)
+    return ManualMatch(bank_txn, invoice_id, amount, line["currency"], bool(len(suggestion)), rejected, iban,
+                       tuple(doubts))
 
 
-def unmatch(workspace: Workspace | None, bank_txn: str) -> int:
-    """Undo every match of a payment; it is then left to a person (never matched automatically again)."""
+def _doubts(workspace: Workspace, store: Store, line: dict, invoice: dict, as_of: dt.date) -> list[str]:
+    """Why a manual match of `line` onto `invoice` may be wrong: another payer's name, a hold."""
+    from arctl.reconcile.names import compact_iban, name_score
+
+    customer_id = invoice["customer_id"]
+    master = store.customer(customer_id) or {}
+    names = [name for name in (master.get("name"), invoice["customer_name"]) if name]
+    shown = f"customer {customer_id}" + (f" ({names[0]})" if names else "")
+    doubts = []
+    written, iban = line["counterparty_name"] or "", compact_iban(line["counterparty_iban"] or "")
+    known = {compact_iban(i) for i in (master.get("iban") or "").split()}
+    if iban and store.known_ibans().get(iban) == customer_id:
+        known.add(iban)
+    needed = workspace.config.matching.name_score
+    if written.strip() and names and iban not in known:
+        score = max(name_score(written, name) for name in names)
+        if score < needed:
+            doubts.append(f"the bank's payer {written.strip()!r} is not the name of {shown}: "
+                          f"name score {score}, {needed} needed")
+    for target in (customer_id, invoice["invoice_id"]):
+        for hold in store.holds(target, active=True):
+            if hold["until"] is None or hold["until"] >= as_of:
+                what = shown if target == customer_id else f"invoice {target} of {shown}"
+                doubts.append(f"{what} is on hold ({hold['reason']}"
+                              + (f" until {hold['until']})" if hold["until"] else ")"))
+    return doubts
+
+
+def unmatch(workspace: Workspace | None, bank_txn: str) -> Undone:
+    """Undo every match of a payment; it is then left to a person (never matched automatically again).
+
+    What a manual match of it taught is forgotten too: its payer's IBAN, unless another standing manual
+    match or the customer file knows it for that customer; automatic matches that identified their payer
+    by that IBAN become suggestions again."""
 
     if workspace is None:
         raise UsageError("arctl unmatch needs a workspace", hint="run it inside one, or use -w DIR")
@@ -195,10 +240,9 @@ def unmatch(workspace: Workspace | None, bank_txn: str) -> int:
         try:
             if store.bank_line(bank_txn) is None:
                 raise UsageError(f"no bank transaction {bank_txn!r} in the workspace")
-            undone = store.remove_matches(bank_txn, "rejected", only_status=("suggested",))
-            undone += store.remove_matches(bank_txn, "unmatched by a person")
+            undone = store.undo_matches(bank_txn)
         finally:
             store.close()
-    if not undone:
+    if not undone.matches:
         raise UsageError(f"{bank_txn} has no match to undo")
     return undone
