@@ -37,8 +37,8 @@ def test_a_duplicate_customer_id_makes_both_rows_unusable(tmp_path):
         """)
     read = read_export(path, ReadOptions(kind="customers"))
 
-    assert [(f.row, f.message) for f in read.errors] == [(2, "customer id appears more than once"),
-                                                         (3, "customer id appears more than once")]
+    assert [(f.row, f.message) for f in read.errors] == [
+        (2, "customer id appears on 2 rows (rows 2, 3); none of them is used")]
     assert read.valid_rows == 0
 
 

@@ -38,7 +38,7 @@ def build_customers(table: RawTable, profile: Profile, mapping: dict[str, str], 
     else:
         flags.flag(customer_id.eq("").to_numpy(), "customer_id", "empty customer id")
     duplicated = (customer_id.ne("") & customer_id.duplicated(keep=False)).to_numpy()
-    flags.flag(duplicated, "customer_id", "customer id appears more than once")
+    flags.flag_repeated(customer_id, duplicated, "customer_id", "customer id")
 
     consumer_text = text("consumer").map(fold)
     unknown_flag = ~consumer_text.isin(_YES | _NO)

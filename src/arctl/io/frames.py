@@ -88,5 +88,31 @@ class RowFlags:
         if severity == "error":
             self.bad[positions] = True
 
+    def flag_repeated(self, keys: pd.Series, mask, column: str, what: str, *, shown: int = 5) -> None:
+        """Rows of `mask` whose key repeats: all of them unusable, reported once per key at its first row with
+        the count and the first rows, so that 20,000 copies of one number make one finding, not 20,000
+        findings that each list all the others."""
+        rows = np.asarray(mask, dtype=bool)
+        if not rows.any():
+            return
+        positions = np.flatnonzero(rows)
+        values = keys.iloc[positions].to_numpy()
+        numbers = pd.Series(self.table.row_numbers[positions])
+        counts = numbers.groupby(values, sort=False).size().to_dict()
+        heads = numbers.groupby(values, sort=False).head(shown)
+        listed = heads.groupby(values[heads.index.to_numpy()], sort=False).agg(
+            lambda s: ", ".join(str(n) for n in s)).to_dict()
+        first_positions = positions[~pd.Series(values).duplicated().to_numpy()]
+        message = pd.Series("", index=keys.index, dtype=object)
+        for position in first_positions.tolist():
+            key = keys.iloc[position]
+            more = f" and {counts[key] - shown} more" if counts[key] > shown else ""
+            message.iloc[position] = (f"{what} appears on {counts[key]} rows (rows {listed[key]}{more}); "
+                                      "none of them is used")
+        first = np.zeros(len(rows), dtype=bool)
+        first[first_positions] = True
+        self.flag(first, column, message)
+        self.bad[rows] = True
+
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.table.findings + self.findings, key=lambda f: (f.row or 0, f.column or ""))

@@ -82,7 +82,7 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
     if profile.rows == "per_line":
         canonical, keep, left_count = _group_lines(canonical, flags, left_out, profile)
     else:
-        _flag_duplicates(flags, table, invoice_id, live)
+        _flag_duplicates(flags, invoice_id, live)
         keep = live & ~flags.bad
         left_count = int((left_out & ~footer).sum())
     if left_count:
@@ -218,14 +218,36 @@ def _check_rows(flags: RowFlags, mapping: dict[str, str], live: np.ndarray, invo
     flags.flag(live & larger.to_numpy(), "open_amount", "the open amount is larger than the invoice amount")
 
 
-def _flag_duplicates(flags: RowFlags, table: RawTable, invoice_id: pd.Series, live: np.ndarray) -> None:
-    """One row per invoice: an invoice number on several live rows flags each of them, naming the rows."""
+def _flag_duplicates(flags: RowFlags, invoice_id: pd.Series, live: np.ndarray) -> None:
+    """One row per invoice: an invoice number on several live rows makes them all unusable, reported once."""
     duplicated = (invoice_id.ne("") & invoice_id.duplicated(keep=False)).to_numpy() & live
-    if duplicated.any():
-        rows_of = pd.Series(table.row_numbers, index=table.frame.index)[duplicated].groupby(invoice_id[duplicated])
-        listing = rows_of.agg(lambda s: ", ".join(str(n) for n in s))
-        flags.flag(duplicated, "invoice_id",
-                   "invoice number appears more than once (rows " + invoice_id.map(listing).fillna("") + ")")
+    flags.flag_repeated(invoice_id, duplicated, "invoice_id", "invoice number")
+
+
+def _flag_disagreeing(flags: RowFlags, invoice_id: pd.Series, mask: np.ndarray, column: str,
+                      first_row: pd.Series, shown: int = 5) -> None:
+    """Lines of one invoice that differ from its first line on `column`: reported once per invoice, at the
+    first such line, with their count and first rows (the invoice is unusable as a whole)."""
+    positions = np.flatnonzero(mask)
+    keys = invoice_id.iloc[positions].to_numpy()
+    lines = pd.Series(flags.table.row_numbers[positions])
+    counts = lines.groupby(keys, sort=False).size().to_dict()
+    heads = lines.groupby(keys, sort=False).head(shown)
+    listed = heads.groupby(keys[heads.index.to_numpy()], sort=False).agg(
+        lambda s: ", ".join(str(n) for n in s)).to_dict()
+    message = pd.Series("", index=invoice_id.index, dtype=object)
+    firsts = positions[~pd.Series(keys).duplicated().to_numpy()]
+    for position in firsts.tolist():
+        number = invoice_id.iloc[position]
+        total = counts[number]
+        more = f" and {total - shown} more" if total > shown else ""
+        count, verb = (f"{total} lines", "disagree") if total > 1 else ("a line", "disagrees")
+        message.iloc[position] = (f"{count} of invoice {number} (row {listed[number]}{more}) {verb} on {column} "
+                                  f"with its first line (row {first_row.iloc[position]})")
+    first = np.zeros(len(mask), dtype=bool)
+    first[firsts] = True
+    flags.flag(first, column if column in flags.mapping else "invoice_id", message)
+    flags.bad[mask] = True
 
 
 def customer_key(name: str) -> str:
@@ -303,18 +325,16 @@ def _group_lines(canonical: pd.DataFrame, flags: RowFlags, left_out: np.ndarray,
     has_id = canonical["invoice_id"].ne("").to_numpy()
     grouped = canonical[has_id].groupby("invoice_id", sort=False)
     fields = list(HEADER_FIELDS) + (["amount", "open_amount"] if profile.amounts == "repeated" else [])
-    first_row = grouped["source"].transform("first")
+    if not {"open_amount", "paid_amount"} & flags.mapping.keys():
+        fields = [c for c in fields if c != "open_amount"]  # a copy of the amount: said once, on the amount
+    first_row = grouped["source"].transform("first").str.rsplit(":", n=1).str[-1]
     for column in fields:
         first = grouped[column].transform("first")
         differs = ~((canonical.loc[has_id, column] == first) | (canonical.loc[has_id, column].isna() & first.isna()))
         mask = np.zeros(len(canonical), dtype=bool)
         mask[np.flatnonzero(has_id)[differs.to_numpy()]] = True
         if mask.any():
-            message = pd.Series("", index=canonical.index, dtype=object)
-            message[mask] = ("lines of invoice " + canonical.loc[mask, "invoice_id"] + " disagree on " + column
-                             + " with its first line (" + first_row[differs].str.rsplit(":", n=1).str[-1].map(
-                                 lambda r: f"row {r}") + ")")
-            flags.flag(mask, column if column in flags.mapping else "invoice_id", message)
+            _flag_disagreeing(flags, canonical["invoice_id"], mask, column, first_row.reindex(canonical.index))
     frame = canonical.assign(_bad=flags.bad, _left=left_out)
     frame = frame[has_id]
     aggregations = {column: "first" for column in canonical.columns}
