@@ -49,6 +49,8 @@ class ExportRead:
 def require_columns(path: Path, table: RawTable, kind: str, mapping: dict[str, str], profile: Profile) -> None:
     """Refuse a file that lacks a column the kind cannot do without, naming the headers it has."""
     for alternatives in REQUIRED[kind]:
+        if alternatives == ("due_date",) and profile.payment_terms_days is not None and "issue_date" in mapping:
+            continue  # due a set number of days after the invoice date
         if not any(column in mapping for column in alternatives):
             wanted = " or ".join(LABELS.get(c, c) for c in alternatives)
             names = [name for c in alternatives for name in profile.columns.get(c, ())][:8]
