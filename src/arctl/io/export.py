@@ -53,7 +53,7 @@ def read_export(path: Path, options: ReadOptions = ReadOptions()) -> ExportRead:
     if overrides:
         profile = profile.with_columns(overrides)
     mapping = match_columns(headers, profile)
-    require_columns(path, table, kind, mapping, profile)
+    require_columns(path, table, kind, mapping, profile, options.profile_dirs)
     if kind == "invoices":
         return build_invoices(table, profile, mapping, options)
     return build_customers(table, profile, mapping, options)

@@ -11,7 +11,7 @@ import pandas as pd
 from arctl.errors import InputError
 from arctl.io.profile import Profile
 from arctl.io.table import RawTable
-from arctl.model import Finding
+from arctl.model import Finding, LayoutAnswer
 
 REQUIRED = {
     "invoices": (("invoice_id",), ("customer_id", "customer_name"), ("due_date",), ("amount", "open_amount")),
@@ -46,19 +46,38 @@ class ExportRead:
         return [f for f in self.findings if f.severity == "error"]
 
 
-def require_columns(path: Path, table: RawTable, kind: str, mapping: dict[str, str], profile: Profile) -> None:
-    """Refuse a file that lacks a column the kind cannot do without, naming the headers it has."""
-    for alternatives in REQUIRED[kind]:
-        if alternatives == ("due_date",) and profile.payment_terms_days is not None and "issue_date" in mapping:
-            continue  # due a set number of days after the invoice date
+class LayoutError(InputError):
+    """An export whose header lacks a column its kind cannot do without: no profile reads this layout. It
+    carries the `check` answer: the headers found, the columns still missing and a `columns:` block."""
+
+    def __init__(self, message: str, *, hint: str | None = None, answer: LayoutAnswer | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.answer = answer
+
+
+def require_columns(path: Path, table: RawTable, kind: str, mapping: dict[str, str], profile: Profile,
+                    search: tuple[Path, ...] = ()) -> None:
+    """Refuse a file that lacks a column the kind cannot do without, naming the headers it has; for invoices
+    and customers, with a guess of every column and a `columns:` block to paste into arctl.yaml."""
+    required = tuple(group for group in REQUIRED[kind]
+                     if not (group == ("due_date",) and profile.payment_terms_days is not None
+                             and "issue_date" in mapping))  # due a set number of days after the invoice date
+    for alternatives in required:
         if not any(column in mapping for column in alternatives):
             wanted = " or ".join(LABELS.get(c, c) for c in alternatives)
             names = [name for c in alternatives for name in profile.columns.get(c, ())][:8]
-            raise InputError(
+            answer = None
+            if kind in ("invoices", "customers"):
+                from arctl.io.layout import suggest_layout
+
+                answer = suggest_layout(path, table.frame, kind, mapping, required, search)
+            raise LayoutError(
                 f"{path}: required column missing: {wanted} (looked for: {', '.join(names)}; "
                 f"profile {profile.name!r})",
                 hint=f"the header row (line {table.header_row}) has: {', '.join(table.frame.columns)}; "
-                     "map the column in arctl.yaml (sources[].columns) or choose a profile with --profile",
+                     "map the column in arctl.yaml (sources[].columns) or choose a profile with --profile"
+                     + ("; `arctl check FILE` writes a columns: block to paste" if answer else ""),
+                answer=answer,
             )
 
 
