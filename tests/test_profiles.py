@@ -170,3 +170,13 @@ def test_a_yuki_work_list_reads_uitstaand_as_the_open_amount():
 
     invoice = by_invoice(read)["V2026-0398"]
     assert (invoice.amount, invoice.open_amount) == (72600, 32600)
+
+
+def test_the_readme_lists_every_invoice_and_customer_profile_with_where_its_layout_comes_from():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): line for line in readme.splitlines()
+            if line.startswith("| `")}
+    for name in builtin_names("invoices") + builtin_names("customers"):
+        assert name in rows, f"profile {name} is not in the README's profile table"
+        source = rows[name].rstrip(" |").rsplit("|", 1)[-1].strip()
+        assert source, f"profile {name} has no source in the README"
