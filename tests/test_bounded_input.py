@@ -83,19 +83,27 @@ def repeated_blocks(total: int) -> list[bytes]:
 
 def read_in_child(path: Path) -> tuple[int, str, int]:
     """Read `path` in a child process capped at 2 GB of address space (so a failure cannot take the machine
-    down): its exit code, its stderr and its peak resident memory in MB."""
+    down): its exit code, its stderr and its peak resident memory in MB (VmHWM: ru_maxrss would count the
+    memory of the test process the child was forked from)."""
     code = textwrap.dedent(f"""
         import resource, sys
         resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
         from arctl.errors import InputError
         from arctl.io.export import read_export
+
+        def peak():
+            for line in open("/proc/self/status"):
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+            return 0
+
         try:
             read_export(__import__("pathlib").Path({str(path)!r}))
         except InputError as error:
             print(error.message, file=sys.stderr)
-            print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+            print(peak())
             sys.exit(3)
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+        print(peak())
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     peak = int(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else -1
