@@ -29,8 +29,8 @@ DEFAULT_MAX_CELLS = 10_000_000  # rows x columns of the area a sheet's cells spa
 LONGEST_CELL = 32_767         # characters Excel allows in a cell (Excel specifications and limits)
 
 _CHUNK = 1 << 20
-_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
-_STRINGS_PART = re.compile(r"^xl/sharedStrings\.xml$", re.IGNORECASE)
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.(xml|bin)$", re.IGNORECASE)    # .bin: XLSB
+_STRINGS_PART = re.compile(r"^xl/sharedStrings\.(xml|bin)$", re.IGNORECASE)
 _ROW_REF = re.compile(rb'\sr="[A-Z]{0,3}([0-9]{1,9})"')             # <row r="12"> and <c r="B12">
 _COLUMN_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})[0-9]')
 _SHARED_CELL = re.compile(rb'<c\b[^>]*?\st="s"[^>]*>\s*<v>([0-9]{1,9})</v>')
@@ -75,9 +75,12 @@ def check_sheet_size(path: Path, limits: SheetLimits | None = None) -> None:
             raise _too_large(path, f"its sheets and shared strings unpack to {_mb(declared)} "
                              f"({largest.filename}: {_mb(largest.file_size)} from {_mb(largest.compress_size)})",
                              _mb(limits.max_bytes))
-        lengths = _string_lengths(archive, strings[0], path) if strings else np.zeros(0, dtype=np.int64)
+        xml_strings = [m for m in strings if m.filename.lower().endswith(".xml")]
+        lengths = (_string_lengths(archive, xml_strings[0], path) if xml_strings
+                   else np.zeros(0, dtype=np.int64))
         for member in sheets:
-            _scan_sheet(archive, member, lengths, path, limits)
+            if member.filename.lower().endswith(".xml"):  # XLSB's binary records are bounded by size only
+                _scan_sheet(archive, member, lengths, path, limits)
 
 
 def _string_lengths(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> np.ndarray:
