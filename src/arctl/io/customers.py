@@ -61,9 +61,9 @@ def build_customers(table: RawTable, profile: Profile, mapping: dict[str, str], 
     flags.flag(invalid_iban.to_numpy(), "iban", "IBAN check digits fail; kept, but never used to identify a payer",
                severity="warning")
     vat = text("vat_number")
-    vat_ok = pd.Series([_vat_valid(number, land) if number else True for number, land in zip(vat, country,
-                                                                                               strict=True)],
-                       index=frame.index, dtype=bool)
+    checked = {pair: _vat_valid(*pair) for pair in set(zip(vat, country, strict=True)) if pair[0]}  # once each
+    vat_ok = pd.Series([checked.get(pair, True) for pair in zip(vat, country, strict=True)], index=frame.index,
+                       dtype=bool)
     flags.flag((~vat_ok).to_numpy(), "vat_number",
                "not a valid VAT number (check digits or length fail); kept, check it with the customer",
                severity="warning")

@@ -92,8 +92,8 @@ def _string_lengths(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Pat
         while chunk := stream.read(_CHUNK):
             data = tail + chunk
             base = offset - len(tail)
-            starts.extend(base + m.start() for m in _ITEM.finditer(data) if base + m.start() > (starts[-1] if
-                                                                                               starts else -1))
+            last = starts[-1] if starts else -1  # an item in the carried-over tail was found in the last chunk
+            starts.extend(p for p in (base + m.start() for m in _ITEM.finditer(data)) if p > last)
             tail = data[-8:]
             offset += len(chunk)
     begin = np.asarray(starts, dtype=np.int64)
