@@ -400,3 +400,28 @@ class BankTotal:
     debits: int
     amount: int                            # credits − debits
     lines: int
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnGuess:
+    """One canonical column of an unknown layout: the header that seems to hold it ("" when none does), how
+    it was found ("known name", "header words", "values") and whether every export of the kind needs it on
+    its own (not as one of two, like customer id or customer name)."""
+
+    column: str
+    header: str
+    how: str
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutAnswer:
+    """What `check` says about an export whose layout no profile reads: the headers found, the columns still
+    missing, and a `sources:` entry with a `columns:` block to paste into arctl.yaml."""
+
+    path: str
+    kind: str
+    headers: tuple[str, ...]
+    guesses: tuple[ColumnGuess, ...]
+    missing: tuple[str, ...]       # required columns neither found nor guessed ("amount or open_amount")
+    block: str                     # YAML text, ready to paste under `sources:`

@@ -47,7 +47,7 @@ def check(
     Example: [bold]arctl check exports/openstaande_posten.csv --json[/bold]
     """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
-    from arctl.render.check import check_json, print_check
+    from arctl.render.check import check_json, layout_json, print_check, print_layout
 
     workspace = workspace_or_none()
     options = read_options(kind, profile, sheet, currency, date_format, decimal, delimiter)
@@ -56,10 +56,18 @@ def check(
     if as_json:
         document = check_json(result.reads, result.totals)
         for path, error in result.unreadable:
-            document["files"].append({"path": str(path), "error": error.message, "hint": error.hint})
+            entry: dict[str, object] = {"path": str(path), "error": error.message, "hint": error.hint}
+            answer = getattr(error, "answer", None)
+            if answer is not None:  # an unknown layout: the columns: block to paste
+                entry["layout"] = layout_json(answer)
+            document["files"].append(entry)
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print_check(out_console(), result.reads, result.totals, shown_locale, limit)
+        for _path, error in result.unreadable:
+            answer = getattr(error, "answer", None)
+            if answer is not None:
+                print_layout(out_console(), answer)
     for path, error in result.unreadable:
         if state.debug:
             raise error

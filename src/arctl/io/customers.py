@@ -38,7 +38,7 @@ def build_customers(table: RawTable, profile: Profile, mapping: dict[str, str], 
     else:
         flags.flag(customer_id.eq("").to_numpy(), "customer_id", "empty customer id")
     duplicated = (customer_id.ne("") & customer_id.duplicated(keep=False)).to_numpy()
-    flags.flag(duplicated, "customer_id", "customer id appears more than once")
+    flags.flag_repeated(customer_id, duplicated, "customer_id", "customer id")
 
     consumer_text = text("consumer").map(fold)
     unknown_flag = ~consumer_text.isin(_YES | _NO)
@@ -61,8 +61,12 @@ def build_customers(table: RawTable, profile: Profile, mapping: dict[str, str], 
     flags.flag(invalid_iban.to_numpy(), "iban", "IBAN check digits fail; kept, but never used to identify a payer",
                severity="warning")
     vat = text("vat_number")
-    flags.flag((vat.ne("") & ~vat.map(_vat_valid).astype(bool)).to_numpy(), "vat_number",
-               "VAT number check digits fail", severity="warning")
+    checked = {pair: _vat_valid(*pair) for pair in set(zip(vat, country, strict=True)) if pair[0]}  # once each
+    vat_ok = pd.Series([checked.get(pair, True) for pair in zip(vat, country, strict=True)], index=frame.index,
+                       dtype=bool)
+    flags.flag((~vat_ok).to_numpy(), "vat_number",
+               "not a valid VAT number (check digits or length fail); kept, check it with the customer",
+               severity="warning")
 
     credit_limit = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     if "credit_limit" in mapping:
@@ -110,12 +114,22 @@ def _ibans_valid(cell: str) -> bool:
     return all(iban.is_valid(part) for part in cell.split())
 
 
-def _vat_valid(number: str) -> bool:
+def _vat_valid(number: str, country: str = "") -> bool:
+    """Whether a VAT number passes its country's check (python-stdnum). The country comes from the number's
+    prefix (BE, NL, EL for Greece, XI for Northern Ireland, CHE for Switzerland ...), else from the customer's
+    country column; a number whose country has no check in python-stdnum, or that names no country at all,
+    passes (nothing to check it against)."""
+    from stdnum import get_cc_module
     from stdnum.eu import vat
 
-    compact = re.sub(r"[\s.\-]", "", number).upper()
-    if not re.match(r"^[A-Z]{2}", compact):
-        return True  # a national number without a country prefix: nothing to check it against
-    if compact[:2] not in vat.MEMBER_STATES and compact[:2] not in ("EL", "XI"):
-        return True
-    return vat.is_valid(compact)
+    compact = re.sub(r"[\s.\-/]", "", number).upper()
+    prefix = compact[:2].lower() if re.match(r"^[A-Z]{2}", compact) else ""
+    if prefix in vat.MEMBER_STATES or prefix in ("el", "xi"):  # MEMBER_STATES holds lower-case codes
+        return bool(vat.is_valid(compact))
+    cc = prefix or country.strip().lower()
+    if cc == "gr":
+        cc = "el"
+    if cc in vat.MEMBER_STATES or cc in ("el", "xi"):
+        return bool(vat.is_valid(cc.upper() + compact if not prefix else compact))
+    module = get_cc_module(cc, "vat") if re.fullmatch(r"[a-z]{2}", cc) else None
+    return module is None or bool(module.is_valid(compact))

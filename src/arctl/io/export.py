@@ -10,8 +10,8 @@ from arctl.io.bank.read import is_bank_file
 from arctl.io.bank.tabular import read_bank_export
 from arctl.io.customers import build_customers
 from arctl.io.frames import ExportRead, require_columns
-from arctl.io.invoices import build_invoices
-from arctl.io.profile import all_header_score, detect_profile, load_profile, match_columns
+from arctl.io.invoices import apply_customer_headings, build_invoices
+from arctl.io.profile import HEADING_COLUMN, all_header_score, detect_profile, load_profile, match_columns
 from arctl.io.table import read_table
 from arctl.model import ReadOptions
 
@@ -40,6 +40,11 @@ def read_export(path: Path, options: ReadOptions = ReadOptions()) -> ExportRead:
     kind = profile.kind
     if kind == "bank":  # the header carries a named bank profile's signature
         return read_bank_export(path, replace(options, kind="bank", profile=profile.origin))
+    if profile.customer_headings and kind == "invoices":  # a report grouped under customer heading rows
+        table = apply_customer_headings(table, profile)
+        if HEADING_COLUMN in table.frame.columns:
+            headers = list(table.frame.columns)
+            profile = profile.with_columns({"customer_name": HEADING_COLUMN})
     overrides = dict(options.columns)
     missing_override = [h for h in overrides.values() if h not in headers]
     if missing_override:
@@ -48,7 +53,7 @@ def read_export(path: Path, options: ReadOptions = ReadOptions()) -> ExportRead:
     if overrides:
         profile = profile.with_columns(overrides)
     mapping = match_columns(headers, profile)
-    require_columns(path, table, kind, mapping, profile)
+    require_columns(path, table, kind, mapping, profile, options.profile_dirs)
     if kind == "invoices":
         return build_invoices(table, profile, mapping, options)
     return build_customers(table, profile, mapping, options)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from arctl.io.dialect import (
     parse_money,
 )
 from arctl.io.frames import ExportRead, RowFlags
-from arctl.io.profile import Profile, fold
+from arctl.io.profile import HEADING_COLUMN, Profile, fold
 from arctl.io.table import RawTable
 from arctl.model import ReadOptions
 from arctl.money import known_currencies, round_to_currency
@@ -63,7 +64,8 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
     minor, decimal_mark = _money_columns(text, table, profile, mapping, options, currency, known, live, flags, notices)
     dates, decisions = _date_columns(text, table, profile, mapping, options, live, flags, notices)
     amount, open_amount = _signed_amounts(minor, mapping, credit, notices)
-    due, has_due = _due_dates(text, dates, amount, notices)
+    open_amount = _paid_by_status(open_amount, status, profile, mapping, live, notices)
+    due, has_due = _due_dates(text, dates, amount, profile, notices)
     customer_id, customer_name = _customers(text, mapping, notices)
     _check_rows(flags, mapping, live, invoice_id, customer_id, customer_name, currency, known, has_due,
                 due, dates.get("issue_date"), amount, open_amount)
@@ -82,7 +84,7 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
     if profile.rows == "per_line":
         canonical, keep, left_count = _group_lines(canonical, flags, left_out, profile)
     else:
-        _flag_duplicates(flags, table, invoice_id, live)
+        _flag_duplicates(flags, invoice_id, live)
         keep = live & ~flags.bad
         left_count = int((left_out & ~footer).sum())
     if left_count:
@@ -163,12 +165,29 @@ def _signed_amounts(minor: dict[str, pd.Series], mapping: dict[str, str], credit
     return amount, open_amount
 
 
+def _paid_by_status(open_amount: pd.Series, status: pd.Series, profile: Profile, mapping: dict[str, str],
+                    live: np.ndarray, notices: list[str]) -> pd.Series:
+    """An export with no open or paid amount but a status saying paid: such invoices are open for 0."""
+    if not profile.paid or {"open_amount", "paid_amount"} & mapping.keys():
+        return open_amount
+    paid = status.isin(profile.paid).to_numpy()
+    if (paid & live).any():
+        notices.append(f"{int((paid & live).sum())} row(s) with status paid ({mapping.get('status', 'status')}): "
+                       "open amount 0; every other invoice is taken as fully open (the export has no open amount)")
+    return open_amount.where(~paid, 0)
+
+
 def _due_dates(text: Callable[[str], pd.Series], dates: dict[str, pd.Series], amount: pd.Series,
-               notices: list[str]) -> tuple[pd.Series, np.ndarray]:
+               profile: Profile, notices: list[str]) -> tuple[pd.Series, np.ndarray]:
     """Due dates (a credit note without one is due on its issue date), and which rows have one."""
     due = dates.get("due_date")
-    assert due is not None  # a required column (frames.REQUIRED)
     issue = dates.get("issue_date")
+    if due is None and issue is not None and profile.payment_terms_days is not None:
+        days = profile.payment_terms_days
+        notices.append(f"no due-date column: each invoice is due {days} days after its invoice date "
+                       f"(payment_terms_days of profile {profile.name!r}; map columns.due_date if the export has one)")
+        return issue + pd.Timedelta(days=days), issue.notna().to_numpy() | text("issue_date").ne("").to_numpy()
+    assert due is not None  # a required column (frames.REQUIRED)
     undated_credit = (amount < 0).to_numpy() & text("due_date").eq("").to_numpy()
     if issue is not None and undated_credit.any():
         due = due.where(~undated_credit, issue)
@@ -218,14 +237,66 @@ def _check_rows(flags: RowFlags, mapping: dict[str, str], live: np.ndarray, invo
     flags.flag(live & larger.to_numpy(), "open_amount", "the open amount is larger than the invoice amount")
 
 
-def _flag_duplicates(flags: RowFlags, table: RawTable, invoice_id: pd.Series, live: np.ndarray) -> None:
-    """One row per invoice: an invoice number on several live rows flags each of them, naming the rows."""
+def _flag_duplicates(flags: RowFlags, invoice_id: pd.Series, live: np.ndarray) -> None:
+    """One row per invoice: an invoice number on several live rows makes them all unusable, reported once."""
     duplicated = (invoice_id.ne("") & invoice_id.duplicated(keep=False)).to_numpy() & live
-    if duplicated.any():
-        rows_of = pd.Series(table.row_numbers, index=table.frame.index)[duplicated].groupby(invoice_id[duplicated])
-        listing = rows_of.agg(lambda s: ", ".join(str(n) for n in s))
-        flags.flag(duplicated, "invoice_id",
-                   "invoice number appears more than once (rows " + invoice_id.map(listing).fillna("") + ")")
+    flags.flag_repeated(invoice_id, duplicated, "invoice_id", "invoice number")
+
+
+def _flag_disagreeing(flags: RowFlags, invoice_id: pd.Series, mask: np.ndarray, column: str,
+                      first_row: pd.Series, shown: int = 5) -> None:
+    """Lines of one invoice that differ from its first line on `column`: reported once per invoice, at the
+    first such line, with their count and first rows (the invoice is unusable as a whole)."""
+    positions = np.flatnonzero(mask)
+    keys = invoice_id.iloc[positions].to_numpy()
+    lines = pd.Series(flags.table.row_numbers[positions])
+    counts = lines.groupby(keys, sort=False).size().to_dict()
+    heads = lines.groupby(keys, sort=False).head(shown)
+    listed = heads.groupby(keys[heads.index.to_numpy()], sort=False).agg(
+        lambda s: ", ".join(str(n) for n in s)).to_dict()
+    message = pd.Series("", index=invoice_id.index, dtype=object)
+    firsts = positions[~pd.Series(keys).duplicated().to_numpy()]
+    for position in firsts.tolist():
+        number = invoice_id.iloc[position]
+        total = counts[number]
+        more = f" and {total - shown} more" if total > shown else ""
+        count, verb = (f"{total} lines", "disagree") if total > 1 else ("a line", "disagrees")
+        message.iloc[position] = (f"{count} of invoice {number} (row {listed[number]}{more}) {verb} on {column} "
+                                  f"with its first line (row {first_row.iloc[position]})")
+    first = np.zeros(len(mask), dtype=bool)
+    first[firsts] = True
+    flags.flag(first, column if column in flags.mapping else "invoice_id", message)
+    flags.bad[mask] = True
+
+
+def apply_customer_headings(table: RawTable, profile: Profile) -> RawTable:
+    """A report grouped by customer (QuickBooks "Open Invoices", Xero "Aged Receivables Detail"): each group
+    starts with a heading row holding only the customer's name and ends with a "Total ..." row. The rule: a
+    row with exactly one filled cell that is not a total label, followed by a data row, is a heading; a row
+    whose first filled cell starts with a total label ("Total", "Total for ...", "Totaal", ...) is a subtotal;
+    both are left out (as is a one-cell footer such as a timestamp), and every other row takes the name of the
+    heading above it in a column of its own (HEADING_COLUMN)."""
+    frame = table.frame
+    filled = np.zeros((len(frame), len(frame.columns)), dtype=bool)
+    for position, column in enumerate(frame.columns):
+        filled[:, position] = frame[column].str.strip().ne("").to_numpy()
+    counts = filled.sum(axis=1)
+    first_text = pd.Series([str(row[np.argmax(mask)]).strip() if mask.any() else ""
+                            for row, mask in zip(frame.to_numpy(), filled, strict=True)], index=frame.index)
+    subtotal = first_text.str.match(_TOTAL_LABEL).fillna(False).to_numpy()
+    single = (counts == 1) & ~subtotal
+    keep = ~(single | subtotal)
+    # a heading stands above data rows; a lone line before a subtotal or at the end is a footer (a timestamp)
+    heading = single & np.append(keep[1:], False)
+    if not heading.any():
+        return table  # no group headings: the customer is in a column of its own
+    names = first_text.where(heading).ffill().fillna("")
+    body = frame.loc[keep].assign(**{HEADING_COLUMN: names[keep]}).reset_index(drop=True)
+    other = int((single & ~heading).sum())
+    notices = [*table.notices, f"{int(heading.sum())} customer heading row(s) read as the customer of the rows "
+               f"below them; {int(subtotal.sum())} subtotal row(s)"
+               + (f" and {other} other one-cell row(s)" if other else "") + " left out"]
+    return replace(table, frame=body, row_numbers=table.row_numbers[keep], notices=notices)
 
 
 def customer_key(name: str) -> str:
@@ -303,18 +374,17 @@ def _group_lines(canonical: pd.DataFrame, flags: RowFlags, left_out: np.ndarray,
     has_id = canonical["invoice_id"].ne("").to_numpy()
     grouped = canonical[has_id].groupby("invoice_id", sort=False)
     fields = list(HEADER_FIELDS) + (["amount", "open_amount"] if profile.amounts == "repeated" else [])
-    first_row = grouped["source"].transform("first")
+    derived = ({"open_amount"} if not {"open_amount", "paid_amount"} & flags.mapping.keys() else set()) | (
+        {"customer_id"} if "customer_id" not in flags.mapping else set())
+    fields = [c for c in fields if c not in derived]  # copies of another column: said once, on that column
+    first_row = grouped["source"].transform("first").str.rsplit(":", n=1).str[-1]
     for column in fields:
         first = grouped[column].transform("first")
         differs = ~((canonical.loc[has_id, column] == first) | (canonical.loc[has_id, column].isna() & first.isna()))
         mask = np.zeros(len(canonical), dtype=bool)
         mask[np.flatnonzero(has_id)[differs.to_numpy()]] = True
         if mask.any():
-            message = pd.Series("", index=canonical.index, dtype=object)
-            message[mask] = ("lines of invoice " + canonical.loc[mask, "invoice_id"] + " disagree on " + column
-                             + " with its first line (" + first_row[differs].str.rsplit(":", n=1).str[-1].map(
-                                 lambda r: f"row {r}") + ")")
-            flags.flag(mask, column if column in flags.mapping else "invoice_id", message)
+            _flag_disagreeing(flags, canonical["invoice_id"], mask, column, first_row.reindex(canonical.index))
     frame = canonical.assign(_bad=flags.bad, _left=left_out)
     frame = frame[has_id]
     aggregations = {column: "first" for column in canonical.columns}

@@ -21,7 +21,9 @@ DEFAULT_PROFILE = {"invoices": "generic", "customers": "customers", "bank": "ban
 # as `columns.<canonical column>` would (sign -> direction, reversal -> reversal, status -> status).
 BANK_KEYS = {"sign", "join", "headerless", "comment_prefix", "reversal", "text_quote"}
 _KEYS = {"name", "kind", "title", "rows", "amounts", "signature", "columns", "status", "credit_note",
-         "ignore_types", "defaults", "date_format", "decimal", "extends"} | BANK_KEYS
+         "ignore_types", "defaults", "date_format", "decimal", "extends", "customer_headings"} | BANK_KEYS
+# The column a report grouped by customer gets for the name in each group's heading row (customer_headings).
+HEADING_COLUMN = "customer (group heading)"
 _RULE_COLUMN = {"sign": "direction", "reversal": "reversal", "status": "status"}
 # Where a node is, as "file:line", for problem messages.
 Where = Callable[[Located | None], str]
@@ -44,6 +46,9 @@ class Profile:
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     draft: frozenset[str] = frozenset()
     cancelled: frozenset[str] = frozenset()
+    paid: frozenset[str] = frozenset()              # status values of a fully paid invoice (open amount 0)
+    customer_headings: bool = False                 # the customer's name stands in a heading row above its rows
+    payment_terms_days: int | None = None           # no due-date column: due this many days after the issue date
     credit_note: frozenset[str] = frozenset()
     ignore_types: frozenset[str] = frozenset()
     default_currency: str | None = None
@@ -222,8 +227,8 @@ def _status(data: dict[str, Located], kind: str, columns: dict[str, tuple[str, .
             problems.append(f"{where(status)}: status: expected a mapping with draft and cancelled lists")
         else:
             for key, node in status.value.items():
-                if key not in ("draft", "cancelled"):
-                    problems.append(f"{where(node)}: status: unknown key {key!r} (expected draft, cancelled)")
+                if key not in ("draft", "cancelled", "paid"):
+                    problems.append(f"{where(node)}: status: unknown key {key!r} (expected draft, cancelled, paid)")
                     continue
                 result[key] = frozenset(fold(v) for v in _texts(node, where, f"status.{key}", problems))
 
@@ -240,8 +245,14 @@ def _value_keys(data: dict[str, Located], result: dict[str, Any], where: Where, 
     if "ignore_types" in data:
         result["ignore_types"] = frozenset(fold(v) for v in _texts(data["ignore_types"], where, "ignore_types",
                                                                     problems))
+    if "customer_headings" in data:
+        flag = str(data["customer_headings"].value).strip().lower()
+        if flag not in ("true", "false"):
+            problems.append(f"{where(data['customer_headings'])}: customer_headings: expected true or false")
+        result["customer_headings"] = flag == "true"
     defaults = data.get("defaults")
     if defaults is not None:
+        _payment_terms(defaults, result, where, problems)
         currency = defaults.value.get("currency") if isinstance(defaults.value, dict) else None
         code = _text(currency)
         if code is not None:
@@ -259,6 +270,18 @@ def _value_keys(data: dict[str, Located], result: dict[str, Any], where: Where, 
         if value not in (".", ","):
             problems.append(f"{where(data['decimal'])}: decimal: expected \".\" or \",\", got {value!r}")
         result["decimal"] = value
+
+
+def _payment_terms(defaults: Located, result: dict[str, Any], where: Where, problems: list[str]) -> None:
+    """`defaults.payment_terms_days`: the due date of an export that has none, in days after the issue date."""
+    node = defaults.value.get("payment_terms_days") if isinstance(defaults.value, dict) else None
+    if node is None:
+        return
+    text = _text(node) or ""
+    if not text.isdigit():
+        problems.append(f"{where(node)}: defaults.payment_terms_days: expected a whole number of days, got {text!r}")
+        return
+    result["payment_terms_days"] = int(text)
 
 
 def _bank_keys(data: dict, kind: str, columns: dict, result: dict, where, problems: list[str]) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from arctl.errors import InputError
+from arctl.io.sheetsize import check_sheet_size
 from arctl.io.sniff import Container, describe_encoding, detect_container, detect_delimiter
 from arctl.model import Finding
 
@@ -193,6 +194,7 @@ def _read_workbook(path: Path, container: Container, header_score: HeaderScore, 
                    given_names: list[str] | tuple[str, ...] | None = None) -> RawTable:
     from python_calamine import CalamineWorkbook
 
+    check_sheet_size(path)  # before the reader unpacks anything: a small file may expand to gigabytes
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every kind of damage

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from arctl.model import BankTotal, CurrencyTotal
+from arctl.model import BankTotal, CurrencyTotal, LayoutAnswer
 from arctl.money import format_money, plain_amount
 from arctl.render.safe_text import escape
 
@@ -157,3 +157,33 @@ def print_check(console: Console, reads: list, totals: list[list[CurrencyTotal] 
             console.print(f"  [yellow]note:[/yellow] {escape(notice)}")
         _print_findings(console, read.findings, limit)
         console.print()
+
+
+def layout_json(answer: LayoutAnswer) -> dict:
+    """The `layout` member of an unreadable file's entry in `check --json`: the unknown-layout answer."""
+    return {"kind": answer.kind, "headers": list(answer.headers),
+            "not_found_by_name": [g.column for g in answer.guesses if g.how != "known name"],
+            "guesses": [{"column": g.column, "header": g.header or None, "how": g.how or None,
+                         "required": g.required} for g in answer.guesses],
+            "missing": list(answer.missing), "columns_block": answer.block}
+
+
+def print_layout(console: Console, answer: LayoutAnswer) -> None:
+    """The `check` answer for an export no profile reads: headers found, canonical columns still missing, the
+    guesses, and a `sources:` entry with its `columns:` block, ready to paste into arctl.yaml."""
+    console.print(f"[bold]{escape(answer.path)}[/bold]: no profile reads this layout; read as {answer.kind}")
+    console.print("  headers found: " + escape(", ".join(answer.headers)))
+    absent = [g for g in answer.guesses if g.how != "known name"]
+    console.print("  canonical columns not found by name: " + escape(", ".join(
+        g.column + (" (required)" if g.required else "") for g in absent) or "none"))
+    guessed = [g for g in absent if g.header]
+    if guessed:
+        console.print("  guessed: " + escape(", ".join(f"{g.column} ← {g.header!r} (from the {g.how})"
+                                                       for g in guessed)))
+    console.print("  still missing: " + escape(", ".join(answer.missing) if answer.missing
+                                                else "nothing required (check the guesses)"))
+    console.print("  paste this under `sources:` in arctl.yaml"
+                  + (", then fill in the lines marked MISSING:" if answer.missing else ":"))
+    console.out("")
+    console.out(answer.block, highlight=False, end="")
+    console.out("")
