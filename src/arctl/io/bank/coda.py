@@ -57,15 +57,23 @@ What arctl makes of it:
   the file, else "" (the line then gets a hashed `txn_id`, lines.py). CODA sequence numbers restart
   in every file and are never used as an id. **statement** is "<paper statement number>/<old
   balance date>"; **line** the 1-based line of the 2.1 record.
-- **Checks** (notices, the lines are still read): new balance against old balance plus the booked
-  lines, trailer totals (which count the top-level movements) and record count, gaps in the movement
-  sequence numbers, the account of record 8, details against their total, the bank's duplicate
-  flag; free messages (record 4) are passed on as notices. Warnings (findings) flag an OGM or a
-  counterparty IBAN whose check digits fail; the value is kept.
-- **Errors**: a record that is not 128 characters long, an unknown record type, records out of
-  order, an unknown version or account structure, and any amount, date or code that cannot be read
-  raise InputError naming the file and line: a CODA file is written by a machine, so a damaged
-  record means a damaged file, to be downloaded again.
+- **Balances** for `check` (lines.StatementBalances): the old balance of record 1 and the new
+  balance of record 8 of each statement with the sums of its booked lines; `check` warns when the new
+  balance is not the old balance plus the credits minus the debits.
+- **Checks** (notices, the lines are still read): trailer totals (which count the top-level
+  movements) and record count, gaps in the movement sequence numbers, the account of record 8,
+  details against their total, the bank's duplicate flag; free messages (record 4) are passed on as
+  notices. Warnings (findings) flag an OGM or a counterparty IBAN whose check digits fail; the value
+  is kept.
+- **Short records**: a record shorter than 128 characters (trailing spaces removed by an editor, a
+  mail program or a transfer in text mode) is padded with spaces back to 128, with a notice counting
+  them; what was removed were blanks, so the record reads as the bank wrote it. If it was cut off
+  instead, a field arctl needs is missing (a version code, an amount, a date, the globalisation code
+  at position 125) and the file is refused naming the line and how long the record is.
+- **Errors**: a record longer than 128 characters, an unknown record type, records out of order, an
+  unknown version or account structure, and any amount, date or code that cannot be read raise
+  InputError naming the file and line: a CODA file is written by a machine, so a damaged record
+  means a damaged file, to be downloaded again.
 """
 
 from __future__ import annotations
@@ -79,7 +87,15 @@ from typing import Literal, overload
 from stdnum import iban as stdnum_iban
 
 from arctl.errors import InputError
-from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame, statement_bytes
+from arctl.io.bank.lines import (
+    Balance,
+    BankRead,
+    BankRecord,
+    StatementBalances,
+    bank_frame,
+    line_sums,
+    statement_bytes,
+)
 from arctl.model import Finding
 from arctl.money import AmountError, from_decimal, is_currency
 from arctl.refs import iban_of_bban, is_valid_ogm
@@ -99,10 +115,16 @@ def read_coda(path: Path) -> BankRead:
     """Read a CODA file into canonical bank lines, the balances it states, findings and notices."""
     path = Path(path)
     reader = _Reader(path)
-    reader.parse(_records(path, _read_text(path)))
-    records = reader.book()
-    return BankRead(path=path, format=FORMAT, frame=bank_frame(records, path), balances=reader.balances,
-                    findings=reader.findings, notices=reader.notices, statements=len(reader.statements))
+    records, reader.short = _records(path, _read_text(path))
+    if reader.short:
+        count = len(reader.short)
+        reader.notice(f"{count} record{'s' if count != 1 else ''} shorter than {RECORD_LENGTH} characters (first "
+                      f"at line {min(reader.short)}) padded with spaces: trailing spaces were removed from the file")
+    reader.parse(records)
+    lines = reader.book()
+    return BankRead(path=path, format=FORMAT, frame=bank_frame(lines, path), balances=reader.balances,
+                    findings=reader.findings, notices=reader.notices, statements=len(reader.statements),
+                    statement_balances=reader.stated)
 
 
 # --- the file ------------------------------------------------------------------------------------
@@ -120,9 +142,11 @@ def _read_text(path: Path) -> str:
     return data.decode("latin-1")
 
 
-def _records(path: Path, text: str) -> list[tuple[int, str]]:
-    """(line number, record) for every non-empty line, each checked to be 128 characters of a known type."""
+def _records(path: Path, text: str) -> tuple[list[tuple[int, str]], dict[int, int]]:
+    """(line number, record) for every non-empty line, each checked to be a known type and padded to 128
+    characters, and the length of each record that was shorter, by line number."""
     records: list[tuple[int, str]] = []
+    short: dict[int, int] = {}
     for number, raw in enumerate(text.split("\n"), start=1):
         record = raw.rstrip("\r")
         if not record or record == "\x1a":  # an empty line, or a DOS end-of-file mark
@@ -133,12 +157,15 @@ def _records(path: Path, text: str) -> list[tuple[int, str]]:
                 "header record 00000",
                 hint="is this an MT940, camt or CSV export? " + _HINT_DAMAGED,
             )
-        if len(record) != RECORD_LENGTH:
+        if len(record) > RECORD_LENGTH:
             raise InputError(
                 f"{path}: line {number}: the record is {len(record)} characters long; every CODA record "
                 f"is exactly {RECORD_LENGTH} characters",
-                hint="trailing spaces may have been trimmed or the line cut off; " + _HINT_DAMAGED,
+                hint="two records may have been joined or text added to the line; " + _HINT_DAMAGED,
             )
+        if len(record) < RECORD_LENGTH:
+            short[number] = len(record)
+            record = record.ljust(RECORD_LENGTH)
         kind = record[:2] if record[0] in "23" else record[0]
         if kind not in _RECORD_TYPES:
             raise InputError(
@@ -150,7 +177,7 @@ def _records(path: Path, text: str) -> list[tuple[int, str]]:
     if not records:
         raise InputError(f"{path}: the file is empty: no CODA records",
                          hint="download the statement again from the bank")
-    return records
+    return records, short
 
 
 def _at(record: str, first: int, last: int) -> str:
@@ -216,6 +243,7 @@ class _Statement:
     old_date: dt.date | None = None
     new_milli: int | None = None
     new_date: dt.date | None = None
+    new_line: int = 0
     movements: list[_Movement] = field(default_factory=list)
     counted: int = 0
     messages: int = 0
@@ -237,10 +265,16 @@ class _Reader:
         self.current: _Statement | None = None
         self.movement: _Movement | None = None
         self.info: _Info | None = None
+        self.short: dict[int, int] = {}
+        self.stated: list[StatementBalances] = []
 
     # errors and notices
 
     def error(self, line: int, message: str, hint: str = _HINT_DAMAGED) -> InputError:
+        if line in self.short:
+            message += (f" (the record is only {self.short[line]} characters long, not {RECORD_LENGTH}: it was "
+                        "cut off, so what it lacks cannot be read)")
+            hint = "the line was cut off; " + _HINT_DAMAGED
         return InputError(f"{self.path}: line {line}: {message}", hint=hint)
 
     def notice(self, message: str) -> None:
@@ -432,6 +466,7 @@ class _Reader:
 
     def record_8(self, statement: _Statement, line: int, record: str) -> None:
         statement.new_milli = self.milli(line, record[41], _at(record, 43, 57), "new balance")
+        statement.new_line = line
         statement.new_date = self.date(line, _at(record, 58, 63), "new balance date", optional=True)
         zone = _at(record, 5, 41)
         if zone.strip() != statement.account_zone.strip():
@@ -520,15 +555,13 @@ class _Reader:
         label, currency = statement.label, statement.currency
         if statement.duplicate:
             self.notice(f"statement {label}: the bank marks this file as a duplicate of one sent before")
-        booked = sum(movement.milli for movement in lines)
         if statement.new_milli is None:
             self.notice(f"statement {label} has no new-balance record 8")
-        elif statement.old_milli + booked != statement.new_milli:
-            self.notice(
-                f"statement {label}: the new balance {_plain(statement.new_milli)} {currency} is not the old "
-                f"balance {_plain(statement.old_milli)} plus the {len(lines)} booked lines "
-                f"{_plain(booked)} (difference {_plain(statement.new_milli - statement.old_milli - booked)}); "
-                "the lines are read as the bank gave them")
+        credits, debits = line_sums([movement.amount for movement in lines])
+        self.stated.append(StatementBalances(
+            statement.account, label, currency, self.minor(statement.line, statement.old_milli, currency),
+            None if statement.new_milli is None else self.minor(statement.new_line, statement.new_milli, currency),
+            credits, debits, statement.new_line or statement.line, "record 8" if statement.new_line else "record 0"))
         previous: _Movement | None = None
         for movement in statement.movements:
             if previous is not None and previous.sequence != movement.sequence \
