@@ -82,6 +82,21 @@ def test_a_three_digit_swift_message_type_and_a_numeric_ing_type(tmp_path):
     assert list(frame["bank_ref"]) == ["B4C01MT0000002", "20002424669822"]
 
 
+def test_a_lone_type_letter_and_a_missing_customer_reference_before_the_bank_reference(tmp_path):
+    text = statement("240301C250,00N", "240301D50,00NTRF//B4C01MT0000003", closing="C240301EUR1200,00")
+    frame = read_mt940(write(tmp_path, text)).frame
+    assert list(frame["amount"]) == [25000, -5000]
+    assert list(frame["bank_ref"]) == ["", "B4C01MT0000003"]
+
+
+def test_a_space_before_the_amount_or_a_line_break_inside_the_61_is_read(tmp_path):
+    text = statement("2403010301C 250,00NTRFNONREF//B1", "2403010301D\n50,00NTRFNONREF//B2",
+                     closing="C240301EUR1200,00")
+    frame = read_mt940(write(tmp_path, text)).frame
+    assert list(frame["amount"]) == [25000, -5000]
+    assert list(frame["bank_ref"]) == ["B1", "B2"]
+
+
 def test_a_funds_code_after_the_mark_is_not_part_of_the_amount(tmp_path):
     # DR: debit, funds code R (third letter of EUR); "20," is 20,00
     row = only_line(tmp_path, statement("2403010301DR20,NTRFNONREF//B1", closing="C240301EUR980,00"))

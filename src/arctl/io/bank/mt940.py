@@ -23,8 +23,9 @@ their physical lines with nothing: ING's test file breaks them anywhere (`:28C:0
   mark `C`, `D`, `RC`, `RD`, optional funds code letter (`CR50990,05` is C + funds code R, *not* a
   reversal), amount with decimal comma (`9,`, `0,`, `000000000169,90`; Knab also writes `500`),
   transaction type (SWIFT `1!a3!c`: `N`, `F` or `S` and three characters, `NTRF`, `FCHK`, `S103`;
-  banks also write fewer and pad with a space, `NIT NONREF`, or end the line there, `NAC`), customer
-  reference (16x, may be missing) up to `//`, bank reference after it.
+  banks also write fewer and pad with a space, `NIT NONREF`, end the line there, `NAC`, or go on
+  with `//`, `NET//4958843`), customer reference (16x, may be missing) up to `//`, bank reference
+  after it. A space between the mark (or funds code) and the amount is allowed (some banks write one).
   If the first physical line stops before the transaction type, the next lines are added until the
   grammar is met. A line that still does not fit is an InputError naming file and line.
 - The bank reference (SWIFT: at most 16 characters) may itself be wrapped (ING: `...//00000000001` /
