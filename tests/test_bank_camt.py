@@ -390,3 +390,48 @@ def test_a_text_file_that_is_not_xml_is_refused_before_parsing(tmp_path):
         read_camt(path)
 
     assert "not XML" in caught.value.message
+
+
+# --- impossible dates ----------------------------------------------------------------------------
+
+
+def test_a_balance_dated_30_february_refuses_the_file_naming_statement_balance_and_value(tmp_path):
+    balance = ("<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">12.50</Amt>"
+               "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-02-30</Dt></Dt></Bal>")
+    path = write_camt(tmp_path, entry(), balances=balance)
+
+    with pytest.raises(InputError) as caught:
+        read_camt(path)
+
+    assert caught.value.message == (
+        f"{path}: line 8: statement STMT-1: '2026-02-30' is not a date (day is out of range for month): expected "
+        "YYYY-MM-DD (balance CLBD, Bal/Dt)")
+
+
+def test_an_entry_booked_on_30_february_is_left_out_with_an_error_naming_statement_and_value(tmp_path):
+    read = read_camt(write_camt(tmp_path, entry("1.00") + entry("2.00", booking="<Dt>2026-02-30</Dt>")))
+
+    assert read.frame["amount"].tolist() == [100]
+    [finding] = read.findings
+    assert (finding.severity, finding.row, finding.column, finding.value) == ("error", 10, "Ntry/BookgDt",
+                                                                             "2026-02-30")
+    assert finding.message.startswith("statement STMT-1: '2026-02-30' is not a date")
+
+
+def test_check_on_a_balance_dated_30_february_prints_one_error_line(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from arctl.cli import app
+
+    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    balance = ("<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">12.50</Amt>"
+               "<CdtDbtInd>CRDT</CdtDbtInd><Dt><DtTm>2026-02-30T00:00:00</DtTm></Dt></Bal>")
+    path = write_camt(tmp_path, entry(), balances=balance)
+
+    result = CliRunner().invoke(app, ["check", str(path)])
+
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "2026-02-30" in errors[0] and str(path) in errors[0]

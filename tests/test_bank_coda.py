@@ -14,6 +14,7 @@ import pytest
 
 from arctl.errors import InputError
 from arctl.io.bank.coda import read_coda
+from arctl.io.bank.lines import balance_findings
 from arctl.model import BANK_COLUMNS
 
 KBC = "coda/oca_kbc_Ontvangen_CODA.2012-01-11-18.59.15.cod"
@@ -103,13 +104,35 @@ def test_a_small_file_gives_the_canonical_columns(tmp_path):
     assert read.notices == []
 
 
-def test_a_record_of_127_characters_is_refused_naming_line_and_length(tmp_path):
+def test_a_record_of_129_characters_is_refused_naming_line_and_length(tmp_path):
     lines = simple_statement()
-    lines[2] = lines[2][:127]
+    lines[2] = lines[2] + " "
     with pytest.raises(InputError) as error:
         read_coda(write_coda(tmp_path, lines))
     message = str(error.value)
-    assert "statement.cod" in message and "line 3" in message and "127 characters" in message
+    assert "statement.cod" in message and "line 3" in message and "129 characters" in message
+
+
+def test_records_whose_trailing_spaces_an_editor_removed_are_padded_and_read_alike(tmp_path):
+    # the new-balance record 8 ends in blanks after its date (positions 64-128): trimmed, it is 63 long
+    stripped = [line.rstrip() for line in simple_statement()]
+    assert [len(line) for line in stripped] == [128, 128, 128, 63, 128]
+    expected = read_coda(write_coda(tmp_path, simple_statement(), name="full.cod"))
+    read = read_coda(write_coda(tmp_path, stripped, name="trimmed.cod"))
+    assert read.frame.drop(columns="source").equals(expected.frame.drop(columns="source"))
+    assert read.balances == expected.balances
+    assert read.notices == [f"{tmp_path / 'trimmed.cod'}: 1 record shorter than 128 characters (first at line 4) "
+                            "padded with spaces: trailing spaces were removed from the file"]
+
+
+def test_a_movement_cut_off_before_its_globalisation_code_is_refused_naming_the_line(tmp_path):
+    lines = simple_statement()
+    lines[2] = lines[2][:100]  # positions 101-128 lost: the entry date (116) and globalisation code (125)
+    with pytest.raises(InputError) as error:
+        read_coda(write_coda(tmp_path, lines))
+    assert error.value.message == (
+        f"{tmp_path / 'statement.cod'}: line 3: globalisation code ' ' at position 125 is not a digit (the record "
+        "is only 100 characters long, not 128: it was cut off, so what it lacks cannot be read)")
 
 
 def test_an_unknown_record_type_is_refused_naming_the_line(tmp_path):
@@ -238,7 +261,9 @@ def test_kbc_new_balance_that_does_not_follow_from_the_lines_is_noted(real_fixtu
     read = read_coda(real_fixture(KBC))
     assert (balance(read, "OPBD").amount, balance(read, "CLBD").amount) == (1181270, 1364605)
     assert int(read.frame["amount"].sum()) == 171511
-    assert any("difference 118.24" in notice for notice in read.notices)
+    [warning] = balance_findings(read, "nl_BE")
+    assert (warning.row, warning.column, warning.severity) == (23, "record 8", "warning")
+    assert "difference € 118,24" in warning.message.replace("\xa0", " ")
 
 
 def test_kbc_bank_reference_shared_by_details_is_not_an_id(real_fixture):
@@ -342,8 +367,9 @@ def test_sample5_new_balance_not_following_from_the_lines_is_read_and_noted(real
     read = read_coda(real_fixture(SAMPLE5))
     assert balance(read, "CLBD").amount == -50001210
     assert balance(read, "CLBD").amount != balance(read, "OPBD").amount + int(read.frame["amount"].sum())
-    assert any("new balance -500012.10 EUR is not the old balance 4004.10" in notice
-               for notice in read.notices)
+    [warning] = balance_findings(read, "en")
+    assert "the closing balance states -€500,012.10" in warning.message
+    assert "opening €4,004.10" in warning.message
 
 
 # --- txn_id ---------------------------------------------------------------------------------------
@@ -405,3 +431,12 @@ def test_an_export_without_balances_reaches_its_newest_booking_date(tmp_path):
     read = read_coda(write_coda(tmp_path, simple_statement()))
 
     assert statement_reach(read.frame, []) == {IBAN: dt.date(2024, 2, 1)}
+
+
+def test_a_movement_dated_30_february_is_refused_naming_line_and_value(tmp_path):
+    lines = simple_statement()
+    lines[2] = movement("0001", "000000000255000", date="300224")
+    with pytest.raises(InputError) as error:
+        read_coda(write_coda(tmp_path, lines))
+    assert error.value.message == (f"{tmp_path / 'statement.cod'}: line 3: value date '300224' is not a date: "
+                                   "expected DDMMYY")

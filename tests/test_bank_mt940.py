@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from arctl.errors import InputError
+from arctl.io.bank.lines import balance_findings
 from arctl.io.bank.mt940 import read_mt940
 from arctl.model import BANK_COLUMNS
 
@@ -39,6 +40,11 @@ def line_at(frame: pd.DataFrame, line: int) -> pd.Series:
     rows = frame[frame["source"].str.endswith(f":{line}")]
     assert len(rows) == 1, f"no single :61: at line {line}"
     return rows.iloc[0]
+
+
+def balance_warnings(read):
+    """What `arctl check` says about the statements' balances (lines.balance_findings)."""
+    return balance_findings(read, "en")
 
 
 def write(tmp_path: Path, text: str, name: str = "statement.sta", *, encoding: str = "utf-8",
@@ -152,6 +158,7 @@ def test_ing_balances_opening_closing_available_and_two_forward(real_fixture):
 def test_ing_closing_equals_opening_plus_lines(real_fixture):
     read = read_mt940(real_fixture(ING))
     assert 66223 + int(read.frame["amount"].sum()) == 56435
+    assert balance_warnings(read) == []
     assert read.findings == []
 
 
@@ -203,6 +210,7 @@ def test_sns_card_payment_keeps_the_bank_reference(real_fixture):
 def test_sns_closed_statements_balance_and_the_unclosed_one_is_named(real_fixture):
     read = read_mt940(real_fixture(SNS))
     assert read.findings == []
+    assert balance_warnings(read) == []
     frame = read.frame
     assert 302696 + int(frame[frame["booking_date"] == "2017-12-27"]["amount"].sum()) == 226452
     assert 226452 + int(frame[frame["booking_date"] == "2017-12-28"]["amount"].sum()) == 225357
@@ -257,8 +265,8 @@ def test_rabobank_invoice_numbers_in_remittance(real_fixture):
 def test_rabobank_balances_are_inconsistent_and_reported(real_fixture):
     # the sample's balances do not follow from its lines (1147,95 + 387,56 is not 1190,35)
     read = read_mt940(real_fixture(RABO))
-    assert [finding.row for finding in read.findings] == [28, 74]
-    assert all(finding.severity == "warning" for finding in read.findings)
+    assert [finding.row for finding in balance_warnings(read)] == [28, 74]
+    assert all(finding.severity == "warning" for finding in balance_warnings(read))
 
 
 # --- ABN AMRO classic (jejik_abnamro.sta) ------------------------------------------------------
@@ -301,7 +309,7 @@ def test_abn_28_and_28c_and_intermediate_balances(real_fixture):
 def test_abn_balances_are_inconsistent_and_reported(real_fixture):
     # 3236,28 - 321,44 is 2914,84, not 876,84; 2876,84 - 24,49 is 2852,35, not 1849,75
     read = read_mt940(real_fixture(ABN))
-    assert [(finding.row, finding.column) for finding in read.findings] == [(27, ":62F:"), (40, ":62M:")]
+    assert [(finding.row, finding.column) for finding in balance_warnings(read)] == [(27, ":62F:"), (40, ":62M:")]
 
 
 # --- Knab (jejik_knab.sta) ---------------------------------------------------------------------
@@ -332,7 +340,7 @@ def test_knab_first_statement_balances_second_does_not(real_fixture):
     # 0, + 500 = 500,; but 3058,98 - 7260 + 500 is -3701,02, not 798,98
     read = read_mt940(real_fixture(KNAB))
     assert read.balances[0].amount + 50000 == read.balances[1].amount == 50000
-    assert [finding.row for finding in read.findings] == [20]
+    assert [finding.row for finding in balance_warnings(read)] == [20]
 
 
 # --- Triodos (jejik_triodos.sta) ---------------------------------------------------------------
@@ -355,7 +363,7 @@ def test_triodos_counterparty_account_from_marker_10_and_description_from_20_to_
 
 def test_triodos_balances_are_inconsistent_and_reported(real_fixture):
     # 4975,09 - 715,70 is 4259,39, not 4370,79
-    assert [finding.row for finding in read_mt940(real_fixture(TRIODOS)).findings] == [12]
+    assert [finding.row for finding in balance_warnings(read_mt940(real_fixture(TRIODOS)))] == [12]
 
 
 # --- German/ZKA (betterplace_de_sepa_snippet.sta) ----------------------------------------------
@@ -402,7 +410,7 @@ def test_german_first_statement_balances_second_does_not(real_fixture):
     read = read_mt940(real_fixture(BETTERPLACE))
     first = read.frame[read.frame["account_iban"] == "50880050/0194787400888"]
     assert read.balances[0].amount + int(first["amount"].sum()) == read.balances[1].amount
-    assert [finding.row for finding in read.findings] == [55]
+    assert [finding.row for finding in balance_warnings(read)] == [55]
 
 
 # --- cross-check with the mt-940 package -------------------------------------------------------
@@ -518,7 +526,7 @@ def test_identical_nonref_lines_get_hashed_ids_with_occurrence_numbers(tmp_path)
 
 def test_closing_balance_that_does_not_follow_from_the_lines_is_a_warning(tmp_path):
     read = read_mt940(write(tmp_path, MINIMAL.replace("C240301EUR125,50", "C240301EUR125,51")))
-    assert [(f.row, f.column, f.severity) for f in read.findings] == [(7, ":62F:", "warning")]
+    assert [(f.row, f.column, f.severity) for f in balance_warnings(read)] == [(7, ":62F:", "warning")]
 
 
 def test_the_statement_reaches_its_closing_balance_date_not_only_its_last_line(tmp_path):

@@ -773,12 +773,14 @@ def test_detect_bank_format_refuses_xml_that_is_not_camt(tmp_path):
         == caught.value.message
 
 
-def test_detect_bank_format_needs_every_record_at_128_characters_for_coda(tmp_path):
+def test_detect_bank_format_needs_every_record_within_128_characters_and_of_a_coda_type(tmp_path):
     record = "0" + "0" * 127
     coda = write(tmp_path, f"{record}\n{'1' + ' ' * 127}\n", "a.cod")
-    short = write(tmp_path, f"{record}\n1 short line\n", "b.cod")
+    trimmed = write(tmp_path, f"{record}\n1 trailing spaces trimmed\n", "b.cod")  # padded by the CODA reader
+    long = write(tmp_path, f"{record}\n{'1' + ' ' * 128}\n", "c.cod")
+    text = write(tmp_path, f"{record}\nDate;Amount\n", "d.cod")
 
-    assert (detect_bank_format(coda), detect_bank_format(short)) == ("coda", "table")
+    assert [detect_bank_format(p) for p in (coda, trimmed, long, text)] == ["coda", "coda", "table", "table"]
 
 
 

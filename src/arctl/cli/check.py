@@ -51,8 +51,8 @@ def check(
 
     workspace = workspace_or_none()
     options = read_options(kind, profile, sheet, currency, date_format, decimal, delimiter)
-    result = workflows.check(list(files or []), options, workspace)
     shown_locale = screen_locale(locale, workspace)
+    result = workflows.check(list(files or []), options, workspace, shown_locale)
     if as_json:
         document = check_json(result.reads, result.totals)
         for path, error in result.unreadable:

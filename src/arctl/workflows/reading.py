@@ -32,8 +32,10 @@ class AgingResult:
     skipped: list[Finding] = field(default_factory=list)
 
 
-def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None = None) -> CheckResult:
-    """Read each export and say what is in it; with no paths, the workspace's sources."""
+def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None = None,
+          locale: str = "en") -> CheckResult:
+    """Read each export and say what is in it; with no paths, the workspace's sources. A bank statement's
+    balances are checked too (a warning per statement that does not add up, its amounts in `locale`)."""
     if paths:
         jobs = [(path, options) for path in paths]
     elif workspace is not None:
@@ -42,6 +44,7 @@ def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None =
     else:
         raise UsageError("no files given and no workspace found",
                          hint="give the export files (arctl check exports/invoices.csv) or run inside a workspace")
+    from arctl.io.bank.lines import balance_findings
     from arctl.io.bank.read import is_bank_file, read_bank
     from arctl.reports.totals import bank_totals, currency_totals
 
@@ -52,6 +55,7 @@ def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None =
         try:
             if is_bank_file(path, job_options):
                 read = read_bank(path, job_options)
+                read.findings.extend(balance_findings(read, locale))
                 totals = bank_totals(read.frame)
             else:
                 read = read_export(path, job_options)

@@ -34,10 +34,17 @@ What becomes a bank line:
   split out of a batch. ElementTree keeps no positions, so the tree is built through a target that
   records expat's `CurrentLineNumber` when each start tag is reported (it is the line of the `<`).
 
-Entries that cannot be read (no amount, no currency, no date, no credit/debit indicator) are left out
-with an error finding at their line; nothing is dropped silently. The file itself is refused with an
-InputError when it is not well-formed XML (file and line named), declares a DTD or entities (refused
-for safety: parsing goes through defusedxml with DTDs forbidden), or is not a camt message.
+Entries that cannot be read (no amount, no currency, a date such as 2026-02-30, no credit/debit
+indicator) are left out with an error finding at their line naming the statement and the value;
+nothing is dropped silently. A balance that cannot be read (amount, indicator or a date such as
+2026-02-30) refuses the file with an InputError naming file, line, statement, balance and value: the
+statement cannot be checked, so the file is damaged. The file itself is refused with an InputError
+when it is not well-formed XML (file and line named), declares a DTD or entities (refused for safety:
+parsing goes through defusedxml with DTDs forbidden), or is not a camt message.
+
+Balances for `check` (lines.StatementBalances): per statement and currency, the opening booked balance
+(`OPBD`, else `PRCD`, the previous closing booked) and the closing booked balance (`CLBD`) with the
+sums of the booked lines in that currency; pending entries are not in a booked balance.
 """
 
 from __future__ import annotations
@@ -56,7 +63,15 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from arctl.errors import InputError
-from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame, statement_bytes
+from arctl.io.bank.lines import (
+    Balance,
+    BankRead,
+    BankRecord,
+    StatementBalances,
+    bank_frame,
+    line_sums,
+    statement_bytes,
+)
 from arctl.model import Finding
 from arctl.money import AmountError, currency_decimals, parse_amount
 
@@ -89,6 +104,7 @@ def read_camt(path: Path) -> BankRead:
         findings=reader.findings,
         notices=reader.notices(),
         statements=len(statements),
+        statement_balances=reader.stated,
     )
 
 
@@ -235,18 +251,21 @@ class _Reader:
     split_entries: int = 0
     split_lines: int = 0
     extra_notices: list[str] = field(default_factory=list)
+    stated: list[StatementBalances] = field(default_factory=list)
+    statement_id: str = ""
 
     def line(self, element: Element | None) -> int:
         return self.lines.get(element, 0) if element is not None else 0
 
     def fail(self, element: Element | None, column: str, value: str | None, message: str,
              severity: str = "error") -> None:
-        self.findings.append(Finding(str(self.path), self.line(element), column, value, message, severity))
+        where = f"statement {self.statement_id}: " if self.statement_id else ""
+        self.findings.append(Finding(str(self.path), self.line(element), column, value, where + message, severity))
 
     # statements
 
     def statement(self, statement: Element) -> None:
-        statement_id = _text(statement, "Id")
+        statement_id = self.statement_id = _text(statement, "Id")
         account_element = _find(statement, "Acct")
         account = _account_id(account_element)
         if not account:
@@ -256,18 +275,48 @@ class _Reader:
                 hint="every camt statement states its account; download the statement again from the bank",
             )
         account_currency = _text(account_element, "Ccy")
-        for balance in _children(statement, "Bal"):
-            with contextlib.suppress(_Skip):
-                self.balances.append(self.balance(balance, account, account_currency))
+        balances = [(element, self.balance(element, account, account_currency))
+                    for element in _children(statement, "Bal")]
+        self.balances.extend(balance for _, balance in balances)
+        first_record = len(self.records)
         for entry in _children(statement, "Ntry"):
             with contextlib.suppress(_Skip):
                 self.entry(entry, account, account_currency, statement_id)
+        self.state(statement, account, balances, self.records[first_record:])
+
+    def state(self, statement: Element, account: str, balances: list[tuple[Element, Balance]],
+              records: list[BankRecord]) -> None:
+        """The statement's booked balances and lines per currency, for `check`."""
+        currencies = dict.fromkeys([b.currency for _, b in balances if b.kind in ("OPBD", "PRCD", "CLBD")]
+                                   + [r.currency for r in records])
+        for currency in currencies:
+            kinds: dict[str, tuple[Element, Balance]] = {}
+            for element, balance in balances:
+                if balance.currency == currency:
+                    kinds.setdefault(balance.kind, (element, balance))
+            opening = kinds.get("OPBD") or kinds.get("PRCD")
+            closing = kinds.get("CLBD")
+            credits, debits = line_sums([r.amount for r in records if r.currency == currency])
+            self.stated.append(StatementBalances(
+                account, self.statement_id,
+                currency, opening[1].amount if opening else None, closing[1].amount if closing else None,
+                credits, debits, self.line(closing[0] if closing else statement),
+                "Bal CLBD" if closing else "Stmt"))
 
     def balance(self, balance: Element, account: str, account_currency: str) -> Balance:
+        """A stated balance; one that cannot be read refuses the file (module docstring)."""
         kind = _text(balance, "Tp/CdOrPrtry/Cd") or _text(balance, "Tp/CdOrPrtry/Prtry")
-        currency, amount = self.amount(_find(balance, "Amt"), balance, "Bal/Amt", account_currency)
-        indicator = self.indicator(balance, "Bal/CdtDbtInd")
-        date = _date_of(_find(balance, "Dt"))
+        try:
+            currency, amount = self.amount(_find(balance, "Amt"), balance, "Bal/Amt", account_currency)
+            indicator = self.indicator(balance, "Bal/CdtDbtInd")
+            date = self.date(balance, _find(balance, "Dt"), "Bal/Dt")
+        except _Skip as exc:
+            bad = self.findings.pop()
+            value = f" {bad.value!r}" if bad.value and bad.value not in bad.message else ""
+            raise InputError(
+                f"{self.path}: line {bad.row}: {bad.message} (balance {kind or '?'}, {bad.column}{value})",
+                hint="the statement's balances cannot be checked; download the statement again from the bank",
+            ) from exc
         return Balance(account, currency, kind, date, amount if indicator == "CRDT" else -amount)
 
     # entries
@@ -376,20 +425,17 @@ class _Reader:
             raise _Skip
         return value
 
+    def date(self, owner: Element, element: Element | None, column: str) -> dt.date | None:
+        try:
+            return _date_of(element)
+        except ValueError as exc:
+            text = _text(element, "Dt") or _text(element, "DtTm")
+            self.fail(owner, column, text, f"{text!r} is not a date ({exc}): expected YYYY-MM-DD")
+            raise _Skip from exc
+
     def dates(self, entry: Element) -> tuple[dt.date, dt.date | None]:
-        booking_element, value_element = _find(entry, "BookgDt"), _find(entry, "ValDt")
-        try:
-            booking = _date_of(booking_element)
-        except ValueError as exc:
-            self.fail(entry, "Ntry/BookgDt", _text(booking_element, "Dt") or _text(booking_element, "DtTm"),
-                      f"not a date ({exc}): expected YYYY-MM-DD")
-            raise _Skip from exc
-        try:
-            value = _date_of(value_element)
-        except ValueError as exc:
-            self.fail(entry, "Ntry/ValDt", _text(value_element, "Dt") or _text(value_element, "DtTm"),
-                      f"not a date ({exc}): expected YYYY-MM-DD")
-            raise _Skip from exc
+        booking = self.date(entry, _find(entry, "BookgDt"), "Ntry/BookgDt")
+        value = self.date(entry, _find(entry, "ValDt"), "Ntry/ValDt")
         if booking is None:
             if value is None:
                 self.fail(entry, "Ntry/BookgDt", None, "a booked entry without a booking or value date")

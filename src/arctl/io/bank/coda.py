@@ -1,7 +1,7 @@
 """Belgian CODA bank statements (Febelfin "Coded statement of account", versions 1 and 2.x) into bank lines.
 
 A CODA file is a series of fixed 128-character records (LF or CRLF; cp1252, also read when UTF-8 or
-latin-1). Positions below are 1-based, as in the Febelfin standard:
+latin-1), cut into records by coda_records.py. Positions below are 1-based, as in the Febelfin standard:
 
 - 0 header: creation date 6-11 (DDMMYY), bank id 12-14, duplicate flag 17 ("D"), version code 128.
 - 1 old balance: account structure 2 (0 Belgian BBAN, 1 foreign account, 2 Belgian IBAN, 3 foreign
@@ -57,21 +57,28 @@ What arctl makes of it:
   the file, else "" (the line then gets a hashed `txn_id`, lines.py). CODA sequence numbers restart
   in every file and are never used as an id. **statement** is "<paper statement number>/<old
   balance date>"; **line** the 1-based line of the 2.1 record.
-- **Checks** (notices, the lines are still read): new balance against old balance plus the booked
-  lines, trailer totals (which count the top-level movements) and record count, gaps in the movement
-  sequence numbers, the account of record 8, details against their total, the bank's duplicate
-  flag; free messages (record 4) are passed on as notices. Warnings (findings) flag an OGM or a
-  counterparty IBAN whose check digits fail; the value is kept.
-- **Errors**: a record that is not 128 characters long, an unknown record type, records out of
-  order, an unknown version or account structure, and any amount, date or code that cannot be read
-  raise InputError naming the file and line: a CODA file is written by a machine, so a damaged
-  record means a damaged file, to be downloaded again.
+- **Balances** for `check` (lines.StatementBalances): the old balance of record 1 and the new
+  balance of record 8 of each statement with the sums of its booked lines; `check` warns when the new
+  balance is not the old balance plus the credits minus the debits.
+- **Checks** (notices, the lines are still read): trailer totals (which count the top-level
+  movements) and record count, gaps in the movement sequence numbers, the account of record 8,
+  details against their total, the bank's duplicate flag; free messages (record 4) are passed on as
+  notices. Warnings (findings) flag an OGM or a counterparty IBAN whose check digits fail; the value
+  is kept.
+- **Short records**: a record shorter than 128 characters (trailing spaces removed by an editor, a
+  mail program or a transfer in text mode) is padded with spaces back to 128, with a notice counting
+  them; what was removed were blanks, so the record reads as the bank wrote it. If it was cut off
+  instead, a field arctl needs is missing (a version code, an amount, a date, the globalisation code
+  at position 125) and the file is refused naming the line and how long the record is.
+- **Errors**: a record longer than 128 characters, an unknown record type, records out of order, an
+  unknown version or account structure, and any amount, date or code that cannot be read raise
+  InputError naming the file and line: a CODA file is written by a machine, so a damaged record
+  means a damaged file, to be downloaded again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, overload
@@ -79,17 +86,32 @@ from typing import Literal, overload
 from stdnum import iban as stdnum_iban
 
 from arctl.errors import InputError
-from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame, statement_bytes
+from arctl.io.bank.coda_records import (
+    HINT_DAMAGED,
+    RECORD_LENGTH,
+    Info,
+    Movement,
+    Statement,
+    at,
+    read_text,
+    records_of,
+    squeeze,
+)
+from arctl.io.bank.lines import (
+    Balance,
+    BankRead,
+    BankRecord,
+    StatementBalances,
+    bank_frame,
+    line_sums,
+)
 from arctl.model import Finding
 from arctl.money import AmountError, from_decimal, is_currency
 from arctl.refs import iban_of_bban, is_valid_ogm
 
 FORMAT = "coda"
-RECORD_LENGTH = 128
-_RECORD_TYPES = ("0", "1", "21", "22", "23", "31", "32", "33", "4", "8", "9")
 _COUNTED = frozenset({"1", "21", "22", "23", "31", "32", "33", "8"})  # what the trailer counts
 _R_TRANSACTION = {"1": "reject", "2": "return", "3": "refund", "4": "reversal", "5": "cancellation"}
-_HINT_DAMAGED = "the file looks damaged or edited; download the statement again from the bank"
 _NO_COMM_22 = " " * 53
 _NO_COMM_23 = " " * 43
 _NO_INFO_32 = " " * 105
@@ -99,148 +121,39 @@ def read_coda(path: Path) -> BankRead:
     """Read a CODA file into canonical bank lines, the balances it states, findings and notices."""
     path = Path(path)
     reader = _Reader(path)
-    reader.parse(_records(path, _read_text(path)))
-    records = reader.book()
-    return BankRead(path=path, format=FORMAT, frame=bank_frame(records, path), balances=reader.balances,
-                    findings=reader.findings, notices=reader.notices, statements=len(reader.statements))
+    records, reader.short = records_of(path, read_text(path))
+    if reader.short:
+        count = len(reader.short)
+        reader.notice(f"{count} record{'s' if count != 1 else ''} shorter than {RECORD_LENGTH} characters (first "
+                      f"at line {min(reader.short)}) padded with spaces: trailing spaces were removed from the file")
+    reader.parse(records)
+    lines = reader.book()
+    return BankRead(path=path, format=FORMAT, frame=bank_frame(lines, path), balances=reader.balances,
+                    findings=reader.findings, notices=reader.notices, statements=len(reader.statements),
+                    statement_balances=reader.stated)
 
-
-# --- the file ------------------------------------------------------------------------------------
-
-
-def _read_text(path: Path) -> str:
-    data = statement_bytes(path)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-def _records(path: Path, text: str) -> list[tuple[int, str]]:
-    """(line number, record) for every non-empty line, each checked to be 128 characters of a known type."""
-    records: list[tuple[int, str]] = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        record = raw.rstrip("\r")
-        if not record or record == "\x1a":  # an empty line, or a DOS end-of-file mark
-            continue
-        if not records and not record.startswith("0000"):
-            raise InputError(
-                f"{path}: line {number}: not a CODA file: it starts with {record[:20]!r}, a CODA file with a "
-                "header record 00000",
-                hint="is this an MT940, camt or CSV export? " + _HINT_DAMAGED,
-            )
-        if len(record) != RECORD_LENGTH:
-            raise InputError(
-                f"{path}: line {number}: the record is {len(record)} characters long; every CODA record "
-                f"is exactly {RECORD_LENGTH} characters",
-                hint="trailing spaces may have been trimmed or the line cut off; " + _HINT_DAMAGED,
-            )
-        kind = record[:2] if record[0] in "23" else record[0]
-        if kind not in _RECORD_TYPES:
-            raise InputError(
-                f"{path}: line {number}: unknown CODA record type {record[:2]!r}; expected 0, 1, 21, 22, 23, "
-                "31, 32, 33, 4, 8 or 9 at the start of the line",
-                hint="is this really a CODA file? " + _HINT_DAMAGED,
-            )
-        records.append((number, record))
-    if not records:
-        raise InputError(f"{path}: the file is empty: no CODA records",
-                         hint="download the statement again from the bank")
-    return records
-
-
-def _at(record: str, first: int, last: int) -> str:
-    """Positions first..last (1-based, inclusive) of a record, as the Febelfin standard numbers them."""
-    return record[first - 1:last]
-
-
-def _squeeze(text: str) -> str:
-    return " ".join(text.split())
-
-
-# --- what the records hold -----------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Info:
-    """One group of information records 3.1-3.3."""
-
-    line: int
-    structured: bool
-    text: str  # 3.1 + 3.2 + 3.3 communication zones, fixed width
-
-
-@dataclass(slots=True)
-class _Movement:
-    """One 2.1 record with its 2.2, 2.3 and information records."""
-
-    line: int
-    sequence: str
-    detail: str
-    bank_ref: str
-    milli: int  # signed thousandths of the currency, as the file states them
-    amount: int  # signed minor units
-    value_date: dt.date | None
-    entry_date: dt.date
-    globalisation: int
-    structured: bool
-    comm21: str
-    comm22: str | None = None
-    comm23: str | None = None
-    r_type: str = ""
-    counterparty_account: str = ""
-    counterparty_name: str = ""
-    infos: list[_Info] = field(default_factory=list)
-    parent: _Movement | None = None
-    children: list[_Movement] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Statement:
-    """One 0 ... 9 group."""
-
-    line: int
-    version: str
-    created: dt.date
-    duplicate: bool
-    structure: str = ""
-    account: str = ""
-    account_zone: str = ""
-    currency: str = ""
-    number: str = ""
-    old_milli: int = 0
-    old_date: dt.date | None = None
-    new_milli: int | None = None
-    new_date: dt.date | None = None
-    movements: list[_Movement] = field(default_factory=list)
-    counted: int = 0
-    messages: int = 0
-    closed: bool = False
-    trailer: tuple[int, int, int, int] | None = None  # line, records, debit, credit (thousandths)
-
-    @property
-    def label(self) -> str:
-        return f"{self.number}/{self.old_date.isoformat()}" if self.old_date else self.number
 
 
 class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.statements: list[_Statement] = []
+        self.statements: list[Statement] = []
         self.balances: list[Balance] = []
         self.findings: list[Finding] = []
         self.notices: list[str] = []
-        self.current: _Statement | None = None
-        self.movement: _Movement | None = None
-        self.info: _Info | None = None
+        self.current: Statement | None = None
+        self.movement: Movement | None = None
+        self.info: Info | None = None
+        self.short: dict[int, int] = {}
+        self.stated: list[StatementBalances] = []
 
     # errors and notices
 
-    def error(self, line: int, message: str, hint: str = _HINT_DAMAGED) -> InputError:
+    def error(self, line: int, message: str, hint: str = HINT_DAMAGED) -> InputError:
+        if line in self.short:
+            message += (f" (the record is only {self.short[line]} characters long, not {RECORD_LENGTH}: it was "
+                        "cut off, so what it lacks cannot be read)")
+            hint = "the line was cut off; " + HINT_DAMAGED
         return InputError(f"{self.path}: line {line}: {message}", hint=hint)
 
     def notice(self, message: str) -> None:
@@ -307,7 +220,7 @@ class _Reader:
                 where = "after the trailer record 9 of its statement" if self.statements else \
                     "before any header record 0"
                 raise self.error(line, f"record {kind} {where}",
-                                 hint="every CODA statement starts with a header record 0; " + _HINT_DAMAGED)
+                                 hint="every CODA statement starts with a header record 0; " + HINT_DAMAGED)
             if kind != "9" and kind != "1" and not statement.account:
                 raise self.error(line, f"record {kind} before the old-balance record 1 of its statement "
                                        f"(header at line {statement.line})")
@@ -326,17 +239,17 @@ class _Reader:
         if version not in ("1", "2"):
             raise self.error(line, f"CODA version code {version!r} at position 128 is not supported: arctl reads "
                                    "versions 1 and 2 (2.x)", hint="ask the bank for CODA version 2")
-        created = self.date(line, _at(record, 6, 11), "creation date")
-        statement = _Statement(line=line, version=version, created=created, duplicate=record[16] == "D")
+        created = self.date(line, at(record, 6, 11), "creation date")
+        statement = Statement(line=line, version=version, created=created, duplicate=record[16] == "D")
         self.statements.append(statement)
         self.current, self.movement, self.info = statement, None, None
 
-    def record_1(self, statement: _Statement, line: int, record: str) -> None:
+    def record_1(self, statement: Statement, line: int, record: str) -> None:
         if statement.account:
             raise self.error(line, "a second old-balance record 1 in one statement "
                                    f"(header at line {statement.line})")
         statement.structure = record[1]
-        statement.account_zone = _at(record, 6, 42)
+        statement.account_zone = at(record, 6, 42)
         account, currency = self.account_zone(line, statement.account_zone, statement.structure,
                                               statement.version)
         if not is_currency(currency):
@@ -346,52 +259,52 @@ class _Reader:
         if (statement.version == "1" or statement.structure == "0") and not account.startswith("BE"):
             self.notice(f"line {line}: account {account} fails the Belgian account-number check; kept as read")
         statement.account, statement.currency = account, currency
-        statement.number = _at(record, 3, 5).strip()
-        statement.old_milli = self.milli(line, record[42], _at(record, 44, 58), "old balance")
-        statement.old_date = self.date(line, _at(record, 59, 64), "old balance date", optional=True) \
+        statement.number = at(record, 3, 5).strip()
+        statement.old_milli = self.milli(line, record[42], at(record, 44, 58), "old balance")
+        statement.old_date = self.date(line, at(record, 59, 64), "old balance date", optional=True) \
             or statement.created
         self.balances.append(Balance(account, currency, "OPBD", statement.old_date,
                                      self.minor(line, statement.old_milli, currency)))
 
-    def record_21(self, statement: _Statement, line: int, record: str) -> None:
-        milli = self.milli(line, record[31], _at(record, 33, 47), "movement amount")
+    def record_21(self, statement: Statement, line: int, record: str) -> None:
+        milli = self.milli(line, record[31], at(record, 33, 47), "movement amount")
         globalisation = record[124]
         if not globalisation.isdigit():
             raise self.error(line, f"globalisation code {globalisation!r} at position 125 is not a digit")
-        movement = _Movement(
-            line=line, sequence=_at(record, 3, 6), detail=_at(record, 7, 10),
-            bank_ref=_at(record, 11, 31).strip(), milli=milli,
+        movement = Movement(
+            line=line, sequence=at(record, 3, 6), detail=at(record, 7, 10),
+            bank_ref=at(record, 11, 31).strip(), milli=milli,
             amount=self.minor(line, milli, statement.currency),
-            value_date=self.date(line, _at(record, 48, 53), "value date", optional=True),
-            entry_date=self.date(line, _at(record, 116, 121), "entry date", optional=True) or statement.created,
+            value_date=self.date(line, at(record, 48, 53), "value date", optional=True),
+            entry_date=self.date(line, at(record, 116, 121), "entry date", optional=True) or statement.created,
             globalisation=int(globalisation), structured=record[61] == "1",
-            comm21=_at(record, 63, 115),
+            comm21=at(record, 63, 115),
         )
         statement.movements.append(movement)
         self.movement, self.info = movement, None
 
-    def follows(self, line: int, record: str) -> _Movement:
+    def follows(self, line: int, record: str) -> Movement:
         movement = self.movement
-        if movement is None or movement.sequence != _at(record, 3, 6):
-            raise self.error(line, f"record {record[:2]} of movement {_at(record, 3, 6)} does not follow a "
+        if movement is None or movement.sequence != at(record, 3, 6):
+            raise self.error(line, f"record {record[:2]} of movement {at(record, 3, 6)} does not follow a "
                                    "movement record 21 with that sequence number")
         return movement
 
-    def record_22(self, statement: _Statement, line: int, record: str) -> None:
+    def record_22(self, statement: Statement, line: int, record: str) -> None:
         movement = self.follows(line, record)
-        movement.comm22 = _at(record, 11, 63)
+        movement.comm22 = at(record, 11, 63)
         if statement.version != "1":
             movement.r_type = record[112].strip()
 
-    def record_23(self, statement: _Statement, line: int, record: str) -> None:
+    def record_23(self, statement: Statement, line: int, record: str) -> None:
         movement = self.follows(line, record)
         if statement.version == "1":
-            number, name = _at(record, 11, 22).strip(), _at(record, 48, 73)
+            number, name = at(record, 11, 22).strip(), at(record, 48, 73)
         else:
-            zone = _at(record, 11, 47)
+            zone = at(record, 11, 47)
             number = zone[0:12].strip() if zone[12] == " " else zone[0:34].strip()
-            name = _at(record, 48, 82)
-            movement.comm23 = _at(record, 83, 125)
+            name = at(record, 48, 82)
+            movement.comm23 = at(record, 83, 125)
         number = number.replace(" ", "").upper()
         if not number.strip("0"):
             number = ""
@@ -401,39 +314,40 @@ class _Reader:
             self.warn(line, "counterparty account", number, "the counterparty IBAN fails its check digits; "
                       "kept as read", "counterparty_iban")
         movement.counterparty_account = number
-        movement.counterparty_name = _squeeze(name)
+        movement.counterparty_name = squeeze(name)
 
-    def record_31(self, statement: _Statement, line: int, record: str) -> None:
+    def record_31(self, statement: Statement, line: int, record: str) -> None:
         movement = self.follows(line, record)
-        self.info = _Info(line=line, structured=record[39] == "1", text=_at(record, 41, 113))
+        self.info = Info(line=line, structured=record[39] == "1", text=at(record, 41, 113))
         movement.infos.append(self.info)
 
-    def record_32(self, statement: _Statement, line: int, record: str) -> None:
+    def record_32(self, statement: Statement, line: int, record: str) -> None:
         info = self.info_for(line, record)
-        info.text += _at(record, 11, 115)
+        info.text += at(record, 11, 115)
 
-    def record_33(self, statement: _Statement, line: int, record: str) -> None:
+    def record_33(self, statement: Statement, line: int, record: str) -> None:
         info = self.info_for(line, record)
         if len(info.text) == 73:  # no 3.2 in between: keep the 3.3 text at its place
             info.text += _NO_INFO_32
-        info.text += _at(record, 11, 100)
+        info.text += at(record, 11, 100)
 
-    def info_for(self, line: int, record: str) -> _Info:
+    def info_for(self, line: int, record: str) -> Info:
         self.follows(line, record)
         if self.info is None:
             raise self.error(line, f"information record {record[:2]} does not follow an information record 31")
         return self.info
 
-    def record_4(self, statement: _Statement, line: int, record: str) -> None:
+    def record_4(self, statement: Statement, line: int, record: str) -> None:
         statement.messages += 1
-        text = _squeeze(_at(record, 33, 112))
+        text = squeeze(at(record, 33, 112))
         if text:
             self.notice(f"line {line}: message from the bank: {text}")
 
-    def record_8(self, statement: _Statement, line: int, record: str) -> None:
-        statement.new_milli = self.milli(line, record[41], _at(record, 43, 57), "new balance")
-        statement.new_date = self.date(line, _at(record, 58, 63), "new balance date", optional=True)
-        zone = _at(record, 5, 41)
+    def record_8(self, statement: Statement, line: int, record: str) -> None:
+        statement.new_milli = self.milli(line, record[41], at(record, 43, 57), "new balance")
+        statement.new_line = line
+        statement.new_date = self.date(line, at(record, 58, 63), "new balance date", optional=True)
+        zone = at(record, 5, 41)
         if zone.strip() != statement.account_zone.strip():
             account, currency = self.account_zone(line, zone, statement.structure, statement.version)
             if account != statement.account or currency != statement.currency:
@@ -444,8 +358,8 @@ class _Reader:
                                      statement.new_date or statement.old_date,
                                      self.minor(line, statement.new_milli, statement.currency)))
 
-    def record_9(self, statement: _Statement, line: int, record: str) -> None:
-        count, debit, credit = _at(record, 17, 22), _at(record, 23, 37), _at(record, 38, 52)
+    def record_9(self, statement: Statement, line: int, record: str) -> None:
+        count, debit, credit = at(record, 17, 22), at(record, 23, 37), at(record, 38, 52)
         if count.isdigit() and debit.isdigit() and credit.isdigit():
             statement.trailer = (line, int(count), int(debit), int(credit))
         else:
@@ -457,10 +371,10 @@ class _Reader:
     # booking
 
     def book(self) -> list[BankRecord]:
-        booked: list[tuple[_Statement, _Movement]] = []
+        booked: list[tuple[Statement, Movement]] = []
         for statement in self.statements:
             roots = self.hierarchy(statement)
-            lines: list[_Movement] = []
+            lines: list[Movement] = []
             for root in roots:
                 lines.extend(self.leaves(statement, root))
             self.check(statement, roots, lines)
@@ -476,15 +390,15 @@ class _Reader:
             records.append(self.record(statement, movement, movement.bank_ref if unique else ""))
         return records
 
-    def hierarchy(self, statement: _Statement) -> list[_Movement]:
+    def hierarchy(self, statement: Statement) -> list[Movement]:
         """The movements of a statement (detail 0000 of each sequence number), each with its details as children.
 
         All records with one sequence number are one movement: the first is the movement itself, the
         others its details. The globalisation codes only say how the details nest: a code opens a
         level on one record and closes it on a later one (the last detail of that level).
         """
-        roots: list[_Movement] = []
-        open_levels: list[tuple[int, _Movement]] = []
+        roots: list[Movement] = []
+        open_levels: list[tuple[int, Movement]] = []
         for movement in statement.movements:
             root = roots[-1] if roots else None
             if root is None or root.sequence != movement.sequence:
@@ -502,7 +416,7 @@ class _Reader:
                 open_levels.append((level, movement))
         return roots
 
-    def leaves(self, statement: _Statement, movement: _Movement) -> list[_Movement]:
+    def leaves(self, statement: Statement, movement: Movement) -> list[Movement]:
         if not movement.children:
             return [movement]
         details = sum(child.milli for child in movement.children)
@@ -511,25 +425,23 @@ class _Reader:
                         f"{movement.sequence} add up to {_plain(details)}, its total is "
                         f"{_plain(movement.milli)} {statement.currency}; arctl books the total")
             return [movement]
-        found: list[_Movement] = []
+        found: list[Movement] = []
         for child in movement.children:
             found.extend(self.leaves(statement, child))
         return found
 
-    def check(self, statement: _Statement, roots: list[_Movement], lines: list[_Movement]) -> None:
+    def check(self, statement: Statement, roots: list[Movement], lines: list[Movement]) -> None:
         label, currency = statement.label, statement.currency
         if statement.duplicate:
             self.notice(f"statement {label}: the bank marks this file as a duplicate of one sent before")
-        booked = sum(movement.milli for movement in lines)
         if statement.new_milli is None:
             self.notice(f"statement {label} has no new-balance record 8")
-        elif statement.old_milli + booked != statement.new_milli:
-            self.notice(
-                f"statement {label}: the new balance {_plain(statement.new_milli)} {currency} is not the old "
-                f"balance {_plain(statement.old_milli)} plus the {len(lines)} booked lines "
-                f"{_plain(booked)} (difference {_plain(statement.new_milli - statement.old_milli - booked)}); "
-                "the lines are read as the bank gave them")
-        previous: _Movement | None = None
+        credits, debits = line_sums([movement.amount for movement in lines])
+        self.stated.append(StatementBalances(
+            statement.account, label, currency, self.minor(statement.line, statement.old_milli, currency),
+            None if statement.new_milli is None else self.minor(statement.new_line, statement.new_milli, currency),
+            credits, debits, statement.new_line or statement.line, "record 8" if statement.new_line else "record 0"))
+        previous: Movement | None = None
         for movement in statement.movements:
             if previous is not None and previous.sequence != movement.sequence \
                     and previous.sequence.isdigit() and movement.sequence.isdigit() \
@@ -549,13 +461,13 @@ class _Reader:
                             f"the movements of statement {label} debit {_plain(top_debit)} and credit "
                             f"{_plain(top_credit)} {currency}")
 
-    def record(self, statement: _Statement, movement: _Movement, bank_ref: str) -> BankRecord:
+    def record(self, statement: Statement, movement: Movement, bank_ref: str) -> BankRecord:
         structured_ref, remittance, reversal = self.communication(movement)
         if not remittance and movement.parent is not None:
             remittance = self.inherited(movement.parent)
         name = movement.counterparty_name
         if not name:
-            name = next((_squeeze(info.text[3:73]) for info in movement.infos
+            name = next((squeeze(info.text[3:73]) for info in movement.infos
                          if info.structured and info.text[:3] == "001"), "")
         return BankRecord(
             account=statement.account, booking_date=movement.entry_date, value_date=movement.value_date,
@@ -565,13 +477,13 @@ class _Reader:
             line=movement.line,
         )
 
-    def inherited(self, total: _Movement) -> str:
+    def inherited(self, total: Movement) -> str:
         _, remittance, _ = self.communication(total, warn=False)
         if not remittance and total.parent is not None:
             return self.inherited(total.parent)
         return remittance
 
-    def communication(self, movement: _Movement, warn: bool = True) -> tuple[str, str, bool]:
+    def communication(self, movement: Movement, warn: bool = True) -> tuple[str, str, bool]:
         """(structured_ref, remittance, reversal) of a movement."""
         text = movement.comm21 + (movement.comm22 or _NO_COMM_22) + (movement.comm23 or _NO_COMM_23)
         structured_ref = ""
@@ -589,7 +501,7 @@ class _Reader:
                                   "the structured reference (OGM/VCS) fails its mod-97 check; kept as read",
                                   "structured_ref")
                 elif warn:
-                    self.warn(movement.line, "structured communication", _squeeze(content),
+                    self.warn(movement.line, "structured communication", squeeze(content),
                               f"structured communication {code} does not hold 12 digits; kept as text",
                               "structured_ref")
             elif code == "100":
@@ -606,7 +518,7 @@ class _Reader:
                 parts.append(info.text)
             elif info.text[:3] == "001":
                 parts.append(info.text[3 + 175:])  # past name (70), street, locality and id (35 each)
-        return structured_ref, _squeeze(" ".join(parts)), reversal
+        return structured_ref, squeeze(" ".join(parts)), reversal
 
 
 def _plain(milli: int) -> str:

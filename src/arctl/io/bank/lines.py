@@ -51,6 +51,22 @@ class Balance:
     amount: int
 
 
+@dataclass(frozen=True, slots=True)
+class StatementBalances:
+    """One statement of one account in one currency: the booked balances it states (None when it states
+    none) and the sums of the lines it books between them, with where its closing balance stands."""
+
+    account: str
+    statement: str
+    currency: str
+    opening: int | None
+    closing: int | None
+    credits: int  # sum of the credit lines
+    debits: int  # sum of the debit lines, as a positive number
+    line: int = 0  # the line of the closing balance (else of the statement)
+    column: str = ""  # how the format names the closing balance: ":62F:", "Bal CLBD", "record 8"
+
+
 @dataclass(slots=True)
 class BankRead:
     """A bank file as read: its format, the canonical lines, the balances it states, and findings."""
@@ -62,6 +78,38 @@ class BankRead:
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     statements: int = 0
+    statement_balances: list[StatementBalances] = field(default_factory=list)
+
+
+def line_sums(amounts: list[int]) -> tuple[int, int]:
+    """(credits, debits) of signed amounts, both as positive numbers."""
+    return sum(a for a in amounts if a > 0), -sum(a for a in amounts if a < 0)
+
+
+def balance_findings(read: BankRead, locale: str) -> list[Finding]:
+    """A warning for every statement whose closing balance is not its opening balance plus its credits
+    minus its debits, with both figures written for a person in `locale`. A statement that does not
+    state both balances is not checked (and not warned about)."""
+    from arctl.money import format_money
+
+    findings = []
+    for stated in read.statement_balances:
+        if stated.opening is None or stated.closing is None:
+            continue
+        expected = stated.opening + stated.credits - stated.debits
+        if expected == stated.closing:
+            continue
+
+        def money(minor: int, currency: str = stated.currency) -> str:
+            return format_money(minor, currency, locale)
+
+        findings.append(Finding(
+            str(read.path), stated.line or None, stated.column or None, money(stated.closing),
+            f"account {stated.account}, statement {stated.statement or '(no id)'}: the balances do not add up: "
+            f"opening {money(stated.opening)} + credits {money(stated.credits)} - debits {money(stated.debits)} "
+            f"= {money(expected)} expected, the closing balance states {money(stated.closing)} (difference "
+            f"{money(stated.closing - expected)})", "warning", "balance"))
+    return findings
 
 
 def statement_bytes(path: Path) -> bytes:

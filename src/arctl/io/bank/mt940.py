@@ -2,46 +2,30 @@
 
 Our own reader: the dialects differ mostly in the `:86:` text, and the files found in practice break
 lines in places a strict parser refuses (the `mt-940` package rejects ING's and SNS's test files).
+The file is cut into statements of tagged fields by `mt940_fields` (encodings, line ends, SWIFT
+blocks, SOH/ETX); `:86:` is read by `mt940_details`. This module gives the fields their meaning.
 
-The file
-- Bytes are decoded as UTF-8 (a BOM is dropped), else as cp1252, else as latin-1 (with a notice).
-  Line ends LF, CRLF and CR are all accepted; `line` numbers count physical lines from 1.
-- SWIFT block wrappers are stripped: `{1:...}`, `{2:...}`, `{3:...}` and `{5:...}` are skipped,
-  `{4:` opens the text block, `-}` and `}` close it; a block marker also ends the current statement.
-- A line starting with `:NN:` or `:NNa:` (and `:NS:`) starts a tag; every other line continues the
-  value of the tag before it. Outside a statement (before the first tag, after a terminator) such
-  lines are header lines (`ABNANL2A`, `940`, `:940:`) and are skipped; blank lines are skipped.
-- A line holding only `-` ends the statement when the statement already has its closing balance
-  (`:62F:`/`:62M:`) or when the next line starts a tag or a block or the file ends. Otherwise it is
-  text: ING's test file wraps a mandate reference as `MND` / `-` / `EV01`.
-- `:20:` starts a statement; a file holds any number of them, for one or more accounts. The
-  statement id (the `statement` of each record, used by `txn_id`) is `:20:` + "/" + `:28C:`.
+Field layout as the SWIFT standard defines it (SWIFT User Handbook, MT 940 / MT 942 "Field 61:
+Statement Line", also reproduced in the banks' MT940 format descriptions: Rabobank "Format
+Description MT940" 2.4, ING, Deutsche Bank). Mandatory: `:20:` reference, `:25:` account, `:28C:`
+statement number, `:60F:`/`:60M:` opening balance, `:62F:`/`:62M:` closing balance. Optional, and read
+when left out: `:13D:` date/time, `:21:` related reference, the `/sequence` part of `:28C:5n[/5n]`,
+any `:61:` with its `:86:`, `:64:` and `:65:`; `:28C:` and `:60F:` themselves are also tolerated
+missing (the statement id is then `:20:` alone, the currency that of `:62F:` or of `:25:`).
 
-Joining the physical lines of one value
-- Tags other than `:86:` (`:20:`, `:25:`, `:28C:`, balances, the `:61:` line itself): joined with
-  nothing — ING's test file breaks them anywhere (`:28C:0000` / `0`).
-- `:86:`, general rule: a physical line at least 65 characters wide (counting only the value, not the
-  `:86:` tag) was wrapped by the bank's fixed width, so the next line is joined to it with nothing
-  (`Nespresso Nede` / `rland`, SNS `VNKlant` / `nr`); a shorter line ended there on purpose (or lost
-  trailing spaces), so a space is put between (Rabobank `NR.201303-111/11.3.2013` /
-  `NR.201303-112/11.3.2013`, ABN `000000042188659` / `5314606715`). Padding spaces that SNS keeps in
-  its 65-character grid make the nothing-join separate words anyway; runs of white space in the
-  results are collapsed to one space.
-- `:86:` in ING's structured form (recognised by `/CNTP/`, `/REMI/USTD/` or `/REMI/STRD/`): joined
-  with nothing whatever the width, since ING's file cuts values anywhere (`INGBNL2` / `A`,
-  `CO` / `NTRIBUTIE`, `EV123R` / `EP123412T1234`).
-- `:86:` with German/ZKA `?NN` or Triodos `>NN` sub-fields: physical lines joined with nothing (the
-  markers carry the structure and break across lines, `?2` / `2MTLG`, `?31DE1450880` /
-  `0500194785000`); then consecutive sub-fields of one text (`?20`-`?29` and `?60`-`?63` purpose,
-  `?32`-`?33` name, `>20`-`>29`) are joined with nothing after a full 27-character sub-field and
-  with a space after a shorter one (`Strukturier` + `ter`, but `01 EBB` + `MTLG:...`).
+The statement id (the `statement` of each record, used by `txn_id`) is `:20:` + "/" + `:28C:`.
+Tags other than `:86:` (`:20:`, `:25:`, `:28C:`, balances, the `:61:` line itself) are joined over
+their physical lines with nothing: ING's test file breaks them anywhere (`:28C:0000` / `0`).
 
 `:61:` statement line
 - value date YYMMDD (years 00-79 are 20xx, 80-99 19xx), optional entry date MMDD (its year is the one
   of value-date year -1, 0, +1 that puts it closest to the value date, so year ends are crossed),
   mark `C`, `D`, `RC`, `RD`, optional funds code letter (`CR50990,05` is C + funds code R, *not* a
   reversal), amount with decimal comma (`9,`, `0,`, `000000000169,90`; Knab also writes `500`),
-  transaction type `Nxxx`/`Fxxx`/`Sxxx`, customer reference up to `//`, bank reference after it.
+  transaction type (SWIFT `1!a3!c`: `N`, `F` or `S` and three characters, `NTRF`, `FCHK`, `S103`;
+  banks also write fewer and pad with a space, `NIT NONREF`, end the line there, `NAC`, or go on
+  with `//`, `NET//4958843`), customer reference (16x, may be missing) up to `//`, bank reference
+  after it. A space between the mark (or funds code) and the amount is allowed (some banks write one).
   If the first physical line stops before the transaction type, the next lines are added until the
   grammar is met. A line that still does not fit is an InputError naming file and line.
 - The bank reference (SWIFT: at most 16 characters) may itself be wrapped (ING: `...//00000000001` /
@@ -61,31 +45,16 @@ Joining the physical lines of one value
   before `//` (NONREF, EREF, a timestamp, an IBAN at SNS) is never an id. `txn_id` is then made by
   `lines.txn_ids`.
 
-`:86:` information to account owner (only the `:86:` right after a `:61:` belongs to it; one after
-the closing balance, such as ING's `/SUM/`, is about the statement and is not used)
-- German/ZKA (`GVC?00...`): `?31` IBAN, `?32`+`?33` name, `?20`-`?29` and `?60`-`?63` purpose with
-  SEPA keys `EREF+`, `KREF+`, `MREF+`, `CRED+`, `SVWZ+` ... at the start of a sub-field; the
-  remittance is the `SVWZ+` text when present, else the whole purpose. GVC 109 and 159 (SEPA direct
-  debit and credit transfer returned, `RETOURE`) mark a reversal.
-- Triodos (`000>10...`): `>10` counterparty account, `>20`-`>29` description, `>32`-`>33` name.
-- Slash codes (ING, ABN AMRO SEPA, Rabobank): `/EREF/`, `/PREF/`, `/MARF/`, `/CSID/`,
-  `/CNTP/iban/bic/name/city/`, `/REMI/USTD//text/` (remittance), `/REMI/STRD/CUR/ref/` (structured
-  reference), `/REMI/text` (Rabobank), `/NAME/`, `/IBAN/`, `/BIC/`, `/ACCW/iban,bic`,
-  `/ORDP//NAME/`, `/BENM//NAME/`, `/ADDR/`, `/ISDT/`, `/TRTP/`; `/RTRN/` marks a return (reversal).
-  A value runs to the next known code, so slashes inside names and texts are kept.
-- Knab: `REK: iban/NAAM: name` gives the counterparty; the text before it is the remittance.
-- SNS: a first line `IBAN name` gives the counterparty; the following lines are the remittance.
-- Old ABN AMRO: `GIRO 428428 NAME` or `52.89.39.882 NAME` at the start gives the counterparty's
-  account and name; the whole text is the remittance.
-- Anything else: the whole text is the remittance.
-- In any dialect, `BETALINGSKENM. <digits>` in the text gives the structured reference when no
-  structured field did.
-
 Balances: `:60F:` OPBD, `:62F:` CLBD, `:64:` CLAV, `:65:` FWAV (the camt codes); the intermediate
 `:60M:`/`:62M:` of a statement continued in a further message open and close that message's lines
-and get OPBD and CLBD too. Amounts signed (D negative). When a statement states both an opening and
-a closing balance and the closing is not the opening plus the lines, a warning finding names the
-closing balance's line; a statement without a closing balance is named in a notice.
+and get OPBD and CLBD too. Amounts signed (D negative). Each statement's opening (first `:60F:`/
+`:60M:`), closing (first `:62F:`/`:62M:`) and the sums of its lines are handed on as a
+`StatementBalances` for `check` (lines.balance_findings); a statement without a closing balance is
+named in a notice.
+
+Bad values (a date such as 240230, an amount such as `12,3,4`, an unknown currency) raise InputError
+naming the file, the line, the statement and the value: a statement whose figures cannot be read
+cannot be trusted.
 """
 
 from __future__ import annotations
@@ -98,182 +67,58 @@ from pathlib import Path
 from stdnum import iban as stdnum_iban
 
 from arctl.errors import InputError
-from arctl.io.bank.lines import Balance, BankRead, BankRecord, bank_frame, statement_bytes
-from arctl.model import Finding
+from arctl.io.bank.lines import (
+    Balance,
+    BankRead,
+    BankRecord,
+    StatementBalances,
+    bank_frame,
+    line_sums,
+    statement_bytes,
+)
+from arctl.io.bank.mt940_details import Info, information, squeeze
+from arctl.io.bank.mt940_fields import Field, Statement, decode, statements
 from arctl.money import AmountError, currency_decimals, is_currency, parse_amount
 
-_TAG = re.compile(r":(\d{2}[A-Z]?|NS):")
-_BLOCK_START = re.compile(r"\{([0-9A-Za-z]{1,3}):")
 _HEAD_61 = re.compile(
-    r"(?P<value>\d{6})(?P<entry>\d{4})?(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>\d+(?:,\d*)?)(?P<type>[NSF][A-Z0-9]{3})(?P<reference>.*)",
+    r"(?P<value>\d{6})(?P<entry>\d{4})?(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])? ?"
+    r"(?P<amount>\d+(?:,\d*)?)(?P<type>[NSF](?:[A-Z0-9]{3}|[A-Z0-9]{0,2}(?=\s|//|$)))(?P<reference>.*)",
     re.DOTALL,
 )
 _BALANCE = re.compile(r"(?P<mark>[CD])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>\d+(?:,\d*)?)")
 _BALANCE_KINDS = {"60F": "OPBD", "60M": "OPBD", "62F": "CLBD", "62M": "CLBD", "64": "CLAV", "65": "FWAV"}
 _STATEMENT_TAGS = {"20", "25", "28", "28C", "60F", "60M", "61", "62F", "62M"}
 _NO_REFERENCE = {"", "NONREF", "NOTPROVIDED"}
-_WRAP_WIDTH = 65
-_SUBFIELD_WIDTH = 27
 _BANK_REF_MAX = 16
 
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 _ACCOUNT_NUMBER = re.compile(r"P?\d{5,18}")
 _BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 
-# ING, ABN AMRO and Rabobank slash codes; a value runs to the next one of these.
-_SLASH_CODES = (
-    "ACCW", "ADDR", "BENM", "BIC", "BUSP", "CDTRREFTP", "CDTRREF", "CNTP", "CSID", "EREF", "IBAN",
-    "ID", "ISDT", "MARF", "NAME", "ORDP", "PREF", "PURP", "REMI", "RTRN", "SUM", "SVCL", "TRTP",
-    "ULTB", "ULTC", "ULTD",
-)
-_SLASH_CODE = re.compile(r"/(" + "|".join(_SLASH_CODES) + r")/")
-_SLASH_START = re.compile(r"\s*/(" + "|".join(_SLASH_CODES) + r")/")
-_ING_MARKERS = ("/CNTP/", "/REMI/USTD/", "/REMI/STRD/")
-_ZKA_START = re.compile(r"\s*(\d{3})?\?\d{2}")
-_ZKA_SUBFIELD = re.compile(r"\?(\d{2})")
-_SEPA_KEY = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAMT|SQTP|PURP)\+")
-_ZKA_RETURNS = {"109", "159"}
-_TRIODOS_START = re.compile(r"\s*(\d{3})?>\d{2}")
-_TRIODOS_SUBFIELD = re.compile(r">(\d{2})")
-_KNAB = re.compile(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$", re.DOTALL)
-_SNS_FIRST = re.compile(r"\s*([A-Z]{2}\d{2}[A-Z0-9]{10,30})\s+(\S.*)")
-_OLD_ABN = re.compile(r"\s*(?:GIRO\s+(\d+)|(\d{2}\.\d{2}\.\d{2}\.\d{3}))\s+(\S.*?)(?:\s{2,}|$)")
-_BETALINGSKENMERK = re.compile(r"BETALINGSKENM\.?\s*:?\s*(\d+)", re.IGNORECASE)
-
 
 def read_mt940(path: Path) -> BankRead:
     """Read an MT940 file (one or more statements) into canonical bank lines, balances and notices."""
     path = Path(path)
-    text, notices = _decode(path, statement_bytes(path))
-    statements = _statements(_physical_lines(text))
-    if not any(f.tag in _STATEMENT_TAGS for s in statements for f in s.fields):
+    text, notices = decode(path, statement_bytes(path))
+    found = statements(text)
+    if not any(f.tag in _STATEMENT_TAGS for s in found for f in s.fields):
         raise InputError(
             f"{path}: not an MT940 statement: no :20:, :25:, :60F:, :61: or :62F: tag found",
             hint="MT940 lines start with tags such as :20: and :61:; export the statement as MT940 "
                  "(SWIFT) from the bank, or read the file as camt.053, CODA or CSV",
         )
     reader = _Reader(path)
-    for statement in statements:
+    for statement in found:
         reader.statement(statement)
     return BankRead(
         path=path,
         format="mt940",
         frame=bank_frame(reader.records, path),
         balances=reader.balances,
-        findings=reader.findings,
-        notices=notices + reader.notices(),
-        statements=len(statements),
+                notices=notices + reader.notices(),
+        statements=len(found),
+        statement_balances=reader.stated,
     )
-
-
-# --- the file: bytes, lines, blocks, tags ------------------------------------------------------
-
-
-def _decode(path: Path, data: bytes) -> tuple[str, list[str]]:
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            return data.decode(encoding), [f"{path.name}: not UTF-8, read as {encoding}"]
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
-
-
-def _physical_lines(text: str) -> list[str]:
-    lines = re.split(r"\r\n|\r|\n", text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
-def _strip_blocks(line: str) -> tuple[str, bool]:
-    """(the line without SWIFT block markers, whether it held any: a message boundary)."""
-    rest = line
-    boundary = False
-    while True:
-        head = rest.lstrip()
-        if head.startswith("-}"):
-            rest, boundary = head[2:], True
-            continue
-        if head.startswith("}"):
-            rest, boundary = head[1:], True
-            continue
-        found = _BLOCK_START.match(head)
-        if not found:
-            break
-        boundary = True
-        if found.group(1) == "4":
-            rest = head[found.end():]
-            continue
-        depth, end = 0, len(head)
-        for index, char in enumerate(head):
-            depth += {"{": 1, "}": -1}.get(char, 0)
-            if depth == 0:
-                end = index + 1
-                break
-        rest = head[end:]
-    return (rest if boundary else line), boundary
-
-
-@dataclass(slots=True)
-class _Field:
-    tag: str
-    line: int
-    parts: list[tuple[str, int]]  # (text of one physical line, its width counting the value only)
-
-    def plain(self) -> str:
-        """Physical lines joined with nothing, outer white space removed (tags other than :86:)."""
-        return "".join(text for text, _ in self.parts).strip()
-
-
-@dataclass(slots=True)
-class _Statement:
-    fields: list[_Field] = field(default_factory=list)
-    closed: bool = False
-
-
-def _statements(lines: list[str]) -> list[_Statement]:
-    cleaned = [_strip_blocks(line) for line in lines]
-    statements: list[_Statement] = []
-    current: _Statement | None = None
-    value: _Field | None = None
-
-    def next_is_boundary(index: int) -> bool:
-        for content, boundary in cleaned[index + 1:]:
-            if boundary:
-                return True
-            if content.strip():
-                return bool(_TAG.match(content))
-        return True
-
-    for index, (content, boundary) in enumerate(cleaned):
-        number = index + 1
-        if boundary:
-            current, value = None, None
-        if not content.strip():
-            continue
-        tag = _TAG.match(content)
-        if tag:
-            if current is None or tag.group(1) == "20":
-                current = _Statement()
-                statements.append(current)
-            rest = content[tag.end():]
-            value = _Field(tag.group(1), number, [(rest, len(rest))])
-            current.fields.append(value)
-            if tag.group(1) in ("62F", "62M"):
-                current.closed = True
-            continue
-        if content.strip() == "-" and (current is None or current.closed or next_is_boundary(index)):
-            current, value = None, None
-            continue
-        if value is not None:
-            value.parts.append((content, len(content)))
-        # else: a header line outside any statement (ABNANL2A, 940, :940:): skipped
-    return statements
 
 
 # --- statements into records -------------------------------------------------------------------
@@ -284,22 +129,26 @@ class _Reader:
     path: Path
     records: list[BankRecord] = field(default_factory=list)
     balances: list[Balance] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    stated: list[StatementBalances] = field(default_factory=list)
     moved_booking: int = 0
     unclosed: list[str] = field(default_factory=list)
+    statement_id: str = ""
 
     def fail(self, line: int, message: str, hint: str | None = None) -> InputError:
-        return InputError(f"{self.path}: line {line}: {message}", hint=hint)
+        where = f"statement {self.statement_id}: " if self.statement_id else ""
+        return InputError(f"{self.path}: line {line}: {where}{message}",
+                          hint=hint or "the file may be damaged or edited; download the statement again from "
+                                       "the bank")
 
-    def statement(self, statement: _Statement) -> None:
+    def statement(self, statement: Statement) -> None:
         fields = statement.fields
         first = fields[0].line
         reference = next((f.plain() for f in fields if f.tag == "20"), "")
         number = next((f.plain() for f in fields if f.tag in ("28C", "28")), "")
-        statement_id = "/".join(part for part in (reference, number) if part)
+        statement_id = self.statement_id = "/".join(part for part in (reference, number) if part)
         account_field = next((f for f in fields if f.tag == "25"), None)
         if account_field is None:
-            raise self.fail(first, f"statement {statement_id or '(no :20:)'} has no :25: account tag",
+            raise self.fail(first, "no :25: account tag",
                             hint="every MT940 statement names its account in :25:; download the statement again")
         account, account_currency = _account(account_field.plain())
         if not account:
@@ -310,49 +159,38 @@ class _Reader:
             or next((parts["currency"] for f, parts in raw_balances if f.tag.startswith("62")), "") \
             or account_currency
         if not currency:
-            raise self.fail(first, f"statement {statement_id} states no currency (no :60F: or :62F: balance)")
+            raise self.fail(first, "no currency: no :60F: or :62F: balance, and none after the account in :25:")
 
-        opening = closing = None
-        opening_line = closing_line = 0
-        closing_tag = "62F"
+        opening: Balance | None = None
+        closing: Balance | None = None
+        closing_field = account_field
         for tag_field, parts in raw_balances:
             balance = self.balance(tag_field, parts, account)
             self.balances.append(balance)
             if tag_field.tag.startswith("60") and opening is None:
-                opening, opening_line = balance, tag_field.line
+                opening = balance
             elif tag_field.tag.startswith("62") and closing is None:
-                closing, closing_line, closing_tag = balance, tag_field.line, tag_field.tag
-
-        pairs: list[tuple[_Field, _Field | None]] = []
-        previous: _Field | None = None
-        for tag_field in fields:
-            if tag_field.tag == "61":
-                pairs.append((tag_field, None))
-            elif tag_field.tag == "86" and previous is not None and previous.tag == "61":
-                pairs[-1] = (pairs[-1][0], tag_field)
-            previous = tag_field
+                closing, closing_field = balance, tag_field
 
         period = (opening.date if opening else None, closing.date if closing else None)
         amounts = []
-        for line_field, info_field in pairs:
+        for line_field, info_field in _transactions(fields):
             record = self.transaction(line_field, info_field, account, currency, statement_id, period)
             self.records.append(record)
             amounts.append(record.amount)
 
         if closing is None:
             self.unclosed.append(statement_id or f"line {first}")
-        elif opening is not None and opening.currency == closing.currency == currency:
-            expected = opening.amount + sum(amounts)
-            if expected != closing.amount:
-                self.findings.append(Finding(
-                    str(self.path), closing_line, f":{closing_tag}:", str(closing.amount),
-                    f"statement {statement_id}: the opening balance {opening.amount} (line {opening_line}) plus "
-                    f"the {len(amounts)} lines makes {expected} minor units, the closing balance says "
-                    f"{closing.amount}", "warning"))
+        credits, debits = line_sums(amounts)
+        self.stated.append(StatementBalances(
+            account, statement_id, currency,
+            opening.amount if opening is not None and opening.currency == currency else None,
+            closing.amount if closing is not None and closing.currency == currency else None,
+            credits, debits, closing_field.line, f":{closing_field.tag}:"))
 
     # balances
 
-    def balance_parts(self, tag_field: _Field) -> dict[str, str]:
+    def balance_parts(self, tag_field: Field) -> dict[str, str]:
         text = tag_field.plain()
         found = _BALANCE.fullmatch(text)
         if not found:
@@ -363,7 +201,7 @@ class _Reader:
                             "expected an ISO 4217 code such as EUR")
         return found.groupdict()
 
-    def balance(self, tag_field: _Field, parts: dict[str, str], account: str) -> Balance:
+    def balance(self, tag_field: Field, parts: dict[str, str], account: str) -> Balance:
         date = self.date(parts["date"], tag_field)
         amount = self.amount(parts["amount"], parts["currency"], tag_field)
         return Balance(account, parts["currency"], _BALANCE_KINDS[tag_field.tag], date,
@@ -371,13 +209,13 @@ class _Reader:
 
     # values
 
-    def date(self, text: str, tag_field: _Field) -> dt.date:
+    def date(self, text: str, tag_field: Field) -> dt.date:
         try:
             return _yymmdd(text)
         except ValueError as exc:
             raise self.fail(tag_field.line, f":{tag_field.tag}: {text!r} is not a date YYMMDD ({exc})") from exc
 
-    def amount(self, text: str, currency: str, tag_field: _Field) -> int:
+    def amount(self, text: str, currency: str, tag_field: Field) -> int:
         try:
             currency_decimals(currency)
             return parse_amount(text, currency, decimal=",")
@@ -386,7 +224,7 @@ class _Reader:
 
     # transactions
 
-    def transaction(self, line_field: _Field, info_field: _Field | None, account: str, currency: str,
+    def transaction(self, line_field: Field, info_field: Field | None, account: str, currency: str,
                     statement_id: str, period: tuple[dt.date | None, dt.date | None]) -> BankRecord:
         texts = [text.strip() for text, _ in line_field.parts]
         head, taken = texts[0], 1
@@ -429,7 +267,7 @@ class _Reader:
             booking_date = end or start or value_date
             self.moved_booking += 1
 
-        info = _information(info_field.parts) if info_field else _Info()
+        info = information(info_field.parts) if info_field else Info()
         name, iban = info.name, info.iban
         if not iban:
             for candidate in (supplementary, customer.strip()):
@@ -440,7 +278,7 @@ class _Reader:
         if not name and supplementary and not supplementary.startswith("/") \
                 and not _IBAN.fullmatch(supplementary.replace(" ", "").upper()) \
                 and not _ACCOUNT_NUMBER.fullmatch(supplementary.replace(" ", "").upper()):
-            name = _squeeze(supplementary)
+            name = squeeze(supplementary)
         return BankRecord(
             account=account, booking_date=booking_date, value_date=value_date, amount=amount,
             currency=currency, counterparty_name=name, counterparty_iban=iban,
@@ -460,6 +298,19 @@ class _Reader:
             notices.append(f"no closing balance (:62F:) in statement{'s' if len(self.unclosed) != 1 else ''} "
                            f"{', '.join(self.unclosed)}: the lines could not be checked against the balances")
         return notices
+
+
+def _transactions(fields: list[Field]) -> list[tuple[Field, Field | None]]:
+    """Each `:61:` with the `:86:` right after it, if any."""
+    pairs: list[tuple[Field, Field | None]] = []
+    previous: Field | None = None
+    for tag_field in fields:
+        if tag_field.tag == "61":
+            pairs.append((tag_field, None))
+        elif tag_field.tag == "86" and previous is not None and previous.tag == "61":
+            pairs[-1] = (pairs[-1][0], tag_field)
+        previous = tag_field
+    return pairs
 
 
 def _yymmdd(text: str) -> dt.date:
@@ -504,142 +355,3 @@ def _account(text: str) -> tuple[str, str]:
         value = value.replace(".", "")
     return value, currency
 
-
-# --- :86: --------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Info:
-    name: str = ""
-    iban: str = ""
-    structured_ref: str = ""
-    remittance: str = ""
-    reversal: bool = False
-
-
-def _squeeze(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _join_wrapped(parts: list[tuple[str, int]]) -> str:
-    """Physical lines joined by the 65-character rule (module docstring)."""
-    joined = ""
-    for index, (text, _) in enumerate(parts):
-        if index:
-            joined += "" if parts[index - 1][1] >= _WRAP_WIDTH else " "
-        joined += text
-    return joined
-
-
-def _join_subfields(values: list[str]) -> str:
-    """Consecutive 27-character sub-fields of one text: nothing after a full one, a space otherwise."""
-    joined = ""
-    for index, value in enumerate(values):
-        if index:
-            joined += "" if len(values[index - 1]) >= _SUBFIELD_WIDTH else " "
-        joined += value
-    return joined
-
-
-def _information(parts: list[tuple[str, int]]) -> _Info:
-    tight = "".join(text for text, _ in parts)
-    if _ZKA_START.match(tight):
-        info = _zka(tight)
-    elif _TRIODOS_START.match(tight):
-        info = _triodos(tight)
-    elif _SLASH_START.match(tight):
-        structured = tight if any(marker in tight for marker in _ING_MARKERS) else _join_wrapped(parts)
-        info = _slash_codes(structured)
-    else:
-        info = _free_text(parts)
-    if not info.structured_ref:
-        found = _BETALINGSKENMERK.search(info.remittance)
-        if found:
-            info.structured_ref = found.group(1)
-    return info
-
-
-def _zka(text: str) -> _Info:
-    pieces = _ZKA_SUBFIELD.split(text)
-    gvc = pieces[0].strip()
-    subfields = list(zip(pieces[1::2], pieces[2::2], strict=True))
-    purpose = [value for code, value in subfields if "20" <= code <= "29" or "60" <= code <= "63"]
-    name = _join_subfields([value for code, value in subfields if code in ("32", "33")])
-    iban = next((value for code, value in subfields if code == "31"), "")
-    segments: list[tuple[str, list[str]]] = [("", [])]
-    for value in purpose:
-        key = _SEPA_KEY.match(value)
-        if key:
-            segments.append((key.group(1), [value[key.end():]]))
-        else:
-            segments[-1][1].append(value)
-    # the 27-character rule applies to the sub-fields as written, the key included
-    texts: dict[str, str] = {}
-    for label, values in segments:
-        if label:
-            values = [f"{label}+{values[0]}", *values[1:]]
-            joined = _join_subfields(values)[len(label) + 1:]
-        else:
-            joined = _join_subfields(values)
-        texts.setdefault(label, _squeeze(joined))
-    remittance = texts.get("SVWZ") or _squeeze(_join_subfields(purpose))
-    return _Info(name=_squeeze(name), iban="".join(iban.split()).upper(), remittance=remittance,
-                 reversal=gvc in _ZKA_RETURNS)
-
-
-def _triodos(text: str) -> _Info:
-    pieces = _TRIODOS_SUBFIELD.split(text)
-    subfields = list(zip(pieces[1::2], pieces[2::2], strict=True))
-    account = next((value for code, value in subfields if code == "10"), "")
-    description = _join_subfields([value for code, value in subfields if "20" <= code <= "29"])
-    name = _join_subfields([value for code, value in subfields if code in ("32", "33")])
-    return _Info(name=_squeeze(name), iban="".join(account.split()).upper(), remittance=_squeeze(description))
-
-
-def _slash_codes(text: str) -> _Info:
-    matches = list(_SLASH_CODE.finditer(text))
-    values: dict[str, str] = {}
-    for index, found in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        raw = text[found.end():end]
-        values.setdefault(found.group(1), raw[:-1] if raw.endswith("/") else raw)
-    info = _Info(reversal="RTRN" in values)
-    if "CNTP" in values:
-        pieces = values["CNTP"].split("/")  # iban/bic/name/city; a name may hold a slash
-        while len(pieces) > 4 and not pieces[-1]:
-            pieces.pop()
-        info.iban = pieces[0]
-        if len(pieces) >= 4:
-            info.name = "/".join(pieces[2:-1])
-        elif len(pieces) == 3:
-            info.name = pieces[2]
-    info.name = _squeeze(info.name or values.get("NAME", ""))
-    account = values.get("IBAN") or values.get("ACCW", "").split(",")[0]
-    info.iban = "".join((info.iban or account).split()).upper()
-    remittance = values.get("REMI", "").strip()
-    if remittance.startswith("USTD/"):
-        remittance = remittance[len("USTD/"):]
-    elif remittance.startswith("STRD/"):
-        pieces = remittance.split("/")
-        info.structured_ref = pieces[2].strip() if len(pieces) > 2 else ""
-        remittance = ""
-    info.remittance = _squeeze(remittance.strip("/"))
-    return info
-
-
-def _free_text(parts: list[tuple[str, int]]) -> _Info:
-    text = _join_wrapped(parts)
-    knab = _KNAB.search(text)
-    if knab:
-        return _Info(name=_squeeze(knab.group(2)), iban=knab.group(1).upper(),
-                     remittance=_squeeze(text[:knab.start()]))
-    sns = _SNS_FIRST.fullmatch(parts[0][0].rstrip())
-    if sns:
-        return _Info(name=_squeeze(sns.group(2)), iban=sns.group(1),
-                     remittance=_squeeze(_join_wrapped(parts[1:])))
-    info = _Info(remittance=_squeeze(text))
-    old = _OLD_ABN.match(text)
-    if old:
-        info.iban = (old.group(1) or old.group(2)).replace(".", "")
-        info.name = _squeeze(old.group(3))
-    return info

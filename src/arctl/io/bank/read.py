@@ -5,9 +5,13 @@ an extension), so only the content decides:
 
 - camt: XML whose root message is an ISO 20022 bank-to-customer message (camt.052/053/054). Other XML
   is refused: no other XML bank format is read.
-- MT940: SWIFT blocks (`{4:`) or MT940 field tags at the start of lines (`:61:` with `:20:` or `:25:`).
-- CODA: the first record is a header record (type `0`) of exactly 128 characters, and every record of
-  the sample is 128 characters long.
+- MT940: SWIFT blocks (`{4:`) or MT940 field tags at the start of lines (after an SOH or ETX
+  character too): `:61:` with another tag, or `:20:`/`:25:` with a balance `:60F:`/`:62F:` (a
+  statement of a day without transactions has no `:61:`).
+- CODA: the first record is a header record (`0000` at the start, at most 128 characters), and every
+  record of the sample is at most 128 characters long and starts with a CODA record type. Records
+  shorter than 128 characters (trailing spaces trimmed by an editor or a mail program) are padded by
+  the CODA reader, which refuses a record whose content does not survive that.
 - anything else (CSV, TSV, spreadsheets): a bank export read through a bank profile.
 """
 
@@ -27,7 +31,11 @@ _SAMPLE = 64 * 1024
 _CAMT = re.compile(r"BkToCstmr(?:Stmt|DbtCdtNtfctn|AcctRpt)\b|camt\.05[234]\.")
 _MT940_TAG = re.compile(r"(?m)^:(?:20|25|28C?|60[FM]|62[FM]|86):")
 _MT940_LINE = re.compile(r"(?m)^:61:")
+_MT940_HEAD = re.compile(r"(?m)^:(?:20|25):")
+_MT940_BALANCE = re.compile(r"(?m)^:6[02][FM]:")
+_TRANSMISSION = re.compile(r"[\x01\x03]")  # SOH and ETX around a SWIFT FIN message
 CODA_RECORD = 128
+_CODA_TYPES = frozenset("01234589")
 
 
 def read_bank(path: Path, options: ReadOptions = ReadOptions()) -> BankRead:
@@ -81,12 +89,15 @@ def detect_bank_format(path: Path) -> str:
         raise InputError(f"{path}: an XML file, but not an ISO 20022 camt.052/053/054 bank statement "
                          f"(root element {root.group(1) if root else 'unknown'})",
                          hint="export the statement as camt.053, MT940, CODA or CSV from the bank")
-    if "{4:" in text or (_MT940_LINE.search(text) and _MT940_TAG.search(text)):
+    tags = _TRANSMISSION.sub("\n", text)
+    if "{4:" in text or (_MT940_LINE.search(tags) and _MT940_TAG.search(tags)) \
+            or (_MT940_HEAD.search(tags) and _MT940_BALANCE.search(tags)):
         return "mt940"
     lines = text.splitlines()
     if len(head) == _SAMPLE:
         lines = lines[:-1]  # the sample may end inside a record
-    records = [line for line in lines if line.strip()]
-    if records and records[0].startswith("0") and all(len(line) == CODA_RECORD for line in records):
+    records = [line for line in lines if line.strip() and line != "\x1a"]
+    if records and records[0].startswith("0000") and all(
+            len(line) <= CODA_RECORD and line[:1] in _CODA_TYPES for line in records):
         return "coda"
     return "table"
