@@ -27,7 +27,7 @@ def status(
     plan: Annotated[str | None, typer.Option("--plan", help="Apply this one plan to every business customer "
                                              "(segments ignored); consumers keep a consumer plan of their "
                                              "country.", show_default=False)] = None,
-    as_of: Annotated[str, typer.Option("--as-of", help="The date (ISO date or today).")] = "today",
+    as_of: Annotated[str, typer.Option("--as-of", help="The date (a date or today).")] = "today",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
     locale: LocaleOpt = None,
 ) -> None:
@@ -115,7 +115,7 @@ def run(
                                           "nothing.")] = False,
     allow_stale_bank: Annotated[bool, typer.Option("--allow-stale-bank", help="Run although the newest bank "
                                                    "statement is older than bank_max_age.")] = False,
-    as_of: Annotated[str, typer.Option("--as-of", help="The date of the run (ISO date or today).")] = "today",
+    as_of: Annotated[str, typer.Option("--as-of", help="The date of the run (a date or today).")] = "today",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
     locale: LocaleOpt = None,
 ) -> None:
@@ -203,7 +203,7 @@ _REASONS = {
 @app.command()
 def explain(
     invoice: Annotated[str, typer.Argument(help="The invoice number.")],
-    as_of: Annotated[str, typer.Option("--as-of", help="The date (ISO date or today).")] = "today",
+    as_of: Annotated[str, typer.Option("--as-of", help="The date (a date or today).")] = "today",
     locale: LocaleOpt = None,
 ) -> None:
     """Why an invoice is (or is not) in today's dunning run: its open amount and where it comes from, its
@@ -242,6 +242,8 @@ def explain(
         console.print(f"  plan: {escape(found.plan)}")
     for pause in found.pauses:
         console.print(f"  pause: {escape(pause)}")
+    if found.callback:
+        console.print(f"  call back on {escape(found.callback)}")
     position = found.position
     if found.in_run:
         console.print(f"  [bold]in the run of {date}[/bold]: {escape(found.in_run)}")

@@ -25,7 +25,7 @@ def import_(
     on_error: Annotated[OnError, typer.Option("--on-error", help="A file with unusable rows: import nothing "
                                               "(fail) or import the usable rows and list the others (skip).")
                         ] = OnError.fail,
-    as_of: Annotated[str, typer.Option("--as-of", help="Date of the import (ISO date or today); invoices a "
+    as_of: Annotated[str, typer.Option("--as-of", help="Date of the import (a date or today); invoices a "
                                        "snapshot no longer lists are closed on it.")] = "today",
     profile: ProfileOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
