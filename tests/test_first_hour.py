@@ -307,3 +307,28 @@ def test_check_of_a_fresh_workspace_says_its_watched_folders_are_still_empty(fre
     result = run("-w", str(root), "check")
 
     assert "note: no file yet in exports/invoices/, exports/customers/, exports/bank/" in result.stderr
+
+
+def test_a_statement_whose_file_time_changed_is_still_known(fresh):
+    root, _ = fresh
+    statement = drop(root / "exports" / "bank", "2026-11-20.xml", STATEMENT_20, minutes_ago=60)
+    imported(root)
+    os.utime(statement, None)   # a sync tool or a copy gives the file a new time
+
+    document = imported(root)
+
+    assert document["new_files"] == []
+    assert document["imported_before"]["exports/bank/"] == 1
+
+
+def test_a_double_star_glob_reaches_into_subfolders(tmp_path):
+    root = tmp_path / "ws"
+    (root / "exports").mkdir(parents=True)
+    (root / "arctl.yaml").write_text("sources:\n  - path: exports/**/*.xml\n    kind: bank\n", encoding="utf-8")
+    drop(root / "exports" / "kbc", "2026-11-20.xml", STATEMENT_20)
+    drop(root / "exports" / "kbc" / "2026-11", "2026-11-23.xml", STATEMENT_23)
+
+    document = imported(root)
+
+    assert [f["path"] for f in document["new_files"]] == ["exports/kbc/2026-11-20.xml",
+                                                          "exports/kbc/2026-11/2026-11-23.xml"]

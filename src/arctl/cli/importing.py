@@ -53,6 +53,7 @@ def import_(
             + [{"path": str(p), "outcome": "unchanged", "records": 0, "closed": 0} for p in result.unchanged],
             "new_files": [{"source": f.source, "path": f.path, "dated": f.dated.isoformat(), "dated_by": f.dated_by,
                            "outcome": f.outcome} for f in result.new_files],
+            "imported_before": result.known_files,
             "skipped": [{"file": f.file, "row": f.row, "column": f.column, "message": f.message}
                         for f in result.skipped],
             "state": result.counts,

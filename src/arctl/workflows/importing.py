@@ -121,7 +121,9 @@ def _new_files(workspace: Workspace, store, resolved: Resolved, options: ReadOpt
     found = []
     for path in resolved.found.files:
         sha256, taken = _fingerprint(path)
-        if store.seen(workspace_key(path, workspace), kind, sha256, taken):
+        # a statement is the same whenever its file was saved (a copy or a sync tool changes the time); another
+        # export saved again may be a newer one with the same content
+        if store.seen(workspace_key(path, workspace), kind, sha256, None if kind == "bank" else taken):
             continue
         read = read_bank(near(path), options) if kind == "bank" else None
         reach = statement_reach(read.frame, read.balances) if read is not None else {}
