@@ -93,7 +93,7 @@ def show(
     Example: [bold]arctl customer show K0042[/bold]
     """
     from arctl import workflows
-    from arctl.money import format_money, plain_amount
+    from arctl.money import format_money
 
     workspace = workspace_or_none()
     date = as_of_date(as_of, workspace)
@@ -102,24 +102,7 @@ def show(
     master = {key: ("" if value is None else value) for key, value in view.master.items()
               if key not in ("import_id", "source")}
     if as_json:
-        print(json.dumps({
-            "customer_id": customer, "master": {k: v for k, v in master.items() if v not in ("", None)},
-            "overrides": view.overrides, "plan": view.plan, "plan_reason": view.plan_reason,
-            "open_items": [{**item, "due_date": item["due_date"].isoformat() if item["due_date"] else None,
-                            "open_amount": plain_amount(item["open_amount"], item["currency"])}
-                           for item in view.open_items],
-            "holds": [{"reason": h["reason"], "since": h["created_on"].isoformat(),
-                       "until": h["until"].isoformat() if h["until"] else None, "note": h["note"]}
-                      for h in view.holds],
-            "notes": [{"written_on": n["written_on"].isoformat(), "text": n["text"], "call": bool(n["call"]),
-                       "outcome": n["outcome"], "until": n["until"].isoformat() if n["until"] else None}
-                      for n in view.notes],
-            "call_back_on": view.callback["until"].isoformat() if view.callback else None,
-            "history": [{"as_of": a["as_of"].isoformat(), "step": a["step"], "channel": a["channel"],
-                         "currency": a["currency"], "total_due": plain_amount(a["total_due"], a["currency"]),
-                         "document": a["document"]} for a in view.history],
-            "warnings": view.warnings,
-        }, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(_show_json(view, customer, master), ensure_ascii=False, indent=2, default=str))
         return
     console = out_console()
     name = master.get("name") or customer
@@ -163,3 +146,26 @@ def show(
             console.print(f"  {note['written_on']}  ({kind}) {escape(note['text'])}")
     for warning in view.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+
+
+def _show_json(view, customer: str, master: dict) -> dict:
+    from arctl.money import plain_amount
+
+    return {
+        "customer_id": customer, "master": {k: v for k, v in master.items() if v not in ("", None)},
+        "overrides": view.overrides, "plan": view.plan, "plan_reason": view.plan_reason,
+        "open_items": [{**item, "due_date": item["due_date"].isoformat() if item["due_date"] else None,
+                        "open_amount": plain_amount(item["open_amount"], item["currency"])}
+                       for item in view.open_items],
+        "holds": [{"reason": h["reason"], "since": h["created_on"].isoformat(),
+                   "until": h["until"].isoformat() if h["until"] else None, "note": h["note"]}
+                  for h in view.holds],
+        "notes": [{"written_on": n["written_on"].isoformat(), "text": n["text"], "call": bool(n["call"]),
+                   "outcome": n["outcome"], "until": n["until"].isoformat() if n["until"] else None}
+                  for n in view.notes],
+        "call_back_on": view.callback["until"].isoformat() if view.callback else None,
+        "history": [{"as_of": a["as_of"].isoformat(), "step": a["step"], "channel": a["channel"],
+                     "currency": a["currency"], "total_due": plain_amount(a["total_due"], a["currency"]),
+                     "document": a["document"]} for a in view.history],
+        "warnings": view.warnings,
+    }
