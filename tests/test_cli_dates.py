@@ -1,4 +1,5 @@
 """Dates on the command line: ISO, or as the workspace's locale writes them; an ambiguous one echoed in words.
+Then what those dates record: a promise, a hold with its note, the day to call a customer back.
 
 The orders are CLDR's short date formats (Babel): nl_BE d/MM/y (day first), en_US M/d/yy (month first),
 de_DE dd.MM.yy.
@@ -196,3 +197,15 @@ def test_hold_keeps_its_note_and_customer_show_and_explain_show_it(workspace):
     assert [row["note"] for row in stored(workspace, "holds")] == ["curator Mr Maes, file 2026/123"]
     assert "on hold since 2026-11-20 (insolvency): curator Mr Maes, file 2026/123" in shown.stdout
     assert "held since 2026-11-20: insolvency (curator Mr Maes, file 2026/123)" in explained.stdout
+
+
+def test_the_dunning_run_lists_the_calls_to_return_that_day(workspace):
+    cli("note", "K002", "asks to call back after the board meeting", "--outcome", "callback", "--until",
+        "2026-11-24", "--as-of", "2026-11-20")
+
+    early = cli("dunning", "run", "--dry-run", "--allow-stale-bank", "--as-of", "2026-11-23", "--json")
+    due = cli("dunning", "run", "--dry-run", "--allow-stale-bank", "--as-of", "2026-11-24")
+
+    assert json.loads(early.stdout)["callbacks"] == []
+    assert ("call back K002 (due 2026-11-24): asks to call back after the board meeting (call of 2026-11-20)"
+            in due.stdout)

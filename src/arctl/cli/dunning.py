@@ -126,33 +126,14 @@ def run(
     Example: [bold]arctl dunning run --dry-run[/bold]
     """  # noqa: E501
     from arctl import workflows
-    from arctl.money import format_money, plain_amount
+    from arctl.money import format_money
 
     workspace = workspace_or_none()
     date = as_of_date(as_of, workspace)
     result = workflows.dunning_run(workspace, date, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank)
     shown_locale = screen_locale(locale, workspace)
     if as_json:
-        print(json.dumps({
-            "as_of": date.isoformat(), "dry_run": dry_run,
-            "actions": [{"customer_id": o.action.customer_id, "step": o.action.step, "channel": o.action.channel,
-                         "invoices": list(o.action.invoices),
-                         "amount_due": plain_amount(o.action.amount_due, o.action.currency),
-                         "currency": o.action.currency,
-                         "costs": [{"kind": c.kind, "amount": plain_amount(c.amount, o.action.currency),
-                                    "basis": c.basis} for c in o.action.costs],
-                         "total_due": plain_amount(o.action.total_due, o.action.currency),
-                         "credits": [{"invoice_id": c.invoice_id,
-                                      "open_amount": plain_amount(c.open_amount, o.action.currency)}
-                                     for c in o.action.credits],
-                         "net_due": plain_amount(o.action.net_due, o.action.currency),
-                         "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery,
-                         "plan": o.action.plan or None,
-                         "plan_reason": result.plans.get(o.action.customer_id, ": ").partition(": ")[2] or None}
-                        for o in result.outcomes],
-            "skipped": [{"invoice_id": s.invoice_id, "reason": s.reason} for s in result.skipped],
-            "warnings": result.warnings,
-        }, ensure_ascii=False, indent=2))
+        print(json.dumps(_run_json(result, date, dry_run), ensure_ascii=False, indent=2))
         return
     console = out_console()
     verb = "would write" if dry_run else "wrote"
@@ -183,6 +164,36 @@ def run(
             console.print(escape(f"plan of {customer}: {why}"))
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    for callback in result.callbacks:
+        console.print(f"call back {escape(callback['customer_id'])} (due {callback['until']}): "
+                      f"{escape(callback['text'])} [dim](call of {callback['written_on']})[/dim]")
+
+
+def _run_json(result, date, dry_run: bool) -> dict:
+    from arctl.money import plain_amount
+
+    return {
+        "as_of": date.isoformat(), "dry_run": dry_run,
+        "actions": [{"customer_id": o.action.customer_id, "step": o.action.step, "channel": o.action.channel,
+                     "invoices": list(o.action.invoices),
+                     "amount_due": plain_amount(o.action.amount_due, o.action.currency),
+                     "currency": o.action.currency,
+                     "costs": [{"kind": c.kind, "amount": plain_amount(c.amount, o.action.currency),
+                                "basis": c.basis} for c in o.action.costs],
+                     "total_due": plain_amount(o.action.total_due, o.action.currency),
+                     "credits": [{"invoice_id": c.invoice_id,
+                                  "open_amount": plain_amount(c.open_amount, o.action.currency)}
+                                 for c in o.action.credits],
+                     "net_due": plain_amount(o.action.net_due, o.action.currency),
+                     "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery,
+                     "plan": o.action.plan or None,
+                     "plan_reason": result.plans.get(o.action.customer_id, ": ").partition(": ")[2] or None}
+                    for o in result.outcomes],
+        "skipped": [{"invoice_id": s.invoice_id, "reason": s.reason} for s in result.skipped],
+        "warnings": result.warnings,
+        "callbacks": [{"customer_id": c["customer_id"], "call_back_on": c["until"].isoformat(),
+                       "note": c["text"], "call_of": c["written_on"].isoformat()} for c in result.callbacks],
+    }
 
 
 _REASONS = {

@@ -107,3 +107,13 @@ def callback_due(notes: list[dict]) -> dict | None:
     if calls and calls[-1]["outcome"] == "callback" and calls[-1]["until"] is not None:
         return calls[-1]
     return None
+
+
+def due_callbacks(store, as_of: dt.date) -> list[dict]:
+    """Every customer's pending callback whose day is `as_of` or before, earliest first."""
+    by_customer: dict[str, list[dict]] = {}
+    for row in store.notes():
+        by_customer.setdefault(row["customer_id"], []).append(row)
+    found = [callback_due(rows) for rows in by_customer.values()]
+    return sorted((row for row in found if row is not None and row["until"] <= as_of),
+                  key=lambda row: (row["until"], row["customer_id"]))
