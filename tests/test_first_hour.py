@@ -332,3 +332,15 @@ def test_a_double_star_glob_reaches_into_subfolders(tmp_path):
 
     assert [f["path"] for f in document["new_files"]] == ["exports/kbc/2026-11-20.xml",
                                                           "exports/kbc/2026-11/2026-11-23.xml"]
+
+
+def test_a_file_in_a_watched_folder_that_is_no_statement_is_named_with_how_to_get_it_out_of_the_way(fresh):
+    root, _ = fresh
+    drop(root / "exports" / "bank", "2026-11-20.xml", STATEMENT_20)
+    (root / "exports" / "bank" / "uittreksel.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+
+    result = run("-w", str(root), "import", "--as-of", "2026-11-26")
+
+    assert result.exit_code == 3, result.output
+    assert "exports/bank/uittreksel.pdf: a PDF document" in result.stderr
+    assert "or move the file out of exports/bank/ (arctl.yaml watches that folder for exports)" in result.stderr

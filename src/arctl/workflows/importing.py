@@ -45,6 +45,7 @@ class _Job:
     snapshot: bool = False
     key: str | None = None      # how the state names the import; default: the file (a watched snapshot: its folder)
     read: ExportRead | BankRead | None = None   # read already (a watched statement, to learn its date)
+    watched: str | None = None  # the watched folder or glob it was found in (as written in arctl.yaml)
 
 
 CLOSURE_SHARE = 0.20
@@ -65,8 +66,11 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
             jobs = ([_Job(path, options) for path in paths] if paths
                     else _source_jobs(workspace, store, options, result))
             for job in jobs:
-                _import_file(store, workspace, job, result, as_of=as_of, accept_closures=accept_closures,
-                             on_error=on_error)
+                try:
+                    _import_file(store, workspace, job, result, as_of=as_of, accept_closures=accept_closures,
+                                 on_error=on_error)
+                except InputError as error:
+                    raise _found_in(error, job.watched) from error
             result.counts = store.counts()
         finally:
             store.close()
@@ -107,7 +111,7 @@ def _newest_snapshot(workspace: Workspace, store, resolved: Resolved, options: R
                                         "file time", "superseded"))
     taken, _, path = fresh[-1]
     result.new_files.append(NewFile(written, workspace_key(path, workspace), _day(taken, workspace), "file time"))
-    return [_Job(near(path), options, True, key)]
+    return [_Job(near(path), options, True, key, watched=written)]
 
 
 def _new_files(workspace: Workspace, store, resolved: Resolved, options: ReadOptions,
@@ -125,10 +129,13 @@ def _new_files(workspace: Workspace, store, resolved: Resolved, options: ReadOpt
         # export saved again may be a newer one with the same content
         if store.seen(workspace_key(path, workspace), kind, sha256, None if kind == "bank" else taken):
             continue
-        read = read_bank(near(path), options) if kind == "bank" else None
+        try:
+            read = read_bank(near(path), options) if kind == "bank" else None
+        except InputError as error:
+            raise _found_in(error, written) from error
         reach = statement_reach(read.frame, read.balances) if read is not None else {}
         dated, dated_by = (max(reach.values()), "statement") if reach else (_day(taken, workspace), "file time")
-        found.append((dated, path.name, _Job(near(path), options, read=read),
+        found.append((dated, path.name, _Job(near(path), options, read=read, watched=written),
                       NewFile(written, workspace_key(path, workspace), dated, dated_by)))
     found.sort(key=lambda item: item[:2])
     result.known_files[written] = len(resolved.found.files) - len(found)
@@ -172,6 +179,14 @@ def _import_file(store, workspace: Workspace, job: _Job, result: ImportResult, *
     else:
         record = _import_invoices(store, meta, read.frame, as_of, accept_closures)
     result.records.append(record if key == shown else replace(record, path=shown))
+
+
+def _found_in(error: InputError, watched: str | None) -> InputError:
+    """A file of a watched folder that cannot be imported: say how to get it out of the way."""
+    if watched is None:
+        return error
+    move = f"or move the file out of {watched} (arctl.yaml watches that folder for exports)"
+    return InputError(error.message, hint=f"{error.hint}; {move}" if error.hint else move)
 
 
 def _fingerprint(path: Path) -> tuple[str, str]:
