@@ -99,6 +99,15 @@ def test_a_fresh_workspace_checks_a_file_named_on_the_command_line(fresh):
     assert "3 invoices" in result.stdout
 
 
+def test_a_fresh_workspace_ages_a_file_named_on_the_command_line(fresh):
+    root, invoices = fresh
+
+    result = run("-w", str(root), "aging", str(invoices), "--as-of", "2026-11-26", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["totals"][0]["total"] == "1611.50"   # 1210.00 + 302.50 + 99.00
+
+
 def test_a_fresh_workspace_imports_a_file_named_on_the_command_line_then_ages_it(fresh):
     root, invoices = fresh
 

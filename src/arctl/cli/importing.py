@@ -80,7 +80,8 @@ def _print_watched(console, result) -> None:
     """Per watched folder or glob: the new files found, each with the date that put it in its place."""
     for source, known in result.known_files.items():
         found = [f for f in result.new_files if f.source == source]
-        before = f", {known} imported before" if known else ""
+        before = (f", {known} not newer than the last export imported" if source in result.snapshot_sources
+                  else f", {known} imported before") if known else ""
         console.print(f"{escape(source)}: {len(found) or 'no'} new file{'' if len(found) == 1 else 's'}{before}")
         for new in found:
             outcome = "imported" if new.outcome == "imported" else "not imported: a newer export was found with it"

@@ -35,7 +35,8 @@ class ImportResult:
     skipped: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     new_files: list[NewFile] = field(default_factory=list)     # of the watched sources, in the order imported
-    known_files: dict[str, int] = field(default_factory=dict)  # watched source -> its files imported before
+    known_files: dict[str, int] = field(default_factory=dict)  # watched source -> its files imported before (of
+    snapshot_sources: set[str] = field(default_factory=set)    # these: not newer than the last export imported)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ def _newest_snapshot(workspace: Workspace, store, resolved: Resolved, options: R
     fresh = sorted(((file_time(path), path.name, path) for path in resolved.found.files
                     if file_time(path) > last), key=lambda found: found[:2])
     result.known_files[written] = len(resolved.found.files) - len(fresh)
+    result.snapshot_sources.add(written)
     if not fresh:
         return []
     for taken, _, path in fresh[:-1]:
