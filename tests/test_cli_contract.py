@@ -215,11 +215,12 @@ def test_aging_refuses_bad_buckets(invoices, buckets):
     assert f"Error: --buckets {buckets}: expected" in result.stderr
 
 
-def test_aging_refuses_an_as_of_date_that_is_not_iso(invoices):
-    result = run("aging", str(invoices), "--as-of", "22-11-2026")
+def test_aging_refuses_an_as_of_that_is_not_a_date(invoices):
+    result = run("aging", str(invoices), "--as-of", "31-11-2026")   # November has 30 days
 
     assert result.exit_code == 2, result.output
-    assert "Error: --as-of 22-11-2026: expected an ISO date such as 2026-11-22, or today" in result.stderr
+    assert "Error: --as-of 31-11-2026: not a date; write 2026-12-15 (ISO)" in result.stderr
+    assert "15 December 2026 or today" in result.stderr
 
 
 def test_aging_output_option_writes_the_report_to_the_file(invoices, tmp_path):

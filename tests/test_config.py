@@ -450,6 +450,6 @@ def test_the_law_readings_are_read_from_arctl_yaml(tmp_path):
           day_count: actual/365
           be_consumer_interest_from: due_date
         """))
-    config = parse_config(doc, tmp_path / "arctl.yaml", tmp_path, exists=lambda p: True, profile_kind=lambda n: n)
+    config = parse_config(doc, tmp_path / "arctl.yaml", tmp_path, profile_kind=lambda n: n)
 
     assert (config.law.day_count, config.law.be_consumer_interest_from) == ("actual/365", "due_date")

@@ -44,9 +44,9 @@ def workspace(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("dunning", "run", "--as-of", "20/11/2026"), "--as-of 20/11/2026: expected an ISO date"),
-    (("dunning", "status", "--as-of", "yesterday"), "--as-of yesterday: expected an ISO date"),
-    (("explain", "2026-0042", "--as-of", "2026-13-01"), "--as-of 2026-13-01: expected an ISO date"),
+    (("dunning", "run", "--as-of", "31/11/2026"), "--as-of 31/11/2026: not a date; write 2026-12-15 (ISO)"),
+    (("dunning", "status", "--as-of", "yesterday"), "--as-of yesterday: not a date; write 2026-12-15 (ISO)"),
+    (("explain", "2026-0042", "--as-of", "2026-13-01"), "--as-of 2026-13-01: not a date; write 2026-12-15"),
     (("dunning", "run", "--plan", "typo"), "steps[0].after_due"),
     (("dunning", "status", "--plan", "typo"), "7 dys"),
     (("explain", "2099-0001"), "no invoice '2099-0001'"),

@@ -332,7 +332,7 @@ def test_reconcile_output_in_a_workspace_holds_every_standing_allocation(workspa
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--since", "2026-13-01"), "Error: --since 2026-13-01: expected a date such as 2026-11-01, or today"),
+    (("--since", "2026-13-01"), "Error: --since 2026-13-01: not a date; write 2026-12-15 (ISO)"),
     (("-o", "payments.pdf"), "Error: -o payments.pdf: expected a .csv or .xlsx file"),
     (("--unmatched", "-o", "payments.csv"), "Error: -o writes the allocations to book; the credits --unmatched "
                                             "or --suggested select have none"),

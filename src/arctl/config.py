@@ -46,6 +46,14 @@ class Source:
     decimal: str | None = None
     delimiter: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    written: str = ""       # the path as written in arctl.yaml: a file, a folder (`exports/bank/`) or a glob
+    line: int = 0           # its line in arctl.yaml and its place under sources:, for the message when nothing
+    index: int = 0          # is there
+
+    @property
+    def where(self) -> str:
+        """How a message names the source: `arctl.yaml:LINE: sources[INDEX].path`."""
+        return f"{CONFIG_NAME}:{self.line}: sources[{self.index}].path"
 
 
 # Readings of unsure law (REFERENCE.md [U] points): the first choice is the default, the one that claims less.
@@ -158,12 +166,12 @@ def problem_report(problems: Iterable[tuple[str, int, str]], headline: str) -> s
     return f"{headline}: {len(ordered)} problem(s):\n  " + "\n  ".join(p[2] for p in ordered)
 
 
-def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path], bool],
-                 profile_kind: Callable[[str], str]) -> Config:
+def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable[[str], str]) -> Config:
     """Validate a parsed arctl.yaml into a Config; every problem is listed at once with its line.
 
-    `exists` says whether a source file is there and `profile_kind` what a named profile reads (or
-    raises ConfigError): the workflow passes the io functions, so this module touches no file.
+    `profile_kind` says what a named profile reads (or raises ConfigError): the workflow passes the io
+    function, so this module touches no file. Whether a source's files are there is asked only by the
+    commands that read the sources (io.workspace.source_files): a source not there yet stops nothing else.
     """
     check = DocumentChecker(path.name)
     top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources", "matching", "state",
@@ -188,7 +196,7 @@ def parse_config(doc: Located, path: Path, root: Path, *, exists: Callable[[Path
     _check_currency(check, top.get("currency"), "currency", currency)
     timezone = check.text(top, "timezone", "timezone", "Europe/Brussels")
     _check_timezone(check, top.get("timezone"), timezone)
-    sources = _sources(check, top.get("sources"), root, exists, profile_kind)
+    sources = _sources(check, top.get("sources"), root, profile_kind)
     matching = _matching(check, top.get("matching"))
     state = check.mapping(top.get("state"), "state", {"url"})
     state_url = check.text(state, "url", "state.url") or None
@@ -248,7 +256,7 @@ def _matching(check: DocumentChecker, node: Located | None) -> MatchSettings:
     return MatchSettings(**{**{f: getattr(defaults, f) for f in MatchSettings.__slots__}, **values})
 
 
-def _sources(check: DocumentChecker, node: Located | None, root: Path, exists: Callable[[Path], bool],
+def _sources(check: DocumentChecker, node: Located | None, root: Path,
              profile_kind: Callable[[str], str]) -> list[Source]:
     if node is None or node.value is None:
         return []
@@ -263,11 +271,9 @@ def _sources(check: DocumentChecker, node: Located | None, root: Path, exists: C
         data = check.mapping(item, key, allowed)
         raw_path = check.text(data, "path", f"{key}.path")
         if not raw_path:
-            check.add(item, f"{key}.path", "missing: the export file this source reads")
+            check.add(item, f"{key}.path", "missing: the export file, folder or glob this source reads")
             continue
         path = (root / raw_path) if not Path(raw_path).is_absolute() else Path(raw_path)
-        if not exists(path):
-            check.add(data["path"], f"{key}.path", f"file {raw_path} does not exist (relative to {root})")
         kind = check.text(data, "kind", f"{key}.kind", "invoices")
         if kind not in SOURCE_KINDS:
             check.add(data.get("kind"), f"{key}.kind", f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
@@ -301,7 +307,7 @@ def _sources(check: DocumentChecker, node: Located | None, root: Path, exists: C
                        if name in allowed_columns and isinstance(value.value, str)}
         sources.append(Source(path, kind, profile, check.flag(data, "snapshot", f"{key}.snapshot"),
                               check.text(data, "sheet", f"{key}.sheet") or None, currency, date_format,
-                              decimal, delimiter, columns))
+                              decimal, delimiter, columns, raw_path, data["path"].line, index))
     return sources
 
 
@@ -416,18 +422,24 @@ law:                          # readings of points the law leaves open (README: 
 state:                        # where the workspace remembers imports, matches and (later) dunning steps
   # url: postgresql://arctl@localhost/arctl   # default: SQLite in .arctl/state.sqlite
 
-sources:                      # the exports `arctl check`, `arctl aging`, `arctl reconcile` (later `arctl import`) read
-  - path: exports/open_invoices.csv
+sources:                      # what `arctl import`, `check` and `aging` read when no file is named on the command line
+  # A source is a file, a folder (ending in /) or a glob (exports/bank/*.xml). A folder or a glob is watched: every
+  # file that lands there is imported once by the next `arctl import`, oldest first, and `import` lists the new ones.
+  - path: exports/invoices/
     kind: invoices                # invoices, customers or bank
-    profile: generic              # generic, exact-online, xero, quickbooks-online, odoo, zoho-invoice, invoiceninja-v4,
-                                  # or the name of a file in profiles/ (your own)
-    snapshot: true                # true: a complete list of open items (an invoice missing later is closed)
+    snapshot: true                # each export is a complete list of open items: the newest one counts, and an
+                                  # invoice it no longer lists is closed (false: each file adds or updates invoices)
+    # profile: generic            # default: detected from the header; generic, exact-online, xero, quickbooks-online,
+                                  # odoo, zoho-invoice, invoiceninja-v4, or the name of a file in profiles/ (your own)
     # sheet: Open items           # spreadsheet sheet (default: the first sheet with data)
     # date_format: DD/MM/YYYY     # only when dates are ambiguous: YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, DD-MM-YYYY ...
     # decimal: ","                # only when amounts are ambiguous
     # columns:                    # override the profile: canonical name -> header in your file
     #   invoice_id: Doc nr
     #   due_date: Vervaldag
-  - path: exports/customers.csv
-    kind: customers
+  - path: exports/customers/
+    kind: customers               # the customer master; a newer export's values win
+  - path: exports/bank/
+    kind: bank                    # statements (camt.053, MT940, CODA, the bank's CSV or XLSX): each one imported
+                                  # once, in the order of the days they cover
 """

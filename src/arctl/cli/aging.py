@@ -40,7 +40,7 @@ def aging(
     output_format: Annotated[AgingFormat, typer.Option("--format", help="Output format.")] = AgingFormat.table,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.",
                                                 show_default=False)] = None,
-    as_of: Annotated[str, typer.Option("--as-of", help="Date of the report (ISO date or today).")] = "today",
+    as_of: Annotated[str, typer.Option("--as-of", help="Date of the report (a date or today).")] = "today",
     on_error: Annotated[OnError, typer.Option("--on-error", help="Unusable rows: skip them (with a warning "
                                               "that counts them) or fail.")] = OnError.skip,
     profile: ProfileOpt = None,

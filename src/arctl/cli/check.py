@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from arctl.cli import app, out_console, print_error, state, workspace_or_none
+from arctl.cli import app, err_console, out_console, print_error, state, workspace_or_none
 from arctl.cli.options import (
     CurrencyOpt,
     DateFormatOpt,
@@ -68,6 +68,9 @@ def check(
             answer = getattr(error, "answer", None)
             if answer is not None:
                 print_layout(out_console(), answer)
+    if result.empty_sources:
+        err_console().print(f"note: no file yet in {', '.join(result.empty_sources)} (the folders arctl.yaml "
+                            "watches); drop the exports there, or name files: arctl check FILE")
     for path, error in result.unreadable:
         if state.debug:
             raise error

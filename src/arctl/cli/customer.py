@@ -16,7 +16,7 @@ customer_app = typer.Typer(help="A customer's own plan, segment, language, chann
                            no_args_is_help=True)
 app.add_typer(customer_app, name="customer")
 
-AsOfOpt = Annotated[str, typer.Option("--as-of", help="The date (ISO date or today).")]
+AsOfOpt = Annotated[str, typer.Option("--as-of", help="The date (a date or today).")]
 CustomerArg = Annotated[str, typer.Argument(help="The customer id, as in the exports.")]
 
 
@@ -93,29 +93,16 @@ def show(
     Example: [bold]arctl customer show K0042[/bold]
     """
     from arctl import workflows
-    from arctl.money import format_money, plain_amount
+    from arctl.money import format_money
 
     workspace = workspace_or_none()
-    view = workflows.customer_show(workspace, customer, as_of_date(as_of, workspace))
+    date = as_of_date(as_of, workspace)
+    view = workflows.customer_show(workspace, customer, date)
     shown_locale = screen_locale(locale, workspace)
     master = {key: ("" if value is None else value) for key, value in view.master.items()
               if key not in ("import_id", "source")}
     if as_json:
-        print(json.dumps({
-            "customer_id": customer, "master": {k: v for k, v in master.items() if v not in ("", None)},
-            "overrides": view.overrides, "plan": view.plan, "plan_reason": view.plan_reason,
-            "open_items": [{**item, "due_date": item["due_date"].isoformat() if item["due_date"] else None,
-                            "open_amount": plain_amount(item["open_amount"], item["currency"])}
-                           for item in view.open_items],
-            "holds": [{"reason": h["reason"], "since": h["created_on"].isoformat(),
-                       "until": h["until"].isoformat() if h["until"] else None} for h in view.holds],
-            "notes": [{"written_on": n["written_on"].isoformat(), "text": n["text"], "call": bool(n["call"]),
-                       "outcome": n["outcome"]} for n in view.notes],
-            "history": [{"as_of": a["as_of"].isoformat(), "step": a["step"], "channel": a["channel"],
-                         "currency": a["currency"], "total_due": plain_amount(a["total_due"], a["currency"]),
-                         "document": a["document"]} for a in view.history],
-            "warnings": view.warnings,
-        }, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(_show_json(view, customer, master), ensure_ascii=False, indent=2, default=str))
         return
     console = out_console()
     name = master.get("name") or customer
@@ -131,7 +118,13 @@ def show(
     console.print(f"  plan: {view.plan} ({view.plan_reason})")
     for hold in view.holds:
         console.print(f"  [yellow]on hold[/yellow] since {hold['created_on']} ({hold['reason']})"
-                      + (f" until {hold['until']}" if hold["until"] else ""))
+                      + (f" until {hold['until']}" if hold["until"] else "")
+                      + (f": {escape(hold['note'])}" if hold["note"] else ""))
+    if view.callback:
+        when = view.callback["until"]
+        due = " [yellow](due)[/yellow]" if when <= date else ""
+        console.print(f"  call back on {when}{due}: {escape(view.callback['text'])} "
+                      f"[dim](call of {view.callback['written_on']})[/dim]")
     table = Table(title=f"Open items ({len(view.open_items)})", title_justify="left")
     for column in ("invoice", "due", "open"):
         table.add_column(column, justify="right" if column == "open" else "left")
@@ -148,6 +141,31 @@ def show(
         console.print("Notes (newest first):")
         for note in view.notes[:10]:
             kind = f"call, {note['outcome']}" if note["call"] else "note"
+            if note["until"] is not None:
+                kind += f" {'on' if note['outcome'] == 'callback' else 'by'} {note['until']}"
             console.print(f"  {note['written_on']}  ({kind}) {escape(note['text'])}")
     for warning in view.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+
+
+def _show_json(view, customer: str, master: dict) -> dict:
+    from arctl.money import plain_amount
+
+    return {
+        "customer_id": customer, "master": {k: v for k, v in master.items() if v not in ("", None)},
+        "overrides": view.overrides, "plan": view.plan, "plan_reason": view.plan_reason,
+        "open_items": [{**item, "due_date": item["due_date"].isoformat() if item["due_date"] else None,
+                        "open_amount": plain_amount(item["open_amount"], item["currency"])}
+                       for item in view.open_items],
+        "holds": [{"reason": h["reason"], "since": h["created_on"].isoformat(),
+                   "until": h["until"].isoformat() if h["until"] else None, "note": h["note"]}
+                  for h in view.holds],
+        "notes": [{"written_on": n["written_on"].isoformat(), "text": n["text"], "call": bool(n["call"]),
+                   "outcome": n["outcome"], "until": n["until"].isoformat() if n["until"] else None}
+                  for n in view.notes],
+        "call_back_on": view.callback["until"].isoformat() if view.callback else None,
+        "history": [{"as_of": a["as_of"].isoformat(), "step": a["step"], "channel": a["channel"],
+                     "currency": a["currency"], "total_due": plain_amount(a["total_due"], a["currency"]),
+                     "document": a["document"]} for a in view.history],
+        "warnings": view.warnings,
+    }

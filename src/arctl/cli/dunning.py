@@ -27,7 +27,7 @@ def status(
     plan: Annotated[str | None, typer.Option("--plan", help="Apply this one plan to every business customer "
                                              "(segments ignored); consumers keep a consumer plan of their "
                                              "country.", show_default=False)] = None,
-    as_of: Annotated[str, typer.Option("--as-of", help="The date (ISO date or today).")] = "today",
+    as_of: Annotated[str, typer.Option("--as-of", help="The date (a date or today).")] = "today",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
     locale: LocaleOpt = None,
 ) -> None:
@@ -115,7 +115,7 @@ def run(
                                           "nothing.")] = False,
     allow_stale_bank: Annotated[bool, typer.Option("--allow-stale-bank", help="Run although the newest bank "
                                                    "statement is older than bank_max_age.")] = False,
-    as_of: Annotated[str, typer.Option("--as-of", help="The date of the run (ISO date or today).")] = "today",
+    as_of: Annotated[str, typer.Option("--as-of", help="The date of the run (a date or today).")] = "today",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
     locale: LocaleOpt = None,
 ) -> None:
@@ -126,33 +126,14 @@ def run(
     Example: [bold]arctl dunning run --dry-run[/bold]
     """  # noqa: E501
     from arctl import workflows
-    from arctl.money import format_money, plain_amount
+    from arctl.money import format_money
 
     workspace = workspace_or_none()
     date = as_of_date(as_of, workspace)
     result = workflows.dunning_run(workspace, date, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank)
     shown_locale = screen_locale(locale, workspace)
     if as_json:
-        print(json.dumps({
-            "as_of": date.isoformat(), "dry_run": dry_run,
-            "actions": [{"customer_id": o.action.customer_id, "step": o.action.step, "channel": o.action.channel,
-                         "invoices": list(o.action.invoices),
-                         "amount_due": plain_amount(o.action.amount_due, o.action.currency),
-                         "currency": o.action.currency,
-                         "costs": [{"kind": c.kind, "amount": plain_amount(c.amount, o.action.currency),
-                                    "basis": c.basis} for c in o.action.costs],
-                         "total_due": plain_amount(o.action.total_due, o.action.currency),
-                         "credits": [{"invoice_id": c.invoice_id,
-                                      "open_amount": plain_amount(c.open_amount, o.action.currency)}
-                                     for c in o.action.credits],
-                         "net_due": plain_amount(o.action.net_due, o.action.currency),
-                         "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery,
-                         "plan": o.action.plan or None,
-                         "plan_reason": result.plans.get(o.action.customer_id, ": ").partition(": ")[2] or None}
-                        for o in result.outcomes],
-            "skipped": [{"invoice_id": s.invoice_id, "reason": s.reason} for s in result.skipped],
-            "warnings": result.warnings,
-        }, ensure_ascii=False, indent=2))
+        print(json.dumps(_run_json(result, date, dry_run), ensure_ascii=False, indent=2))
         return
     console = out_console()
     verb = "would write" if dry_run else "wrote"
@@ -183,6 +164,36 @@ def run(
             console.print(escape(f"plan of {customer}: {why}"))
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    for callback in result.callbacks:
+        console.print(f"call back {escape(callback['customer_id'])} (due {callback['until']}): "
+                      f"{escape(callback['text'])} [dim](call of {callback['written_on']})[/dim]")
+
+
+def _run_json(result, date, dry_run: bool) -> dict:
+    from arctl.money import plain_amount
+
+    return {
+        "as_of": date.isoformat(), "dry_run": dry_run,
+        "actions": [{"customer_id": o.action.customer_id, "step": o.action.step, "channel": o.action.channel,
+                     "invoices": list(o.action.invoices),
+                     "amount_due": plain_amount(o.action.amount_due, o.action.currency),
+                     "currency": o.action.currency,
+                     "costs": [{"kind": c.kind, "amount": plain_amount(c.amount, o.action.currency),
+                                "basis": c.basis} for c in o.action.costs],
+                     "total_due": plain_amount(o.action.total_due, o.action.currency),
+                     "credits": [{"invoice_id": c.invoice_id,
+                                  "open_amount": plain_amount(c.open_amount, o.action.currency)}
+                                 for c in o.action.credits],
+                     "net_due": plain_amount(o.action.net_due, o.action.currency),
+                     "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery,
+                     "plan": o.action.plan or None,
+                     "plan_reason": result.plans.get(o.action.customer_id, ": ").partition(": ")[2] or None}
+                    for o in result.outcomes],
+        "skipped": [{"invoice_id": s.invoice_id, "reason": s.reason} for s in result.skipped],
+        "warnings": result.warnings,
+        "callbacks": [{"customer_id": c["customer_id"], "call_back_on": c["until"].isoformat(),
+                       "note": c["text"], "call_of": c["written_on"].isoformat()} for c in result.callbacks],
+    }
 
 
 _REASONS = {
@@ -203,7 +214,7 @@ _REASONS = {
 @app.command()
 def explain(
     invoice: Annotated[str, typer.Argument(help="The invoice number.")],
-    as_of: Annotated[str, typer.Option("--as-of", help="The date (ISO date or today).")] = "today",
+    as_of: Annotated[str, typer.Option("--as-of", help="The date (a date or today).")] = "today",
     locale: LocaleOpt = None,
 ) -> None:
     """Why an invoice is (or is not) in today's dunning run: its open amount and where it comes from, its
@@ -242,6 +253,8 @@ def explain(
         console.print(f"  plan: {escape(found.plan)}")
     for pause in found.pauses:
         console.print(f"  pause: {escape(pause)}")
+    if found.callback:
+        console.print(f"  call back on {escape(found.callback)}")
     position = found.position
     if found.in_run:
         console.print(f"  [bold]in the run of {date}[/bold]: {escape(found.in_run)}")

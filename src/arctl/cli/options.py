@@ -97,16 +97,30 @@ def screen_locale(explicit: str | None, workspace) -> str:
     return "en_GB"
 
 
-def as_of_date(text: str, workspace) -> dt.date:
-    if text == "today":
-        from zoneinfo import ZoneInfo
+def as_of_date(text: str, workspace, option: str = "--as-of") -> dt.date:
+    """A date option's value: ISO, the workspace's locale (15/12/2026 in nl_BE; see cli/dates.py) or today."""
+    from arctl.cli.dates import date_order, environment_locale, in_words, order_words, parse_date
 
-        zone = ZoneInfo(workspace.config.timezone) if workspace is not None else None
-        return dt.datetime.now(zone).date()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UsageError(f"--as-of {text}: expected an ISO date such as 2026-11-22, or today") from exc
+    locale = workspace.config.locale if workspace is not None else environment_locale()
+    day, ambiguous = parse_date(text, option, locale, today=today(workspace))
+    if ambiguous:
+        from arctl.cli import err_console
+
+        err_console().print(f"note: {option} {text} is {day.isoformat()} ({in_words(day)}): "
+                            f"{order_words(date_order(locale))}")
+    return day
+
+
+def optional_date(text: str | None, workspace, option: str) -> dt.date | None:
+    return None if text is None else as_of_date(text, workspace, option)
+
+
+def today(workspace) -> dt.date:
+    """Today in the workspace's time zone (else the machine's)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(workspace.config.timezone) if workspace is not None else None
+    return dt.datetime.now(zone).date()
 
 
 def parse_bounds(text: str) -> tuple[int, ...]:

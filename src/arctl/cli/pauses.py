@@ -8,22 +8,13 @@ from typing import Annotated
 import typer
 
 from arctl.cli import app, out_console, workspace_or_none
-from arctl.cli.options import as_of_date
-from arctl.errors import UsageError
+from arctl.cli.options import as_of_date, optional_date
+from arctl.render.safe_text import escape
 
 dispute_app = typer.Typer(help="Pause and resume dunning for a disputed invoice.", no_args_is_help=True)
 app.add_typer(dispute_app, name="dispute")
 
-AsOfOpt = Annotated[str, typer.Option("--as-of", help="The date to record (ISO date or today).")]
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UsageError(f"{option} {text}: expected an ISO date such as 2026-12-15") from exc
+AsOfOpt = Annotated[str, typer.Option("--as-of", help="The date to record (a date or today).")]
 
 
 @app.command()
@@ -32,17 +23,21 @@ def hold(
     reason: Annotated[str, typer.Option("--reason", help="insolvency, write_off, legal or other.")],
     until: Annotated[str | None, typer.Option("--until", help="Hold until this date (default: until "
                                               "released).", show_default=False)] = None,
+    note: Annotated[str, typer.Option("--note", help="Why, in your words (shown by customer show and "
+                                      "explain).")] = "",
     as_of: AsOfOpt = "today",
 ) -> None:
     """Stop all dunning for a customer or an invoice until released (or until --until).
 
-    Example: [bold]arctl hold K0042 --reason insolvency[/bold]
+    Example: [bold]arctl hold K0042 --reason insolvency --note "curator Mr Maes, file 2026/123"[/bold]
     """
     from arctl import workflows
 
     workspace = workspace_or_none()
-    kind = workflows.hold(workspace, target, reason, _date(until, "--until"), as_of_date(as_of, workspace))
-    out_console().print(f"{kind} {target} on hold ({reason})" + (f" until {until}" if until else ""))
+    date = optional_date(until, workspace, "--until")
+    kind = workflows.hold(workspace, target, reason, date, as_of_date(as_of, workspace), note)
+    out_console().print(f"{kind} {target} on hold ({reason})" + (f" until {_shown(date)}" if date else "")
+                        + (f": {escape(note.strip())}" if note.strip() else ""))
 
 
 @app.command()
@@ -98,7 +93,7 @@ def dispute_close(
 @app.command()
 def promise(
     invoice: Annotated[str, typer.Argument(help="The invoice the customer promised to pay.")],
-    until: Annotated[str, typer.Option("--until", help="The promised payment date (ISO).")],
+    until: Annotated[str, typer.Option("--until", help="The promised payment date (a date).")],
     note: Annotated[str, typer.Option("--note", help="What was said.")] = "",
     as_of: AsOfOpt = "today",
 ) -> None:
@@ -109,10 +104,9 @@ def promise(
     from arctl import workflows
 
     workspace = workspace_or_none()
-    date = _date(until, "--until")
-    assert date is not None  # --until is required
+    date = as_of_date(until, workspace, "--until")
     workflows.promise(workspace, invoice, date, note, as_of_date(as_of, workspace))
-    out_console().print(f"promise recorded: invoice {invoice} by {until}")
+    out_console().print(f"promise recorded: invoice {invoice} by {_shown(date)}")
 
 
 @app.command()
@@ -122,17 +116,29 @@ def note(
     call: Annotated[bool, typer.Option("--call", help="It was a phone call.")] = False,
     outcome: Annotated[str | None, typer.Option("--outcome", help="The call's outcome: promise, no_answer, "
                                                 "dispute, paid, callback, other.", show_default=False)] = None,
-    until: Annotated[str | None, typer.Option("--until", help="With --outcome promise: the promised date.",
-                                              show_default=False)] = None,
+    until: Annotated[str | None, typer.Option("--until", help="With --outcome promise: the promised date; with "
+                                              "--outcome callback: the day to call back.", show_default=False)] = None,
     as_of: AsOfOpt = "today",
 ) -> None:
-    """Log a phone call or a remark in the customer's history.
+    """Log a phone call or a remark in the customer's history (--outcome makes it a call).
+
+    A callback with its day (--outcome callback --until DATE) is shown by customer show and explain until a later call is logged.
 
     Example: [bold]arctl note K0042 "spoke to accounting, pays Friday" --call --outcome promise --until 2026-11-28[/bold]
     """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
 
     workspace = workspace_or_none()
-    workflows.note(workspace, customer, text, call=call, outcome=outcome, until=_date(until, "--until"),
+    date = optional_date(until, workspace, "--until")
+    workflows.note(workspace, customer, text, call=call, outcome=outcome, until=date,
                    today=as_of_date(as_of, workspace))
-    out_console().print(f"{'call' if call else 'note'} recorded for {customer}")
+    said = {"callback": "call back on", "promise": "promised to pay by"}.get(outcome or "", "")
+    out_console().print(f"{'call' if call or outcome else 'note'} recorded for {customer}"
+                        + (f": {said} {_shown(date)}" if date and said else ""))
+
+
+def _shown(day: dt.date) -> str:
+    """'2026-12-05 (5 December 2026)': the date as recorded, and in words."""
+    from arctl.cli.dates import in_words
+
+    return f"{day.isoformat()} ({in_words(day)})"

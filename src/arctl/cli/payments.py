@@ -47,7 +47,7 @@ def payments(
     if output is not None and (unmatched or suggested):
         raise UsageError("-o writes the allocations to book; the credits --unmatched or --suggested select have "
                          "none", hint="leave out --unmatched and --suggested (--since still applies)")
-    day = _since(since, workspace) if since is not None else None
+    day = as_of_date(since, workspace, "--since") if since is not None else None
     view = workflows.payments(workspace, since=day, unmatched=unmatched, suggested=suggested)
     shown_locale = screen_locale(locale, workspace)
     if output is not None:
@@ -58,9 +58,3 @@ def payments(
     else:
         print_payments(out_console(), view, shown_locale, limit)
 
-
-def _since(text: str, workspace):
-    try:
-        return as_of_date(text, workspace)
-    except UsageError as exc:
-        raise UsageError(f"--since {text}: expected a date such as 2026-11-01, or today") from exc

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated
 
@@ -11,7 +10,6 @@ from rich.table import Table
 
 from arctl.cli import app, out_console, workspace_or_none
 from arctl.cli.options import as_of_date
-from arctl.errors import UsageError
 
 payplan_app = typer.Typer(help="Payment plans: the customer pays in installments; dunning waits for them.",
                           no_args_is_help=True)
@@ -45,22 +43,15 @@ def _print(view, as_json: bool, locale: str) -> None:
     out_console().print(table)
 
 
-def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UsageError(f"{option} {text}: expected an ISO date such as 2026-12-15") from exc
-
-
 @payplan_app.command("create")
 def create(
     customer: Annotated[str, typer.Argument(help="The customer id.")],
     invoices: Annotated[list[str], typer.Option("--invoices", help="An invoice the plan pays (repeat, or separate "
                                                 "with commas).")],
     installments: Annotated[int, typer.Option("--installments", help="How many installments (2-60).")],
-    first: Annotated[str, typer.Option("--first", help="Due date of the first installment (ISO).")],
+    first: Annotated[str, typer.Option("--first", help="Due date of the first installment (a date).")],
     every: Annotated[str, typer.Option("--every", help="Between installments: 1m, 2w, 14d.")] = "1m",
-    as_of: Annotated[str, typer.Option("--as-of", help="The date it was agreed (ISO date or today).")] = "today",
+    as_of: Annotated[str, typer.Option("--as-of", help="The date it was agreed (a date or today).")] = "today",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
 ) -> None:
     """Agree a payment plan: the invoices' open total in equal installments (the rest on the last one).
@@ -73,7 +64,8 @@ def create(
 
     workspace = workspace_or_none()
     names = [name.strip() for value in invoices for name in value.split(",") if name.strip()]
-    view = workflows.payplan_create(workspace, customer, names, installments, _date(first, "--first"), every,
+    first_date = as_of_date(first, workspace, "--first")
+    view = workflows.payplan_create(workspace, customer, names, installments, first_date, every,
                                     as_of_date(as_of, workspace))
     locale = workspace.config.locale
     _print(view, as_json, locale)
@@ -82,7 +74,7 @@ def create(
 @payplan_app.command("show")
 def show(
     customer: Annotated[str, typer.Argument(help="The customer id.")],
-    as_of: Annotated[str, typer.Option("--as-of", help="The date (ISO date or today).")] = "today",
+    as_of: Annotated[str, typer.Option("--as-of", help="The date (a date or today).")] = "today",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document per plan on stdout.")] = False,
 ) -> None:
     """The customer's payment plans: each installment, what is paid of it, and whether the plan still runs.
@@ -101,7 +93,7 @@ def show(
 @payplan_app.command("cancel")
 def cancel(
     customer: Annotated[str, typer.Argument(help="The customer id.")],
-    as_of: Annotated[str, typer.Option("--as-of", help="The date (ISO date or today).")] = "today",
+    as_of: Annotated[str, typer.Option("--as-of", help="The date (a date or today).")] = "today",
 ) -> None:
     """Cancel the customer's running payment plan: dunning of its invoices resumes.
 

@@ -23,9 +23,10 @@ class PauseRecords:
         """Holds of a customer or invoice (`target_id`), or all; `active`: not released."""
         return self._records(schema.holds, target_id=_any(target_id), released_on=None if active else _UNSET)
 
-    def add_hold(self, target_kind: str, target_id: str, reason: str, until: dt.date | None, today: dt.date) -> int:
+    def add_hold(self, target_kind: str, target_id: str, reason: str, until: dt.date | None, today: dt.date,
+                 note: str = "") -> int:
         return self._insert(schema.holds, target_kind=target_kind, target_id=target_id, reason=reason, until=until,
-                            note="", created_on=today)
+                            note=note, created_on=today)
 
     def release_holds(self, target_id: str, today: dt.date) -> int:
         """Release the active holds of a customer or invoice; returns how many."""

@@ -122,12 +122,14 @@ class Store(PauseRecords, LearnedIbans):
 
     # --- imports ---------------------------------------------------------------------------------
 
-    def seen(self, path: str, kind: str, sha256: str, taken_at: str) -> bool:
-        """This very export (same content, same export time) was imported before."""
+    def seen(self, path: str, kind: str, sha256: str, taken_at: str | None) -> bool:
+        """This very export (same content, same export time; `taken_at` None: at any time) was imported before."""
+        condition = and_(schema.imports.c.path == path, schema.imports.c.kind == kind,
+                         schema.imports.c.sha256 == sha256)
+        if taken_at is not None:
+            condition = and_(condition, schema.imports.c.taken_at == taken_at)
         with self.engine.connect() as connection:
-            return connection.execute(select(schema.imports.c.id).where(and_(
-                schema.imports.c.path == path, schema.imports.c.kind == kind, schema.imports.c.sha256 == sha256,
-                schema.imports.c.taken_at == taken_at))).first() is not None
+            return connection.execute(select(schema.imports.c.id).where(condition)).first() is not None
 
     def newest_snapshot(self, path: str, kind: str) -> str | None:
         with self.engine.connect() as connection:

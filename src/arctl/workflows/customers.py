@@ -96,6 +96,7 @@ class CustomerView:
     notes: list[dict]                   # newest first
     history: list[dict]                 # dunning actions, newest first: as_of, step, channel, currency, total_due
     warnings: list[str] = field(default_factory=list)
+    callback: dict | None = None        # the call-back note still waiting for a call (its `until`: the day)
 
 
 def customer_show(workspace: Workspace | None, customer_id: str, as_of: dt.date) -> CustomerView:
@@ -123,8 +124,11 @@ def customer_show(workspace: Workspace | None, customer_id: str, as_of: dt.date)
                    "open_amount": int(row["open_amount"]), "currency": row["currency"]}
                   for row in items.sort_values(["due_date", "invoice_id"]).to_dict("records")
                   if row["open_amount"] != 0]
+    from arctl.workflows.pauses import callback_due
+
     return CustomerView(customer_id, master, overrides, plan, reason, open_items, holds, notes, history,
-                        [w for w in inputs.warnings if w.startswith(f"customer {customer_id}:")])
+                        [w for w in inputs.warnings if w.startswith(f"customer {customer_id}:")],
+                        callback_due(list(reversed(notes))))
 
 
 def _plan_and_reason(inputs, customer_id: str) -> tuple[str, str]:

@@ -29,6 +29,7 @@ class Explanation:
     plan: str | None = None             # "plan: why" for an invoice still open
     in_run: str | None = None           # the step recorded for it on `as_of`: "friendly by email (document)"
     verdict: str | None = None          # a credit note's own verdict
+    callback: str | None = None         # the customer's call back still waiting: "2026-12-05: text (call of ...)"
 
 
 def explain(workspace: Workspace | None, invoice_id: str, as_of: dt.date) -> Explanation:
@@ -49,6 +50,7 @@ def explain(workspace: Workspace | None, invoice_id: str, as_of: dt.date) -> Exp
         lines = store.bank_lines().set_index("txn_id") if len(matches) else None
         recorded = [a for a in store.actions_of(invoice["customer_id"]) if a["as_of"] == as_of]
         own_pauses = _pause_words(store, invoice_id, invoice["customer_id"], as_of)
+        callback = _callback_words(store.notes(invoice["customer_id"]))
     finally:
         store.close()
     own_pauses += [f"payment plan since {p.start}" + (f" until {p.end}" if p.end else "") for p in pauses
@@ -64,7 +66,7 @@ def explain(workspace: Workspace | None, invoice_id: str, as_of: dt.date) -> Exp
         (suggestions if row["status"] == "suggested" else payments).append(entry)
     steps = sorted(((t.step_id, t.taken_on) for t in history if t.invoice_id == invoice_id), key=lambda s: s[1])
     if invoice["closed_on"] is not None:
-        return Explanation(invoice, 0, payments, suggestions, steps, None,
+        return Explanation(invoice, 0, payments, suggestions, steps, None,  # a closed invoice needs no call
                            [f"closed on {invoice['closed_on']}: missing from a newer open-items export (paid or "
                             "credited in the accounting package)"], False, own_pauses)
     row = items[items["invoice_id"] == invoice_id]
@@ -89,7 +91,7 @@ def explain(workspace: Workspace | None, invoice_id: str, as_of: dt.date) -> Exp
         in_run = f"step {step}{way}" + (f" ({document})" if document else "")
     plan = str(choice_of(inputs, position.customer_id, position.plan)) if position is not None else None
     return Explanation(invoice, open_amount, payments, suggestions, steps, position, reasons, due_today, own_pauses,
-                       plan, in_run)
+                       plan, in_run, callback=callback)
 
 
 def _pause_words(store, invoice_id: str, customer_id: str, as_of: dt.date) -> list[str]:
@@ -112,3 +114,10 @@ def _pause_words(store, invoice_id: str, customer_id: str, as_of: dt.date) -> li
         if row["until"] is not None and row["written_on"] <= as_of <= row["until"]:
             found.append(f"promised on the phone on {row['written_on']} to pay by {row['until']}")
     return found
+
+
+def _callback_words(notes: list[dict]) -> str | None:
+    from arctl.workflows.pauses import callback_due
+
+    found = callback_due(notes)
+    return f"{found['until']}: {found['text']} (call of {found['written_on']})" if found else None

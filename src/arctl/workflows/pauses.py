@@ -20,8 +20,10 @@ def _open_invoice(store, invoice_id: str) -> dict:
     return invoice
 
 
-def hold(workspace: Workspace | None, target: str, reason: str, until: dt.date | None, today: dt.date) -> str:
-    """Stop all dunning for a customer or an invoice until released (or until the date)."""
+def hold(workspace: Workspace | None, target: str, reason: str, until: dt.date | None, today: dt.date,
+         note: str = "") -> str:
+    """Stop all dunning for a customer or an invoice until released (or until the date); `note` says why in a
+    person's words."""
     if reason not in HOLD_REASONS:
         raise UsageError(f"--reason {reason}: expected one of {', '.join(HOLD_REASONS)}")
     if until is not None and until <= today:
@@ -36,7 +38,7 @@ def hold(workspace: Workspace | None, target: str, reason: str, until: dt.date |
             raise UsageError(f"{target!r} is neither an open invoice nor a customer in the workspace")
         if store.holds(target, active=True):
             raise UsageError(f"{kind} {target} is already on hold", hint=f"`arctl release {target}` first")
-        store.add_hold(kind, target, reason, until, today)
+        store.add_hold(kind, target, reason, until, today, note.strip())
     return kind
 
 
@@ -81,15 +83,37 @@ def note(workspace: Workspace | None, customer_id: str, text: str, *, call: bool
     """A remark or a phone call in the customer's history (with the call's outcome)."""
     if not text.strip():
         raise UsageError("the note is empty")
-    if outcome is not None and not call:
-        raise UsageError("--outcome goes with --call (the outcome of a phone call)")
     if outcome is not None and outcome not in CALL_OUTCOMES:
         raise UsageError(f"--outcome {outcome}: expected one of {', '.join(CALL_OUTCOMES)}")
-    if until is not None and outcome != "promise":
-        raise UsageError("--until goes with --outcome promise (the date the customer promised to pay)")
+    if until is not None and outcome not in ("promise", "callback"):
+        raise UsageError("--until goes with --outcome promise (the date the customer promised to pay) or "
+                         "--outcome callback (the day to call back)")
     if outcome == "promise" and until is None:
         raise UsageError("--outcome promise needs --until DATE (the date the customer promised to pay)")
+    if outcome == "callback" and until is not None and until < today:
+        raise UsageError(f"--until {until}: the day to call back has already passed (today is {today})")
     with writing(workspace, "note") as store:
         if not store.customer_exists(customer_id):
             raise UsageError(f"no customer {customer_id!r} in the workspace")
-        store.add_note(customer_id, text.strip(), call=call, outcome=outcome, until=until, today=today)
+        # an outcome is a call's: --outcome alone records the call
+        store.add_note(customer_id, text.strip(), call=call or outcome is not None, outcome=outcome, until=until,
+                       today=today)
+
+
+def callback_due(notes: list[dict]) -> dict | None:
+    """The customer's pending callback: their latest call, when it ended in `callback` with a day to call back
+    (a later call answers it). `notes` oldest first, as the store gives them."""
+    calls = [row for row in notes if row["call"]]
+    if calls and calls[-1]["outcome"] == "callback" and calls[-1]["until"] is not None:
+        return calls[-1]
+    return None
+
+
+def due_callbacks(store, as_of: dt.date) -> list[dict]:
+    """Every customer's pending callback whose day is `as_of` or before, earliest first."""
+    by_customer: dict[str, list[dict]] = {}
+    for row in store.notes():
+        by_customer.setdefault(row["customer_id"], []).append(row)
+    found = [callback_due(rows) for rows in by_customer.values()]
+    return sorted((row for row in found if row is not None and row["until"] <= as_of),
+                  key=lambda row: (row["until"], row["customer_id"]))

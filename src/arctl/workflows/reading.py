@@ -11,7 +11,7 @@ from arctl.errors import InputError, UsageError
 from arctl.io.bank.lines import BankRead
 from arctl.io.export import ExportRead, ReadOptions, read_export
 from arctl.model import AgingReport, BankTotal, CurrencyTotal, Finding
-from arctl.workflows.workspace import near, open_store, state_dir
+from arctl.workflows.workspace import open_store, state_dir
 
 
 @dataclass(slots=True)
@@ -19,6 +19,7 @@ class CheckResult:
     reads: list[ExportRead | BankRead]
     unreadable: list[tuple[Path, InputError]] = field(default_factory=list)
     totals: list[list[CurrencyTotal] | list[BankTotal]] = field(default_factory=list)  # of each read, in order
+    empty_sources: list[str] = field(default_factory=list)  # watched folders of arctl.yaml with no file yet
 
     @property
     def all_valid(self) -> bool:
@@ -36,11 +37,14 @@ def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None =
           locale: str = "en") -> CheckResult:
     """Read each export and say what is in it; with no paths, the workspace's sources. A bank statement's
     balances are checked too (a warning per statement that does not add up, its amounts in `locale`)."""
+    empty: list[str] = []
     if paths:
         jobs = [(path, options) for path in paths]
     elif workspace is not None:
-        jobs = [(near(source.path), source_options(source, options, workspace))
-                for source in workspace.config.sources]
+        from arctl.workflows.sources import empty_sources, files_to_read
+
+        jobs = [(path, source_options(source, options, workspace)) for source, path in files_to_read(workspace)]
+        empty = empty_sources(workspace)
     else:
         raise UsageError("no files given and no workspace found",
                          hint="give the export files (arctl check exports/invoices.csv) or run inside a workspace")
@@ -48,7 +52,7 @@ def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None =
     from arctl.io.bank.read import is_bank_file, read_bank
     from arctl.reports.totals import bank_totals, currency_totals
 
-    result = CheckResult([])
+    result = CheckResult([], empty_sources=empty)
     for path, job_options in jobs:
         read: ExportRead | BankRead
         totals: list[CurrencyTotal] | list[BankTotal]
@@ -97,11 +101,17 @@ def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, b
         report = compute_aging(stored, as_of, by=by, bounds=bounds)
         return AgingResult(report, [], [])
     elif workspace is not None:
-        sources = [s for s in workspace.config.sources if s.kind == "invoices"]
-        if not sources:
+        from arctl.workflows.sources import files_to_read
+
+        if not any(s.kind == "invoices" for s in workspace.config.sources):
             raise UsageError(f"{workspace.config_path}: no source of kind invoices",
                              hint="add one under sources:, or give the invoice export on the command line")
-        reads = [read_export(near(s.path), source_options(s, options, workspace)) for s in sources]
+        jobs = files_to_read(workspace, ("invoices",))
+        if not jobs:
+            folders = ", ".join(s.written for s in workspace.config.sources if s.kind == "invoices")
+            raise UsageError(f"no invoice export yet in {folders}",
+                             hint="drop the open-items export there, or name it: arctl aging FILE")
+        reads = [read_export(path, source_options(s, options, workspace)) for s, path in jobs]
     else:
         raise UsageError("no invoice export given and no workspace found",
                          hint="arctl aging exports/open_invoices.csv")

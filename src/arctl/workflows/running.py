@@ -10,6 +10,7 @@ from arctl.config import Workspace
 from arctl.errors import UsageError
 from arctl.model import Action
 from arctl.workflows.dunning import DunningInputs, dunning_inputs
+from arctl.workflows.pauses import due_callbacks
 from arctl.workflows.run_checks import NO_BANK, check_bank_reach, check_run_date, plan_reasons
 from arctl.workflows.workspace import open_store, workspace_lock
 
@@ -41,6 +42,7 @@ class RunResult:
     skipped: list[Skip]
     warnings: list[str]
     plans: dict[str, str] = field(default_factory=dict)   # customer_id -> "plan: why", for those in the run
+    callbacks: list[dict] = field(default_factory=list)  # calls to return today (arctl note --outcome callback)
 
 
 def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None = None, dry_run: bool = False,
@@ -63,10 +65,11 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
             law = _read_law(inputs.plans, workspace)
             actions, skipped, warnings = _decide_all(inputs, law, as_of)
             outcomes = _deliver(store, workspace, actions, inputs, as_of, dry_run, skipped, warnings)
+            callbacks = due_callbacks(store, as_of)
         finally:
             store.close()
     return RunResult(as_of, dry_run, outcomes, skipped, ([] if has_bank else [NO_BANK]) + inputs.warnings + warnings,
-                     plan_reasons(inputs, (o.action for o in outcomes)))
+                     plan_reasons(inputs, (o.action for o in outcomes)), callbacks)
 
 
 def _read_law(plans: PlanSet, workspace: Workspace) -> Law:

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from arctl.state.lock import WorkspaceLock
 
 
+# the folders the arctl.yaml of `arctl init` watches: an export dropped in one is imported by the next `arctl import`
+WATCHED_FOLDERS = ("exports/invoices", "exports/customers", "exports/bank")
+
+
 def init_workspace(target: Path, *, force: bool = False) -> list[Path]:
     """Create a workspace: arctl.yaml with commented defaults and the folders it names."""
     from arctl.config import CONFIG_NAME, default_config_text
@@ -23,7 +27,7 @@ def init_workspace(target: Path, *, force: bool = False) -> list[Path]:
     if config.exists() and not force:
         raise UsageError(f"{config} already exists", hint="use another folder, or --force to overwrite it")
     created = []
-    for folder in ("exports", "plans", "templates", "profiles", "outbox", "reports"):
+    for folder in ("exports", *WATCHED_FOLDERS, "plans", "templates", "profiles", "outbox", "reports"):
         path = target / folder
         if not path.exists():
             path.mkdir(parents=True)
@@ -44,7 +48,7 @@ def load_workspace(explicit: Path | None, cwd: Path, env: str | None) -> Workspa
     if root is None:
         return None
     path = root / CONFIG_NAME
-    config = parse_config(load_located(path), path, root, exists=Path.exists,
+    config = parse_config(load_located(path), path, root,
                           profile_kind=lambda name: profile_kind(name, (root / "profiles",)))
     return Workspace(root, path, config)
 
