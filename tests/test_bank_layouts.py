@@ -486,3 +486,34 @@ def test_every_bank_profile_names_its_public_source_and_what_is_unconfirmed(name
 
     assert "Source:" in text or "Sources:" in text
     assert "Unconfirmed:" in text or name in ("kbc", "rabobank", "ing-nl", "knab", "abnamro-tab", "asn")
+
+
+def test_abnamro_spreadsheet_download(tmp_path):
+    # PyCampES/ficamp's ABN AMRO parser: accountNumber, mutationcode, transactiondate (YYYYMMDD), valuedate,
+    # startsaldo, endsaldo, amount, description; written here as .xlsx (the bank's .xls reads the same way)
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["accountNumber", "mutationcode", "transactiondate", "valuedate", "startsaldo", "endsaldo",
+                  "amount", "description"])
+    sheet.append([523962118, "EUR", 20260803, 20260803, 1116.79, 1106.29, -10.5,
+                  "BEA   NR:HJQ3LH   03.08.26/22.25 Spar City Sloterdijk AMS,PAS042"])
+    sheet.append([523962118, "EUR", 20260805, 20260805, 1079.29, 1094.29, 15,
+                  "SEPA Overboeking IBAN: NL91ABNA0417164300 BIC: ABNANL2A Naam: KLANT BV Omschrijving: F-15"])
+    path = tmp_path / "XLS260806.xlsx"
+    workbook.save(path)
+
+    read = read_bank_table(path)
+
+    assert read.format == "XLSX (abnamro-xls)"
+    assert read.frame["amount"].tolist() == [-1050, 1500]
+    assert read.frame["booking_date"].dt.date.tolist() == [dt.date(2026, 8, 3), dt.date(2026, 8, 5)]
+    assert read.frame["account_iban"].unique().tolist() == ["523962118"]
+
+
+def test_the_readme_lists_every_bank_profile():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+    missing = [name for name in builtin_names("bank") if f"`{name}`" not in readme]
+    assert missing == []
