@@ -249,13 +249,7 @@ def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple
     if profile.reversal_words:
         words = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in profile.reversal_words) + r")", re.IGNORECASE)
         reversal |= remittance.str.contains(words, regex=True).to_numpy()
-    account = _compact(text("account_iban"))
-    if "account_iban" not in columns and preamble_account is not None:
-        iban, row, line = preamble_account
-        account = pd.Series(iban, index=frame.index, dtype=str)
-        notices.append(f"account {iban} taken from row {row} above the header ({line[:60]!r})")
-    elif "account_iban" not in columns:
-        notices.append("no account column: the lines name no account, so their txn_id holds none")
+    account = _account(text, columns, preamble_account, notices)
 
     keep = live & ~flags.bad
     positions = np.flatnonzero(keep)
@@ -269,6 +263,19 @@ def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple
     findings = sorted(table.findings + stray + flags.findings, key=lambda f: (f.row or 0, f.column or ""))
     return ExportRead(table.path, "bank", profile, detected, mapping, row_count, row_count - bad_rows, result,
                       findings, notices, int(not_booked.sum()))
+
+
+def _account(text, columns, preamble_account: tuple[str, int, str] | None, notices: list[str]) -> pd.Series:
+    """The account of each line: its column, else the one IBAN the preamble names, else none (said so)."""
+    account = _compact(text("account_iban"))
+    if "account_iban" in columns:
+        return account
+    if preamble_account is not None:
+        iban, row, line = preamble_account
+        notices.append(f"account {iban} taken from row {row} above the header ({line[:60]!r})")
+        return pd.Series(iban, index=account.index, dtype=str)
+    notices.append("no account column: the lines name no account, so their txn_id holds none")
+    return account
 
 
 def _describe(profile: Profile, detected: dict[str, str]) -> str:
