@@ -517,3 +517,35 @@ def test_the_readme_lists_every_bank_profile():
 
     missing = [name for name in builtin_names("bank") if f"`{name}`" not in readme]
     assert missing == []
+
+
+def test_inference_reads_the_real_asn_export_as_its_profile_does(real_fixture):
+    # the ASN file has no header; its own profile (asn) is checked against what inference makes of it
+    from arctl.io.bank.inferred import column_names, infer_layout
+    from arctl.io.bank.tabular import build_bank_lines
+    from arctl.io.profile import match_all_columns
+    from arctl.io.table import read_table
+
+    path = real_fixture("csv-bank/ofxdutch_asn_transactie-historie_NL00ASNB9999999999_20220717204133.csv")
+    table = read_table(path, lambda cells: 0, names=column_names(19))
+    inferred = infer_layout(table)
+    assert inferred is not None
+    read = build_bank_lines(table, inferred.profile, match_all_columns(list(table.frame.columns), inferred.profile),
+                            ReadOptions())
+
+    by_profile = read_bank_table(path)
+    assert read.frame["amount"].tolist() == by_profile.frame["amount"].tolist()
+    assert "column 9 left out: a running balance (it moves by column 11 on every line)" in inferred.evidence
+
+
+def test_a_filled_betrag_wins_over_soll_and_haben(tmp_path):
+    path = write(tmp_path, """\
+        Buchungstag;Wert;Umsatzart;Begünstigter / Auftraggeber;Verwendungszweck;Betrag;Soll;Haben;Währung
+        10.01.2026;10.01.2026;SEPA Überweisung;Finanzamt;Umsatzsteuer;-248,53;-248,53;;EUR
+        11.01.2026;11.01.2026;SEPA Gutschrift;Kunde GmbH;RE 15;;;300,00;EUR
+        """)
+
+    read = read_bank_table(path)
+
+    assert read.format == "CSV (deutsche-bank)"
+    assert read.frame["amount"].tolist() == [-24853, 30000]

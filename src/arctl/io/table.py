@@ -105,7 +105,7 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
         frame, row_numbers, findings = _csv_records(text, delimiter, header_line, len(names), path)
     frame.columns = names
     frame, row_numbers = _drop_blank_rows(frame, row_numbers)
-    _refuse_long_fields(frame, row_numbers, path)
+    _refuse_long_fields(frame, row_numbers, path, raw)
     table = RawTable(path, frame, row_numbers, header_line, detected, findings=findings)
     if comments:
         table.notices.append(f"{comments} comment line(s) starting with {comment_prefix!r} skipped")
@@ -178,10 +178,15 @@ def _long_field_error(path: Path, line: int) -> InputError:
                       hint="export the list again, or remove the oversized text from that line")
 
 
-def _refuse_long_fields(frame: pd.DataFrame, row_numbers: np.ndarray, path: Path) -> None:
-    """The fast reader has no field limit: a field over FIELD_LIMIT is refused as the csv module's would be."""
+def _refuse_long_fields(frame: pd.DataFrame, row_numbers: np.ndarray, path: Path, raw: bytes) -> None:
+    """The fast reader has no field limit: a field over FIELD_LIMIT is refused as the csv module's would be.
+    Only a file with a line that long can hold one (the line ends are found in one pass over the bytes)."""
+    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
+    bounds = np.concatenate(([-1], ends, [len(raw)]))
+    if len(raw) <= FIELD_LIMIT or int(np.diff(bounds).max()) <= FIELD_LIMIT:
+        return
     for column in frame.columns:
-        lengths = frame[column].str.len().to_numpy()
+        lengths = np.fromiter(map(len, frame[column].to_numpy()), dtype=np.int64, count=len(frame))
         if len(lengths) and lengths.max() > FIELD_LIMIT:
             raise _long_field_error(path, int(row_numbers[int(lengths.argmax())]))
 

@@ -207,7 +207,8 @@ def _running_balances(minor: dict[str, pd.Series]) -> dict[str, str]:
             if other == name or other in found or len(values) < 2:
                 continue
             step = values.diff().iloc[1:].to_numpy()
-            if (step == amounts.iloc[1:].to_numpy()).all() or (step == -amounts.iloc[:-1].to_numpy()).all():
+            moves = (amounts.iloc[1:].to_numpy(), amounts.iloc[:-1].to_numpy())  # balance after or before
+            if any((step == sign * moved).all() for moved in moves for sign in (1, -1)):
                 found[name] = other
                 break
             for third, before in minor.items():
