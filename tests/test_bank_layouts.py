@@ -133,7 +133,8 @@ def test_ing_de_reads_the_amount_currency_and_the_preamble_account(tmp_path):
     assert read.frame["account_iban"].unique().tolist() == [OWN_DE]
 
 
-# DKB since 2023 (siddhantgoel/beancount-dkb tests/test_ec_v2.py): preamble, DD.MM.YY, "Betrag (€)".
+# DKB since 2023 (siddhantgoel/beancount-dkb tests/test_ec_v2.py): preamble, DD.MM.YY, "Betrag (€)"; the
+# importer strips a trailing " €" from amounts, so one is written here.
 DKB = """\
     "Girokonto";"DE89 3704 0044 0532 0130 00"
     ""
@@ -141,7 +142,7 @@ DKB = """\
     ""
     "Buchungsdatum";"Wertstellung";"Status";"Zahlungspflichtige*r";"Zahlungsempfänger*in";"Verwendungszweck";"Umsatztyp";"IBAN";"Betrag (€)";"Gläubiger-ID";"Mandatsreferenz";"Kundenreferenz"
     "01.09.26";"01.09.26";"Gebucht";"Kunde GmbH";"Erika Musterfrau";"Rechnung 2026-0815";"Eingang";"DE17100500000123456789";"1.000,0";"";"";""
-    "15.09.26";"15.09.26";"Gebucht";"Erika Musterfrau";"EDEKA//MUENCHEN/DE";"EDEKA SAGT DANKE";"Ausgang";"DE42500105175407324385";"-8,67";"";"";""
+    "15.09.26";"15.09.26";"Gebucht";"Erika Musterfrau";"EDEKA//MUENCHEN/DE";"EDEKA SAGT DANKE";"Ausgang";"DE42500105175407324385";"-8,67 €";"";"";""
     "16.09.26";"16.09.26";"Vorgemerkt";"Kunde AG";"Erika Musterfrau";"Rechnung 2026-0816";"Eingang";"DE17100500000123456789";"-1.450";"";"";""
     """  # noqa: E501
 
@@ -549,3 +550,18 @@ def test_a_filled_betrag_wins_over_soll_and_haben(tmp_path):
 
     assert read.format == "CSV (deutsche-bank)"
     assert read.frame["amount"].tolist() == [-24853, 30000]
+
+
+def test_ing_nl_semicolon_download_with_balance_and_tag_columns(tmp_path):
+    # the current Mijn ING download: ";" separated, "Saldo na mutatie" and "Tag" added (columns as listed by
+    # public importers of it, e.g. CoenJoling/IngExportInlezen's IngExport_Internal: SaldoNaMutatie, Tag)
+    path = write(tmp_path, """\
+        "Datum";"Naam / Omschrijving";"Rekening";"Tegenrekening";"Code";"Af Bij";"Bedrag (EUR)";"Mutatiesoort";"Mededelingen";"Saldo na mutatie";"Tag"
+        "20260901";"KLANT BV";"NL91ABNA0417164300";"NL20INGB0001234567";"OV";"Bij";"1210,00";"Overschrijving";"Factuur F-15";"2410,00";""
+        "20260902";"ENERGIE NV";"NL91ABNA0417164300";"NL20INGB0001234567";"IC";"Af";"89,90";"Incasso";"Voorschot";"2320,10";""
+        """)  # noqa: E501
+
+    read = read_bank_table(path)
+
+    assert read.format == "CSV (ing-nl)"
+    assert read.frame["amount"].tolist() == [121000, -8990]
