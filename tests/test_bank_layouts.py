@@ -565,3 +565,15 @@ def test_ing_nl_semicolon_download_with_balance_and_tag_columns(tmp_path):
 
     assert read.format == "CSV (ing-nl)"
     assert read.frame["amount"].tolist() == [121000, -8990]
+
+
+def test_a_column_named_in_the_source_settles_what_inference_cannot(tmp_path):
+    path = write(tmp_path, """\
+        01.09.2026;Kunde GmbH;250,00;-3,00
+        02.09.2026;Stadtwerke;-89,90;7,00
+        """)
+
+    read = read_bank_table(path, ReadOptions(kind="bank", columns=(("amount", "column 3"),)))
+
+    assert read.frame["amount"].tolist() == [25000, -8990]
+    assert "column 3 → amount: named in the column mapping" in read.notices

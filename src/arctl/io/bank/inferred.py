@@ -62,36 +62,43 @@ def column_names(width: int) -> list[str]:
     return [f"column {position}" for position in range(1, width + 1)]
 
 
-def infer_layout(table: RawTable) -> Inferred | None:
+def infer_layout(table: RawTable, given: dict[str, str] | None = None) -> Inferred | None:
     """The bank profile a headerless table amounts to, from its first rows; None when it has no date or
-    no amount column (then it is no bank export this can read)."""
+    no amount column (then it is no bank export this can read). `given`: canonical column -> "column N"
+    named by the user (a source's `columns:`), taken as said; the other columns are inferred."""
+    given = dict(given or {})
     sample = table.frame.head(SAMPLE_ROWS)
     kinds: dict[str, str] = {}
     formats: dict[str, str] = {}
     for name in sample.columns:
         values = sample[name].str.strip()
         filled = values[values.ne("")]
-        if not filled.empty:
+        if not filled.empty and name not in given.values():
             kinds[name] = _kind_of(filled, table.typed_cells, formats, name)
+    amount_given = bool(given.keys() & {"amount", "credit_amount", "debit_amount"})
     dates = [name for name, kind in kinds.items() if kind == "date"]
     money = [name for name, kind in kinds.items() if kind == "money"]
-    if not dates or not money:
+    if not (dates or "booking_date" in given) or not (money or amount_given):
         return None
-    columns: dict[str, tuple[str, ...]] = {}
-    evidence: list[str] = []
+    columns: dict[str, tuple[str, ...]] = {canonical: (name,) for canonical, name in given.items()}
+    evidence: list[str] = [f"{name} → {canonical}: named in the column mapping" for canonical, name in given.items()]
     rows = len(sample)
-    for canonical, name in zip(("booking_date", "value_date"), dates, strict=False):
+    wanted = [c for c in ("booking_date", "value_date") if c not in given]
+    for canonical, name in zip(wanted, dates, strict=False):
         order = "first" if canonical == "booking_date" else "second"
         columns[canonical] = (name,)
         evidence.append(f"{name} → {canonical}: every value is a date ({formats[name]}); the {order} date column")
     _assign_ibans(sample, [n for n, k in kinds.items() if k == "iban"], columns, evidence)
-    credit, debit = _assign_amounts(table, sample, money, kinds, columns, evidence)
+    credit: tuple[str, ...] = ()
+    debit: tuple[str, ...] = ()
+    if not amount_given:
+        credit, debit = _assign_amounts(table, sample, money, kinds, columns, evidence)
     currencies = [name for name, kind in kinds.items() if kind == "currency"]
-    if currencies:
+    if currencies and "currency" not in columns:
         columns["currency"] = (currencies[0],)
         evidence.append(f"{currencies[0]} → currency: every value is an ISO 4217 code")
     texts = [name for name, kind in kinds.items() if kind == "text"]
-    if texts:
+    if texts and "remittance" not in columns:
         columns["remittance"] = tuple(texts)
         evidence.append(f"{', '.join(texts)} → remittance: free text" + (" (joined)" if len(texts) > 1 else ""))
     used = {header for headers in columns.values() for header in headers}
@@ -133,11 +140,11 @@ def _assign_ibans(sample: pd.DataFrame, ibans: list[str], columns: dict, evidenc
     compact = {name: sample[name].str.replace(r"\s+", "", regex=True) for name in ibans}
     distinct = {name: values[values.ne("")].nunique() for name, values in compact.items()}
     ordered = sorted(ibans, key=lambda name: distinct[name])
-    if ordered and distinct[ordered[0]] == 1:
+    if ordered and distinct[ordered[0]] == 1 and "account_iban" not in columns:
         columns["account_iban"] = (ordered[0],)
         evidence.append(f"{ordered[0]} → account_iban: every value is a valid IBAN, the same one on every row")
         ordered = ordered[1:]
-    if ordered:
+    if ordered and "counterparty_iban" not in columns:
         columns["counterparty_iban"] = (ordered[0],)
         evidence.append(f"{ordered[0]} → counterparty_iban: every value is a valid IBAN, "
                         f"{distinct[ordered[0]]} different ones")

@@ -118,7 +118,7 @@ def _read_inferred(path: Path, width: int, options: ReadOptions) -> tuple[RawTab
     """A file whose first row is data: read every row, and infer its columns from their content."""
     table = read_table(path, lambda cells: 0, sheet=options.sheet, delimiter=options.delimiter,
                        names=column_names(width))
-    inferred = infer_layout(table)
+    inferred = infer_layout(table, dict(options.columns))
     if inferred is None:
         return None
     table.notices.append("no header row: the columns were inferred from their content (choose a profile with "
