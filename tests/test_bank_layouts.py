@@ -577,3 +577,18 @@ def test_a_column_named_in_the_source_settles_what_inference_cannot(tmp_path):
 
     assert read.frame["amount"].tolist() == [25000, -8990]
     assert "column 3 → amount: named in the column mapping" in read.notices
+
+
+def test_a_closing_balance_line_does_not_stop_inference(tmp_path):
+    path = write(tmp_path, """\
+        01.09.2026;Kunde GmbH RE 15;250,00;EUR
+        02.09.2026;Stadtwerke;-89,90;EUR
+        03.09.2026;Kunde AG RE 16;10,00;EUR
+        Saldo;;1.170,10;
+        """)
+
+    read = read_bank_table(path)
+
+    assert read.format == "CSV (inferred)"
+    assert read.frame["amount"].tolist() == [25000, -8990, 1000]
+    assert any("row 4: balance/total row at the end left out" in n for n in read.notices)

@@ -67,7 +67,7 @@ def infer_layout(table: RawTable, given: dict[str, str] | None = None) -> Inferr
     no amount column (then it is no bank export this can read). `given`: canonical column -> "column N"
     named by the user (a source's `columns:`), taken as said; the other columns are inferred."""
     given = dict(given or {})
-    sample = table.frame.head(SAMPLE_ROWS)
+    sample = _without_footer(table.frame.head(SAMPLE_ROWS))
     kinds: dict[str, str] = {}
     formats: dict[str, str] = {}
     for name in sample.columns:
@@ -109,6 +109,19 @@ def infer_layout(table: RawTable, given: dict[str, str] | None = None) -> Inferr
                       columns=columns, join=frozenset({"remittance"}), headerless=tuple(sample.columns),
                       credit_values=credit, debit_values=debit)
     return Inferred(profile, evidence)
+
+
+def _without_footer(sample: pd.DataFrame) -> pd.DataFrame:
+    """The sample without up to three last rows that fill fewer cells than a typical row (a closing balance
+    or total line: the reading leaves those out with a notice of its own)."""
+    filled = pd.Series(0, index=sample.index)
+    for name in sample.columns:
+        filled += sample[name].str.strip().ne("").astype(int)
+    typical = filled.median() if len(filled) else 0
+    end = len(sample)
+    while end > 2 and len(sample) - end < 3 and filled.iloc[end - 1] < typical:
+        end -= 1
+    return sample.iloc[:end]
 
 
 def _kind_of(filled: pd.Series, typed_cells: bool, formats: dict[str, str], name: str) -> str:
