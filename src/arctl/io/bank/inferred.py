@@ -104,7 +104,8 @@ def infer_layout(table: RawTable, given: dict[str, str] | None = None) -> Inferr
     used = {header for headers in columns.values() for header in headers}
     unused = [name for name in sample.columns if name not in used]
     if unused:
-        evidence.append(f"left out: {', '.join(unused)} (empty, numbers without decimals, or a running balance)")
+        evidence.append(f"left out: {', '.join(unused)} (empty, numbers without decimals, a running balance, "
+                        "a second currency or indicator)")
     profile = Profile(name="inferred", kind="bank", title=f"no header row: layout inferred from {rows} row(s)",
                       columns=columns, join=frozenset({"remittance"}), headerless=tuple(sample.columns),
                       credit_values=credit, debit_values=debit)
