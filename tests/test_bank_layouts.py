@@ -592,3 +592,25 @@ def test_a_closing_balance_line_does_not_stop_inference(tmp_path):
     assert read.format == "CSV (inferred)"
     assert read.frame["amount"].tolist() == [25000, -8990, 1000]
     assert any("row 4: balance/total row at the end left out" in n for n in read.notices)
+
+
+def test_fyrst_export_with_an_account_table_above_the_header(tmp_path):
+    # FYRST (Deutsche Bank's business brand), as shown in jlawyerorg/j-lawyer-org issue #2980: an account
+    # table (Konto;Filial-/Kontonummer;IBAN;Währung), the period, the last balance, a note, then the header
+    path = write(tmp_path, f"""\
+        Umsätze
+        Konto;Filial-/Kontonummer;IBAN;Währung
+        FYRST BASE;123 456789 00;{OWN_DE};EUR
+
+        17.6.2026 - 17.6.2026
+        Letzter Kontostand;;;;1234,56;EUR
+        Vorgemerkte und noch nicht gebuchte Umsätze sind nicht Bestandteil dieser Übersicht.
+        Buchungstag;Wert;Umsatzart;Begünstigter / Auftraggeber;Verwendungszweck;IBAN / Kontonummer;BIC;Kundenreferenz;Mandatsreferenz;Gläubiger ID;Fremde Gebühren;Betrag;Abweichender Empfänger;Anzahl der Aufträge;Anzahl der Schecks;Soll;Haben;Währung
+        17.6.2026;17.6.2026;SEPA-Gutschrift;Kunde GmbH;RE-2026-0815;DE17100500000123456789;BELADEBEXXX;;;;;;;;;;300,00;EUR
+        Kontostand;17.6.2026;;;1.234,56;EUR
+        """)  # noqa: E501
+
+    read = read_bank_table(path)
+
+    assert read.format == "CSV (deutsche-bank)"
+    assert read.frame[["amount", "account_iban"]].values.tolist() == [[30000, OWN_DE]]

@@ -121,17 +121,17 @@ def detect_encoding(head: bytes) -> str | None:
 
 
 def detect_delimiter(sample: str) -> str:
-    """The field delimiter that splits the sample's lines most consistently into several fields."""
+    """The field delimiter whose lines of one width hold the most fields: the table's rows, not a decimal comma
+    (two fields a line) or a report preamble of `key;value` lines."""
     lines = [line for line in sample.splitlines()[:200] if line.strip()]
-    best, best_score = ",", -1.0
+    best, best_score = ",", (-1, -1)
     for delimiter in DELIMITERS:
         # each line on its own, so that one stray quote cannot swallow the lines after it
         counts = Counter(_field_count(line, delimiter) for line in lines)
         multi = {width: n for width, n in counts.items() if width > 1}
         if not multi:
             continue
-        width, rows = max(multi.items(), key=lambda item: (item[1], item[0]))
-        score = rows * 1000 + width
+        score = (max(width * rows for width, rows in multi.items()), max(multi.values()))
         if score > best_score:
             best, best_score = delimiter, score
     return best

@@ -244,10 +244,14 @@ def account_from_preamble(rows: list[tuple[int, list[str]]]) -> tuple[str, int, 
     found: dict[str, tuple[int, str]] = {}
     for number, cells in rows:
         line = " ".join(cell.strip() for cell in cells if cell.strip())
-        for match in _IBAN_IN_TEXT.finditer(line.upper()):
-            compact = re.sub(r"\s+", "", match.group(0))
-            if iso_iban.is_valid(compact):
-                found.setdefault(compact, (number, line))
+        for cell in cells:
+            for match in _IBAN_IN_TEXT.finditer(cell.upper()):
+                compact = re.sub(r"\s+", "", match.group(0))
+                # the match may run on into the next word ("DE89 … 00 EUR"): the longest valid start counts
+                valid = next((compact[:n] for n in range(min(len(compact), 34), 14, -1)
+                              if iso_iban.is_valid(compact[:n])), None)
+                if valid:
+                    found.setdefault(valid, (number, line))
     if len(found) != 1:
         return None
     [(account, (number, line))] = found.items()
