@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from arctl.errors import InputError, UsageError
+from arctl.io.bank.inferred import looks_headerless
 from arctl.io.bank.read import is_bank_file
 from arctl.io.bank.tabular import read_bank_export
 from arctl.io.customers import build_customers
@@ -36,6 +37,8 @@ def read_export(path: Path, options: ReadOptions = ReadOptions()) -> ExportRead:
     scorer = chosen.header_score if chosen else all_header_score(kind, options.profile_dirs)
     table = read_table(path, scorer, sheet=options.sheet, delimiter=options.delimiter)
     headers = list(table.frame.columns)
+    if kind is None and looks_headerless(headers, scorer(headers)):  # only bank exports come without a header
+        return read_bank_export(path, replace(options, kind="bank"))
     profile = chosen or detect_profile(headers, kind, options.profile_dirs)
     kind = profile.kind
     if kind == "bank":  # the header carries a named bank profile's signature

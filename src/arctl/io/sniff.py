@@ -11,6 +11,9 @@ from arctl.errors import InputError
 
 DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_BYTES = 256 * 1024
+# The longest field read (the csv module stops at 128 KiB): a remittance or a note of a megabyte is already
+# no export's; a longer field is refused with its row (table.py), never a traceback.
+FIELD_LIMIT = 1024 * 1024
 
 _MAGIC = (
     (b"%PDF-", "pdf"),
@@ -118,23 +121,45 @@ def detect_encoding(head: bytes) -> str | None:
 
 
 def detect_delimiter(sample: str) -> str:
-    """The field delimiter that splits the sample's lines most consistently into several fields."""
+    """The field delimiter whose lines of one width hold the most fields: the table's rows, not a decimal comma
+    (two fields a line) or a report preamble of `key;value` lines."""
     lines = [line for line in sample.splitlines()[:200] if line.strip()]
-    best, best_score = ",", -1.0
+    best, best_score = ",", (-1, -1)
     for delimiter in DELIMITERS:
         # each line on its own, so that one stray quote cannot swallow the lines after it
-        counts = Counter(len(next(csv.reader([line], delimiter=delimiter))) for line in lines)
+        counts = Counter(_field_count(line, delimiter) for line in lines)
         multi = {width: n for width, n in counts.items() if width > 1}
         if not multi:
             continue
-        width, rows = max(multi.items(), key=lambda item: (item[1], item[0]))
-        score = rows * 1000 + width
+        score = (max(width * rows for width, rows in multi.items()), max(multi.values()))
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _field_count(line: str, delimiter: str) -> int:
+    """The fields of one line; 0 for a line the csv module refuses (a field longer than FIELD_LIMIT)."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:
+        return 0
+
+
+def allow_long_fields() -> None:
+    """Let the csv module read fields up to FIELD_LIMIT (its own limit is 128 KiB)."""
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
+
+
+def field_too_long(exc: Exception) -> bool:
+    """Whether a csv.Error is the csv module's 'field larger than field limit'."""
+    return "field larger than field limit" in str(exc)
 
 
 def describe_encoding(encoding: str) -> str:
     return {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16 with BOM",
             "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "cp1252": "Windows-1252",
             "latin-1": "Latin-1"}.get(encoding, encoding)
+
+
+allow_long_fields()

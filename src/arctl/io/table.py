@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +17,14 @@ import pandas as pd
 
 from arctl.errors import InputError
 from arctl.io.sheetsize import check_sheet_size
-from arctl.io.sniff import Container, describe_encoding, detect_container, detect_delimiter
+from arctl.io.sniff import (
+    FIELD_LIMIT,
+    Container,
+    describe_encoding,
+    detect_container,
+    detect_delimiter,
+    field_too_long,
+)
 from arctl.model import Finding
 
 HEADER_SEARCH_ROWS = 40
@@ -97,6 +105,7 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
         frame, row_numbers, findings = _csv_records(text, delimiter, header_line, len(names), path)
     frame.columns = names
     frame, row_numbers = _drop_blank_rows(frame, row_numbers)
+    _refuse_long_fields(frame, row_numbers, path, raw)
     table = RawTable(path, frame, row_numbers, header_line, detected, findings=findings)
     if comments:
         table.notices.append(f"{comments} comment line(s) starting with {comment_prefix!r} skipped")
@@ -126,7 +135,10 @@ def _sample_records(text: str, delimiter: str, path: Path) -> tuple[list[list[st
             if len(rows) >= HEADER_SEARCH_ROWS:
                 break
     except csv.Error as exc:
-        if len(text) <= 512 * 1024 or len(rows) < HEADER_SEARCH_ROWS:
+        if field_too_long(exc):
+            raise _long_field_error(path, (lines[-1] if lines else 0) + 1) from exc
+        # a quoted field cut by the end of the sample is no error: the whole file is read next
+        if len(text) <= 512 * 1024 or not rows:
             start = (lines[-1] if lines else 0) + 1
             raise InputError(f"{path}: line {start}: broken quoting: a quote opened on this line is never closed",
                              hint="re-export the file, or fix the stray quote in a text editor") from exc
@@ -135,9 +147,15 @@ def _sample_records(text: str, delimiter: str, path: Path) -> tuple[list[list[st
 
 def _pandas_records(text: str, delimiter: str, header_line: int, width: int, path: Path) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=header_line, dtype=str,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                            names=range(width), engine="c")
+        with warnings.catch_warnings():
+            # rows with more fields than the header: pandas would drop them (index_col=False) or, when every
+            # row has one more, shift the columns; the exact reader reports them instead
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=header_line, dtype=str,
+                                keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                                names=range(width), engine="c", index_col=False)
+    except pd.errors.ParserWarning as exc:
+        raise _FieldCountError from exc
     except pd.errors.ParserError as exc:
         message = str(exc)
         if "EOF inside string" in message:
@@ -152,6 +170,25 @@ def _pandas_records(text: str, delimiter: str, header_line: int, width: int, pat
     except pd.errors.EmptyDataError:
         return pd.DataFrame({i: pd.Series(dtype=str) for i in range(width)})
     return frame
+
+
+def _long_field_error(path: Path, line: int) -> InputError:
+    return InputError(f"{path}: line {line}: a field longer than {FIELD_LIMIT // (1024 * 1024)} MiB: not a table "
+                      "export (a column of free text that long holds something else)",
+                      hint="export the list again, or remove the oversized text from that line")
+
+
+def _refuse_long_fields(frame: pd.DataFrame, row_numbers: np.ndarray, path: Path, raw: bytes) -> None:
+    """The fast reader has no field limit: a field over FIELD_LIMIT is refused as the csv module's would be.
+    Only a file with a line that long can hold one (the line ends are found in one pass over the bytes)."""
+    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
+    bounds = np.concatenate(([-1], ends, [len(raw)]))
+    if len(raw) <= FIELD_LIMIT or int(np.diff(bounds).max()) <= FIELD_LIMIT:
+        return
+    for column in frame.columns:
+        lengths = np.fromiter(map(len, frame[column].to_numpy()), dtype=np.int64, count=len(frame))
+        if len(lengths) and lengths.max() > FIELD_LIMIT:
+            raise _long_field_error(path, int(row_numbers[int(lengths.argmax())]))
 
 
 def _physical_lines(text: str) -> int:
@@ -179,6 +216,8 @@ def _csv_records(text: str, delimiter: str, header_line: int, width: int,
             rows.append((row + [""] * width)[:width])
             numbers.append(start)
     except csv.Error as exc:
+        if field_too_long(exc):
+            raise _long_field_error(path, previous_end + 1) from exc
         raise InputError(f"{path}: line {reader.line_num}: broken quoting ({exc})",
                          hint="a quote opened in a field is never closed; re-export the file") from exc
     frame = pd.DataFrame(rows, columns=range(width), dtype=str) if rows else pd.DataFrame(
@@ -327,3 +366,35 @@ def _drop_blank_rows(frame: pd.DataFrame, row_numbers: np.ndarray) -> tuple[pd.D
     for column in frame.columns:
         filled |= frame[column].str.strip().ne("").to_numpy()
     return frame.loc[filled].reset_index(drop=True), row_numbers[filled]
+
+
+# --- the lines above the header ------------------------------------------------------------------
+
+
+def read_preamble(table: RawTable, limit: int = HEADER_SEARCH_ROWS) -> list[tuple[int, list[str]]]:
+    """The rows above the header row (a bank's account, period and balance lines), as (row number, cells).
+
+    Read again from the file, at most `limit` rows, so that the table's own reading stays as it is."""
+    above = min(table.header_row - 1, limit)
+    if above <= 0:
+        return []
+    container = detect_container(table.path)
+    if container.kind != "text":
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_path(str(table.path))
+            cells = _sheet_cells(workbook, table.detected.get("sheet") or workbook.sheet_names[0])
+        except Exception:  # the table itself was read; a preamble that cannot be is only missing
+            return []
+        return [(n, [_cell_text(v) for v in row]) for n, row in enumerate(cells[:above], start=1)]
+    with table.path.open("rb") as handle:
+        head = handle.read(64 * 1024).decode(container.encoding or "utf-8", errors="replace").lstrip("\ufeff")
+    delimiter = {"tab": "\t"}.get(table.detected.get("delimiter", ","), table.detected.get("delimiter", ","))
+    rows = []
+    for number, line in enumerate(head.splitlines()[:above], start=1):
+        try:
+            rows.append((number, next(csv.reader([line], delimiter=delimiter), [])))
+        except csv.Error:  # a line the csv module refuses is no account line
+            continue
+    return rows

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from arctl.errors import InputError, UsageError
+from arctl.io.bank.inferred import account_from_preamble, column_names, infer_layout, looks_headerless
 from arctl.io.bank.lines import BankRead, BankRecord, bank_frame
 from arctl.io.dialect import (
     DateDecision,
@@ -56,7 +57,7 @@ from arctl.io.profile import (
     match_all_columns,
 )
 from arctl.io.sniff import detect_container, detect_delimiter
-from arctl.io.table import RawTable, read_table
+from arctl.io.table import RawTable, read_preamble, read_table
 from arctl.model import DATE_FORMATS, Finding, ReadOptions
 from arctl.money import known_currencies
 
@@ -89,8 +90,14 @@ def read_bank_export(path: Path, options: ReadOptions = ReadOptions()) -> Export
         table = _read(path, chosen, chosen.header_score, options)
         profile = chosen
     else:
-        table = _read(path, None, all_header_score("bank", options.profile_dirs), options)
-        profile = detect_profile(list(table.frame.columns), "bank", options.profile_dirs)
+        scorer = all_header_score("bank", options.profile_dirs)
+        table = _read(path, None, scorer, options)
+        first = list(table.frame.columns)
+        inferred = _read_inferred(path, len(first), options) if looks_headerless(first, scorer(first)) else None
+        if inferred is not None:
+            table, profile = inferred
+        else:
+            profile = detect_profile(first, "bank", options.profile_dirs)
         if profile.comment_prefix:  # comment lines are only known once the profile is
             table = _read(path, profile, profile.header_score, options)
     headers = list(table.frame.columns)
@@ -103,7 +110,21 @@ def read_bank_export(path: Path, options: ReadOptions = ReadOptions()) -> Export
         profile = profile.with_columns(overrides)
     columns = match_all_columns(headers, profile)
     require_columns(path, table, "bank", {column: found[0] for column, found in columns.items()}, profile)
-    return build_bank_lines(table, profile, columns, options)
+    account = account_from_preamble(read_preamble(table)) if "account_iban" not in columns else None
+    return build_bank_lines(table, profile, columns, options, account)
+
+
+def _read_inferred(path: Path, width: int, options: ReadOptions) -> tuple[RawTable, Profile] | None:
+    """A file whose first row is data: read every row, and infer its columns from their content."""
+    table = read_table(path, lambda cells: 0, sheet=options.sheet, delimiter=options.delimiter,
+                       names=column_names(width))
+    inferred = infer_layout(table, dict(options.columns))
+    if inferred is None:
+        return None
+    table.notices.append("no header row: the columns were inferred from their content (choose a profile with "
+                         "--profile, or name the columns in arctl.yaml, to read it otherwise)")
+    table.notices.extend(inferred.evidence)
+    return table, inferred.profile
 
 
 def _read(path: Path, profile: Profile | None, scorer, options: ReadOptions) -> RawTable:
@@ -167,8 +188,10 @@ def _has_shape(profile: Profile, lines: list[str], delimiter: str | None) -> boo
 
 
 def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple[str, ...]],
-                     options: ReadOptions) -> ExportRead:
-    """Convert, check and sign a bank export's rows; `columns` maps canonical columns to their headers."""
+                     options: ReadOptions, preamble_account: tuple[str, int, str] | None = None) -> ExportRead:
+    """Convert, check and sign a bank export's rows; `columns` maps canonical columns to their headers.
+    `preamble_account`: the account (IBAN, row, line) written above the header, for a file without an
+    account column."""
     frame = table.frame
     mapping = {column: found[0] for column, found in columns.items()}
     flags = RowFlags(table, mapping)
@@ -226,9 +249,7 @@ def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple
     if profile.reversal_words:
         words = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in profile.reversal_words) + r")", re.IGNORECASE)
         reversal |= remittance.str.contains(words, regex=True).to_numpy()
-    account = _compact(text("account_iban"))
-    if "account_iban" not in columns:
-        notices.append("no account column: the lines name no account, so their txn_id holds none")
+    account = _account(text, columns, preamble_account, notices)
 
     keep = live & ~flags.bad
     positions = np.flatnonzero(keep)
@@ -242,6 +263,19 @@ def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple
     findings = sorted(table.findings + stray + flags.findings, key=lambda f: (f.row or 0, f.column or ""))
     return ExportRead(table.path, "bank", profile, detected, mapping, row_count, row_count - bad_rows, result,
                       findings, notices, int(not_booked.sum()))
+
+
+def _account(text, columns, preamble_account: tuple[str, int, str] | None, notices: list[str]) -> pd.Series:
+    """The account of each line: its column, else the one IBAN the preamble names, else none (said so)."""
+    account = _compact(text("account_iban"))
+    if "account_iban" in columns:
+        return account
+    if preamble_account is not None:
+        iban, row, line = preamble_account
+        notices.append(f"account {iban} taken from row {row} above the header ({line[:60]!r})")
+        return pd.Series(iban, index=account.index, dtype=str)
+    notices.append("no account column: the lines name no account, so their txn_id holds none")
+    return account
 
 
 def _describe(profile: Profile, detected: dict[str, str]) -> str:
@@ -286,29 +320,40 @@ def _amounts(table: RawTable, profile: Profile, columns, money_text: dict[str, p
     readable = currency.where(known, "EUR")
     parsed = {column: parse_money(values, readable, decision.mark) for column, values in money_text.items()}
     usable = live & known
+    pair = [column for column in ("credit_amount", "debit_amount") if column in parsed]
     if "amount" in parsed:
         amount, errors = parsed["amount"]
-        flags.flag(usable & errors.ne("").to_numpy(), "amount", errors)
+        by_pair = money_text["amount"].eq("").to_numpy() if pair else np.zeros(len(amount), dtype=bool)
+        flags.flag(usable & ~by_pair & errors.ne("").to_numpy(), "amount", errors)
+        if by_pair.any():  # Betrag left empty where Soll or Haben holds the amount (Deutsche Bank)
+            amount = amount.where(~by_pair, _pair_amount(columns, money_text, parsed, usable & by_pair, flags))
     else:
-        amount = pd.Series(0, index=table.frame.index, dtype="int64")
-        for column, sign in (("credit_amount", 1), ("debit_amount", -1)):
-            if column not in parsed:
-                continue
-            values, errors = parsed[column]
-            present = money_text[column].ne("").to_numpy()
-            flags.flag(usable & present & errors.ne("").to_numpy(), column, errors)
-            amount = amount + sign * values.abs()
-        both = np.ones(len(amount), dtype=bool)
-        for column in ("credit_amount", "debit_amount"):
-            both &= (parsed[column][0] != 0).to_numpy() if column in parsed else False
-        first = "credit_amount" if "credit_amount" in columns else "debit_amount"
-        flags.flag(usable & both, first, "both the credit and the debit column hold an amount: expected one of them")
-        empty = np.ones(len(amount), dtype=bool)
-        for column in ("credit_amount", "debit_amount"):
-            if column in money_text:
-                empty &= money_text[column].eq("").to_numpy()
-        flags.flag(usable & empty, first, "empty: expected an amount in the credit or the debit column")
+        amount = _pair_amount(columns, money_text, parsed, usable, flags)
     return amount.astype("int64"), decision.mark
+
+
+def _pair_amount(columns, money_text: dict[str, pd.Series], parsed: dict, usable: np.ndarray,
+                 flags: RowFlags) -> pd.Series:
+    """credit − debit from a credit and a debit column (a debit with or without its minus sign)."""
+    amount = pd.Series(0, index=next(iter(money_text.values())).index, dtype="int64")
+    for column, sign in (("credit_amount", 1), ("debit_amount", -1)):
+        if column not in parsed:
+            continue
+        values, errors = parsed[column]
+        present = money_text[column].ne("").to_numpy()
+        flags.flag(usable & present & errors.ne("").to_numpy(), column, errors)
+        amount = amount + sign * values.abs()
+    both = np.ones(len(amount), dtype=bool)
+    for column in ("credit_amount", "debit_amount"):
+        both &= (parsed[column][0] != 0).to_numpy() if column in parsed else False
+    first = "credit_amount" if "credit_amount" in columns else "debit_amount"
+    flags.flag(usable & both, first, "both the credit and the debit column hold an amount: expected one of them")
+    empty = np.ones(len(amount), dtype=bool)
+    for column in ("credit_amount", "debit_amount"):
+        if column in money_text:
+            empty &= money_text[column].eq("").to_numpy()
+    flags.flag(usable & empty, first, "empty: expected an amount in the credit or the debit column")
+    return amount
 
 
 def _apply_direction(amount: pd.Series, indicator: pd.Series, profile: Profile, usable: np.ndarray,
