@@ -158,3 +158,18 @@ def test_other_commands_point_at_check_for_the_block(workspace):
 
     assert result.exit_code == 3
     assert re.search(r"`arctl check FILE` writes a columns: block to paste", result.stderr)
+
+
+def test_an_invoice_list_whose_amount_column_has_an_unknown_name_is_not_taken_for_a_customer_list(workspace):
+    # Dutch headers: invoice number and due date are known words, the open amount ("Saldo te betalen") is not
+    write(workspace, """\
+        Factuur;Klant;Klantnaam;Vervaldag;Saldo te betalen
+        F-1;K1;Acme;15/12/2026;121,00
+        F-2;K2;Beta;20/12/2026;50,00
+        """)
+
+    result = check("exports/mystery.csv")
+
+    assert result.exit_code == 3
+    assert "no profile reads this layout; read as invoices" in result.output
+    assert 'invoice_id: "Factuur"' in result.output

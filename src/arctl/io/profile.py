@@ -404,7 +404,9 @@ def detect_profile(headers: list[str], kind: str | None, search: tuple[Path, ...
         invoices = load_profile(DEFAULT_PROFILE["invoices"])
         customers = load_profile(DEFAULT_PROFILE["customers"])
         inv_map = match_columns(headers, invoices)
-        looks_like_invoices = "invoice_id" in inv_map and ({"amount", "open_amount"} & inv_map.keys())
+        # an invoice number with an amount or a date of its own: no customer list has those
+        looks_like_invoices = "invoice_id" in inv_map and (
+            {"amount", "open_amount", "due_date", "issue_date"} & inv_map.keys())
         return invoices if looks_like_invoices or customers.header_score(headers) < 2 else customers
     return load_profile(DEFAULT_PROFILE[kind], search)
 
