@@ -283,6 +283,19 @@ class ActionLine:
     interest_from: dt.date | None = None   # where the document claims interest: the day after the due date
     step: str = ""      # a step's document: the plan step this invoice is at (a lower step joins a higher one)
     status: str = ""    # a statement: why it is not dunned (disputed, held, promised, payment_plan, with_agency)
+    document: str = ""  # the export's copy of the invoice: a path in the workspace or a URL ("" when none)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentReference:
+    """The structured reference a document asks to be paid with: its scheme ("ogm", "rf" or "nl"), compact
+    value and printed form, and — for a reference made for the document — the invoices (and credit notes) a
+    payment quoting it pays, oldest first (dunning/references.py)."""
+
+    kind: str
+    value: str
+    printed: str
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +343,7 @@ class Action:
     other_overdue: tuple[ActionLine, ...] = ()
     installment: InstallmentDue | None = None
     credits: tuple[ActionLine, ...] = ()    # the customer's open credit notes in this currency (negative amounts)
+    payment_reference: PaymentReference | None = None   # given by the run (dunning/references.py)
 
     @property
     def invoices(self) -> tuple[str, ...]:

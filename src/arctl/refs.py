@@ -378,3 +378,21 @@ def normalise_invoice_number(text: str) -> str:
     compact = _INVOICE_SEPARATORS.sub("", unprefixed)
     stripped = compact.lstrip("0")
     return stripped or ("0" if compact else "")
+
+
+def rf_for_invoice(invoice_id: str) -> str:
+    """A stable ISO 11649 RF reference for an invoice that has no reference of its own (outside Belgium).
+
+    The number is normalised first (`normalise_invoice_number`); when what is left is 1-21 letters or
+    digits, it is the RF's body, so a person can read the number back ('2026-0042' -> RF88 2026 0042).
+    Anything else is hashed like `ogm_for_invoice` and the body is those 10 digits. The same collision
+    caveats apply.
+    """
+    key = normalise_invoice_number(invoice_id)
+    if not key:
+        raise ValueError(f"{invoice_id!r} is not an invoice number: nothing left to derive a reference from")
+    body = key.upper()
+    if re.fullmatch(r"[A-Z0-9]{1,21}", body):
+        return generate_rf(body)
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return generate_rf(f"{int.from_bytes(digest[:8], 'big') % _OGM_BASE_LIMIT:010d}")

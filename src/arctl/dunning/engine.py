@@ -371,7 +371,7 @@ def open_lines(items: pd.DataFrame) -> dict[str, ActionLine]:
 
 def _line(row: Row, step: str = "") -> ActionLine:
     return ActionLine(row["invoice_id"], row["due_date"], row["open_amount"], row.get("customer_name") or "",
-                      row.get("reference") or "", step=step)
+                      row.get("reference") or "", step=step, document=row.get("document") or "")
 
 
 def _overdue_by_account(rows: list[Row], as_of: dt.date) -> dict[tuple[str, str], list[Row]]:
@@ -388,7 +388,8 @@ def _overdue_by_account(rows: list[Row], as_of: dt.date) -> dict[tuple[str, str]
 def _rows(items: pd.DataFrame) -> list[Row]:
     """The open items as plain rows (dates as datetime.date or None, amounts as int), built column by column."""
     names = ["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
-    names += [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date", "open_periods")
+    names += [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date", "open_periods",
+                          "document")
               if c in items.columns]
     columns = [_dates(items[c]) if c in ("due_date", "last_reminder_date") else items[c].tolist() for c in names]
     if "last_reminder_date" not in names:

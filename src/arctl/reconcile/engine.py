@@ -29,7 +29,15 @@ from arctl.model import Match, MatchSettings, Unmatched
 from arctl.money import parse_amount, plain_amount
 from arctl.reconcile.names import PayerIndex, compact_iban, normalise_name
 from arctl.reconcile.numbers import InvoiceNumberIndex
-from arctl.refs import Reference, corrections, find_references, is_valid_ogm, ogm_for_invoice, parse_reference
+from arctl.refs import (
+    Reference,
+    corrections,
+    find_references,
+    is_valid_ogm,
+    ogm_for_invoice,
+    parse_reference,
+    rf_for_invoice,
+)
 
 _REVERSAL_WORDS = re.compile(r"\b(?:TERUGBOEKING|TERUGGESTORT|RETOUR|STORNO|REVERSAL|RUCKBUCHUNG|RÜCKBUCHUNG|"
                              r"RETURNED|REMBOURSEMENT|ANNULATION)\b", re.IGNORECASE)
@@ -141,8 +149,12 @@ def _cap(text: str, currency: str) -> int:
 
 def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFrame | None = None,
               settings: MatchSettings = MatchSettings(),
-              known_ibans: dict[str, str] | None = None) -> Reconciliation:
+              known_ibans: dict[str, str] | None = None,
+              documents: dict[tuple[str, str], tuple[str, ...]] | None = None) -> Reconciliation:
     """Match the credits of `bank` (canonical bank lines) to `invoices` (canonical, with open amounts).
+
+    `documents`: the references made for documents that cover several invoices ((kind, value) -> those
+    invoices); a payment quoting one pays them oldest first, like a payment naming them all.
 
     It builds millions of small objects for a large bank file; the caller may pause the cyclic garbage
     collector around it (workflows/reconciling.py does).
@@ -152,6 +164,7 @@ def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFram
     ignored, unmatched, credits = _classify(bank)
     payers = payer_index(invoices, customers, known_ibans or {}, settings)
     references = _reference_index(invoices)
+    references.documents = documents or {}
     numbers = InvoiceNumberIndex(invoices["invoice_id"])
     matches: list[Match] = []
     excess: list[Unmatched] = []
@@ -260,14 +273,17 @@ def payer_index(invoices: pd.DataFrame, customers: pd.DataFrame | None, known_ib
 class _References:
     """Reference -> invoices, stored as one invoice per key (a second invoice on a key is kept apart).
 
-    The OGMs arctl generates for invoices without a printed reference are added only when a payment
-    carries a reference that no printed one explains: most statements never need them.
+    The OGMs and RFs arctl generates for invoices without a valid printed reference are added only when a
+    payment carries a reference that no printed one explains: most statements never need them.
+    `documents` holds the references made for documents covering several invoices (kept apart).
     """
 
     def __init__(self) -> None:
         self.one: dict[tuple[str, str], str] = {}
         self.more: dict[tuple[str, str], list[str]] = {}
         self.unprinted: list[str] = []
+        self.generated: set[str] = set()
+        self.documents: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def add(self, key: tuple[str, str], invoice: str) -> None:
         if key in self.more:
@@ -283,18 +299,19 @@ class _References:
             return [invoice]
         if key in self.more:
             return self.more[key]
-        if self.unprinted and key[0] == "ogm":
-            self._add_generated()
+        if self.unprinted and key[0] in ("ogm", "rf") and key[0] not in self.generated:
+            self._add_generated(key[0])
             return self.get(key, default)
         return list(default)
 
-    def _add_generated(self) -> None:
+    def _add_generated(self, kind: str) -> None:
+        derive = ogm_for_invoice if kind == "ogm" else rf_for_invoice
         for invoice in self.unprinted:
             try:
-                self.add(("ogm", ogm_for_invoice(invoice)), invoice)
+                self.add((kind, derive(invoice)), invoice)
             except ValueError:
                 continue  # a number with nothing to derive a reference from: it is matched by other means
-        self.unprinted = []
+        self.generated.add(kind)
 
 
 def _reference_index(invoices: pd.DataFrame) -> _References:
@@ -313,7 +330,7 @@ def _reference_index(invoices: pd.DataFrame) -> _References:
         reference = parse_reference(text, assume_ogm=True) if text else None
         if reference is not None:
             index.add((reference.kind, reference.value), invoice)
-        else:
+        if reference is None or not reference.valid:  # documents show the generated one instead
             index.unprinted.append(invoice)
     return index
 
@@ -337,7 +354,14 @@ def _by_reference(line: _Line, ledger: _Ledger, references: _References, numbers
     hits: list[str] = []
     suggested: list[str] = []
     for reference in _line_references(line):
-        invoices = [i for i in references.get((reference.kind, reference.value), []) if i in ledger.open]
+        key = (reference.kind, reference.value)
+        invoices = [i for i in references.get(key, []) if i in ledger.open]
+        document = [i for i in references.documents.get(key, ()) if i in ledger.open]
+        if document and not invoices and reference.valid and all(ledger.currency[i] == line.currency
+                                                                  for i in document):
+            hits.extend(i for i in document if i not in hits)  # a document's reference: all its invoices
+            continue
+        invoices += [i for i in document if i not in invoices]
         if not invoices:
             continue
         if reference.valid and len(invoices) == 1 and ledger.currency[invoices[0]] == line.currency:

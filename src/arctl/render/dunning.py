@@ -35,6 +35,7 @@ class DocumentInvoice:
     open_amount: str
     interest_from: str = ""     # where the letter claims interest: the day after the due date
     status: str = ""            # its own step where it differs from the document's, or why it is paused
+    link: str = ""              # where the export says a copy of the invoice is online (a URL), else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,9 @@ def document_for(action: Action, contact: Contact | None, company: Party, as_of:
     def listed(line: ActionLine) -> DocumentInvoice:
         status = line.status or (line.step if line.step and line.step != action.step else "")
         return DocumentInvoice(line.invoice_id, _shown_date(line.due_date), money(line.open_amount),
-                               _shown_date(line.interest_from), status.replace("_", " "))
+                               _shown_date(line.interest_from), status.replace("_", " "),
+                               line.document.strip() if line.document.strip().lower().startswith(
+                                   ("https://", "http://")) else "")
 
     key = f"{as_of.isoformat()}.{action_name(action.customer_id, action.step, action.currency, '.')}"
     customer = party(contact, action)
@@ -182,7 +185,7 @@ def document_for(action: Action, contact: Contact | None, company: Party, as_of:
         costs=tuple(DocumentCost(cost.kind.replace("_", " "), money(cost.amount)) for cost in action.costs),
         amount_due=money(action.amount_due), total_due=money(action.total_due), currency=action.currency,
         new_term_date=action.pay_by.isoformat() if action.pay_by else None,
-        reference=(lines[0].reference or None) if action.kind == "step" and len(lines) == 1 else None,
+        reference=action.payment_reference.printed if action.payment_reference else None,
         message_key=key, other_overdue=tuple(listed(line) for line in action.other_overdue),
         interest_until=_shown_date(action.interest_until), credits=tuple(listed(line) for line in action.credits),
         net_due=money(action.net_due))

@@ -74,3 +74,18 @@ def _standard(headers: tuple[tuple[str, str], ...], text: str) -> bytes:
         message[name] = value
     message.set_content(text)
     return message.as_bytes()
+
+
+def with_attachments(message: bytes, parts: list[tuple[str, bytes, str]]) -> bytes:
+    """The message with these (file name, bytes, MIME type) parts attached (multipart/mixed); unchanged when
+    there are none."""
+    if not parts:
+        return message
+    from email import message_from_bytes, policy
+
+    mail = message_from_bytes(message, _class=EmailMessage, policy=policy.default)
+    assert isinstance(mail, EmailMessage)
+    for filename, data, mime in parts:
+        maintype, _, subtype = mime.partition("/")
+        mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
+    return mail.as_bytes()

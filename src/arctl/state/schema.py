@@ -260,4 +260,16 @@ invoice_amounts = Table(
     Column("open_amount", BigInteger, nullable=False),
 )
 
-SCHEMA_VERSION = 8
+# version 9: the payment reference made for a document covering several invoices, and the invoices a payment
+# quoting it pays (oldest first); recorded with the action, in the same transaction
+
+document_references = Table(
+    "document_references", metadata,
+    Column("kind", String(8), primary_key=True),          # ogm or rf
+    Column("value", String(40), primary_key=True),        # compact: 12 digits, or RF + check + body
+    Column("position", Integer, primary_key=True),        # 0, 1, ...: the order a payment pays them in
+    Column("invoice_id", String(128), nullable=False),
+    Column("action_id", Integer, ForeignKey("dunning_actions.id"), nullable=False, index=True),
+)
+
+SCHEMA_VERSION = 9

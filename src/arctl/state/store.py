@@ -32,6 +32,7 @@ from arctl.state import schema
 from arctl.state.learned import LearnedIbans
 from arctl.state.opening import check_sqlite_file, restore_hint
 from arctl.state.pauses import PauseRecords, new_id
+from arctl.state.references import DocumentReferences, reference_rows
 
 _INVOICE_FIELDS = [c.name for c in schema.invoices.columns
                    if c.name not in ("import_id", "closed_on", "closed_import_id", "source_path")]
@@ -53,7 +54,7 @@ class ImportRecord:
     closed: int
 
 
-class Store(PauseRecords, LearnedIbans):
+class Store(PauseRecords, LearnedIbans, DocumentReferences):
     """One workspace's state. Every write method runs in one transaction: all of it or none.
 
     `now` is the clock (an aware datetime, UTC) for the times a row records when it was written; the
@@ -415,6 +416,11 @@ class Store(PauseRecords, LearnedIbans):
             connection.execute(insert(schema.dunning_items), [
                 {"action_id": action_id, "invoice_id": line.invoice_id, "open_amount": line.open_amount}
                 for action_id, part in zip(ids, parts, strict=True) for line in part[4]])
+            # a document's own payment reference, with the row of the action's own step (the first of its rows)
+            own_rows = {id(part[0]): action_id for action_id, part in reversed(list(zip(ids, parts, strict=True)))}
+            references = reference_rows([(action, own_rows[id(action)]) for action, _, _ in actions])
+            if references:
+                connection.execute(insert(schema.document_references), references)
             reminded = [action.installment for action, _, _ in actions if action.installment is not None]
             for installment in reminded:
                 connection.execute(update(schema.installments).where(
@@ -530,6 +536,7 @@ MIGRATIONS: dict[int, tuple[Callable[[Connection], None], ...]] = {
     6: (_payment_plan_of_installment_reminders,),   # installment reminders name their payment plan
     7: (_reach_from_bank_lines,),   # bank_reach: how far each account's statements reach
     8: (),   # invoice_amounts: a new table only (amounts change from the next import on)
+    9: (),   # document_references: a new table only
 }
 
 

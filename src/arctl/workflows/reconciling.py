@@ -104,7 +104,7 @@ def reconcile_workspace(workspace: Workspace, settings) -> ReconcileResult:
             customers = store.customers()
             with collector_paused():
                 result = match(candidates, items, customers if len(customers) else None, settings,
-                               store.known_ibans())
+                               store.known_ibans(), store.document_references())
             export_of = dict(zip(invoices["invoice_id"], invoices["import_id"].astype(int), strict=True))
             stored = store.add_matches([{"bank_txn": m.bank_txn, "invoice_id": m.invoice_id, "amount": m.amount,
                                          "currency": m.currency, "rule": m.rule, "confidence": m.confidence,

@@ -128,7 +128,10 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
     from arctl.deliver.outbox import CALL_LIST, Outbox
     from arctl.dunning.engine import Skip
     from arctl.render import dunning as documents
+    from arctl.render.email import with_attachments
+    from arctl.workflows.payment_refs import invoice_copies, reference_book, with_reference
 
+    book = reference_book(store, workspace.config.company.country, inputs.items)
     env = documents.environment(workspace.root / "templates")
     company = _company(workspace)
     outbox = Outbox(workspace.root, as_of.isoformat())
@@ -148,6 +151,7 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
             warnings.append(refusal[1])
             continue
         path = outbox.path_for(action.customer_id, action.step, action.currency, action.channel)
+        action = with_reference(book, action, as_of) if path else action
         outcomes.append(ActionOutcome(action, (outbox.shown(path),) if path else (),
                                       "written" if path else "person"))
         if dry_run and (action.kind, action.channel) in rendered_kinds:
@@ -159,6 +163,10 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
             calls.append((action, document))
             continue
         data = documents.render_action(env, document, action.kind, action.channel, as_of) if path else b""
+        if path and action.channel == "email":
+            copies, problems = invoice_copies(action, workspace.root)
+            data = with_attachments(data, copies)
+            warnings.extend(problems)
         if not dry_run:
             batch.append((action, path, data))
             if len(batch) >= RECORD_BATCH:
