@@ -185,6 +185,7 @@ def _run_json(result, date, dry_run: bool) -> dict:
                                   "open_amount": plain_amount(c.open_amount, o.action.currency)}
                                  for c in o.action.credits],
                      "net_due": plain_amount(o.action.net_due, o.action.currency),
+                     "reference": o.action.payment_reference.printed if o.action.payment_reference else None,
                      "documents": list(o.documents), "delivery": "dry_run" if dry_run else o.delivery,
                      "plan": o.action.plan or None,
                      "plan_reason": result.plans.get(o.action.customer_id, ": ").partition(": ")[2] or None}

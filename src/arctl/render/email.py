@@ -81,11 +81,16 @@ def with_attachments(message: bytes, parts: list[tuple[str, bytes, str]]) -> byt
     there are none."""
     if not parts:
         return message
+    import hashlib
     from email import message_from_bytes, policy
 
     mail = message_from_bytes(message, _class=EmailMessage, policy=policy.default)
     assert isinstance(mail, EmailMessage)
+    content = hashlib.sha256(message)
     for filename, data, mime in parts:
         maintype, _, subtype = mime.partition("/")
         mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
+        content.update(filename.encode("utf-8") + b"\0" + data)
+    # the same message and parts give the same bytes (the standard library would draw a random boundary)
+    mail.set_boundary(f"arctl-{content.hexdigest()[:32]}")
     return mail.as_bytes()
