@@ -135,8 +135,8 @@ def test_a_reference_already_recorded_for_another_document_is_never_given_again(
 ACCOUNT = "BE05068123456775"
 INVOICES = """\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due,Payment Reference,PDF
-    2026-0042,K001,Bakkerij Peeters BV,2026-09-01,2026-09-30,EUR,1210.00,1210.00,+++090/9337/55493+++,invoices/2026-0042.pdf
-    2026-0045,K001,Bakkerij Peeters BV,2026-09-15,2026-10-15,EUR,605.00,605.00,,invoices/2026-0045.pdf
+    2026-0042,K001,Peeters BV,2026-09-01,2026-09-30,EUR,1210.00,1210.00,+++090/9337/55493+++,invoices/2026-0042.pdf
+    2026-0045,K001,Peeters BV,2026-09-15,2026-10-15,EUR,605.00,605.00,,invoices/2026-0045.pdf
     2026-0043,K002,Garage Janssens NV,2026-10-05,2026-10-20,EUR,302.50,302.50,,https://portal.example.be/f/2026-0043.pdf
     """
 CUSTOMERS = """\
