@@ -332,3 +332,38 @@ def test_attachments_are_added_as_parts_of_their_own_and_the_message_stays_the_s
     assert parsed.get_body(("plain",)).get_content() == "Please pay.\n"
     assert [p.get_filename() for p in parsed.iter_attachments()] == ["2026-0043.pdf"]
     assert with_attachments(message, []) == message
+
+
+# --- the matcher on its own: RF references outside Belgium ----------------------------------------------
+
+
+def matcher_frames(reference_in_payment: str, amount: int):
+    from test_reconcile import bank, invoices
+
+    frame = invoices(("2026-0043", "K002", "Garage Janssens NV", 30250, "", "2026-10-20"),
+                     ("2026-0050", "K002", "Garage Janssens NV", 45000, "", "2026-10-05"))
+    return bank({"txn": "T1", "amount": amount, "name": "J. JANSSENS", "ref": reference_in_payment}), frame
+
+
+def test_a_payment_quoting_the_rf_derived_from_an_invoice_number_pays_that_invoice():
+    from arctl.reconcile.engine import reconcile
+
+    # RF61 2026 0043, derived from invoice 2026-0043 (check digits worked out above)
+    lines, frame = matcher_frames("RF6120260043", 30250)
+
+    result = reconcile(lines, frame)
+
+    assert [(m.invoice_id, m.amount, m.status) for m in result.matches] == [("2026-0043", 30250, "auto")]
+
+
+def test_a_payment_quoting_a_documents_rf_pays_its_invoices_oldest_first():
+    from arctl.reconcile.engine import reconcile
+
+    value = derived("doc", 0, "rf")[1]
+    lines, frame = matcher_frames(value, 50000)
+
+    result = reconcile(lines, frame, documents={("rf", value): ("2026-0050", "2026-0043")})
+
+    # 500.00: 450.00 to 2026-0050 (due 2026-10-05), the other 50.00 to 2026-0043 (due 2026-10-20)
+    assert [(m.invoice_id, m.amount, m.status) for m in result.matches] == [
+        ("2026-0050", 45000, "auto"), ("2026-0043", 5000, "auto")]
