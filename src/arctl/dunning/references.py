@@ -98,7 +98,7 @@ class ReferenceBook:
         if len(lines) == 1 and lines[0].open_amount > 0:
             return invoice_reference(lines[0], self.scheme)
         if not self._read:
-            self._taken |= invoice_references(self._items)
+            self._taken |= invoice_references(self._items, self.scheme)
             self._read = True
         identity = document_identity(action, as_of)
         attempt = 0
@@ -110,18 +110,23 @@ class ReferenceBook:
                                 tuple(line.invoice_id for line in lines))
 
 
-def invoice_references(items: pd.DataFrame) -> set[tuple[str, str]]:
-    """Every (kind, value) a payment may quote for one of these invoices: their own references, and both
-    references derived from their numbers."""
+def invoice_references(items: pd.DataFrame, kind: str) -> set[tuple[str, str]]:
+    """Every ("ogm" or "rf" as `kind`, value) a payment may quote for one of these invoices: their own
+    references of that kind, and the one derived from their numbers."""
     found: set[tuple[str, str]] = set()
-    texts = items["reference"].fillna("").astype(str) if "reference" in items else pd.Series([""] * len(items))
-    for invoice, text in zip(items["invoice_id"].tolist(), texts.tolist(), strict=True):
-        own = parse_reference(text, assume_ogm=True) if text.strip() else None
-        if own is not None:
+    texts = items["reference"].fillna("").astype(str).str.strip() if "reference" in items else pd.Series([], dtype=str)
+    # the usual printed OGM (+++123/4567/89012+++ or 12 digits) read in one vectorised pass, as the matcher does
+    plain = texts.str.fullmatch(r"(?:[+*]{3}\s*)?\d{3}\s*/?\s*\d{4}\s*/?\s*\d{5}(?:\s*[+*]{3})?")
+    if kind == "ogm":
+        found.update(("ogm", digits) for digits in texts[plain].str.replace(r"\D", "", regex=True).tolist())
+    for text in texts[~plain & texts.ne("")].tolist():
+        own = parse_reference(text, assume_ogm=True)
+        if own is not None and own.kind == kind:
             found.add((own.kind, own.value))
+    derive = ogm_for_invoice if kind == "ogm" else rf_for_invoice
+    for invoice in items["invoice_id"].tolist():
         try:
-            found.add(("ogm", ogm_for_invoice(invoice)))
-            found.add(("rf", rf_for_invoice(invoice)))
+            found.add((kind, derive(invoice)))
         except ValueError:
             continue
     return found
