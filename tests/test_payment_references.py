@@ -278,6 +278,27 @@ def test_a_second_run_the_same_day_records_no_second_reference(workspace):
     assert stored_references(workspace) == {("ogm", document_reference(first)): ("2026-0042", "2026-0045")}
 
 
+def test_a_version_8_database_gains_the_document_references_keeping_its_history(workspace):
+    from sqlalchemy import create_engine, text
+
+    from arctl.state.schema import SCHEMA_VERSION
+
+    run()
+    engine = create_engine(f"sqlite:///{workspace / '.arctl' / 'state.sqlite'}")
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE document_references"))
+        connection.execute(text("UPDATE meta SET value = '8' WHERE key = 'schema_version'"))
+    engine.dispose()
+
+    second = run()
+
+    assert second["actions"] == []   # the history of version 8 is kept: nothing is sent twice
+    assert stored_references(workspace) == {}
+    with engine.connect() as connection:
+        version = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+    assert version == str(SCHEMA_VERSION)
+
+
 # --- copies of the invoices ---------------------------------------------------------------------------------
 
 
