@@ -212,4 +212,5 @@ def test_a_wrong_password_fails_every_message_with_the_servers_answer(workspace,
     cli("dunning", "run", "--as-of", DAY, "--send", code=5)
 
     answers = {d["answer"] for d in outbox().values()}
-    assert len(answers) == 1 and answers.pop().startswith(f"127.0.0.1:{server.port} refused the login of {USERNAME}: 535")
+    assert len(answers) == 1
+    assert answers.pop().startswith(f"127.0.0.1:{server.port} refused the login of {USERNAME}: 535")

@@ -104,4 +104,4 @@ def letters_already_posted(connection: Connection) -> None:
         "updated_at) SELECT document, MIN(as_of), MIN(customer_id), MIN(channel), 'printed', "
         "'posted on the day it was written (recorded before arctl tracked printing)', 0, MIN(as_of), "
         "MIN(created_at) FROM dunning_actions WHERE document != '' AND channel IN ('letter', 'registered_letter') "
-        "GROUP BY document"))
+        "AND document NOT IN (SELECT document FROM deliveries) GROUP BY document"))
