@@ -214,3 +214,14 @@ def test_a_wrong_password_fails_every_message_with_the_servers_answer(workspace,
     answers = {d["answer"] for d in outbox().values()}
     assert len(answers) == 1
     assert answers.pop().startswith(f"127.0.0.1:{server.port} refused the login of {USERNAME}: 535")
+
+
+def test_the_outbox_lists_what_was_sent_and_what_failed_with_the_answer(workspace, server):
+    server.mailbox.refused[JANSSENS] = "550 5.1.1 Recipient address rejected"
+    cli("dunning", "run", "--as-of", DAY, "--send", code=5)
+
+    listing = cli("outbox").stdout
+
+    assert "2 sent, 1 failed" in listing
+    (row,) = [line for line in listing.splitlines() if "K002" in line]
+    assert "│ failed │" in row and "│ recipient" in row   # the answer, folded over the next lines

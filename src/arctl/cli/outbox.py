@@ -43,6 +43,10 @@ def outbox(
         print(json.dumps({"documents": [_json(d) for d in documents],
                           "counts": _counts(documents)}, ensure_ascii=False, indent=2))
         return
+    console = out_console()
+    if not documents:
+        console.print("the outbox is empty")
+        return
     table = Table(title="Outbox", title_justify="left")
     for column in ("id", "day", "customer", "channel", "status", "on", "document", "answer"):
         table.add_column(column, overflow="fold")
@@ -50,9 +54,8 @@ def outbox(
         table.add_row(str(d["id"] or ""), d["as_of"].isoformat(), escape(d["customer_id"]), d["channel"],
                       d["status"], d["sent_on"].isoformat() if d["sent_on"] else "", escape(d["document"]),
                       escape(d["answer"]))
-    console = out_console()
     console.print(table)
-    console.print(", ".join(f"{n} {status}" for status, n in _counts(documents).items()) or "the outbox is empty")
+    console.print(", ".join(f"{n} {status}" for status, n in _counts(documents).items()))
     if any(d["status"] == "unknown" for d in documents):
         console.print("[yellow]warning:[/yellow] a run stopped while sending the unknown ones: check the sent "
                       "mail, then `arctl outbox resolve ID --sent` or `--resend`")
