@@ -43,8 +43,15 @@ def test_the_first_reminder_goes_by_post_to_a_consumer_without_an_email_address(
     assert actions("2026-12-23") == [("P001", "reminder", "letter", []), ("P002", "reminder", "email", [])]
 
 
+def posted(day: str) -> None:
+    """The bookkeeper posts the day's letters that day (`arctl outbox printed`)."""
+    result = CliRunner().invoke(app, ["outbox", "printed", day, "--as-of", day])
+    assert result.exit_code == 0, result.output
+
+
 def test_the_fee_waits_for_the_waiting_period_after_a_posted_reminder(workspace):
     actions("2026-12-23")  # a Wednesday: by post the period starts on Tuesday 29 December (Christmas, weekend)
+    posted("2026-12-23")
 
     # the plan's 19 days end on Monday 11 January: the e-mailed reminder's period ended on 6 January
     assert actions("2027-01-11") == [("P002", "second", "letter", [{"kind": "fee", "amount": "7.50"}])]
@@ -53,6 +60,7 @@ def test_the_fee_waits_for_the_waiting_period_after_a_posted_reminder(workspace)
 
 def test_dunning_status_shows_the_date_after_the_waiting_period(workspace):
     actions("2026-12-23")
+    posted("2026-12-23")
 
     result = CliRunner().invoke(app, ["dunning", "status", "--as-of", "2027-01-04", "--json"])
     assert result.exit_code == 0, result.output

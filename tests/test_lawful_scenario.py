@@ -133,6 +133,8 @@ def cli(*args, code=0):
 def run_day(day: dt.date, *extra) -> list[dict]:
     result = cli("dunning", "run", "--as-of", day.isoformat(), "--json", "--allow-stale-bank", "--plan", "strict",
                  *extra)
+    # the bookkeeper posts the day's letters that day: their legal periods count from then (`outbox printed`)
+    cli("outbox", "printed", day.isoformat(), "--as-of", day.isoformat())
     return json.loads(result.stdout)["actions"]
 
 

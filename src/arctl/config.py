@@ -56,10 +56,35 @@ class Source:
         return f"{CONFIG_NAME}:{self.line}: sources[{self.index}].path"
 
 
+SMTP_SECURITY = ("starttls", "tls", "none")
+SMTP_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")   # `security: none` only for a test server on this machine
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """arctl.yaml `smtp:`: the server e-mails are sent through. The password is never in the file: it is read
+    from the environment variable `password_env` names when sending."""
+
+    host: str
+    port: int
+    security: str = "starttls"
+    username: str = ""
+    password_env: str = ""
+    sender: str = ""              # `from`: the envelope sender (else the address in each message's From)
+    bcc: str = ""                 # an archive copy of every message goes here (envelope only, not in the headers)
+    ca_file: Path | None = None   # trust this CA (a private or test server) besides the system's
+    timeout: int = 30             # seconds to wait for the server
+    where: str = CONFIG_NAME      # `arctl.yaml:LINE: smtp` for messages
+
+
 # Readings of unsure law (REFERENCE.md [U] points): the first choice is the default, the one that claims less.
 LAW_CHOICES = {
     "day_count": ("actual/actual", "actual/365"),                        # REFERENCE.md section 1, day count
     "be_consumer_interest_from": ("waiting_period_end", "due_date"),     # REFERENCE.md section 4, open point (a)
+    # a letter's legal periods count from the day it was posted (`arctl outbox printed`), not started before;
+    # or from the day it was written (as arctl counted before it tracked printing): README "Readings of unsure law"
+    "letter_period_from": ("posting_date", "written_date"),
 }
 
 
@@ -69,6 +94,7 @@ class LawSettings:
 
     day_count: str = "actual/actual"
     be_consumer_interest_from: str = "waiting_period_end"
+    letter_period_from: str = "posting_date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +109,7 @@ class Config:
     dunning_plan: str = "standard"
     bank_max_age: int = 3
     law: LawSettings = LawSettings()
+    smtp: SmtpSettings | None = None
 
 
 
@@ -175,7 +202,7 @@ def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable
     """
     check = DocumentChecker(path.name)
     top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources", "matching", "state",
-                                  "dunning", "law"})
+                                  "dunning", "law", "smtp"})
     company_node = top.get("company")
     c = check.mapping(company_node, "company", {"name", "legal_form", "enterprise_number", "vat_number",
                                                 "address", "country", "iban", "bic"})
@@ -211,9 +238,56 @@ def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable
                                                                         f"got {max_age!r}")
         max_age = "3"
     law = _law(check, top.get("law"))
+    smtp = _smtp(check, top.get("smtp"), root)
     check.raise_problems(str(path), hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
     return Config(company, locale, currency, timezone, tuple(sources), matching, state_url, dunning_plan,
-                  int(max_age), law)
+                  int(max_age), law, smtp)
+
+
+def _smtp(check: DocumentChecker, node: Located | None, root: Path) -> SmtpSettings | None:
+    """The `smtp:` server; a password written in the file is refused (it belongs in an environment variable)."""
+    if node is None or node.value is None:
+        return None
+    data = check.mapping(node, "smtp", {"host", "port", "security", "username", "password_env", "password", "from",
+                                        "bcc", "ca_file", "timeout"})
+    if "password" in data:
+        check.add(data["password"], "smtp.password", "a password is never written in arctl.yaml: put it in an "
+                  "environment variable and name that variable in smtp.password_env (e.g. ARCTL_SMTP_PASSWORD)")
+    host = check.text(data, "host", "smtp.host")
+    if not host:
+        check.add(node, "smtp.host", "missing: the name of the SMTP server (e.g. smtp.example.com)")
+    security = check.text(data, "security", "smtp.security", "starttls").lower()
+    if security not in SMTP_SECURITY:
+        check.add(data.get("security"), "smtp.security", f"expected {', '.join(SMTP_SECURITY)}, got {security!r}")
+        security = "starttls"
+    elif security == "none" and host and host not in LOCAL_HOSTS:
+        check.add(data.get("security"), "smtp.security", f"none (no encryption) is only for a test server on this "
+                  f"machine ({', '.join(LOCAL_HOSTS)}), not {host!r}: use starttls or tls")
+    port = check.text(data, "port", "smtp.port", str(SMTP_PORTS[security]))
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        check.add(data.get("port"), "smtp.port", f"expected a port number such as 587, got {port!r}")
+        port = str(SMTP_PORTS[security])
+    username = check.text(data, "username", "smtp.username")
+    password_env = check.text(data, "password_env", "smtp.password_env")
+    if password_env and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", password_env):
+        check.add(data.get("password_env"), "smtp.password_env", f"expected the name of an environment variable "
+                  f"such as ARCTL_SMTP_PASSWORD, got {password_env!r}")
+    if username and not password_env:
+        check.add(data.get("username"), "smtp.password_env", "missing: the environment variable that holds the "
+                  f"password of {username} (e.g. password_env: ARCTL_SMTP_PASSWORD)")
+    addresses = {}
+    for key in ("from", "bcc"):
+        addresses[key] = check.text(data, key, f"smtp.{key}")
+        if addresses[key] and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", addresses[key]):
+            check.add(data.get(key), f"smtp.{key}", f"expected an e-mail address, got {addresses[key]!r}")
+    ca_text = check.text(data, "ca_file", "smtp.ca_file")
+    timeout = check.text(data, "timeout", "smtp.timeout", "30")
+    if not timeout.isdigit() or int(timeout) == 0:
+        check.add(data.get("timeout"), "smtp.timeout", f"expected a number of seconds, got {timeout!r}")
+        timeout = "30"
+    ca_file = (root / ca_text) if ca_text and not Path(ca_text).is_absolute() else (Path(ca_text) if ca_text else None)
+    return SmtpSettings(host, int(port), security, username, password_env, addresses["from"], addresses["bcc"],
+                        ca_file, int(timeout), f"{CONFIG_NAME}:{node.line}: smtp")
 
 
 def _law(check: DocumentChecker, node: Located | None) -> LawSettings:
@@ -418,6 +492,17 @@ law:                          # readings of points the law leaves open (README: 
   day_count: actual/actual      # interest per day: 1/366 of a year in a leap year; or actual/365
   be_consumer_interest_from: waiting_period_end   # Belgian consumers: interest from the end of the waiting period;
                                                   # or due_date
+  letter_period_from: posting_date   # a letter's legal periods count from `arctl outbox printed DATE`; or written_date
+
+# smtp:                       # where `arctl dunning run --send` and `arctl outbox send` send the e-mails
+#   host: smtp.example.com
+#   port: 587
+#   security: starttls          # starttls, tls (implicit, port 465), or none (a test server on this machine only)
+#   username: facturen@example.com
+#   password_env: ARCTL_SMTP_PASSWORD   # the environment variable holding the password: never the password here
+#   from: facturen@example.com  # the envelope sender (default: the address in each message's From)
+#   bcc: archief@example.com    # an archive copy of every message (not shown to the customer)
+#   ca_file: certs/ca.pem       # trust this certificate authority too (a private server)
 
 state:                        # where the workspace remembers imports, matches and (later) dunning steps
   # url: postgresql://arctl@localhost/arctl   # default: SQLite in .arctl/state.sqlite

@@ -111,6 +111,7 @@ from arctl.cli import reconcile  # noqa: E402,F401,I001
 from arctl.cli import payments  # noqa: E402,F401,I001
 from arctl.cli import pauses  # noqa: E402,F401,I001
 from arctl.cli import dunning  # noqa: E402,F401,I001
+from arctl.cli import outbox  # noqa: E402,F401,I001
 from arctl.cli import payplan  # noqa: E402,F401,I001
 from arctl.cli import plan  # noqa: E402,F401,I001
 from arctl.cli import customer  # noqa: E402,F401,I001

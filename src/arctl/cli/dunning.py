@@ -11,6 +11,7 @@ from rich.table import Table
 
 from arctl.cli import app, out_console, workspace_or_none
 from arctl.cli.options import LocaleOpt, as_of_date, screen_locale
+from arctl.cli.outbox import print_sending, raise_for_sending, sending_json
 from arctl.render.columns import aligned
 from arctl.render.safe_text import escape
 
@@ -115,13 +116,15 @@ def run(
                                           "nothing.")] = False,
     allow_stale_bank: Annotated[bool, typer.Option("--allow-stale-bank", help="Run although the newest bank "
                                                    "statement is older than bank_max_age.")] = False,
+    send: Annotated[bool, typer.Option("--send", help="Then send every e-mail written or failed and not yet "
+                                       "sent over SMTP (arctl.yaml smtp:); exit 5 when one fails.")] = False,
     as_of: Annotated[str, typer.Option("--as-of", help="The date of the run (a date or today).")] = "today",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
     locale: LocaleOpt = None,
 ) -> None:
     """Decide which dunning steps are due, write their documents into outbox/<date>/ and record them.
 
-    E-mails are .eml files, letters .html, phone steps rows of the day's call-list.csv (a later run adds its rows). A step is recorded once its document is written; running again on the same day adds only what is new and never rewrites a recorded document (new invoices of a customer already dunned today wait for the next run). What a killed run left unrecorded is removed first. Refuses (exit 3) when a bank account's statements do not reach within dunning.bank_max_age business days, and (exit 2) an --as-of before the last recorded run (a --dry-run may look at any date).
+    E-mails are .eml files, letters .html, phone steps rows of the day's call-list.csv (a later run adds its rows). A step is recorded once its document is written; running again on the same day adds only what is new and never rewrites a recorded document (new invoices of a customer already dunned today wait for the next run). What a killed run left unrecorded is removed first. Refuses (exit 3) when a bank account's statements do not reach within dunning.bank_max_age business days, and (exit 2) an --as-of before the last recorded run (a --dry-run may look at any date). With --send the e-mails then go over SMTP (a message whose fate is unknown after a stopped run is listed, never resent; see arctl outbox); exit 5 when one is not sent.
 
     Example: [bold]arctl dunning run --dry-run[/bold]
     """  # noqa: E501
@@ -130,10 +133,16 @@ def run(
 
     workspace = workspace_or_none()
     date = as_of_date(as_of, workspace)
-    result = workflows.dunning_run(workspace, date, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank)
+    result = workflows.dunning_run(workspace, date, plan=plan, dry_run=dry_run, allow_stale_bank=allow_stale_bank,
+                                   send=send)
     shown_locale = screen_locale(locale, workspace)
     if as_json:
-        print(json.dumps(_run_json(result, date, dry_run), ensure_ascii=False, indent=2))
+        document = _run_json(result, date, dry_run)
+        if result.sending is not None:
+            document["sending"] = sending_json(result.sending)
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        if result.sending is not None:
+            raise_for_sending(result.sending)
         return
     console = out_console()
     verb = "would write" if dry_run else "wrote"
@@ -167,6 +176,9 @@ def run(
     for callback in result.callbacks:
         console.print(f"call back {escape(callback['customer_id'])} (due {callback['until']}): "
                       f"{escape(callback['text'])} [dim](call of {callback['written_on']})[/dim]")
+    if result.sending is not None:
+        print_sending(result.sending, as_json=False)
+        raise_for_sending(result.sending)
 
 
 def _run_json(result, date, dry_run: bool) -> dict:

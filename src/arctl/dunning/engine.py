@@ -51,12 +51,16 @@ class Taken:
     """A step recorded for an invoice (for a phone step: the day the call list holding it was issued).
 
     `channel` is how it actually went (an e-mail step may have gone by letter); None when unknown.
+    `period_from`: the day the legal periods its document starts count from when that is not `taken_on` (the
+    day a letter was posted or an e-mail sent; for a letter not posted yet, the day of the decision: the period
+    has not started).
     """
 
     invoice_id: str
     step_id: str
     taken_on: dt.date
     channel: str | None = None
+    period_from: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@
   Mondays or Dutch public holidays; an e-mail on the day it is sent;
 - a cost step of a consumer plan comes at the earliest on the day after the pay-by date of the letter
   that started the period (BE: the first written reminder, NL: the 14-day letter), timed from the day and
-  the way that letter actually went; a letter known only from the export counts as posted (the later date).
+  the way that letter actually went; a letter known only from the export counts as posted (the later date);
+  a letter arctl wrote counts from the day it was posted (`arctl outbox printed`), and its period has not
+  started before (the workflow passes the day of the decision as its `period_from` until then).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class Sending(Protocol):
     def taken_on(self) -> dt.date: ...
     @property
     def channel(self) -> str | None: ...
+    @property
+    def period_from(self) -> dt.date | None: ...
 
 
 def pay_by_date(plan: Plan, step: Step, channel: str | None, sent_on: dt.date, *,
@@ -94,7 +98,8 @@ def earliest_cost_day(plan: Plan, taken: Iterable[Sending], rules: ConsumerRules
     if plan.consumer not in ("BE", "NL"):
         return None
     starters = {step.id: step for step in plan.steps if _starts_period(plan, step)}
-    sent = sorted((t.taken_on, t.channel, t.step_id) for t in taken if t.step_id in starters)
+    # the day the document actually went (posted, sent) where known: a period never starts before it
+    sent = sorted((t.period_from or t.taken_on, t.channel, t.step_id) for t in taken if t.step_id in starters)
     if plan.consumer == "BE":
         found = [(day, channel, starters[step_id]) for day, channel, step_id in sent[:1]]
     else:

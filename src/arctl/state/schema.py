@@ -272,4 +272,22 @@ document_references = Table(
     Column("action_id", Integer, ForeignKey("dunning_actions.id"), nullable=False, index=True),
 )
 
-SCHEMA_VERSION = 9
+# version 10: the delivery of each written document: e-mails sent over SMTP (recorded `sending` before the
+# server is asked and `sent` after it accepted), letters printed and posted. A document without a row here is
+# written and waits (an e-mail to be sent, a letter to be printed).
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document", String(400), nullable=False, unique=True),   # dunning_actions.document (outbox path)
+    Column("as_of", Date, nullable=False),                          # the run that wrote it
+    Column("customer_id", String(128), nullable=False, index=True),
+    Column("channel", String(32), nullable=False),
+    Column("status", String(16), nullable=False),    # written, sending, sent, failed, unknown, printed
+    Column("answer", Text, nullable=False, default=""),             # the server's answer, or who decided
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("sent_on", Date),                         # sent: the day it went; printed: the posting date
+    Column("updated_at", Text, nullable=False),
+)
+
+SCHEMA_VERSION = 10

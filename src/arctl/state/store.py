@@ -29,6 +29,7 @@ from sqlalchemy.exc import DatabaseError
 from arctl.errors import StateError
 from arctl.model import Action, ActionLine
 from arctl.state import schema
+from arctl.state.deliveries import DeliveryRecords, letters_already_posted
 from arctl.state.learned import LearnedIbans
 from arctl.state.opening import check_sqlite_file, restore_hint
 from arctl.state.pauses import PauseRecords, new_id
@@ -54,7 +55,7 @@ class ImportRecord:
     closed: int
 
 
-class Store(PauseRecords, LearnedIbans, DocumentReferences):
+class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
     """One workspace's state. Every write method runs in one transaction: all of it or none.
 
     `now` is the clock (an aware datetime, UTC) for the times a row records when it was written; the
@@ -364,9 +365,11 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences):
 
 
     def steps_taken(self) -> pd.DataFrame:
-        """Every invoice's recorded dunning steps: invoice_id, step, taken_on (the action's date)."""
+        """Every invoice's recorded dunning steps: invoice_id, step, taken_on (the action's date), channel and
+        document."""
         query = (select(schema.dunning_items.c.invoice_id, schema.dunning_actions.c.step,
-                        schema.dunning_actions.c.as_of.label("taken_on"), schema.dunning_actions.c.channel)
+                        schema.dunning_actions.c.as_of.label("taken_on"), schema.dunning_actions.c.channel,
+                        schema.dunning_actions.c.document)
                  .join(schema.dunning_actions, schema.dunning_actions.c.id == schema.dunning_items.c.action_id))
         return self._frame(query, dates=("taken_on",))
 
@@ -537,6 +540,7 @@ MIGRATIONS: dict[int, tuple[Callable[[Connection], None], ...]] = {
     7: (_reach_from_bank_lines,),   # bank_reach: how far each account's statements reach
     8: (),   # invoice_amounts: a new table only (amounts change from the next import on)
     9: (),   # document_references: a new table only
+    10: (letters_already_posted,),   # deliveries: letters written before count as posted on their day
 }
 
 

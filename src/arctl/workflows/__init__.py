@@ -8,6 +8,7 @@
     pauses        hold, release, dispute, promise, note
     dunning       the dunning plans; dunning status (the engine's inputs from the state)
     running       dunning run (the documents in outbox/<date>/ and their record)
+    sending       outbox: send the e-mails over SMTP, list, resolve, printed letters
     run_checks    dunning run's date and bank-source checks, and the plan each customer in it follows
     explaining    explain (why an invoice is or is not in a run)
     payplans      payplan create, show, cancel
@@ -52,6 +53,7 @@ from arctl.workflows.reconciling import (
     unmatch,
 )
 from arctl.workflows.running import ActionOutcome, RunResult, dunning_run
+from arctl.workflows.sending import SendResult, outbox_list, outbox_printed, outbox_resolve, outbox_send
 from arctl.workflows.workspace import init_workspace, load_workspace, open_store, state_dir
 
 __all__ = [
@@ -71,6 +73,7 @@ __all__ = [
     "PaymentPlanView",
     "ReconcileResult",
     "RunResult",
+    "SendResult",
     "aging",
     "check",
     "customer_set",
@@ -90,6 +93,10 @@ __all__ = [
     "match_manually",
     "note",
     "open_store",
+    "outbox_list",
+    "outbox_printed",
+    "outbox_resolve",
+    "outbox_send",
     "payments",
     "payplan_cancel",
     "payplan_create",

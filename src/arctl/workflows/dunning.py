@@ -93,7 +93,6 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     them; when no customer with an open invoice has a plan, a ConfigError (`refuse_unplanned`, as a run does)."""
     import pandas as pd
 
-    from arctl.dunning.engine import Taken
     from arctl.dunning.schedule import Sent
     from arctl.reconcile.open_items import open_items, open_periods
     from arctl.reports.behaviour import payment_behaviour
@@ -112,8 +111,7 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     contacts = _contacts(master, overrides)
     customers, warnings = _customer_facts(contacts, master, overrides, lateness, plans)
     warnings += _unplanned(items, customers, plans, refuse=refuse_unplanned)
-    history = [Taken(invoice, step, day.date(), channel)
-               for invoice, step, day, channel in store.steps_taken().itertuples(index=False)]
+    history = _history(store, workspace, as_of)
     waiting = set(store.suggested_invoices()) | _invoices_of_unallocated_credit(workspace, store, items, master,
                                                                                 as_of)
     payment_plans = payment_plan_states(store, as_of, allocations)
@@ -121,6 +119,26 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
             for customer, step, currency, day in store.documents_sent().itertuples(index=False)]
     return DunningInputs(plans, None, items, customers, contacts, history,
                          _pauses(store, items, payment_plans), frozenset(waiting), payment_plans, sent, warnings)
+
+
+def _history(store: Store, workspace: Workspace, as_of: dt.date) -> list[Taken]:
+    """The steps taken, each with the day its legal periods count from where that is not the run's day: a sent
+    e-mail from the day it went, a posted letter from its posting date, and (law.letter_period_from:
+    posting_date) a letter not yet posted as if posted on `as_of` at the earliest, so that its period has not
+    started (README "Readings of unsure law")."""
+    from arctl.dunning.engine import Taken
+    from arctl.state.deliveries import LETTER_CHANNELS
+
+    went = store.posting_dates()
+    by_posting = workspace.config.law.letter_period_from == "posting_date"
+    history = []
+    for invoice, step, day, channel, document in store.steps_taken().itertuples(index=False):
+        taken_on = day.date()
+        period_from = went.get(document)
+        if channel in LETTER_CHANNELS and document:
+            period_from = (period_from or max(taken_on, as_of)) if by_posting else None
+        history.append(Taken(invoice, step, taken_on, channel, period_from))
+    return history
 
 
 def unplanned_consumers(customers: dict[str, CustomerFacts], plans: PlanSet,

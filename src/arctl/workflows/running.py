@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from arctl.config import Workspace
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from arctl.dunning.plan import PlanSet
     from arctl.render.dunning import Party
     from arctl.state.store import Store
+    from arctl.workflows.sending import SendResult
 
 RECORD_BATCH = 500   # documents made durable together, then recorded in one transaction
 
@@ -43,16 +44,24 @@ class RunResult:
     warnings: list[str]
     plans: dict[str, str] = field(default_factory=dict)   # customer_id -> "plan: why", for those in the run
     callbacks: list[dict] = field(default_factory=list)  # calls to return today (arctl note --outcome callback)
+    sending: SendResult | None = None                     # --send: what was sent, failed, or is unknown
 
 
 def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None = None, dry_run: bool = False,
-                allow_stale_bank: bool = False) -> RunResult:
-    """Decide the actions due, write their documents into outbox/<date>/ and record them (not with dry_run).
+                allow_stale_bank: bool = False, send: bool = False) -> RunResult:
+    """Decide the actions due, write their documents into outbox/<date>/ and record them (not with dry_run);
+    `send`: then send every e-mail written or failed and not yet sent, this run's and earlier ones'.
 
     Refused when its date is before the last recorded run (a dry run may look at any date) or when a bank
     account's statements do not reach a recent day; warned when no bank source shows payments at all."""
+    from arctl.workflows.sending import send_pending, smtp_password
+
     if workspace is None:
         raise UsageError("arctl dunning needs a workspace", hint="run it inside one, or use -w DIR")
+    if send and dry_run:
+        raise UsageError("--send and --dry-run together: a dry run writes and sends nothing",
+                         hint="leave out one of them")
+    password = smtp_password(workspace) if send else None   # a missing password stops the run before it writes
     has_bank = any(s.kind == "bank" for s in workspace.config.sources)
     with workspace_lock(workspace, "dunning run"):
         store = open_store(workspace)
@@ -66,10 +75,15 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
             actions, skipped, warnings = _decide_all(inputs, law, as_of)
             outcomes = _deliver(store, workspace, actions, inputs, as_of, dry_run, skipped, warnings)
             callbacks = due_callbacks(store, as_of)
+            sending = send_pending(store, workspace, None, as_of, password) if send else None
         finally:
             store.close()
+    if sending is not None:
+        went = sending.by_document()
+        outcomes = [replace(o, delivery=went.get(o.documents[0], o.delivery) if o.documents else o.delivery)
+                    for o in outcomes]
     return RunResult(as_of, dry_run, outcomes, skipped, ([] if has_bank else [NO_BANK]) + inputs.warnings + warnings,
-                     plan_reasons(inputs, (o.action for o in outcomes)), callbacks)
+                     plan_reasons(inputs, (o.action for o in outcomes)), callbacks, sending)
 
 
 def _read_law(plans: PlanSet, workspace: Workspace) -> Law:
