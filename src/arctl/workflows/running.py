@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from arctl.render.dunning import Party
     from arctl.state.store import Store
 
+Batched = tuple[Action, "Path | None", bytes, list]   # an action, its document and bytes, a hand-over's folder
 RECORD_BATCH = 500   # documents made durable together, then recorded in one transaction
 
 
@@ -64,7 +65,7 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
             inputs = dunning_inputs(workspace, store, as_of, plan)
             law = _read_law(inputs.plans, workspace)
             actions, skipped, warnings = _decide_all(inputs, law, as_of)
-            outcomes = _deliver(store, workspace, actions, inputs, as_of, dry_run, skipped, warnings)
+            outcomes = _deliver(store, workspace, actions, inputs, as_of, dry_run, skipped, warnings, law)
             callbacks = due_callbacks(store, as_of)
         finally:
             store.close()
@@ -118,16 +119,19 @@ def _decide_all(inputs: DunningInputs, law: Law, as_of: dt.date) -> tuple[list[A
 
 
 def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: DunningInputs, as_of: dt.date,
-             dry_run: bool, skipped: list[Skip], warnings: list[str]) -> list[ActionOutcome]:
+             dry_run: bool, skipped: list[Skip], warnings: list[str], law: Law | None = None) -> list[ActionOutcome]:
     """Render each action's document, write it into the outbox and record it: documents first, made durable
-    a batch at a time, then the batch's records in one transaction; calls once the call list is written.
+    a batch at a time, then the batch's records in one transaction; calls once the call list is written; a
+    hand-over to a collection agency with its agency folder (written in the same batch as its notice).
 
     First the outbox is brought in line with the state (what a killed run left is removed). An action
     recorded earlier today is never written again: its new invoices wait for the next run. An e-mail to an
     address that cannot take it is not written; the rest of the run goes on."""
-    from arctl.deliver.outbox import CALL_LIST, Outbox
+    from arctl.deliver.outbox import Outbox
     from arctl.dunning.engine import Skip
     from arctl.render import dunning as documents
+    from arctl.workflows.agency import agency_files, is_handover
+    from arctl.workflows.calls import call_rows, refresh_xlsx, write_calls
 
     env = documents.environment(workspace.root / "templates")
     company = _company(workspace)
@@ -138,7 +142,7 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
     today = {(r["customer_id"], r["step"], r["channel"], r["currency"]): r["document"]
              for r in store.actions_recorded(as_of) if r["as_of"] == as_of}
     outcomes: list[ActionOutcome] = []
-    batch: list[tuple[Action, Path | None, bytes]] = []
+    batch: list[Batched] = []
     calls: list[tuple[Action, documents.DunningDocument]] = []
     rendered_kinds: set[tuple[str, str]] = set()
     for action in actions:
@@ -148,7 +152,7 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
             warnings.append(refusal[1])
             continue
         path = outbox.path_for(action.customer_id, action.step, action.currency, action.channel)
-        outcomes.append(ActionOutcome(action, (outbox.shown(path),) if path else (),
+        outcomes.append(ActionOutcome(action, tuple(outbox.shown(p) for p in outbox.paths_for(path)),
                                       "written" if path else "person"))
         if dry_run and (action.kind, action.channel) in rendered_kinds:
             continue  # a dry run renders one document of each kind, to find a broken template
@@ -160,16 +164,21 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
             continue
         data = documents.render_action(env, document, action.kind, action.channel, as_of) if path else b""
         if not dry_run:
-            batch.append((action, path, data))
+            extra = agency_files(store, outbox, action, (path, data) if path else None, law=law, plans=inputs.plans,
+                                 locale=workspace.config.locale, as_of=as_of) if is_handover(action) else []
+            if extra:
+                outcomes[-1] = ActionOutcome(action, (*outcomes[-1].documents, *(outbox.shown(p) for p, _ in extra)),
+                                             outcomes[-1].delivery)
+            batch.append((action, path, data, extra))
             if len(batch) >= RECORD_BATCH:
                 _write_and_record(store, outbox, batch, as_of)
                 batch = []
     if not dry_run:
         _write_and_record(store, outbox, batch, as_of)
         if calls:
-            path = outbox.folder / CALL_LIST
-            outbox.write_batch([(path, outbox.call_list_with(documents.call_list(calls)))])
-            store.record_actions([(action, outbox.shown(path), "written") for action, _ in calls], as_of)
+            write_calls(store, outbox, call_rows(store, inputs.plans, calls, as_of), calls, workspace.config.locale,
+                        as_of)
+        refresh_xlsx(outbox, as_of)
     return outcomes
 
 
@@ -193,11 +202,14 @@ def _refusal(action: Action, today: dict[tuple[str, str, str, str], str], inputs
     return None
 
 
-def _write_and_record(store: Store, outbox: Outbox, batch: list[tuple[Action, Path | None, bytes]],
-                      as_of: dt.date) -> None:
-    outbox.write_batch([(path, data) for _, path, data in batch if path is not None])
-    store.record_actions([(action, outbox.shown(path) if path else "", "written" if path else "person")
-                          for action, path, _ in batch], as_of)
+def _write_and_record(store: Store, outbox: Outbox, batch: list[Batched], as_of: dt.date) -> None:
+    """Write a batch's documents (with a hand-over's agency folder), make them durable, then record each
+    action naming every file it wrote."""
+    outbox.write_batch([(path, data) for _, path, data, _ in batch if path is not None]
+                       + [file for *_, extra in batch for file in extra])
+    store.record_actions([(action, ";".join([outbox.shown(path)] * bool(path) + [outbox.shown(p) for p, _ in extra])
+                           if path else "", "written" if path else "person") for action, path, _, extra in batch],
+                         as_of)
 
 
 def _company(workspace: Workspace) -> Party:
