@@ -317,7 +317,7 @@ def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: l
     credits = tuple(_line(row) for row in credit_rows)
     claimed = Claimed(credits, {row["invoice_id"]: row["open_periods"] for row in group if row.get("open_periods")},
                       {row["invoice_id"]: row["interest_start"] for row in group if row.get("interest_start")})
-    spec = step.costs or _handed_over_costs(chosen, step)
+    spec = step.costs or handed_over_costs(chosen, step)
     costs, warnings = step_costs(spec, costly, currency, as_of, law_for(chosen, law), claimed) \
         if law is not None and spec else ((), ())
     if any(cost.kind == "interest" for cost in costs):  # interest runs from the day after each due date
@@ -335,7 +335,7 @@ def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: l
                   credits=credits), warnings
 
 
-def _handed_over_costs(plan: Plan, step: Step) -> Costs:
+def handed_over_costs(plan: Plan, step: Step) -> Costs:
     """What a hand-over to a collection agency claims besides the principal: the costs of the plan's last
     earlier step that carried costs (the formal demand's compensation and interest), interest counted up to the
     day of the hand-over, so the agency's claim and the notice to the customer state what is owed that day.

@@ -72,14 +72,18 @@ def _copies(outbox: Outbox, folder: Path, earlier: list[dict], notice: tuple[Pat
 
 def _rates(action: Action, law: Law | None, plans: PlanSet) -> tuple[str, tuple[Rate, ...]]:
     """The rate table the hand-over's interest was computed with, and its rates."""
-    from arctl.dunning.claims import interest_table
+    from arctl.dunning.claims import interest_table, law_for
+    from arctl.dunning.engine import handed_over_costs
 
     if law is None or not any(cost.kind == "interest" for cost in action.costs):
         return "", ()
     try:
-        kind = plans.plan(action.plan).step(action.step).costs.interest
+        plan = plans.plan(action.plan)
+        step = plan.step(action.step)
     except KeyError:
         return "", ()
+    kind = (step.costs or handed_over_costs(plan, step)).interest
+    law = law_for(plan, law)
     table = interest_table(kind, law.company_country, law.rates) if kind else None
     return (table, law.rates.get(table, ())) if table else ("", ())
 
