@@ -121,7 +121,7 @@ def run(
 ) -> None:
     """Decide which dunning steps are due, write their documents into outbox/<date>/ and record them.
 
-    E-mails are .eml files, letters .html, phone steps rows of the day's call-list.csv (a later run adds its rows). A step is recorded once its document is written; running again on the same day adds only what is new and never rewrites a recorded document (new invoices of a customer already dunned today wait for the next run). What a killed run left unrecorded is removed first. Refuses (exit 3) when a bank account's statements do not reach within dunning.bank_max_age business days, and (exit 2) an --as-of before the last recorded run (a --dry-run may look at any date).
+    E-mails are .eml files, letters .html, phone steps rows of the day's call-list.csv (a later run adds its rows) and call-list.xlsx (rewritten whole), an agency step a notice and a folder for the agency. A step is recorded once its document is written; running again on the same day adds only what is new and never rewrites a recorded document (new invoices of a customer already dunned today wait for the next run). What a killed run left unrecorded is removed first. Refuses (exit 3) when a bank account's statements do not reach within dunning.bank_max_age business days, and (exit 2) an --as-of before the last recorded run (a --dry-run may look at any date).
 
     Example: [bold]arctl dunning run --dry-run[/bold]
     """  # noqa: E501

@@ -122,7 +122,7 @@ def claim_xlsx(handover: Handover, as_of: dt.date) -> bytes:
     book.properties.created = book.properties.modified = dt.datetime.combine(as_of, dt.time())
     out = io.BytesIO()
     book.save(out)
-    return fixed_zip(out.getvalue())
+    return fixed_zip(out.getvalue(), as_of)
 
 
 def _csv(header: tuple[str, ...], rows, locale: str, currency: str, *, amounts: tuple[int, ...]) -> bytes:

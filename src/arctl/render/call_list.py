@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -138,18 +139,24 @@ def call_list_xlsx(rows: list[CallRow], as_of: dt.date) -> bytes:
     book.properties.created = book.properties.modified = stamp
     out = io.BytesIO()
     book.save(out)
-    return fixed_zip(out.getvalue())
+    return fixed_zip(out.getvalue(), as_of)
 
 
-def fixed_zip(data: bytes) -> bytes:
-    """The workbook's zip with every entry dated 1980-01-01: the same rows give the same bytes."""
+def fixed_zip(data: bytes, as_of: dt.date) -> bytes:
+    """The workbook's zip with every entry dated 1980-01-01 and the document modified on `as_of` (openpyxl
+    stamps the time of saving): the same rows give the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
+    stamp = f">{as_of.isoformat()}T00:00:00Z<".encode("ascii")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*)>[^<]*<", lambda m: m.group(1) + stamp,
+                                 content)
+            target.writestr(fixed, content)
     return out.getvalue()
 
 
