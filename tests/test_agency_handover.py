@@ -170,3 +170,19 @@ def test_a_hand_over_killed_before_it_was_recorded_is_written_anew_and_the_outbo
     assert action["total_due"] == TOTAL
     assert (root / FOLDER / "claim.xlsx").is_file()
     assert outbox_agrees_with_state(root)
+
+
+def test_payments_received_at_the_bank_are_listed_with_their_date_and_invoice():
+    import datetime as dt
+
+    from arctl.model import Action, ActionLine
+    from arctl.render.agency import Handover, payments_csv
+
+    # 210,00 of invoice 2026-0001 (1 210,00) was paid at the bank on 20 March 2026
+    line = ActionLine("2026-0001", dt.date(2026, 3, 2), 100_000)
+    action = Action("step", "K001", "standard", "agency", "agency", "agency", "EUR", (line,), 100_000)
+    handover = Handover(action, {"2026-0001": {"amount": 121_000}}, [], [(dt.date(2026, 3, 20), "2026-0001", 21_000)],
+                        {"customer_id": "K001"})
+
+    assert payments_csv(handover, "nl_BE").decode("utf-8").splitlines() == [
+        "booking_date;invoice_id;amount;currency", "2026-03-20;2026-0001;210,00;EUR"]

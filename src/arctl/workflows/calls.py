@@ -93,7 +93,9 @@ def refresh_xlsx(outbox: Outbox, as_of: dt.date) -> None:
 
     csv_path, xlsx_path = outbox.folder / CALL_LIST, outbox.folder / CALL_LIST_XLSX
     if csv_path.is_file() and not xlsx_path.is_file():
-        outbox.write_batch([(xlsx_path, call_list_xlsx(rows_from_csv(csv_path.read_bytes()), as_of))])
+        rows = rows_from_csv(csv_path.read_bytes())
+        if rows:    # a list of an older arctl, whose calls name no XLSX, keeps going without one
+            outbox.write_batch([(xlsx_path, call_list_xlsx(rows, as_of))])
 
 
 # --- arctl note --import ---------------------------------------------------------------------------------------
