@@ -43,7 +43,10 @@ def disagreements(workspace: Path) -> list[str]:
         if path.name.startswith("."):
             problems.append(f"temporary file left: {shown}")
         elif path.name == "call-list.csv":
-            rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+            text = path.read_text(encoding="utf-8")
+            header = text.split("\n", 1)[0]
+            delimiter = ";" if header.count(";") > header.count(",") else ","   # the locale's dialect
+            rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
             listed = [(r["customer_id"].removeprefix("'"), r["step"], r["currency"]) for r in rows]
             expected = calls.get(shown, [])
             problems += [f"{shown}: call {key} listed without its recorded step" for key in listed

@@ -305,7 +305,7 @@ def test_an_unknown_key_is_a_problem_at_its_line(tmp_path):
 
     assert result.exit_code == 2, result.output
     assert "plan.yaml:5: steps[0].chanel: unknown key (expected one of: after_due, after_previous, channel, costs, " \
-           "fallback_channel, id, new_term, template)" in problems(result)
+           "fallback_channel, id, label, new_term, template)" in problems(result)
 
 
 def test_an_unknown_top_level_key_is_a_problem_at_its_line(tmp_path):

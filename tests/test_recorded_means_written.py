@@ -136,7 +136,7 @@ def test_a_second_run_after_a_late_import_adds_its_calls_to_the_days_list(tmp_pa
     assert [a["customer_id"] for a in document["actions"]] == ["K017"]
     rows = call_rows(root)
     assert len(rows) == 17, "the first run's 16 calls and the second run's one"
-    assert [row.split(",")[0] for row in rows] == CALLERS
+    assert [row.split(";")[0] for row in rows] == CALLERS
     assert outbox_agrees_with_state(root)
 
 
@@ -180,7 +180,7 @@ def test_calls_of_a_killed_run_that_are_no_longer_due_leave_the_list(tmp_path, m
 
     assert result.exit_code == 0, result.output
     assert [a["customer_id"] for a in document["actions"]] == ["K001", "K002"]
-    assert [row.split(",")[0] for row in call_rows(root)] == ["K001", "K002"]
+    assert [row.split(";")[0] for row in call_rows(root)] == ["K001", "K002"]
     assert outbox_agrees_with_state(root)
 
 
@@ -371,7 +371,8 @@ def test_a_call_list_cell_a_spreadsheet_would_run_starts_with_an_apostrophe(tmp_
     run(root)
 
     [row] = call_rows(root)
-    assert row.startswith("K001,\"'=HYPERLINK(") and ",'+32 3 123 45 67," in row
+    # nl_BE (the default locale) separates cells with ';'
+    assert row.startswith("K001;\"'=HYPERLINK(") and ";'+32 3 123 45 67;" in row
     assert outbox_agrees_with_state(root)
 
 

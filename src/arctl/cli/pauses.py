@@ -9,6 +9,7 @@ import typer
 
 from arctl.cli import app, out_console, workspace_or_none
 from arctl.cli.options import as_of_date, optional_date
+from arctl.errors import UsageError
 from arctl.render.safe_text import escape
 
 dispute_app = typer.Typer(help="Pause and resume dunning for a disputed invoice.", no_args_is_help=True)
@@ -111,30 +112,56 @@ def promise(
 
 @app.command()
 def note(
-    customer: Annotated[str, typer.Argument(help="The customer id.")],
-    text: Annotated[str, typer.Argument(help="The remark.")],
+    customer: Annotated[str | None, typer.Argument(help="The customer id.", show_default=False)] = None,
+    text: Annotated[str | None, typer.Argument(help="The remark.", show_default=False)] = None,
     call: Annotated[bool, typer.Option("--call", help="It was a phone call.")] = False,
     outcome: Annotated[str | None, typer.Option("--outcome", help="The call's outcome: promise, no_answer, "
                                                 "dispute, paid, callback, other.", show_default=False)] = None,
     until: Annotated[str | None, typer.Option("--until", help="With --outcome promise: the promised date; with "
                                               "--outcome callback: the day to call back.", show_default=False)] = None,
+    import_file: Annotated[str | None, typer.Option("--import", help="A call list (call-list.xlsx or .csv) with "
+                                                    "its outcome column filled in: each row with an outcome "
+                                                    "becomes a call note.", show_default=False)] = None,
     as_of: AsOfOpt = "today",
 ) -> None:
     """Log a phone call or a remark in the customer's history (--outcome makes it a call).
 
     A callback with its day (--outcome callback --until DATE) is shown by customer show and explain until a later call is logged.
+    --import FILE records the outcomes filled in on a call list (columns outcome, note, until); importing the same list again records nothing new.
 
     Example: [bold]arctl note K0042 "spoke to accounting, pays Friday" --call --outcome promise --until 2026-11-28[/bold]
+    Example: [bold]arctl note --import outbox/2026-11-26/call-list.xlsx[/bold]
     """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
 
     workspace = workspace_or_none()
+    if import_file is not None:
+        _import_notes(workspace, import_file, customer, text, call, outcome, until, as_of)
+        return
+    if customer is None or text is None:
+        raise UsageError("arctl note needs a customer id and the remark (or --import FILE)",
+                         hint='arctl note K0042 "spoke to accounting"')
     date = optional_date(until, workspace, "--until")
     workflows.note(workspace, customer, text, call=call, outcome=outcome, until=date,
                    today=as_of_date(as_of, workspace))
     said = {"callback": "call back on", "promise": "promised to pay by"}.get(outcome or "", "")
     out_console().print(f"{'call' if call or outcome else 'note'} recorded for {customer}"
                         + (f": {said} {_shown(date)}" if date and said else ""))
+
+
+def _import_notes(workspace, import_file: str, customer: str | None, text: str | None, call: bool,
+                  outcome: str | None, until: str | None, as_of: str) -> None:
+    from arctl.workflows.calls import import_outcomes, import_target
+
+    if customer is not None or text is not None or call or outcome is not None or until is not None:
+        raise UsageError("--import takes no customer, remark, --call, --outcome or --until: the list's rows say them")
+    found = import_outcomes(workspace, import_target(import_file), as_of_date(as_of, workspace))
+    console = out_console()
+    for row in found.recorded:
+        console.print(f"row {row.row}: call recorded for {escape(row.customer_id)}: {row.outcome}"
+                      + (f" {_shown(row.until)}" if row.until else ""))
+    console.print(f"{len(found.recorded)} call(s) recorded"
+                  + (f", {len(found.already)} already recorded by an earlier import" if found.already else ""))
 
 
 def _shown(day: dt.date) -> str:

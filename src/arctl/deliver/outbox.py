@@ -14,6 +14,8 @@ from pathlib import Path
 from arctl.model import action_name, csv_cell
 
 CALL_LIST = "call-list.csv"
+CALL_LIST_XLSX = "call-list.xlsx"     # rewritten whole from call-list.csv by every run that writes calls
+AGENCY = "agency"                     # outbox/<date>/agency/<customer-step-currency>/: a hand-over's folder
 TEMPORARY_PREFIX = ".arctl-tmp-"    # a file being written; one left by a killed run is removed by the next
 CALL_KEY = ("customer_id", "step", "currency")  # the call-list columns that name a row's action
 
@@ -62,6 +64,12 @@ class Outbox:
         suffix = "eml" if channel == "email" else "html"
         return self.folder / f"{action_name(customer_id, step, currency)}.{suffix}"
 
+    def paths_for(self, path: Path | None) -> tuple[Path, ...]:
+        """Every file an action's document is: a call is a row of the day's call-list.csv and call-list.xlsx."""
+        if path is None:
+            return ()
+        return (path, path.with_name(CALL_LIST_XLSX)) if path.name == CALL_LIST else (path,)
+
     def shown(self, path: Path) -> str:
         """The path as the user sees it: relative to the workspace."""
         return str(path.relative_to(self.root))
@@ -91,6 +99,7 @@ class Outbox:
                 if path.suffix in (".eml", ".html") and path.is_file() and self.shown(path) not in named:
                     path.unlink()
                     removed.append(path)
+            removed += self._recover_agency(folder, named)
             calls = {(r["customer_id"], r["step"], r["currency"]) for r in mine if r["channel"] == "phone"}
             path = folder / CALL_LIST
             if path.is_file():
@@ -102,7 +111,28 @@ class Outbox:
                     write_atomically(path, kept)
                 if kept != data:
                     removed.append(path)   # rows removed
+                    (folder / CALL_LIST_XLSX).unlink(missing_ok=True)   # the run writes it anew from the CSV
+            elif (folder / CALL_LIST_XLSX).is_file():
+                (folder / CALL_LIST_XLSX).unlink()
+                removed.append(folder / CALL_LIST_XLSX)
         return removed
+
+    def _recover_agency(self, folder: Path, named: set[str]) -> list[Path]:
+        """The hand-over folders of `folder`'s day that no recorded action names (a run killed before it
+        recorded the hand-over wrote them): removed whole."""
+        import shutil
+
+        removed = []
+        for handover in sorted((folder / AGENCY).glob("*")) if (folder / AGENCY).is_dir() else []:
+            files = [p for p in handover.rglob("*") if p.is_file()] if handover.is_dir() else [handover]
+            if not files or any(self.shown(p) not in named for p in files):
+                shutil.rmtree(handover) if handover.is_dir() else handover.unlink()
+                removed.append(handover)
+        return removed
+
+    def agency_folder(self, name: str) -> Path:
+        """The folder a hand-over's files go into: outbox/<date>/agency/<name>/."""
+        return self.folder / AGENCY / name
 
     def call_list_with(self, new_rows: bytes) -> bytes:
         """The day's call list with this run's rows (`new_rows`: a header line, then rows) after the rows that
@@ -113,7 +143,10 @@ class Outbox:
         old = path.read_bytes()
         if not old.strip():
             return new_rows
-        added = new_rows.split(b"\n", 1)[1] if b"\n" in new_rows else b""
+        new_header, _, added = new_rows.partition(b"\n")
+        old_header = old.split(b"\n", 1)[0].rstrip(b"\r")
+        if old_header.removeprefix(b"\xef\xbb\xbf") != new_header:
+            return _in_new_dialect(old, new_header) + added   # a list of another locale or an older arctl
         return old + (b"" if old.endswith(b"\n") else b"\n") + added
 
 
@@ -127,7 +160,9 @@ def _folder_date(folder: Path) -> dt.date | None:
 def _call_list_rows(data: bytes, recorded: set[tuple[str, str, str]]) -> bytes | None:
     """A call list with only the rows whose call is recorded (as (customer_id, step, currency)); None when no
     row is left. A list without those columns (another program's, an older arctl's) is kept whole."""
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    text = data.decode("utf-8-sig")
+    delimiter = _delimiter(text)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not rows or not all(column in rows[0] for column in CALL_KEY):
         return data
     header = rows[0]
@@ -139,5 +174,26 @@ def _call_list_rows(data: bytes, recorded: set[tuple[str, str, str]]) -> bytes |
     if not kept:
         return None
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([header, *kept])
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows([header, *kept])
+    return out.getvalue().encode("utf-8")
+
+
+def _delimiter(text: str) -> str:
+    """A call list's delimiter, from its header: `;` (a decimal-comma locale's) or `,`."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _in_new_dialect(old: bytes, new_header: bytes) -> bytes:
+    """The rows of a day's earlier call list under `new_header` (its delimiter and columns, matched by name;
+    a column the old list lacks stays empty), ending in a line break."""
+    text = old.decode("utf-8-sig")
+    header_text = new_header.decode("utf-8")
+    delimiter = _delimiter(header_text)
+    columns = next(csv.reader([header_text], delimiter=delimiter))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(columns)
+    for record in csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+        writer.writerow([record.get(column) or "" for column in columns])
     return out.getvalue().encode("utf-8")

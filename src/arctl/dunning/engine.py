@@ -34,8 +34,8 @@ from arctl.dunning.calendar import business_day
 from arctl.dunning.channel import actual_channel
 from arctl.dunning.claims import Claimed, Law, law_for, step_costs
 from arctl.dunning.consumer import ConsumerRules
-from arctl.dunning.grouping import document_key, document_step, handed_over
-from arctl.dunning.plan import Plan, PlanSet, Step
+from arctl.dunning.grouping import AGENCY_CHANNEL, document_key, document_step, handed_over
+from arctl.dunning.plan import Costs, Plan, PlanSet, Step
 from arctl.dunning.timing import earliest_cost_day, pay_by_date
 from arctl.model import Action, ActionLine
 
@@ -321,8 +321,9 @@ def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: l
     credits = tuple(_line(row) for row in credit_rows)
     claimed = Claimed(credits, {row["invoice_id"]: row["open_periods"] for row in group if row.get("open_periods")},
                       {row["invoice_id"]: row["interest_start"] for row in group if row.get("interest_start")})
-    costs, warnings = step_costs(step.costs, costly, currency, as_of, law_for(chosen, law), claimed) \
-        if law is not None and step.costs else ((), ())
+    spec = step.costs or handed_over_costs(chosen, step)
+    costs, warnings = step_costs(spec, costly, currency, as_of, law_for(chosen, law), claimed) \
+        if law is not None and spec else ((), ())
     if any(cost.kind == "interest" for cost in costs):  # interest runs from the day after each due date
         lines = tuple(replace(line, interest_from=_interest_from(line, claimed)) if line.step == step.id else line
                       for line in lines)
@@ -336,6 +337,17 @@ def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: l
                   sum(line.open_amount for line in lines), costs, pay_by, step.template,
                   tuple(_line(row) for row in overdue_rows if row["invoice_id"] not in listed),
                   credits=credits), warnings
+
+
+def handed_over_costs(plan: Plan, step: Step) -> Costs:
+    """What a hand-over to a collection agency claims besides the principal: the costs of the plan's last
+    earlier step that carried costs (the formal demand's compensation and interest), interest counted up to the
+    day of the hand-over, so the agency's claim and the notice to the customer state what is owed that day.
+    Nothing for any other step (its own `costs:` say what it claims)."""
+    if step.channel != AGENCY_CHANNEL:
+        return Costs()
+    earlier = plan.steps[:[s.id for s in plan.steps].index(step.id)]
+    return next((s.costs for s in reversed(earlier) if s.costs), Costs())
 
 
 def _interest_from(line: ActionLine, claimed: Claimed) -> dt.date | None:

@@ -89,6 +89,12 @@ class Step:
     costs: Costs = Costs()
     line: int = 0                                            # the line of the step's first key
     key_lines: Mapping[str, int] = field(default_factory=dict)  # "new_term", "costs", "costs.fee" ... -> line
+    label: str = ""      # how people call the step ("Call after second reminder"); its id when the plan gives none
+
+    @property
+    def shown(self) -> str:
+        """The step as a person reads it: its label, else its id in words ("second-call" -> "Second call")."""
+        return self.label or self.id.replace("-", " ").replace("_", " ").capitalize()
 
     def line_of(self, key: str) -> int:
         """The line of `key` ("costs.fee") in the step, else of its nearest parent, else of the step."""

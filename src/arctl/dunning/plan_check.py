@@ -15,8 +15,9 @@ The schema (a bookkeeper writes it; plans/standard.yaml is the example):
 - `business_days`: the country (ISO code) whose weekends and public holidays move a step's date to the
   next business day. Absent: dates are not moved.
 - `pause_when`: any of `disputed`, `promised`, `payment_plan`. Absent: all three; `[]`: none.
-- `steps` (required, in order): `id` (letters, digits, - and _; unique), `after_due` (the first step
-  only: days after the due date; `0 days` is the due date itself) or `after_previous` (every later
+- `steps` (required, in order): `id` (letters, digits, - and _; unique), optional `label` (how people
+  call the step, e.g. "Due-date call", shown on the call list; default: the id in words), `after_due` (the first
+  step only: days after the due date; `0 days` is the due date itself) or `after_previous` (every later
   step), `channel`, optional `template` (default: the channel's default template), `new_term` (the
   new payment term a written step grants; the next step never comes before it has ended),
   `fallback_channel` (for customers the channel cannot reach, e.g. `letter` for those without an
@@ -73,7 +74,8 @@ from arctl.money import AmountError, Money, is_currency, parse_amount
 
 _TOP_KEYS = {"name", "description", "consumer", "minimum_amount", "business_days", "pause_when", "steps",
              "segments", "schedule", "regular_supply", "one_letter_window"}
-_STEP_KEYS = {"id", "after_due", "after_previous", "channel", "template", "new_term", "fallback_channel", "costs"}
+_STEP_KEYS = {"id", "label", "after_due", "after_previous", "channel", "template", "new_term", "fallback_channel",
+              "costs"}
 _SEGMENT_KEYS = {"match", "plan"}
 _MATCH_KEYS = {"consumer", "country", "segment", "average_days_late_above", "min_invoices_paid"}
 _SCHEDULE_KEYS = {"id", "every", "day", "channel", "template", "fallback_channel", "for"}
@@ -286,13 +288,31 @@ def _steps(check: DocumentChecker, top: Mapping[str, Located], document: PlanDoc
             check.add(data["fallback_channel"], f"{key}.fallback_channel",
                       f"the step carries costs, which a {fallback} cannot state ({', '.join(WRITTEN_CHANNELS)} can)")
         template = check.text(data, "template", f"{key}.template") or None
+        label = check.text(data, "label", f"{key}.label").strip()
         lines = {name: node.line for name, node in data.items()}
         costs_node = data.get("costs")
         if costs_node is not None and isinstance(costs_node.value, dict):
             lines.update({f"costs.{name}": node.line for name, node in costs_node.value.items()})
+        if not label and channel == "phone":
+            label = call_label(after_due, steps[-1] if steps else None)
         steps.append(Step(step_id, channel or "", after_due, after_previous, template, new_term, fallback, costs,
-                          item.line, lines))
+                          item.line, lines, label))
     return tuple(steps)
+
+
+_CHANNEL_WORDS = {"email": "e-mail", "letter": "letter", "registered_letter": "registered letter",
+                  "phone": "call", "agency": "hand-over", "statement": "statement"}
+
+
+def call_label(after_due: Duration | None, previous: Step | None) -> str:
+    """The label of a phone step whose plan gives none, from where it stands: "Due-date call", "Call 5 days
+    after the due date", "Call after the second e-mail"."""
+    if previous is None:
+        if after_due is None or after_due.count == 0:
+            return "Due-date call"
+        return f"Call {after_due} after the due date"
+    said = previous.label or previous.id.replace("-", " ").replace("_", " ")
+    return f"Call after the {said} {_CHANNEL_WORDS.get(previous.channel, previous.channel)}"
 
 
 def _costs(check: DocumentChecker, node: Located | None, key: str, currency: str) -> Costs:

@@ -6,9 +6,7 @@ an error naming the template (StrictUndefined); HTML is autoescaped.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import asdict, dataclass
 from email.utils import format_datetime
 from pathlib import Path
@@ -16,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from arctl.errors import ConfigError
-from arctl.model import Action, ActionLine, Contact, action_name, csv_cell
+from arctl.model import Action, ActionLine, Contact, action_name
 from arctl.money import format_money
 from arctl.render.email import email_bytes
 
@@ -112,23 +110,6 @@ def render_email(env: Environment, document: DunningDocument, sent_at, *, kind: 
 def render_letter(env: Environment, document: DunningDocument, *, kind: str = "letter") -> bytes:
     """`kind`: "letter" for a step's letter, "statement" for a statement of account."""
     return _render(env, f"dunning/{kind}.html.j2", document).encode("utf-8")
-
-
-CALL_LIST_HEADER = ("customer_id", "customer", "phone", "email", "invoices", "amount_due", "currency", "step",
-                    "outcome", "note")
-
-
-def call_list(calls: list[tuple[Action, DunningDocument]]) -> bytes:
-    """The call list's header and a row per call; a customer_id, step and currency name the row's action."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CALL_LIST_HEADER)
-    for action, document in calls:
-        writer.writerow([csv_cell(cell) for cell in (
-            action.customer_id, document.customer.name, document.customer.phone, document.customer.email,
-            " ".join(i.invoice_id for i in document.invoices), document.total_due, document.currency, action.step,
-            "", "")])
-    return out.getvalue().encode("utf-8")
 
 
 def address_problem(address: str, channel: str) -> str | None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from arctl.state.store import Store
     from arctl.workflows.sending import SendResult
 
+Batched = tuple[Action, "Path | None", bytes, list]   # an action, its document and bytes, a hand-over's folder
 RECORD_BATCH = 500   # documents made durable together, then recorded in one transaction
 
 
@@ -73,7 +74,7 @@ def dunning_run(workspace: Workspace | None, as_of: dt.date, *, plan: str | None
             inputs = dunning_inputs(workspace, store, as_of, plan)
             law = _read_law(inputs.plans, workspace)
             actions, skipped, warnings = _decide_all(inputs, law, as_of)
-            outcomes = _deliver(store, workspace, actions, inputs, as_of, dry_run, skipped, warnings)
+            outcomes = _deliver(store, workspace, actions, inputs, as_of, dry_run, skipped, warnings, law)
             callbacks = due_callbacks(store, as_of)
             sending = send_pending(store, workspace, None, as_of, password) if send else None
         finally:
@@ -132,17 +133,20 @@ def _decide_all(inputs: DunningInputs, law: Law, as_of: dt.date) -> tuple[list[A
 
 
 def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: DunningInputs, as_of: dt.date,
-             dry_run: bool, skipped: list[Skip], warnings: list[str]) -> list[ActionOutcome]:
+             dry_run: bool, skipped: list[Skip], warnings: list[str], law: Law | None = None) -> list[ActionOutcome]:
     """Render each action's document, write it into the outbox and record it: documents first, made durable
-    a batch at a time, then the batch's records in one transaction; calls once the call list is written.
+    a batch at a time, then the batch's records in one transaction; calls once the call list is written; a
+    hand-over to a collection agency with its agency folder (written in the same batch as its notice).
 
     First the outbox is brought in line with the state (what a killed run left is removed). An action
     recorded earlier today is never written again: its new invoices wait for the next run. An e-mail to an
     address that cannot take it is not written; the rest of the run goes on."""
-    from arctl.deliver.outbox import CALL_LIST, Outbox
+    from arctl.deliver.outbox import Outbox
     from arctl.dunning.engine import Skip
     from arctl.render import dunning as documents
     from arctl.render.email import with_attachments
+    from arctl.workflows.agency import agency_files, is_handover
+    from arctl.workflows.calls import call_rows, refresh_xlsx, write_calls
     from arctl.workflows.payment_refs import invoice_copies, reference_book, with_reference
 
     book = reference_book(store, workspace.config.company.country, inputs.items)
@@ -155,7 +159,7 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
     today = {(r["customer_id"], r["step"], r["channel"], r["currency"]): r["document"]
              for r in store.actions_recorded(as_of) if r["as_of"] == as_of}
     outcomes: list[ActionOutcome] = []
-    batch: list[tuple[Action, Path | None, bytes]] = []
+    batch: list[Batched] = []
     calls: list[tuple[Action, documents.DunningDocument]] = []
     rendered_kinds: set[tuple[str, str]] = set()
     for action in actions:
@@ -166,7 +170,7 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
             continue
         path = outbox.path_for(action.customer_id, action.step, action.currency, action.channel)
         action = with_reference(book, action, as_of) if path else action
-        outcomes.append(ActionOutcome(action, (outbox.shown(path),) if path else (),
+        outcomes.append(ActionOutcome(action, tuple(outbox.shown(p) for p in outbox.paths_for(path)),
                                       "written" if path else "person"))
         if dry_run and (action.kind, action.channel) in rendered_kinds:
             continue  # a dry run renders one document of each kind, to find a broken template
@@ -182,16 +186,21 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
             data = with_attachments(data, copies)
             warnings.extend(problems)
         if not dry_run:
-            batch.append((action, path, data))
+            extra = agency_files(store, outbox, action, (path, data) if path else None, law=law, plans=inputs.plans,
+                                 locale=workspace.config.locale, as_of=as_of) if is_handover(action) else []
+            if extra:
+                outcomes[-1] = ActionOutcome(action, (*outcomes[-1].documents, *(outbox.shown(p) for p, _ in extra)),
+                                             outcomes[-1].delivery)
+            batch.append((action, path, data, extra))
             if len(batch) >= RECORD_BATCH:
                 _write_and_record(store, outbox, batch, as_of)
                 batch = []
     if not dry_run:
         _write_and_record(store, outbox, batch, as_of)
         if calls:
-            path = outbox.folder / CALL_LIST
-            outbox.write_batch([(path, outbox.call_list_with(documents.call_list(calls)))])
-            store.record_actions([(action, outbox.shown(path), "written") for action, _ in calls], as_of)
+            write_calls(store, outbox, call_rows(store, inputs.plans, calls, as_of), calls, workspace.config.locale,
+                        as_of)
+        refresh_xlsx(outbox, as_of)
     return outcomes
 
 
@@ -215,11 +224,14 @@ def _refusal(action: Action, today: dict[tuple[str, str, str, str], str], inputs
     return None
 
 
-def _write_and_record(store: Store, outbox: Outbox, batch: list[tuple[Action, Path | None, bytes]],
-                      as_of: dt.date) -> None:
-    outbox.write_batch([(path, data) for _, path, data in batch if path is not None])
-    store.record_actions([(action, outbox.shown(path) if path else "", "written" if path else "person")
-                          for action, path, _ in batch], as_of)
+def _write_and_record(store: Store, outbox: Outbox, batch: list[Batched], as_of: dt.date) -> None:
+    """Write a batch's documents (with a hand-over's agency folder), make them durable, then record each
+    action naming every file it wrote."""
+    outbox.write_batch([(path, data) for _, path, data, _ in batch if path is not None]
+                       + [file for *_, extra in batch for file in extra])
+    store.record_actions([(action, ";".join([outbox.shown(path)] * bool(path) + [outbox.shown(p) for p, _ in extra])
+                           if path else "", "written" if path else "person") for action, path, _, extra in batch],
+                         as_of)
 
 
 def _company(workspace: Workspace) -> Party:
