@@ -137,7 +137,7 @@ def render_parts(env: DunningEnvironment, document: DunningDocument) -> tuple[st
     """The plain-text part and, where the template has one, the HTML part of a document's e-mail (the HTML
     is what a multipart e-mail carries beside the text, and what a PDF is printed from)."""
     text = render(env, template_files(document, env, "txt"), _context(document))
-    html_name = template_files(document, env, "html")
+    html_name = file_name(document.language, document.template, "html")   # only in the text's language
     html = render(env, html_name, _context(document)) if env.has(html_name) else None
     return text, html
 

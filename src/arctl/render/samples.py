@@ -22,8 +22,9 @@ _COSTS = {
     "compensation": Cost("compensation", 8000, "Law of 2 August 2002, art. 6"),     # EUR 40 per invoice
     "interest": Cost("interest", 1949 + 343, "Law of 2 August 2002, art. 5", AS_OF, _PERIODS),
     "fee": Cost("fee", 750, "the plan's reminder fee"),
-    "damages": Cost("damages", 9470, "Book XIX CEL art. XIX.2"),       # 65 + 5 % of (1,494.00 - 500) = 114.70
-    "collection_costs": Cost("collection_costs", 22410, "art. 6:96 BW"),   # 15 % of 1,494.00 = 224.10
+    # on the balance net of the credit note, 1,494.00 - 60.50 = 1,433.50, each a legal maximum rounded down:
+    "damages": Cost("damages", 11167, "Book XIX CEL art. XIX.2"),     # 65 + 5 % of (1,433.50 - 500) = 111.675
+    "collection_costs": Cost("collection_costs", 21502, "art. 6:96 BW"),   # 15 % of 1,433.50 = 215.025
 }
 
 

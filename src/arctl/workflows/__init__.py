@@ -12,6 +12,7 @@
     explaining    explain (why an invoice is or is not in a run)
     payplans      payplan create, show, cancel
     customers     customer set, unset, show (what a person decided for a customer)
+    template_check  plan check's templates: in the languages needed, rendered with a sample
 
 Every module imports pandas, the engines and the edges other than io.export inside its functions, so that
 `arctl --help` stays fast.
@@ -28,6 +29,7 @@ from arctl.workflows.customers import (
     customer_unset,
 )
 from arctl.workflows.dunning import DunningView, dunning_status, load_plans, unreached_consumers
+from arctl.workflows.template_check import template_problems
 from arctl.workflows.explaining import Explanation, explain
 from arctl.workflows.importing import CLOSURE_SHARE, ImportResult, import_sources
 from arctl.workflows.pauses import (
@@ -85,6 +87,7 @@ __all__ = [
     "import_sources",
     "init_workspace",
     "load_plans",
+    "template_problems",
     "unreached_consumers",
     "load_workspace",
     "match_manually",
