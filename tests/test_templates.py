@@ -295,7 +295,7 @@ def test_plan_check_refuses_a_template_that_exists_in_no_language_it_needs(tmp_p
 
 def test_plan_check_accepts_a_template_the_workspace_adds(tmp_path, monkeypatch):
     plan_workspace(tmp_path, monkeypatch, PLAN.format(template="gentle-nudge"),
-                   {"templates/dunning/nl/gentle-nudge.txt.j2": "Beste {{ customer.name }}, {{ action.net_due|money }}"})
+                   {"templates/dunning/nl/gentle-nudge.txt.j2": "Beste {{ customer.name }}:{{ action.net_due|money }}"})
 
     result = CliRunner().invoke(app, ["plan", "check", "mine"])
 

@@ -29,7 +29,6 @@ from arctl.workflows.customers import (
     customer_unset,
 )
 from arctl.workflows.dunning import DunningView, dunning_status, load_plans, unreached_consumers
-from arctl.workflows.template_check import template_problems
 from arctl.workflows.explaining import Explanation, explain
 from arctl.workflows.importing import CLOSURE_SHARE, ImportResult, import_sources
 from arctl.workflows.pauses import (
@@ -54,6 +53,7 @@ from arctl.workflows.reconciling import (
     unmatch,
 )
 from arctl.workflows.running import ActionOutcome, RunResult, dunning_run
+from arctl.workflows.template_check import template_problems
 from arctl.workflows.workspace import init_workspace, load_workspace, open_store, state_dir
 
 __all__ = [
