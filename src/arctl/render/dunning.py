@@ -93,8 +93,9 @@ class PlanInstallment:
 
 @dataclass(frozen=True, slots=True)
 class DunningDocument:
-    """Everything a template may show: formatted text (the older fields) and the raw values (`action`:
-    amounts in minor units, dates as dates) that templates format with the filters."""
+    """Everything a template may show: the raw values (`action`: amounts in minor units, dates as dates) that
+    templates format with the filters in the customer's `locale`, and formatted text in the company's locale
+    (the older fields: amount_due, total_due, invoices ..., which the call list shows)."""
 
     as_of: str
     subject: str
@@ -209,8 +210,8 @@ def document_for(action: Action, contact: Contact | None, company: Party, as_of:
     language = language_for(env, template, wanted) if env is not None else (wanted[0] or company_language or "en")
     shown_locale = document_locale(language, locale)
 
-    def money(minor: int) -> str:
-        return format_money(minor, action.currency, shown_locale)
+    def money(minor: int) -> str:   # the formatted fields are for the company's people (the call list)
+        return format_money(minor, action.currency, locale)
 
     def listed(line: ActionLine) -> DocumentInvoice:
         status = line.status or (line.step if line.step and line.step != action.step else "")
