@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 from arctl.model import Action, ActionLine, Contact, Cost, InstallmentDue, InterestPeriod
 from arctl.render.dunning import DunningDocument, Party, PlanInstallment, document_for
@@ -34,6 +35,8 @@ def sample_action(template: str, *, kind: str = "step", channel: str = "letter",
                          issue_date=dt.date(2026, 9, 1), amount=121000),
               ActionLine("2026-0157", dt.date(2026, 10, 15), 28400, "Sample Customer", "",
                          issue_date=dt.date(2026, 9, 15), amount=48400))[:lines]
+    if kind == "statement" and len(listed) > 1:   # a statement says why an item is not dunned
+        listed = (listed[0], replace(listed[1], status="disputed"))
     credit = ActionLine("CN-2026-0009", dt.date(2026, 10, 20), -6050, issue_date=dt.date(2026, 10, 20),
                         amount=-6050)
     claimed = tuple(_COSTS[k] if k != "damages" or consumer == "BE" else _COSTS["damages"] for k in costs
@@ -58,8 +61,6 @@ def sample_document(env: DunningEnvironment, template: str, language: str, compa
                                   "Rue de la Loi 16", "1000", "Brussels", language)
     document = document_for(action, contact, company, AS_OF, locale, env)
     if template == "payment-plan":
-        from dataclasses import replace
-
         document = replace(document, installments=(PlanInstallment(1, dt.date(2026, 12, 15), 50000),
                                                    PlanInstallment(2, dt.date(2027, 1, 15), 50000),
                                                    PlanInstallment(3, dt.date(2027, 2, 15), 43350)))
