@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateNotFound,
+    select_autoescape,
+)
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from arctl.errors import ConfigError
@@ -44,6 +52,8 @@ class DunningEnvironment(SandboxedEnvironment):
                          keep_trailing_newline=True)
         self.folders = folders
         self.filters.update(FILTERS)
+        self._subjects: dict[str, dict[str, str]] = {}
+        self._subject_templates: dict[tuple[str, str], Template] = {}
 
     @cached_property
     def names(self) -> frozenset[str]:
@@ -58,7 +68,21 @@ class DunningEnvironment(SandboxedEnvironment):
                              if name.startswith("dunning/") and name.count("/") == 2}))
 
     def subjects(self, language: str) -> dict[str, str]:
-        """The subject lines of one language: the shipped file's, each overridden by the workspace's."""
+        """The subject lines of one language: the shipped file's, each overridden by the workspace's (read once)."""
+        if language not in self._subjects:
+            self._subjects[language] = self._read_subjects(language)
+        return self._subjects[language]
+
+    def subject_template(self, language: str, template: str) -> Template | None:
+        key = (language, template)
+        if key not in self._subject_templates:
+            line = self.subjects(language).get(template)
+            if line is None:
+                return None
+            self._subject_templates[key] = self.from_string(line)
+        return self._subject_templates[key]
+
+    def _read_subjects(self, language: str) -> dict[str, str]:
         found: dict[str, str] = {}
         for folder in reversed(self.folders):
             path = folder / "dunning" / language / "subjects.yaml"
@@ -107,11 +131,11 @@ def render(env: DunningEnvironment, name: str, context: dict[str, Any]) -> str:
 
 
 def subject(env: DunningEnvironment, language: str, template: str, context: dict[str, Any], default: str) -> str:
-    line = env.subjects(language).get(template)
-    if line is None:
-        return default
     try:
-        text = env.from_string(line).render(**context)
+        compiled = env.subject_template(language, template)
+        if compiled is None:
+            return default
+        text = compiled.render(**context)
     except SecurityError as exc:
         raise ConfigError(f"subject {template} of dunning/{language}/subjects.yaml: refused by the sandbox: {exc}",
                           hint=HINT) from exc
