@@ -453,3 +453,47 @@ def test_the_law_readings_are_read_from_arctl_yaml(tmp_path):
     config = parse_config(doc, tmp_path / "arctl.yaml", tmp_path, profile_kind=lambda n: n)
 
     assert (config.law.day_count, config.law.be_consumer_interest_from) == ("actual/365", "due_date")
+
+
+def test_the_company_contact_settings_are_read(tmp_path):
+    from arctl.workflows.workspace import load_workspace
+
+    root = workspace(tmp_path, """\
+        company:
+          name: Voorbeeld
+          legal_form: BV
+          email: debiteuren@voorbeeld.example
+          phone: +32 2 555 00 00
+          signature: An Peeters, kredietbeheer
+          logo: templates/logo.png
+        """)
+
+    loaded = load_workspace(root, root, None)
+    assert loaded is not None
+    company = loaded.config.company
+
+    assert (company.email, company.phone, company.signature, company.logo, company.logo_line) == (
+        "debiteuren@voorbeeld.example", "+32 2 555 00 00", "An Peeters, kredietbeheer", "templates/logo.png", 7)
+
+
+def test_a_company_email_that_is_not_one_address_is_refused_with_its_line(tmp_path):
+    result = check_config(tmp_path, """\
+        company:
+          name: Voorbeeld
+          email: debiteuren@voorbeeld.example, boekhouding@voorbeeld.example
+        """)
+
+    assert result.exit_code == 2, result.output
+    assert "arctl.yaml:3: company.email: 'debiteuren@voorbeeld.example, boekhouding@voorbeeld.example' is not one " \
+           "e-mail address" in result.stderr
+
+
+def test_a_logo_that_is_not_an_image_is_refused_with_its_line(tmp_path):
+    result = check_config(tmp_path, """\
+        company:
+          name: Voorbeeld
+          logo: letterhead.docx
+        """)
+
+    assert result.exit_code == 2, result.output
+    assert "arctl.yaml:3: company.logo: 'letterhead.docx' is not an image file" in result.stderr

@@ -161,3 +161,49 @@ def test_one_letter_window_belongs_to_dutch_consumer_plans_only(tmp_path):
     assert result.exit_code == 2, result.output
     assert "plan.yaml:2: one_letter_window: only a consumer: NL plan has a 14-day letter that other invoices join " \
            "(art. 6:96(7) BW); remove it here" in result.stderr
+
+
+def test_the_14_day_letter_states_the_exact_wik_amount_of_the_next_step_and_the_day_it_is_due():
+    import datetime as dt
+
+    from arctl.dunning.claims import Law
+    from arctl.dunning.limits import parse_limits
+    from arctl.io.legal import load_rates, read_limits
+
+    law = Law("NL", parse_limits(read_limits()), {"nl-consumer": load_rates("nl-consumer")})
+    decision = _nl_decision(dt.date(2026, 10, 19), _reminders(), law=law)
+
+    [action] = decision.actions
+    assert action.step == "fourteen-day-letter" and action.costs == () and action.consumer == "NL"
+    # art. 6:96(6) BW: the letter states the WIK on the sum of the principals in it (REFERENCE.md 5.2, 5.3):
+    # 200.00 + 150.00 = 350.00, 15 % = 52.50 (above the 40.00 minimum); the statutory interest of art. 6:119 BW
+    # is named, its amount grows until payment
+    assert [(c.kind, c.amount) for c in action.announced] == [("collection_costs", 5250), ("interest", 0)]
+    # posted Monday 19 October: presumed delivered Wednesday 21 October (the 2nd day, not counting Sundays,
+    # Mondays or holidays), the 14 days run 22 October to 4 November: the last day to pay
+    assert action.pay_by == dt.date(2026, 11, 4)
+
+
+def test_a_belgian_consumers_first_reminder_states_the_damages_that_would_follow():
+    import datetime as dt
+
+    import pandas as pd
+
+    from arctl.dunning.claims import Law
+    from arctl.dunning.engine import CustomerFacts, decide
+    from arctl.dunning.limits import parse_limits
+    from arctl.io.legal import load_rates, read_limits
+    from arctl.workflows import load_plans
+
+    law = Law("BE", parse_limits(read_limits()), {"be-legal": load_rates("be-legal")})
+    frame = pd.DataFrame({"invoice_id": ["2026-0501"], "customer_id": ["P001"], "currency": "EUR",
+                          "due_date": pd.to_datetime(["2026-10-01"]).astype("datetime64[s]"), "open_amount": [40000]})
+    customers = {"P001": CustomerFacts(consumer=True, country="BE", has_email=True)}
+
+    decision = decide(frame, customers, load_plans("consumer-be", None), [], (), dt.date(2026, 10, 8), law=law)
+
+    [action] = decision.actions
+    assert action.step == "reminder" and action.costs == () and action.consumer == "BE"
+    # consumer-be.yaml: the second reminder's fee of 7.50, then the Book XIX damages on a balance of 400.00:
+    # 30 + 10 % of (400 - 150) = 55.00 (REFERENCE.md section 4), and the legal interest
+    assert [(c.kind, c.amount) for c in action.announced] == [("fee", 750), ("damages", 5500), ("interest", 0)]

@@ -186,3 +186,21 @@ def test_a_partial_payment_ends_the_interest_on_the_part_it_paid_on_its_date():
     assert interest.amount == cents("14.50")
     assert [(s.days, s.principal) for s in interest.slices] == [(29, cents("1000.00")), (1, cents("600.00")),
                                                                   (30, cents("600.00"))]
+
+
+def test_a_claimed_interest_lists_its_periods_with_rate_and_amount_for_the_letter():
+    from arctl.dunning.claims import Law, step_costs
+    from arctl.dunning.plan import Costs
+    from arctl.model import ActionLine, InterestPeriod
+
+    line = ActionLine("2025-0042", DUE, cents("10000.00"))
+    law = Law("BE", rates={"be-b2b": load_rates("be-b2b")})
+
+    [interest], _ = step_costs(Costs(interest="statutory"), (line,), "EUR", PAID, law)
+
+    # REFERENCE.md section 3: EUR 10,000.00 due 31 May 2025, paid 31 Aug 2025: 30 days of 2025 H1 at 11.5 %
+    # = 94.52 and 62 days of 2025 H2 at 10.5 % = 178.36, total 272.88
+    assert interest.periods == (
+        InterestPeriod("2025-0042", dt.date(2025, 6, 1), dt.date(2025, 6, 30), 30, "11.50", 1000000, 9452),
+        InterestPeriod("2025-0042", dt.date(2025, 7, 1), dt.date(2025, 8, 31), 62, "10.50", 1000000, 17836))
+    assert interest.amount == 27288

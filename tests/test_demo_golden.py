@@ -51,4 +51,4 @@ def test_the_demo_documents_equal_their_golden_files(tmp_path, monkeypatch, requ
 def test_a_letter_names_the_company_once_with_its_legal_form():
     letter = (GOLDEN / "2026-11-26" / "K0043-monthly-statement-EUR.html").read_text(encoding="utf-8")
 
-    assert "<p>Voorbeeld BV<br>" in letter and "BV BV" not in letter
+    assert "<strong>Voorbeeld BV</strong>" in letter and "BV BV" not in letter

@@ -167,7 +167,7 @@ def test_a_document_mentions_the_customers_other_overdue_items(workspace):
     [action] = [a for a in document["actions"] if a["customer_id"] == "K001"]
     assert action["invoices"] == ["2026-0042"]
     email = (workspace / action["documents"][0]).read_text(encoding="utf-8")
-    assert "Also overdue on your account:" in email and "2026-0044" in email
+    assert "Ook vervallen op uw rekening:" in email and "2026-0044" in email   # the company's locale: nl_BE
 
 
 def test_a_demand_claiming_interest_states_the_period_it_runs(workspace):
@@ -187,8 +187,10 @@ def test_a_demand_claiming_interest_states_the_period_it_runs(workspace):
 
     [action] = document["actions"]
     letter = (workspace / action["documents"][0]).read_text(encoding="utf-8")
-    assert "from the day after its due date up to and including 2026-11-20" in letter
-    assert "2026-0042 from 2026-10-01." in letter
+    # interest from the day after the due date (30 September) up to and including the letter's date
+    assert "Verwijlintrest tot en met 20 november 2026" in letter
+    assert ("De verwijlintrest loopt op elke factuur vanaf de dag na de vervaldag: 2026-0042 vanaf 1 oktober "
+            "2026.") in letter
 
 
 def test_a_long_run_is_listed_in_plain_aligned_columns():

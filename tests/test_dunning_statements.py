@@ -51,10 +51,10 @@ def test_the_statement_lists_every_open_item_and_the_balance(workspace):
     assert maes["invoices"] == ["2026-0042", "CN-2026-007", "2026-0101"]  # oldest due date first
     assert (maes["amount_due"], maes["total_due"], maes["costs"]) == ("15100.00", "15100.00", [])
     email = message_from_bytes((workspace / maes["documents"][0]).read_bytes(), policy=policy.default)
-    assert email["Subject"] == "Statement of account"
+    assert email["Subject"] == "Rekeninguittreksel van 1 december 2026"     # the company's locale: nl_BE
     body = email.get_content().replace("\N{NO-BREAK SPACE}", " ")
-    assert "CN-2026-007  due 2026-10-12  open € -2.000,00" in body
-    assert "Balance: € 15.100,00" in body
+    assert "CN-2026-007 van 12/10/2026, vervallen op 12/10/2026, open € -2.000,00" in body
+    assert "Saldo: € 15.100,00" in body
 
 
 def test_the_statement_goes_out_once_a_month(workspace):

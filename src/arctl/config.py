@@ -32,6 +32,15 @@ class Company:
     country: str = "BE"
     iban: str = ""
     bic: str = ""
+    email: str = ""             # the contact address letters print and e-mails come from
+    phone: str = ""
+    signature: str = ""         # who signs the letters (a name, a department); the company's name when empty
+    logo: str = ""              # an image file (PNG, JPEG, SVG), relative to the workspace, for the letterhead
+    logo_line: int = 0          # its line in arctl.yaml, for the message when the file is not there
+
+
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
+              ".gif": "image/gif"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +214,8 @@ def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable
                                   "dunning", "law", "smtp"})
     company_node = top.get("company")
     c = check.mapping(company_node, "company", {"name", "legal_form", "enterprise_number", "vat_number",
-                                                "address", "country", "iban", "bic"})
+                                                "address", "country", "iban", "bic", "email", "phone",
+                                                "signature", "logo"})
     a = check.mapping(c.get("address"), "company.address", {"street", "postal_code", "city"})
     address = Address(*(check.text(a, k, f"company.address.{k}") for k in ("street", "postal_code", "city")))
     company = Company(
@@ -215,6 +225,9 @@ def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable
         country=check.text(c, "country", "company.country", "BE").upper(),
         iban=check.text(c, "iban", "company.iban").replace(" ", "").upper(),
         bic=check.text(c, "bic", "company.bic").replace(" ", "").upper(),
+        email=check.text(c, "email", "company.email"), phone=check.text(c, "phone", "company.phone"),
+        signature=check.text(c, "signature", "company.signature"), logo=check.text(c, "logo", "company.logo"),
+        logo_line=c["logo"].line if "logo" in c else 0,
     )
     _check_company(check, c, company)
     locale = check.text(top, "locale", "locale", "nl_BE")
@@ -414,6 +427,12 @@ def _check_company(check: DocumentChecker, data: dict[str, Located], company: Co
     if company.vat_number and not vat.is_valid(company.vat_number):
         check.add(data.get("vat_number"), "company.vat_number",
                   f"{company.vat_number} is not a valid EU VAT number (country prefix and check digits)")
+    if company.email and not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", company.email):
+        check.add(data.get("email"), "company.email", f"{company.email!r} is not one e-mail address "
+                                                      "(write it as name@example.com)")
+    if company.logo and Path(company.logo).suffix.lower() not in LOGO_TYPES:
+        check.add(data.get("logo"), "company.logo", f"{company.logo!r} is not an image file this can embed "
+                                                    f"(expected one of {', '.join(sorted(LOGO_TYPES))})")
     number = re.sub(r"[\s.]", "", company.enterprise_number)
     if number:
         if company.country == "BE":
@@ -472,6 +491,10 @@ company:                      # printed on every letter (Belgian and Dutch law r
   country: BE                     # decides statutory interest and compensation (BE, NL, ...)
   iban: ""                        # the account customers pay to
   bic: ""
+  email: ""                       # contact address printed in the letters' footer; e-mails come from it
+  phone: ""                       # contact phone printed in the footer
+  signature: ""                   # who signs the letters, e.g. "Ann Peeters, Credit management"
+  logo: ""                        # optional letterhead image (PNG, JPEG or SVG), e.g. templates/logo.png
 
 locale: nl_BE                 # how amounts and dates are shown: nl_BE, fr_BE, nl_NL, en_GB, de_DE ...
 currency: EUR                 # the company's currency; also the default for exports without a currency column

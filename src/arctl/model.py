@@ -284,6 +284,8 @@ class ActionLine:
     step: str = ""      # a step's document: the plan step this invoice is at (a lower step joins a higher one)
     status: str = ""    # a statement: why it is not dunned (disputed, held, promised, payment_plan, with_agency)
     document: str = ""  # the export's copy of the invoice: a path in the workspace or a URL ("" when none)
+    issue_date: dt.date | None = None   # the invoice date, where the export has it
+    amount: int | None = None           # the invoice's gross amount, where the export has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,13 +301,29 @@ class PaymentReference:
 
 
 @dataclass(frozen=True, slots=True)
+class InterestPeriod:
+    """One stretch of an invoice's interest at one rate on one principal, as a letter lists it: `amount` is the
+    period's interest rounded half up on its own (the claim's total is rounded once, so it may differ from the
+    sum of the periods by a cent)."""
+
+    invoice_id: str
+    start_date: dt.date
+    end_date: dt.date
+    days: int
+    percent: str                # the rate as the rate table writes it ("10.50")
+    principal: int
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
 class Cost:
-    """What a step adds to the claim, on which legal basis, and (interest) up to which day."""
+    """What a step adds to the claim, on which legal basis, and (interest) up to which day, per period."""
 
     kind: str                   # compensation, interest, fee, damages, collection_costs
     amount: int
     basis: str
     until: dt.date | None = None
+    periods: tuple[InterestPeriod, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +362,8 @@ class Action:
     installment: InstallmentDue | None = None
     credits: tuple[ActionLine, ...] = ()    # the customer's open credit notes in this currency (negative amounts)
     payment_reference: PaymentReference | None = None   # given by the run (dunning/references.py)
+    announced: tuple[Cost, ...] = ()        # what a later step of the plan would claim (a letter states it)
+    consumer: str = ""                      # the plan's consumer law (BE, NL) or "" (business customers)
 
     @property
     def invoices(self) -> tuple[str, ...]:

@@ -49,7 +49,7 @@ def show(plan: PlanArg) -> None:
 def check(plan: PlanArg) -> None:
     """Validate a plan and every plan its segments lead to; list every problem with its file and line.
 
-    Unknown keys, wrong values, step ids used twice, segments naming a missing plan or leading back in a loop, costs on a step that cannot state them, and consumer plans (consumer: BE / NL) that break a consumer rule. In a workspace, also the consumers no plan route reaches (not dunned). Exit 0 when valid, 2 otherwise.
+    Unknown keys, wrong values, step ids used twice, segments naming a missing plan or leading back in a loop, costs on a step that cannot state them, and consumer plans (consumer: BE / NL) that break a consumer rule. Every template a step or schedule names must exist in a language its customers need and render with a sample (a missing field is named). In a workspace, also the consumers no plan route reaches (not dunned). Exit 0 when valid, 2 otherwise.
 
     Example: [bold]arctl plan check plans/standard.yaml[/bold]
     """  # noqa: E501 (rich help keeps the docstring's line breaks)
@@ -65,6 +65,12 @@ def check(plan: PlanArg) -> None:
     for other in others:
         console.print(f"{other.source}: valid ({other.name}, {len(other.steps)} steps; a segment leads here)",
                       markup=False)
+    problems = workflows.template_problems(plans, workspace)
+    if problems:
+        from arctl.errors import ConfigError
+
+        raise ConfigError("templates the plans name cannot be used:\n  " + "\n  ".join(problems),
+                          hint="fix or add the templates (README: Templates); nothing was sent")
     unreached = workflows.unreached_consumers(plan, workspace, as_of_date("today", workspace))
     if unreached:
         console.print("consumers no plan route reaches (they are not dunned):", markup=False)

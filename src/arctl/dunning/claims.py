@@ -12,8 +12,15 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
-from arctl.dunning.costs import be_consumer_damages_cap, eu_b2b_compensation, period_interest, wik_costs
-from arctl.model import ActionLine, Cost, Rate
+from arctl.dunning.costs import (
+    Interest,
+    be_consumer_damages_cap,
+    eu_b2b_compensation,
+    period_interest,
+    rounded,
+    wik_costs,
+)
+from arctl.model import ActionLine, Cost, InterestPeriod, Rate
 from arctl.money import currency_decimals, from_decimal, to_decimal
 
 RATE_COLUMNS = "valid_from,valid_to,percent,source,confidence"
@@ -154,6 +161,25 @@ def step_costs(spec: Costs, lines: tuple[ActionLine, ...], currency: str, as_of:
     return tuple(found), tuple(warnings)
 
 
+def announced_costs(later: Iterable[Costs], lines: tuple[ActionLine, ...], currency: str, as_of: dt.date,
+                    law: Law, claimed: Claimed = Claimed()) -> tuple[Cost, ...]:
+    """What the plan's later steps would add on these invoices, so that a letter can state it (a Belgian
+    consumer's first reminder names the damages, a Dutch 14-day letter the exact WIK amount): the first cost
+    of each kind at today's balance; interest only by its legal basis (amount 0: it grows until paid)."""
+    found: dict[str, Cost] = {}
+    country = law.company_country
+    for spec in later:
+        if spec.interest in ("statutory", "legal") and "interest" not in found and \
+                interest_table(spec.interest, country, law.rates) is not None:
+            found["interest"] = Cost("interest", 0, basis(spec.interest, country))
+        rest = replace(spec, interest=None)
+        if rest:
+            for cost in step_costs(rest, lines, currency, as_of, law, claimed)[0]:
+                found.setdefault(cost.kind, cost)
+    return tuple(cost for kind, cost in found.items() if kind != "interest") + \
+        tuple(cost for kind, cost in found.items() if kind == "interest")
+
+
 def _compensation(lines: tuple[ActionLine, ...], currency: str, law: Law, limits: Limits,
                   warnings: list[str]) -> list[Cost]:
     country = law.company_country
@@ -222,6 +248,7 @@ def _interest(kind: str, lines: tuple[ActionLine, ...], currency: str, as_of: dt
                         f"law/rates/{rate_table_name(kind, country)}.csv to the workspace (columns {RATE_COLUMNS})")
         return []
     total = 0
+    listed: list[InterestPeriod] = []
     credited = _credited(lines, claimed.credits)
     for line in lines:
         assert line.due_date is not None, "a step's invoice has a due date"
@@ -234,8 +261,16 @@ def _interest(kind: str, lines: tuple[ActionLine, ...], currency: str, as_of: dt
         interest = period_interest(periods, currency, due, as_of, law.rates[table], compound_yearly=country == "NL",
                                    table=table, day_count=law.day_count)
         total += interest.amount
+        listed += interest_periods(line.invoice_id, interest)
         warnings.extend(w for w in interest.warnings if w not in warnings)
-    return [Cost("interest", total, f"{basis(kind, country)} (rates: {table})", as_of)]
+    return [Cost("interest", total, f"{basis(kind, country)} (rates: {table})", as_of, tuple(listed))]
+
+
+def interest_periods(invoice_id: str, interest: Interest) -> list[InterestPeriod]:
+    """An invoice's interest per period, rate and principal, as a letter lists it."""
+    return [InterestPeriod(invoice_id, piece.start, piece.end, piece.days, f"{piece.percent:.2f}", piece.principal,
+                           from_decimal(rounded(piece.exact, interest.currency), interest.currency))
+            for piece in interest.slices]
 
 
 def _credited(lines: tuple[ActionLine, ...], credits: tuple[ActionLine, ...]

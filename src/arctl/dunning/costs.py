@@ -36,6 +36,7 @@ class InterestSlice:
     days: int
     percent: Decimal
     principal: int
+    exact: Decimal = Decimal(0)     # the slice's interest before rounding
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ def period_interest(periods: Sequence[tuple[dt.date, int]], currency: str, due_d
                 accrued += part
                 exact += part
                 _add_slice(slices, InterestSlice(day, end, days, rate.percent,
-                                                 from_decimal(_round(base, currency), currency)),
+                                                 from_decimal(_round(base, currency), currency), part),
                            same_rate=day != rate.valid_from)
         day = end + dt.timedelta(days=1)
     return Interest(from_decimal(_round(exact, currency), currency), currency, tuple(slices), tuple(_merge(missing)),
@@ -142,7 +143,8 @@ def _add_slice(slices: list[InterestSlice], piece: InterestSlice, *, same_rate: 
         last = slices[-1]
         if (last.percent, last.principal) == (piece.percent, piece.principal) and \
                 last.end + dt.timedelta(days=1) == piece.start:
-            slices[-1] = InterestSlice(last.start, piece.end, last.days + piece.days, last.percent, last.principal)
+            slices[-1] = InterestSlice(last.start, piece.end, last.days + piece.days, last.percent, last.principal,
+                                       last.exact + piece.exact)
             return
     slices.append(piece)
 
@@ -185,6 +187,11 @@ def be_consumer_damages_cap(balance: int, currency: str, *, limits: Limits) -> i
     tier = next(t for t in scale.tiers if t.up_to is None or amount <= t.up_to)
     cap = tier.fixed + ((amount - tier.above) * tier.percent / 100 if tier.percent else Decimal(0))
     return from_decimal(_round_down(min(cap, scale.maximum), currency), currency)
+
+
+def rounded(value: Decimal, currency: str) -> Decimal:
+    """Interest rounded half up to the currency's minor unit."""
+    return _round(value, currency)
 
 
 def _round(value: Decimal, currency: str) -> Decimal:

@@ -32,12 +32,12 @@ import pandas as pd
 
 from arctl.dunning.calendar import business_day
 from arctl.dunning.channel import actual_channel
-from arctl.dunning.claims import Claimed, Law, law_for, step_costs
+from arctl.dunning.claims import Claimed, Law, announced_costs, law_for, step_costs
 from arctl.dunning.consumer import ConsumerRules
 from arctl.dunning.grouping import AGENCY_CHANNEL, document_key, document_step, handed_over
 from arctl.dunning.plan import Costs, Plan, PlanSet, Step
 from arctl.dunning.timing import earliest_cost_day, pay_by_date
-from arctl.model import Action, ActionLine
+from arctl.model import Action, ActionLine, Cost
 
 Row = dict[str, Any]                   # one open item as plain values (see _rows)
 DueKey = tuple[str, str, str, str]        # customer, plan, channel the document goes by, currency
@@ -333,10 +333,14 @@ def step_action(customer: str, chosen: Plan, step: Step, currency: str, group: l
         warnings += (f"{customer}: no e-mail address and no fallback channel for step {step.id}: a person must "
                      f"contact the customer",)
     pay_by = pay_by_date(chosen, step, channel, as_of, next_business_day=next_business_day)
+    announced: tuple[Cost, ...] = ()
+    if law is not None and not step.costs:
+        later = chosen.steps[[s.id for s in chosen.steps].index(step.id) + 1:] if step in chosen.steps else ()
+        announced = announced_costs([s.costs for s in later], lines, currency, as_of, law_for(chosen, law), claimed)
     return Action("step", customer, chosen.key, step.id, step.channel, channel, currency, lines,
                   sum(line.open_amount for line in lines), costs, pay_by, step.template,
                   tuple(_line(row) for row in overdue_rows if row["invoice_id"] not in listed),
-                  credits=credits), warnings
+                  credits=credits, announced=announced, consumer=chosen.consumer or ""), warnings
 
 
 def handed_over_costs(plan: Plan, step: Step) -> Costs:
@@ -387,7 +391,8 @@ def open_lines(items: pd.DataFrame) -> dict[str, ActionLine]:
 
 def _line(row: Row, step: str = "") -> ActionLine:
     return ActionLine(row["invoice_id"], row["due_date"], row["open_amount"], row.get("customer_name") or "",
-                      row.get("reference") or "", step=step, document=row.get("document") or "")
+                      row.get("reference") or "", step=step, document=row.get("document") or "",
+                      issue_date=row.get("issue_date"), amount=row.get("amount"))
 
 
 def _overdue_by_account(rows: list[Row], as_of: dt.date) -> dict[tuple[str, str], list[Row]]:
@@ -405,13 +410,15 @@ def _rows(items: pd.DataFrame) -> list[Row]:
     """The open items as plain rows (dates as datetime.date or None, amounts as int), built column by column."""
     names = ["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
     names += [c for c in ("customer_name", "reference", "dunning_level", "last_reminder_date", "open_periods",
-                          "document")
-              if c in items.columns]
-    columns = [_dates(items[c]) if c in ("due_date", "last_reminder_date") else items[c].tolist() for c in names]
+                          "document", "issue_date", "amount") if c in items.columns]
+    columns = [_dates(items[c]) if c in ("due_date", "last_reminder_date", "issue_date") else items[c].tolist()
+               for c in names]
     if "last_reminder_date" not in names:
         names.append("last_reminder_date")
         columns.append([None] * len(items))
     columns[names.index("open_amount")] = [int(v) for v in items["open_amount"].tolist()]
+    if "amount" in names:
+        columns[names.index("amount")] = [None if pd.isna(v) else int(v) for v in items["amount"].tolist()]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 

@@ -80,7 +80,8 @@ def statement_action(customer: str, chosen: Plan, entry: ScheduleEntry, currency
     the balance, by e-mail where the customer has an address."""
     lines = tuple(ActionLine(row["invoice_id"], row["due_date"], row["open_amount"], row.get("customer_name") or "",
                              row.get("reference") or "", status=row.get("status") or "",
-                             document=row.get("document") or "") for row in rows)
+                             document=row.get("document") or "", issue_date=row.get("issue_date"),
+                             amount=row.get("amount")) for row in rows)
     channel = actual_channel(entry.channel, entry.fallback_channel, facts.has_email, facts.channel)
     return Action("statement", customer, chosen.key, entry.id, entry.channel, channel, currency, lines,
                   sum(line.open_amount for line in lines), template=entry.template)
@@ -113,7 +114,8 @@ def _due(entry: ScheduleEntry, last_sent: dt.date | None, as_of: dt.date, plan: 
 def _accounts(items: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """Each customer's open items per currency, oldest due date first."""
     frame = items[["invoice_id", "customer_id", "currency", "due_date", "open_amount"]
-                  + [c for c in ("customer_name", "reference", "document") if c in items.columns]]
+                  + [c for c in ("customer_name", "reference", "document", "issue_date", "amount")
+                     if c in items.columns]]
     accounts: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for record in cast("list[dict[str, Any]]", frame.to_dict("records")):  # columns named by strings
         if record["open_amount"] == 0:
@@ -121,6 +123,11 @@ def _accounts(items: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]
         due = record["due_date"]
         record["due_date"] = None if due is None or pd.isna(due) else pd.Timestamp(due).date()
         record["open_amount"] = int(record["open_amount"])
+        if "issue_date" in record:
+            issued = record["issue_date"]
+            record["issue_date"] = None if issued is None or pd.isna(issued) else pd.Timestamp(issued).date()
+        if "amount" in record:
+            record["amount"] = None if pd.isna(record["amount"]) else int(record["amount"])
         accounts[(record["customer_id"], record["currency"])].append(record)
     for rows in accounts.values():
         rows.sort(key=lambda row: (row["due_date"] or dt.date.max, row["invoice_id"]))

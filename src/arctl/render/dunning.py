@@ -1,29 +1,39 @@
 """Dunning documents from templates: a plain e-mail (.eml), a letter (.html), the day's call list (.csv).
 
-Templates are looked up in the workspace's templates/ first, then the shipped ones; a missing field is
-an error naming the template (StrictUndefined); HTML is autoescaped.
+Which template, in which language, and how a workspace overrides it: render/templates.py. A missing field
+is an error naming the template (StrictUndefined); HTML is autoescaped; templates run in Jinja's sandbox.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from email.utils import format_datetime
 from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from arctl.errors import ConfigError
 from arctl.model import Action, ActionLine, Contact, action_name
 from arctl.money import format_money
 from arctl.render.email import email_bytes
+from arctl.render.templates import (
+    DunningEnvironment,
+    default_template,
+    document_locale,
+    file_name,
+    language_code,
+    language_for,
+    render,
+    shipped_templates_dir,
+    subject,
+)
+from arctl.render.templates import environment as environment
 
-_PACKAGE = Path(__file__).resolve().parent.parent
+if TYPE_CHECKING:
+    from arctl.config import Company
 
-
-def shipped_templates_dir() -> Path:
-    installed = _PACKAGE / "data" / "templates"
-    return installed if installed.is_dir() else _PACKAGE.parents[1] / "templates"
+__all__ = ["environment", "shipped_templates_dir"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +66,35 @@ class Party:
     vat_number: str = ""
     iban: str = ""
     bic: str = ""
+    country: str = ""
+    signature: str = ""         # who signs the company's letters
+    logo: str = ""              # the letterhead image as a data: URI, "" when none
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentDetails:
+    """How to pay a document: what a transfer needs and the SEPA QR code encodes."""
+
+    name: str
+    iban: str
+    bic: str
+    amount: int                 # minor units
+    currency: str
+    reference: str              # the structured reference to quote (compact), "" when the document has none
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInstallment:
+    number: int
+    due_date: dt.date
+    amount: int                 # minor units
 
 
 @dataclass(frozen=True, slots=True)
 class DunningDocument:
-    """Everything a template may show, already formatted for the reader."""
+    """Everything a template may show: the raw values (`action`: amounts in minor units, dates as dates) that
+    templates format with the filters in the customer's `locale`, and formatted text in the company's locale
+    (the older fields: amount_due, total_due, invoices ..., which the call list shows)."""
 
     as_of: str
     subject: str
@@ -79,37 +113,48 @@ class DunningDocument:
     interest_until: str = ""    # the last day interest is claimed for (the letter's date), when it claims interest
     credits: tuple[DocumentInvoice, ...] = ()   # the customer's open credit notes, set against the total
     net_due: str = ""           # the total less those credit notes: what the customer is asked to pay
+    action: Action | None = None        # the raw action: lines, costs (interest periods), pay_by, announced costs
+    template: str = "reminder"          # the template's name (the plan's `template:` or the channel's default)
+    language: str = "en"                # the language of the template used
+    locale: str = "en"                  # the locale amounts and dates are written in
+    letter_date: dt.date | None = None
+    pay_by: dt.date | None = None       # the engine's pay-by date
+    costs_due_from: dt.date | None = None   # the day the announced costs become due: the day after pay_by
+    law_country: str = ""               # whose law the letter states: the consumer plan's country, else the company's
+    payment: PaymentDetails | None = None
+    installments: tuple[PlanInstallment, ...] = ()   # a payment plan's confirmation: its installments
 
 
-def environment(workspace_templates: Path | None) -> Environment:
-    folders = [str(p) for p in (workspace_templates, shipped_templates_dir()) if p is not None and p.is_dir()]
-    # "html.j2": the templates are named letter.html.j2; "html" alone matches only names ending in .html
-    return Environment(loader=FileSystemLoader(folders), undefined=StrictUndefined,
-                       autoescape=select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2", "xml.j2"],
-                                                    default_for_string=True),
-                       keep_trailing_newline=True)
+def _context(document: DunningDocument) -> dict[str, Any]:
+    return {field.name: getattr(document, field.name) for field in fields(DunningDocument)}
 
 
-def _render(env: Environment, name: str, document: DunningDocument) -> str:
-    try:
-        return env.get_template(name).render(**{field: getattr(document, field) for field in
-                                                DunningDocument.__slots__})
-    except TemplateError as exc:
-        raise ConfigError(f"template {name}: {exc}", hint="fix the template in the workspace's templates/") from exc
+def template_files(document: DunningDocument, env: DunningEnvironment, form: str) -> str:
+    return file_name(language_for(env, document.template, (document.language,), form), document.template, form)
 
 
-def render_email(env: Environment, document: DunningDocument, sent_at, *, kind: str = "email") -> bytes:
-    """`kind`: "email" for a step's reminder, "statement" for a statement of account."""
+def render_parts(env: DunningEnvironment, document: DunningDocument) -> tuple[str, str | None]:
+    """The plain-text part and, where the template has one, the HTML part of a document's e-mail (the HTML
+    is what a multipart e-mail carries beside the text, and what a PDF is printed from)."""
+    text = render(env, template_files(document, env, "txt"), _context(document))
+    html_name = file_name(document.language, document.template, "html")   # only in the text's language
+    html = render(env, html_name, _context(document)) if env.has(html_name) else None
+    return text, html
+
+
+def render_email(env: DunningEnvironment, document: DunningDocument, sent_at: dt.datetime) -> bytes:
+    """The document as a plain-text e-mail (the multipart message with the HTML part: render/email.py)."""
     sender = f"{document.company.name} <{document.company.email}>" if document.company.email else \
         document.company.name
     # one Message-ID per action: a resend is recognisable
     return email_bytes(sender, document.customer.email, document.subject, format_datetime(sent_at),
-                       f"<{document.message_key}@arctl.invalid>", _render(env, f"dunning/{kind}.txt.j2", document))
+                       f"<{document.message_key}@arctl.invalid>",
+                       render(env, template_files(document, env, "txt"), _context(document)))
 
 
-def render_letter(env: Environment, document: DunningDocument, *, kind: str = "letter") -> bytes:
-    """`kind`: "letter" for a step's letter, "statement" for a statement of account."""
-    return _render(env, f"dunning/{kind}.html.j2", document).encode("utf-8")
+def render_letter(env: DunningEnvironment, document: DunningDocument) -> bytes:
+    """The document as an HTML letter."""
+    return render(env, template_files(document, env, "html"), _context(document)).encode("utf-8")
 
 
 def address_problem(address: str, channel: str) -> str | None:
@@ -136,11 +181,18 @@ _SUBJECTS = {"email": "Payment reminder", "letter": "Payment reminder", "registe
              "statement": "Statement of account", "agency": "Hand-over to a collection agency", "phone": "Phone call"}
 
 
-def document_for(action: Action, contact: Contact | None, company: Party, as_of: dt.date, locale: str
-                 ) -> DunningDocument:
-    """Everything a template shows of one action, formatted for the reader: a step's reminder, a statement
-    of account, or a payment plan's installment reminder."""
-    def money(minor: int) -> str:
+def document_for(action: Action, contact: Contact | None, company: Party, as_of: dt.date, locale: str,
+                 env: DunningEnvironment | None = None) -> DunningDocument:
+    """Everything a template shows of one action: a step's reminder, a statement of account, or a payment
+    plan's installment reminder. With `env`, the template's language and the subject in that language."""
+    customer = party(contact, action)
+    company_language = language_code(locale)
+    template = action.template or default_template(action.kind, action.planned_channel)
+    wanted = (language_code(customer.language), company_language)
+    language = language_for(env, template, wanted) if env is not None else (wanted[0] or company_language or "en")
+    shown_locale = document_locale(language, locale)
+
+    def money(minor: int) -> str:   # the formatted fields are for the company's people (the call list)
         return format_money(minor, action.currency, locale)
 
     def listed(line: ActionLine) -> DocumentInvoice:
@@ -151,25 +203,30 @@ def document_for(action: Action, contact: Contact | None, company: Party, as_of:
                                    ("https://", "http://")) else "")
 
     key = f"{as_of.isoformat()}.{action_name(action.customer_id, action.step, action.currency, '.')}"
-    customer = party(contact, action)
-    if action.kind == "statement":
-        subject, channel = _SUBJECTS["statement"], "statement"
-    elif action.installment is not None:
-        subject = f"Payment plan: installment {action.installment.number} of {action.installment.due_date.isoformat()}"
-        channel = action.planned_channel
-    else:
-        subject, channel = _SUBJECTS.get(action.planned_channel, "Payment reminder"), action.planned_channel
     lines = action.lines
-    return DunningDocument(
-        as_of=as_of.isoformat(), subject=subject, channel=channel, company=company, customer=customer,
+    given = action.payment_reference   # the run's reference for the document (dunning/references.py)
+    reference = given.printed if given else \
+        (lines[0].reference or None) if action.kind == "step" and len(lines) == 1 else None
+    default_subject = _SUBJECTS["statement"] if action.kind == "statement" else \
+        _SUBJECTS.get(action.planned_channel, "Payment reminder")
+    channel = "statement" if action.kind == "statement" else action.planned_channel
+    document = DunningDocument(
+        as_of=as_of.isoformat(), subject=default_subject, channel=channel, company=company, customer=customer,
         invoices=tuple(listed(line) for line in lines),
         costs=tuple(DocumentCost(cost.kind.replace("_", " "), money(cost.amount)) for cost in action.costs),
         amount_due=money(action.amount_due), total_due=money(action.total_due), currency=action.currency,
-        new_term_date=action.pay_by.isoformat() if action.pay_by else None,
-        reference=action.payment_reference.printed if action.payment_reference else None,
+        new_term_date=action.pay_by.isoformat() if action.pay_by else None, reference=reference,
         message_key=key, other_overdue=tuple(listed(line) for line in action.other_overdue),
         interest_until=_shown_date(action.interest_until), credits=tuple(listed(line) for line in action.credits),
-        net_due=money(action.net_due))
+        net_due=money(action.net_due), action=action, template=template, language=language, locale=shown_locale,
+        letter_date=as_of, pay_by=action.pay_by,
+        costs_due_from=action.pay_by + dt.timedelta(days=1) if action.pay_by and action.announced else None,
+        law_country=action.consumer or company.country,
+        payment=PaymentDetails(company.name, company.iban, company.bic, action.net_due, action.currency,
+                               given.value if given else _compact(reference)))
+    if env is None:
+        return document
+    return replace(document, subject=subject(env, language, template, _context(document), default_subject))
 
 
 def party(contact: Contact | None, action: Action) -> Party:
@@ -181,13 +238,47 @@ def party(contact: Contact | None, action: Action) -> Party:
                  postal_code=contact.postal_code, city=contact.city, language=contact.language)
 
 
-def render_action(env: Environment, document: DunningDocument, kind: str, channel: str, as_of: dt.date) -> bytes:
+def company_party(company: Company, root: Path) -> Party:
+    """The company as its letters sign: the registered name with its legal form once (a name already ending in
+    its form, "Voorbeeld BV" with legal_form BV, is not given it twice), and its logo as a data: URI."""
+    from arctl.config import CONFIG_NAME, LOGO_TYPES
+
+    name = company.name.strip()
+    form = company.legal_form.strip()
+    if form and not name.lower().endswith((f" {form.lower()}", f" {form.lower().rstrip('.')}")):
+        name = f"{name} {form}".strip()
+    logo = ""
+    if company.logo:
+        path = root / company.logo
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ConfigError(f"{CONFIG_NAME}:{company.logo_line}: company.logo: cannot read {path} ({exc.strerror})",
+                              hint="put the image there, or remove company.logo") from exc
+        logo = f"data:{LOGO_TYPES[path.suffix.lower()]};base64,{base64.b64encode(data).decode('ascii')}"
+    return Party(name=name, email=company.email, phone=company.phone, street=company.address.street,
+                 postal_code=company.address.postal_code, city=company.address.city, legal_form=form,
+                 enterprise_number=company.enterprise_number, vat_number=company.vat_number, iban=company.iban,
+                 bic=company.bic, country=company.country, signature=company.signature, logo=logo)
+
+
+def render_action(env: DunningEnvironment, document: DunningDocument, kind: str, channel: str,
+                  as_of: dt.date) -> bytes:
     """The bytes of an action's document as it goes: an e-mail (.eml) or a letter (.html)."""
-    template = "statement" if kind == "statement" else None
     if channel == "email":
-        return render_email(env, document, dt.datetime.combine(as_of, dt.time(9)), kind=template or "email")
-    return render_letter(env, document, kind=template or "letter")
+        return render_email(env, document, dt.datetime.combine(as_of, dt.time(9)))
+    return render_letter(env, document)
 
 
 def _shown_date(day: dt.date | None) -> str:
     return day.isoformat() if isinstance(day, dt.date) else ""
+
+
+def _compact(reference: str | None) -> str:
+    """A printed reference as a payment order carries it (+++090/9337/55493+++ -> 090933755493)."""
+    from arctl.refs import parse_reference
+
+    if not reference:
+        return ""
+    parsed = parse_reference(reference)
+    return parsed.value if parsed is not None else reference

@@ -13,6 +13,7 @@
     explaining    explain (why an invoice is or is not in a run)
     payplans      payplan create, show, cancel
     customers     customer set, unset, show (what a person decided for a customer)
+    template_check  plan check's templates: in the languages needed, rendered with a sample
 
 Every module imports pandas, the engines and the edges other than io.export inside its functions, so that
 `arctl --help` stays fast.
@@ -54,6 +55,7 @@ from arctl.workflows.reconciling import (
 )
 from arctl.workflows.running import ActionOutcome, RunResult, dunning_run
 from arctl.workflows.sending import SendResult, outbox_list, outbox_printed, outbox_resolve, outbox_send
+from arctl.workflows.template_check import template_problems
 from arctl.workflows.workspace import init_workspace, load_workspace, open_store, state_dir
 
 __all__ = [
@@ -88,6 +90,7 @@ __all__ = [
     "import_sources",
     "init_workspace",
     "load_plans",
+    "template_problems",
     "unreached_consumers",
     "load_workspace",
     "match_manually",

@@ -176,7 +176,7 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
             continue  # a dry run renders one document of each kind, to find a broken template
         rendered_kinds.add((action.kind, action.channel))
         document = documents.document_for(action, inputs.contacts.get(action.customer_id), company, as_of,
-                                          workspace.config.locale)
+                                          workspace.config.locale, env)
         if action.channel == "phone":
             calls.append((action, document))
             continue
@@ -235,10 +235,6 @@ def _write_and_record(store: Store, outbox: Outbox, batch: list[Batched], as_of:
 
 
 def _company(workspace: Workspace) -> Party:
-    from arctl.render.dunning import Party
+    from arctl.render.dunning import company_party
 
-    company = workspace.config.company
-    return Party(name=f"{company.name} {company.legal_form}".strip(), street=company.address.street,
-                 postal_code=company.address.postal_code, city=company.address.city, legal_form=company.legal_form,
-                 enterprise_number=company.enterprise_number, vat_number=company.vat_number, iban=company.iban,
-                 bic=company.bic)
+    return company_party(workspace.config.company, workspace.root)
