@@ -26,7 +26,7 @@ demo: $(STAMP)
 	cd examples/demo && ../../$(BIN)/arctl dunning run --as-of 2026-11-26
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 demo-data: $(STAMP)
 	$(BIN)/python examples/generate.py examples/demo
