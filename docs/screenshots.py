@@ -1,10 +1,10 @@
-"""`make screenshots`: a letter in each language of the demo's customers, as PNG, for the README.
+"""`make screenshots`: a letter in each language the templates wrote for the demo's customers, as PNG.
 
     .venv/bin/python docs/screenshots.py docs/screenshots
 
-Runs the demo (import, reconcile, dunning run) on a copy of examples/demo, takes for each language the demo's
-customers speak the first letter written to such a customer (a paper letter, else the HTML of an e-mail, which
-is the same letter) and photographs it with headless Chromium (Debian's `chromium` package).
+Runs the demo (import, reconcile, dunning run) on a copy of examples/demo, takes for each language its
+documents are written in (the letter's `<html lang>`) the first letter (a paper letter, else the HTML of an
+e-mail) and photographs it with headless Chromium (Debian's `chromium` package).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import email
 import email.policy
+import re
 import shutil
 import subprocess
 import sys
@@ -57,9 +58,6 @@ def demo_letters(workspace: Path) -> dict[str, Path]:
     day = workspace / "outbox" / AS_OF
     documents = sorted(day.glob("*.html")) + sorted(day.glob("*.eml"))   # paper letters first
     for document in documents:
-        spoken = language.get(document.name.split("-")[0], "")
-        if not spoken or spoken in letters:
-            continue
         if document.suffix == ".eml":
             message = email.message_from_bytes(document.read_bytes(), policy=email.policy.default)
             part = message.get_body(preferencelist=("html",))
@@ -68,8 +66,16 @@ def demo_letters(workspace: Path) -> dict[str, Path]:
             html = document.with_suffix(".html")
             html.write_text(part.get_content(), encoding="utf-8")
             document = html
-        letters[spoken] = document
+        # the language of the template used (a customer whose language has no templates gets a fallback)
+        declared = _LANG.search(document.read_text(encoding="utf-8"))
+        written_in = declared.group(1).split("-")[0].lower() if declared else \
+            language.get(document.name.split("-")[0], "")
+        if written_in and written_in not in letters:
+            letters[written_in] = document
     return letters
+
+
+_LANG = re.compile(r"<html[^>]*\blang=\"([A-Za-z-]+)\"")
 
 
 def main(target: str) -> None:
