@@ -4,14 +4,14 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test venv clean demo-data
+.PHONY: demo test venv clean demo-data screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,pdf]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -24,9 +24,14 @@ demo: $(STAMP)
 	cd examples/demo && ../../$(BIN)/arctl aging --as-of 2026-11-26
 	rm -rf examples/demo/outbox
 	cd examples/demo && ../../$(BIN)/arctl dunning run --as-of 2026-11-26
+	@echo "documents in examples/demo/outbox/2026-11-26/ (letters as HTML and PDF, print/letters.pdf to print)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
+
+# A letter in each language of the demo's customers as PNG, with headless Chromium (apt-get install chromium).
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py docs/screenshots
 
 demo-data: $(STAMP)
 	$(BIN)/python examples/generate.py examples/demo

@@ -120,3 +120,71 @@ def invoices_and_customers_workspace(tmp_path, monkeypatch):
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite the golden files from the current output (review the diff before committing)")
+
+
+# Tests that need programs from the system rather than from pip: each carries a marker, and on a machine
+# without the program it is skipped with the reason and how to install it; ARCTL_REQUIRE_SYSTEM=1 (set by
+# .ci/run, which installs them) makes each of those skips a failure.
+REQUIRE_SYSTEM_ENV = "ARCTL_REQUIRE_SYSTEM"
+
+
+def _pdf_problem() -> str | None:
+    from arctl.render.pdf import unavailable
+
+    return unavailable()
+
+
+def _chromium_problem() -> str | None:
+    if chromium_command() is None:
+        return "Chromium is not installed (Debian: apt-get install chromium)"
+    return None
+
+
+def _poppler_problem() -> str | None:
+    import shutil
+
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        return "pdftoppm/pdftotext are not installed (Debian: apt-get install poppler-utils)"
+    return None
+
+
+def pdf_page_png(data: bytes, page: int = 1, dpi: int = 200) -> bytes:
+    """A page of a PDF as PNG (pdftoppm, poppler-utils), e.g. to decode the QR code a letter prints."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-png", "-singlefile", "-r", str(dpi), "-f", str(page), "-l", str(page), "-",
+                        str(Path(folder) / "page")], input=data, capture_output=True, check=True, timeout=60)
+        return (Path(folder) / "page.png").read_bytes()
+
+
+def chromium_command() -> str | None:
+    import shutil
+
+    return next((found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None)
+
+
+SYSTEM_NEEDS = {"requires_pdf": _pdf_problem, "requires_chromium": _chromium_problem,
+                "requires_poppler": _poppler_problem}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "requires_pdf: needs WeasyPrint (pip extra `pdf`) and Pango (libpango-1.0-0)")
+    config.addinivalue_line("markers", "requires_chromium: needs Debian's chromium for headless screenshots")
+    config.addinivalue_line("markers", "requires_poppler: needs poppler-utils (pdftoppm, pdftotext)")
+
+
+def require_system(problem: str | None) -> None:
+    """Skip the running test for `problem` (what the system lacks), or fail it under ARCTL_REQUIRE_SYSTEM=1."""
+    if problem is None:
+        return
+    if os.environ.get(REQUIRE_SYSTEM_ENV) == "1":
+        pytest.fail(f"{problem}; {REQUIRE_SYSTEM_ENV}=1 makes this a failure", pytrace=False)
+    pytest.skip(problem)
+
+
+def pytest_runtest_setup(item):
+    for name, problem in SYSTEM_NEEDS.items():
+        if item.get_closest_marker(name) is not None:
+            require_system(problem())

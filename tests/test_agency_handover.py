@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from arctl.render.pdf import unavailable
 from arctl.state.store import Store
 from calls_workspace import arctl, customer, make, run
 from outbox_check import outbox_agrees_with_state
@@ -131,8 +132,11 @@ def test_the_folder_holds_a_copy_of_every_document_sent_to_the_customer(root):
 
     copies = root / FOLDER / "documents"
 
-    assert sorted(p.name for p in copies.iterdir()) == [
-        "2026-03-09-K001-friendly-EUR.eml", "2026-03-23-K001-demand-EUR.html", "2026-04-02-K001-agency-EUR.html"]
+    # a letter is HTML and, where WeasyPrint is installed, PDF: both are copied
+    pdf = ["2026-03-23-K001-demand-EUR.pdf"] if unavailable() is None else []
+    assert sorted(p.name for p in copies.iterdir()) == sorted([
+        "2026-03-09-K001-friendly-EUR.eml", "2026-03-23-K001-demand-EUR.html", "2026-04-02-K001-agency-EUR.html",
+        *pdf])
     assert (copies / "2026-03-23-K001-demand-EUR.html").read_bytes() == \
         (root / "outbox" / "2026-03-23" / "K001-demand-EUR.html").read_bytes()
 

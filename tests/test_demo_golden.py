@@ -1,6 +1,10 @@
 """The documents `make demo` writes are golden files: reviewed once, compared byte for byte on every run.
 
 `pytest --update-golden` rewrites them from the current code; review the diff before committing it.
+
+PDFs are not byte-stable from one machine to the next (fonts, WeasyPrint's version), so the golden files are
+the demo's documents as written without PDF (e-mails with their text and HTML, letters as HTML); with PDF
+the same documents are checked again, their PDFs by page count and text.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from arctl.cli import app
@@ -17,8 +22,12 @@ DEMO = REPO / "examples" / "demo"
 GOLDEN = REPO / "tests" / "golden" / "demo-outbox"
 
 
-def run_demo(tmp_path: Path, monkeypatch) -> Path:
+def run_demo(tmp_path: Path, monkeypatch, *, with_pdf: bool = False) -> Path:
     """The steps of `make demo` on a copy of the demo workspace; returns the copy's outbox."""
+    from arctl.render import pdf
+
+    if not with_pdf:
+        monkeypatch.setattr(pdf, "unavailable", lambda: "PDF left out: the golden files are the documents without it")
     workspace = tmp_path / "demo"
     shutil.copytree(DEMO, workspace, ignore=shutil.ignore_patterns(".arctl", "outbox", "reports"))
     monkeypatch.chdir(workspace)
@@ -52,3 +61,39 @@ def test_a_letter_names_the_company_once_with_its_legal_form():
     letter = (GOLDEN / "2026-11-26" / "K0043-monthly-statement-EUR.html").read_text(encoding="utf-8")
 
     assert "<strong>Voorbeeld BV</strong>" in letter and "BV BV" not in letter
+
+
+@pytest.mark.requires_pdf
+def test_with_pdf_the_demo_writes_the_same_documents_and_each_letter_as_pdf(tmp_path, monkeypatch):
+    import email
+    import email.policy
+
+    from arctl.render.pdf import page_count, text_of
+
+    outbox = run_demo(tmp_path, monkeypatch, with_pdf=True)
+    written, golden = files_under(outbox), files_under(GOLDEN)
+
+    letters = [name for name in golden if name.endswith(".html")]
+    assert sorted(written) == sorted([*golden, *(n.removesuffix(".html") + ".pdf" for n in letters),
+                                      "2026-11-26/print/letters.pdf"])
+    for name in golden:
+        if name.endswith(".eml"):
+            message = email.message_from_bytes(written[name], policy=email.policy.default)
+            expected = email.message_from_bytes(golden[name], policy=email.policy.default)
+            for form in ("plain", "html"):
+                part, same = message.get_body(preferencelist=(form,)), expected.get_body(preferencelist=(form,))
+                assert (part and part.get_content()) == (same and same.get_content()), name
+            attached = [p.get_content_type() for p in message.iter_attachments()]
+            assert "application/pdf" in attached, name
+        elif name.endswith(".html"):
+            text = " ".join(text_of(written[name.removesuffix(".html") + ".pdf"]).split())
+            assert all(number in text for number in _invoice_numbers(golden[name].decode("utf-8"))), name
+    printed = written["2026-11-26/print/letters.pdf"]
+    assert page_count(printed) == sum(page_count(written[n.removesuffix(".html") + ".pdf"]) for n in letters)
+
+
+def _invoice_numbers(html: str) -> list[str]:
+    """The invoice numbers a letter shows (the demo's look like 2026-00123)."""
+    import re
+
+    return re.findall(r"\b20\d\d-\d{5}\b", html)

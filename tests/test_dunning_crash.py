@@ -44,6 +44,7 @@ def make_workspace(root: Path) -> None:
     (root / "exports" / "customers.csv").write_text("\n".join(customers) + "\n", encoding="utf-8")
     (root / CONFIG_NAME).write_text(textwrap.dedent("""\
         company: {name: Voorbeeld, country: BE, iban: BE05068123456775}
+        dunning: {email_pdf: false}   # ~180 e-mails a run, killed and rerun: each without a PDF keeps this quick
         sources:
           - path: exports/open_invoices.csv
             kind: invoices

@@ -152,6 +152,10 @@ def history(root):
 
 @pytest.mark.slow
 def test_120_days_of_daily_runs_follow_the_hand_worked_sequences(tmp_path, monkeypatch):
+    from arctl.render import pdf
+
+    # step dates are checked here, not documents: 120 runs write their letters as HTML only, as without WeasyPrint
+    monkeypatch.setattr(pdf, "unavailable", lambda: "PDF left out: this test checks step dates")
     root = tmp_path / "ws"
     make_workspace(root)
     monkeypatch.chdir(root)

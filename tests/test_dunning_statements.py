@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from arctl.cli import app
+from arctl.render.pdf import unavailable
 
 INVOICES = """\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
@@ -40,9 +41,11 @@ def statements(as_of: str) -> list[dict]:
 def test_each_key_account_gets_a_statement_on_the_first_business_day_of_the_month(workspace):
     sent = statements("2026-12-01")
 
+    # no e-mail address: by post, as HTML and (where WeasyPrint is installed) PDF
+    letter = ["outbox/2026-12-01/K002-monthly-statement-EUR.html"] + (
+        ["outbox/2026-12-01/K002-monthly-statement-EUR.pdf"] if unavailable() is None else [])
     assert [(a["customer_id"], a["channel"], a["documents"]) for a in sent] == [
-        ("K001", "email", ["outbox/2026-12-01/K001-monthly-statement-EUR.eml"]),
-        ("K002", "letter", ["outbox/2026-12-01/K002-monthly-statement-EUR.html"])]  # no e-mail address: by post
+        ("K001", "email", ["outbox/2026-12-01/K001-monthly-statement-EUR.eml"]), ("K002", "letter", letter)]
 
 
 def test_the_statement_lists_every_open_item_and_the_balance(workspace):
@@ -52,7 +55,7 @@ def test_the_statement_lists_every_open_item_and_the_balance(workspace):
     assert (maes["amount_due"], maes["total_due"], maes["costs"]) == ("15100.00", "15100.00", [])
     email = message_from_bytes((workspace / maes["documents"][0]).read_bytes(), policy=policy.default)
     assert email["Subject"] == "Rekeninguittreksel van 1 december 2026"     # the company's locale: nl_BE
-    body = email.get_content().replace("\N{NO-BREAK SPACE}", " ")
+    body = email.get_body(preferencelist=("plain",)).get_content().replace("\N{NO-BREAK SPACE}", " ")
     assert "CN-2026-007 van 12/10/2026, vervallen op 12/10/2026, open € -2.000,00" in body
     assert "Saldo: € 15.100,00" in body
 

@@ -382,7 +382,7 @@ def test_the_printed_pay_by_dates_are_the_lawful_ones(scenario):
             expected = day + dt.timedelta(days=7)  # strict.yaml: new_term 7 days from the document date
         else:
             continue
-        [document] = action["documents"]
+        document = action["documents"][0]   # the .eml, or the letter's .html (its .pdf beside it)
         assert printed_pay_by(root, document) == expected, (day, action)
         checked[(customer[:3], channel)] += 1
     # e-mailed and posted Belgian reminders (2 Nov: 16 and 18 Nov), Dutch 14-day letters (12 Nov: delivered

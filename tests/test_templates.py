@@ -165,7 +165,7 @@ def test_customer_and_invoice_text_are_shown_as_written_never_executed_or_interp
 
     html = render_letter(env, shown).decode("utf-8")
     message = message_from_bytes(render_email(env, shown, dt.datetime(2026, 11, 26, 9)), policy=policy.default)
-    text = message.get_content()
+    text = message.get_body(preferencelist=("plain",)).get_content()
 
     assert "<script>" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert "<b>" not in html and "{{ 7*7 }}&lt;b&gt;" in html

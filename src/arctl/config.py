@@ -119,6 +119,7 @@ class Config:
     bank_max_age: int = 3
     law: LawSettings = LawSettings()
     smtp: SmtpSettings | None = None
+    email_pdf: bool = True      # dunning.email_pdf: each e-mail carries its letter as PDF (when PDF is available)
 
 
 
@@ -243,7 +244,8 @@ def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable
     if state_url and "://" not in state_url:
         check.add(state.get("url"), "state.url", f"expected a database URL such as sqlite:///path or "
                                                  f"postgresql://host/db, got {state_url!r}")
-    dunning = check.mapping(top.get("dunning"), "dunning", {"plan", "bank_max_age"})
+    dunning = check.mapping(top.get("dunning"), "dunning", {"plan", "bank_max_age", "email_pdf"})
+    email_pdf = check.flag(dunning, "email_pdf", "dunning.email_pdf") if "email_pdf" in dunning else True
     dunning_plan = check.text(dunning, "plan", "dunning.plan", "standard")
     max_age = check.text(dunning, "bank_max_age", "dunning.bank_max_age", "3")
     if not max_age.isdigit():
@@ -254,7 +256,7 @@ def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable
     smtp = _smtp(check, top.get("smtp"), root)
     check.raise_problems(str(path), hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
     return Config(company, locale, currency, timezone, tuple(sources), matching, state_url, dunning_plan,
-                  int(max_age), law, smtp)
+                  int(max_age), law, smtp, email_pdf)
 
 
 def _smtp(check: DocumentChecker, node: Located | None, root: Path) -> SmtpSettings | None:
@@ -510,6 +512,7 @@ matching:                     # how sure `arctl reconcile` must be before it app
 dunning:
   plan: standard                # the plan in plans/ (yours first, then the shipped ones); its segments lead to others
   bank_max_age: 3               # business days: dunning refuses to run on older bank data (--allow-stale-bank)
+  email_pdf: true               # each e-mail carries its letter as PDF (with `arctl[pdf]`); about 0.1 s an e-mail
 
 law:                          # readings of points the law leaves open (README: "Readings of unsure law")
   day_count: actual/actual      # interest per day: 1/366 of a year in a leap year; or actual/365

@@ -210,10 +210,15 @@ class Rate:
 _UNSAFE_IN_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+# Names Windows keeps for devices, also with an extension after them (`LPT9.txt` is the printer port)
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)), *(f"LPT{n}" for n in range(10))}
+
+
 def safe_name(text: str) -> str:
-    """A file-name or message-id part from a customer id or step: nothing that can reach outside a folder."""
-    cleaned = _UNSAFE_IN_NAMES.sub("_", text).strip("._") or "x"
-    return cleaned[:80]
+    """A file-name or message-id part from a customer id or step: nothing that can reach outside a folder, no
+    Windows device name before a dot."""
+    cleaned = (_UNSAFE_IN_NAMES.sub("_", text).strip("._") or "x")[:80]
+    return "_" + cleaned[:79] if cleaned.split(".")[0].upper() in _WINDOWS_DEVICES and "." in cleaned else cleaned
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -250,7 +255,8 @@ def action_name(customer_id: str, step: str, currency: str, separator: str = "-"
     import hashlib
 
     readable = separator.join((safe_name(customer_id), safe_name(step), safe_name(currency)))
-    if _PLAIN_CUSTOMER.match(customer_id) and _PLAIN_STEP.match(step) and _PLAIN_CUSTOMER.match(currency):
+    if _PLAIN_CUSTOMER.match(customer_id) and _PLAIN_STEP.match(step) and _PLAIN_CUSTOMER.match(currency) \
+            and all(safe_name(part) == part for part in (customer_id, step, currency)):
         return readable
     digest = hashlib.sha256("\0".join((customer_id, step, currency)).encode("utf-8")).hexdigest()[:10]
     return f"{readable}~{digest}"

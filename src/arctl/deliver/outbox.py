@@ -18,6 +18,9 @@ CALL_LIST_XLSX = "call-list.xlsx"     # rewritten whole from call-list.csv by ev
 AGENCY = "agency"                     # outbox/<date>/agency/<customer-step-currency>/: a hand-over's folder
 TEMPORARY_PREFIX = ".arctl-tmp-"    # a file being written; one left by a killed run is removed by the next
 CALL_KEY = ("customer_id", "step", "currency")  # the call-list columns that name a row's action
+PRINT_FOLDER = "print"     # outbox/<date>/print/: the day's letters combined, to print (derived, not recorded)
+PRINT_FILES = {"letter": "letters.pdf", "registered_letter": "registered-letters.pdf"}
+DOCUMENT_SUFFIXES = (".eml", ".html", ".pdf")
 
 
 def write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
@@ -70,6 +73,17 @@ class Outbox:
             return ()
         return (path, path.with_name(CALL_LIST_XLSX)) if path.name == CALL_LIST else (path,)
 
+    def document_paths(self, customer_id: str, step: str, currency: str, channel: str, *, pdf: bool) -> list[Path]:
+        """Every file of an action's document: `paths_for` its path, and beside a letter its PDF when `pdf`."""
+        path = self.path_for(customer_id, step, currency, channel)
+        if pdf and path is not None and path.suffix == ".html":
+            return [path, path.with_suffix(".pdf")]
+        return list(self.paths_for(path))
+
+    def print_path(self, channel: str) -> Path:
+        """The day's combined PDF of the letters sent by `channel` (letter or registered_letter)."""
+        return self.folder / PRINT_FOLDER / PRINT_FILES[channel]
+
     def shown(self, path: Path) -> str:
         """The path as the user sees it: relative to the workspace."""
         return str(path.relative_to(self.root))
@@ -96,7 +110,7 @@ class Outbox:
             mine = [r for r in recorded if r["as_of"] == day]
             named = {part for r in mine for part in r["document"].split(";") if part}
             for path in sorted(folder.iterdir()):
-                if path.suffix in (".eml", ".html") and path.is_file() and self.shown(path) not in named:
+                if path.suffix in DOCUMENT_SUFFIXES and path.is_file() and self.shown(path) not in named:
                     path.unlink()
                     removed.append(path)
             removed += self._recover_agency(folder, named)

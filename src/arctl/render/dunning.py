@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from email.utils import format_datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from arctl.errors import ConfigError
 from arctl.model import Action, ActionLine, Contact, action_name
 from arctl.money import format_money
-from arctl.render.email import email_bytes
+from arctl.render.email import multipart_email
 from arctl.render.templates import (
     DunningEnvironment,
     default_template,
@@ -57,6 +58,7 @@ class Party:
     name: str                   # as the party signs: the company's name with its legal form ("Voorbeeld BV")
     email: str = ""
     phone: str = ""
+    reply_to: str = ""          # the company's: where answers go, when not to `email`
     street: str = ""
     postal_code: str = ""
     city: str = ""
@@ -142,14 +144,31 @@ def render_parts(env: DunningEnvironment, document: DunningDocument) -> tuple[st
     return text, html
 
 
-def render_email(env: DunningEnvironment, document: DunningDocument, sent_at: dt.datetime) -> bytes:
-    """The document as a plain-text e-mail (the multipart message with the HTML part: render/email.py)."""
-    sender = f"{document.company.name} <{document.company.email}>" if document.company.email else \
-        document.company.name
-    # one Message-ID per action: a resend is recognisable
-    return email_bytes(sender, document.customer.email, document.subject, format_datetime(sent_at),
-                       f"<{document.message_key}@arctl.invalid>",
-                       render(env, template_files(document, env, "txt"), _context(document)))
+def render_email(env: DunningEnvironment, document: DunningDocument, sent_at: dt.datetime, *,
+                 parts: tuple[str, str | None] | None = None, pdf: bytes | None = None) -> bytes:
+    """The document as an e-mail: the text and (where the template has one) the HTML as alternatives, the
+    letter as PDF attached when `pdf` is given. `sent_at` carries the workspace's time zone (the Date's
+    offset); `parts`: render_parts' text and HTML when already rendered."""
+    company = document.company
+    sender = f"{company.name} <{company.email}>" if company.email else company.name
+    headers = {"From": sender, "Reply-To": company.reply_to or company.email, "To": document.customer.email,
+               "Subject": document.subject, "Date": format_datetime(sent_at),
+               "Message-ID": message_id(document)}
+    text, html = parts or render_parts(env, document)
+    attachments = ((f"{document.message_key}.pdf", pdf),) if pdf is not None else ()
+    return multipart_email(headers, text, html, attachments)
+
+
+def message_id(document: DunningDocument) -> str:
+    """One Message-ID per action, the same each time it is rendered (a resend is recognisable), in the domain
+    of the company's e-mail address."""
+    domain = document.company.email.rpartition("@")[2].strip().lower()
+    if not _DOMAIN.match(domain):
+        domain = "arctl.invalid"
+    return f"<{document.message_key}@{domain}>"
+
+
+_DOMAIN = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+\Z")
 
 
 def render_letter(env: DunningEnvironment, document: DunningDocument) -> bytes:
@@ -262,12 +281,24 @@ def company_party(company: Company, root: Path) -> Party:
                  bic=company.bic, country=company.country, signature=company.signature, logo=logo)
 
 
+PAPER = ("letter", "registered_letter")   # letters a person prints and posts (arctl.dunning.plan.PAPER_CHANNELS)
+
+
 def render_action(env: DunningEnvironment, document: DunningDocument, kind: str, channel: str,
-                  as_of: dt.date) -> bytes:
-    """The bytes of an action's document as it goes: an e-mail (.eml) or a letter (.html)."""
+                  sent_at: dt.datetime, *, pdf: bool = False, allowed: tuple[Path, ...] = ()) -> dict[str, bytes]:
+    """The files of an action's document as it goes, by suffix: an e-mail ("eml"), or a letter ("html", and
+    "pdf" with `pdf`). With `pdf` an e-mail carries its HTML as a PDF attachment. `sent_at`: the e-mail's
+    date, in the workspace's time zone; `allowed`: the folders a letter may load files from."""
+    from arctl.render import pdf as pdfs
+
     if channel == "email":
-        return render_email(env, document, dt.datetime.combine(as_of, dt.time(9)))
-    return render_letter(env, document)
+        text, html = render_parts(env, document)
+        printed = pdfs.letter_pdf(html, allowed) if pdf and html is not None else None
+        return {"eml": render_email(env, document, sent_at, parts=(text, html), pdf=printed)}
+    letter = render_letter(env, document)
+    if not pdf:
+        return {"html": letter}
+    return {"html": letter, "pdf": pdfs.letter_pdf(letter.decode("utf-8"), allowed)}
 
 
 def _shown_date(day: dt.date | None) -> str:

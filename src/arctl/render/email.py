@@ -1,4 +1,6 @@
-"""Plain-text e-mails (.eml) as bytes, exactly as the standard library's `EmailMessage` writes them.
+"""E-mails (.eml) as bytes: reminders as multipart messages (`multipart_email`: text and HTML alternatives,
+PDF attachments, boundaries that depend on the message only), and plain-text messages (`email_bytes`),
+exactly as the standard library's `EmailMessage` writes them.
 
 Building an `EmailMessage` parses every header it is given, which costs about a millisecond a message:
 at thousands of reminders a day that is most of a dunning run. Messages whose headers are plain ASCII
@@ -10,6 +12,7 @@ anything else goes through `EmailMessage`. tests/test_render_email.py holds the 
 from __future__ import annotations
 
 import binascii
+import hashlib
 import re
 from email import quoprimime
 from email.message import EmailMessage
@@ -94,3 +97,25 @@ def with_attachments(message: bytes, parts: list[tuple[str, bytes, str]]) -> byt
     # the same message and parts give the same bytes (the standard library would draw a random boundary)
     mail.set_boundary(f"arctl-{content.hexdigest()[:32]}")
     return mail.as_bytes()
+
+
+def multipart_email(headers: dict[str, str], text: str, html: str | None,
+                    attachments: tuple[tuple[str, bytes], ...] = ()) -> bytes:
+    """A reminder as it goes: the text and the HTML as alternatives of one message (a reader shows the HTML,
+    or the text where it cannot), then the attachments (file name, PDF bytes). `headers` in their order:
+    From, Reply-To, To, Subject, Date, Message-ID; an empty value is left out."""
+    message = EmailMessage()
+    for name, value in headers.items():
+        if value:
+            message[name] = value
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    for filename, data in attachments:
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
+    # The standard library draws boundaries at random; these depend on the message only, so that rendering an
+    # action again gives the same bytes. "=_" never occurs in quoted-printable or base64 bodies (RFC 2045).
+    digest = hashlib.sha256((headers.get("Message-ID", "") + text + (html or "")).encode("utf-8")).hexdigest()[:24]
+    for number, part in enumerate(p for p in message.walk() if p.is_multipart()):
+        part.set_boundary(f"=_arctl_{digest}_{number}")
+    return message.as_bytes()

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from arctl.state.store import Store
     from arctl.workflows.sending import SendResult
 
-Batched = tuple[Action, "Path | None", bytes, list]   # an action, its document and bytes, a hand-over's folder
+# an action, its files, their bytes by suffix ("eml", "html", "pdf") and a hand-over's folder
+Batched = tuple[Action, "list[Path]", "dict[str, bytes]", list]
 RECORD_BATCH = 500   # documents made durable together, then recorded in one transaction
 
 
@@ -140,14 +141,15 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
 
     First the outbox is brought in line with the state (what a killed run left is removed). An action
     recorded earlier today is never written again: its new invoices wait for the next run. An e-mail to an
-    address that cannot take it is not written; the rest of the run goes on."""
+    address that cannot take it is not written; the rest of the run goes on. Letters are HTML and PDF, and the
+    day's letters are combined into the PDFs to print; without WeasyPrint one warning says how to get PDF."""
     from arctl.deliver.outbox import Outbox
     from arctl.dunning.engine import Skip
     from arctl.render import dunning as documents
-    from arctl.render.email import with_attachments
+    from arctl.render.pdf import unavailable
     from arctl.workflows.agency import agency_files, is_handover
     from arctl.workflows.calls import call_rows, refresh_xlsx, write_calls
-    from arctl.workflows.payment_refs import invoice_copies, reference_book, with_reference
+    from arctl.workflows.payment_refs import reference_book, with_reference
 
     book = reference_book(store, workspace.config.company.country, inputs.items)
     env = documents.environment(workspace.root / "templates")
@@ -158,6 +160,8 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
         outbox.recover(store.actions_recorded(since), since)
     today = {(r["customer_id"], r["step"], r["channel"], r["currency"]): r["document"]
              for r in store.actions_recorded(as_of) if r["as_of"] == as_of}
+    no_pdf = unavailable()
+    render = _Renderer(env, workspace, as_of, no_pdf is None)
     outcomes: list[ActionOutcome] = []
     batch: list[Batched] = []
     calls: list[tuple[Action, documents.DunningDocument]] = []
@@ -168,10 +172,10 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
             skipped += [Skip(invoice, refusal[0]) for invoice in action.invoices]
             warnings.append(refusal[1])
             continue
-        path = outbox.path_for(action.customer_id, action.step, action.currency, action.channel)
-        action = with_reference(book, action, as_of) if path else action
-        outcomes.append(ActionOutcome(action, tuple(outbox.shown(p) for p in outbox.paths_for(path)),
-                                      "written" if path else "person"))
+        paths = outbox.document_paths(action.customer_id, action.step, action.currency, action.channel,
+                                      pdf=render.pdf)
+        action = with_reference(book, action, as_of) if paths else action
+        outcomes.append(ActionOutcome(action, tuple(outbox.shown(p) for p in paths), "written" if paths else "person"))
         if dry_run and (action.kind, action.channel) in rendered_kinds:
             continue  # a dry run renders one document of each kind, to find a broken template
         rendered_kinds.add((action.kind, action.channel))
@@ -180,28 +184,79 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
         if action.channel == "phone":
             calls.append((action, document))
             continue
-        data = documents.render_action(env, document, action.kind, action.channel, as_of) if path else b""
-        if path and action.channel == "email":
-            copies, problems = invoice_copies(action, workspace.root)
-            data = with_attachments(data, copies)
-            warnings.extend(problems)
+        files = render(document, action, warnings) if paths else {}
         if not dry_run:
-            extra = agency_files(store, outbox, action, (path, data) if path else None, law=law, plans=inputs.plans,
+            main = (paths[0], files[paths[0].suffix[1:]]) if paths else None
+            extra = agency_files(store, outbox, action, main, law=law, plans=inputs.plans,
                                  locale=workspace.config.locale, as_of=as_of) if is_handover(action) else []
             if extra:
                 outcomes[-1] = ActionOutcome(action, (*outcomes[-1].documents, *(outbox.shown(p) for p, _ in extra)),
                                              outcomes[-1].delivery)
-            batch.append((action, path, data, extra))
+            batch.append((action, paths, files, extra))
             if len(batch) >= RECORD_BATCH:
                 _write_and_record(store, outbox, batch, as_of)
                 batch = []
+    if no_pdf and any(o.action.channel not in ("email", "phone", "person") for o in outcomes):
+        warnings.append(no_pdf)
     if not dry_run:
         _write_and_record(store, outbox, batch, as_of)
         if calls:
             write_calls(store, outbox, call_rows(store, inputs.plans, calls, as_of), calls, workspace.config.locale,
                         as_of)
         refresh_xlsx(outbox, as_of)
+        if render.pdf:
+            _write_print_pdfs(store, outbox, as_of)
     return outcomes
+
+
+class _Renderer:
+    """Renders an action's files: its e-mail dated 09:00 of the run's day in the workspace's time zone (with the
+    letter as PDF when `pdf` and dunning.email_pdf, and the invoice copies the export names), its letter as
+    HTML and (with `pdf`) PDF, loading files only from the workspace and the shipped templates."""
+
+    def __init__(self, env, workspace: Workspace, as_of: dt.date, pdf: bool) -> None:
+        from zoneinfo import ZoneInfo
+
+        from arctl.render.dunning import shipped_templates_dir
+
+        self.env, self.pdf, self.root = env, pdf, workspace.root
+        self.email_pdf = pdf and workspace.config.email_pdf
+        self.sent_at = dt.datetime.combine(as_of, dt.time(9), tzinfo=ZoneInfo(workspace.config.timezone))
+        self.allowed = (workspace.root, shipped_templates_dir())
+
+    def __call__(self, document, action: Action, warnings: list[str]) -> dict[str, bytes]:
+        from arctl.render.dunning import render_action
+        from arctl.render.email import with_attachments
+        from arctl.workflows.payment_refs import invoice_copies
+
+        with_pdf = self.email_pdf if action.channel == "email" else self.pdf
+        files = render_action(self.env, document, action.kind, action.channel, self.sent_at, pdf=with_pdf,
+                              allowed=self.allowed)
+        if action.channel == "email":
+            copies, problems = invoice_copies(action, self.root)
+            files["eml"] = with_attachments(files["eml"], copies)
+            warnings.extend(problems)
+        return files
+
+
+def _write_print_pdfs(store: Store, outbox: Outbox, as_of: dt.date) -> None:
+    """outbox/<date>/print/: the PDFs of the day's recorded letters, all runs of the day, in one file per
+    channel (registered letters apart: they go to the post office), in the order of their file names."""
+    from pathlib import Path
+
+    from arctl.render.pdf import combined
+
+    recorded = [r for r in store.actions_recorded(as_of) if r["as_of"] == as_of]
+    for channel in ("letter", "registered_letter"):
+        parts = sorted(part for r in recorded if r["channel"] == channel
+                       for part in r["document"].split(";") if part.endswith(".pdf"))
+        path = outbox.print_path(channel)
+        letters = [(Path(part).stem, (outbox.root / part).read_bytes()) for part in parts
+                   if (outbox.root / part).is_file()]
+        if letters:
+            outbox.write_batch([(path, combined(letters))])
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _refusal(action: Action, today: dict[tuple[str, str, str, str], str], inputs: DunningInputs, as_of: dt.date
@@ -225,13 +280,12 @@ def _refusal(action: Action, today: dict[tuple[str, str, str, str], str], inputs
 
 
 def _write_and_record(store: Store, outbox: Outbox, batch: list[Batched], as_of: dt.date) -> None:
-    """Write a batch's documents (with a hand-over's agency folder), make them durable, then record each
-    action naming every file it wrote."""
-    outbox.write_batch([(path, data) for _, path, data, _ in batch if path is not None]
+    """Write a batch's documents (each file of each, with a hand-over's agency folder), make them durable,
+    then record each action naming every file it wrote."""
+    outbox.write_batch([(path, files[path.suffix[1:]]) for _, paths, files, _ in batch for path in paths]
                        + [file for *_, extra in batch for file in extra])
-    store.record_actions([(action, ";".join([outbox.shown(path)] * bool(path) + [outbox.shown(p) for p, _ in extra])
-                           if path else "", "written" if path else "person") for action, path, _, extra in batch],
-                         as_of)
+    store.record_actions([(action, ";".join([outbox.shown(p) for p in paths] + [outbox.shown(p) for p, _ in extra]),
+                           "written" if paths else "person") for action, paths, _, extra in batch], as_of)
 
 
 def _company(workspace: Workspace) -> Party:
