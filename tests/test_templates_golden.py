@@ -1,5 +1,5 @@
-"""Every shipped template, in English, Dutch, French and German, rendered with the sample action of the step kind that uses
-it, equals its reviewed golden file (tests/golden/templates/LANG/CASE.txt and .html).
+"""Every shipped template, in English, Dutch, French and German, rendered with the sample action of the step
+kind that uses it, equals its reviewed golden file (tests/golden/templates/LANG/CASE.txt and .html).
 
 `pytest tests/test_templates_golden.py --update-golden` rewrites them; review the diff before committing.
 """
