@@ -143,3 +143,17 @@ def test_a_dry_run_with_sound_templates_succeeds_for_every_language(workspace):
 
     assert result.exit_code == 0, result.output
     assert {a["customer_id"] for a in json.loads(result.stdout)["actions"]} >= {"K001", "K003"}
+
+
+def test_the_confirmation_is_recorded_but_is_no_dunning_step_of_its_invoices(workspace):
+    from sqlalchemy import create_engine, text
+
+    assert create("K001", "--invoices", "2026-0042", "--installments", "2", "--first", "2026-12-15").exit_code == 0
+
+    engine = create_engine(f"sqlite:///{workspace / '.arctl' / 'state.sqlite'}")
+    with engine.connect() as connection:
+        actions = connection.execute(text("SELECT step, document FROM dunning_actions")).all()
+        items = connection.execute(text("SELECT COUNT(*) FROM dunning_items")).scalar()
+    engine.dispose()
+    assert [tuple(row) for row in actions] == [("payment-plan-1", "outbox/2026-11-20/K001-payment-plan-1-EUR.eml")]
+    assert items == 0

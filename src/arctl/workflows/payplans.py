@@ -139,7 +139,8 @@ def _write_confirmation(workspace: Workspace, store, confirmation: tuple[Action,
     if path is None:
         return
     outbox.write_batch([(path, data)])
-    store.record_actions([(action, outbox.shown(path), "written")], today)
+    # recorded without its invoices: a confirmation is no dunning step of theirs (their history is unchanged)
+    store.record_actions([(replace(action, lines=()), outbox.shown(path), "written")], today)
 
 
 def payplan_show(workspace: Workspace | None, customer: str, as_of: dt.date) -> list[PaymentPlanView]:
