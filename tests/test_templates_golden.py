@@ -6,6 +6,7 @@ kind that uses it, equals its reviewed golden file (tests/golden/templates/LANG/
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -45,9 +46,15 @@ CASES = {
 }
 
 
+@functools.cache
+def shipped():
+    """One environment for every case: each template is compiled once (the golden tests stay fast)."""
+    return environment(None)
+
+
 def rendered(case: str, language: str) -> tuple[str, str]:
     template, company, consumer, costs, announced, lines = CASES[case]
-    env = environment(None)
+    env = shipped()
     company_locale = "nl_BE" if company.country == "BE" else "nl_NL"
     # en and nl as the company's own locale; fr and de as a customer of the company writes them (fr_BE, de_BE;
     # for a Dutch company plain fr and de, Babel having no fr_NL or de_NL)
