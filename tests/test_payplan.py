@@ -169,7 +169,8 @@ def test_a_version_5_database_moves_payplan_n_into_the_payment_plan_column(works
 
     assert cli("payplan", "show", "K001").exit_code == 0  # any command brings the state up to date
 
-    assert recorded_reminders(workspace) == [("", "installment-1", 1)]
+    # (the plan's confirmation, written when it was agreed, is recorded too: step payment-plan-1)
+    assert [row for row in recorded_reminders(workspace) if row[1] != "payment-plan-1"] == [("", "installment-1", 1)]
     engine = create_engine(f"sqlite:///{workspace / '.arctl' / 'state.sqlite'}")
     with engine.connect() as connection:
         version = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()

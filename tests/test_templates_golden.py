@@ -1,11 +1,12 @@
-"""Every shipped template, in English and Dutch, rendered with the sample action of the step kind that uses
-it, equals its reviewed golden file (tests/golden/templates/LANG/CASE.txt and .html).
+"""Every shipped template, in English, Dutch, French and German, rendered with the sample action of the step
+kind that uses it, equals its reviewed golden file (tests/golden/templates/LANG/CASE.txt and .html).
 
 `pytest tests/test_templates_golden.py --update-golden` rewrites them; review the diff before committing.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -45,10 +46,19 @@ CASES = {
 }
 
 
+@functools.cache
+def shipped():
+    """One environment for every case: each template is compiled once (the golden tests stay fast)."""
+    return environment(None)
+
+
 def rendered(case: str, language: str) -> tuple[str, str]:
     template, company, consumer, costs, announced, lines = CASES[case]
-    env = environment(None)
-    locale = {"nl": "nl_BE" if company.country == "BE" else "nl_NL", "en": "en_GB"}[language]
+    env = shipped()
+    company_locale = "nl_BE" if company.country == "BE" else "nl_NL"
+    # en and nl as the company's own locale; fr and de as a customer of the company writes them (fr_BE, de_BE;
+    # for a Dutch company plain fr and de, Babel having no fr_NL or de_NL)
+    locale = {"nl": company_locale, "en": "en_GB"}.get(language, company_locale)
     document = sample_document(env, template, language, company_party(company, Path()), locale, consumer=consumer,
                                costs=costs, announced=announced, lines=lines)
     assert document.language == language
@@ -56,7 +66,7 @@ def rendered(case: str, language: str) -> tuple[str, str]:
     return f"Subject: {document.subject}\n\n{text}", render_letter(env, document).decode("utf-8")
 
 
-@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("language", ["de", "en", "fr", "nl"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_shipped_template_renders_as_its_golden_file(case, language, request):
     text, html = rendered(case, language)
@@ -73,4 +83,4 @@ def test_every_shipped_template_has_a_golden_case_in_every_shipped_language():
     env = environment(None)
     shipped = {name.split("/")[-1].split(".")[0] for name in env.names if name.endswith((".txt.j2", ".html.j2"))}
     assert shipped - {"layout", "parts"} == {template for template, *_ in CASES.values()}
-    assert env.languages() == ("en", "nl")
+    assert env.languages() == ("de", "en", "fr", "nl")

@@ -95,3 +95,12 @@ def installment_actions(payment_plan: int, customer_id: str, currency: str, line
                    channel, currency, lines, due.amount - due.paid,
                    installment=InstallmentDue(payment_plan, due.number, due.due_date))
             for due in reminders_due(plan_state, as_of, reminded)]
+
+
+def confirmation_action(customer_id: str, currency: str, lines: tuple[ActionLine, ...], has_email: bool,
+                        preferred: str | None, payment_plan: int = 0) -> Action:
+    """The confirmation of a payment plan just agreed: its invoices, by e-mail (by letter where the customer has
+    no address or prefers letters), the `payment-plan` template; recorded as step `payment-plan-ID`."""
+    channel = actual_channel("email", "letter", has_email, preferred)
+    return Action("payment_plan", customer_id, "", f"payment-plan-{payment_plan}", "email", channel, currency,
+                  lines, sum(line.open_amount for line in lines), template="payment-plan")

@@ -54,7 +54,8 @@ def build_customers(table: RawTable, profile: Profile, mapping: dict[str, str], 
                "expected a two-letter ISO country code such as BE or NL", severity="warning")
     language = text("language").str.lower().str.replace("_", "-").str.split("-").str[0]
     flags.flag((language.ne("") & ~language.isin(_LANGUAGES)).to_numpy(), "language",
-               "letters exist in nl, fr, de and en; another language falls back to English", severity="warning")
+               "letters exist in nl, fr, de and en; another language gets the company's language, else English",
+               severity="warning")
 
     ibans = text("iban").str.upper().map(lambda cell: " ".join(split_ibans(cell)))
     invalid_iban = ibans.ne("") & ~ibans.map(_ibans_valid).astype(bool)

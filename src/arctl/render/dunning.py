@@ -208,7 +208,8 @@ def document_for(action: Action, contact: Contact | None, company: Party, as_of:
     company_language = language_code(locale)
     template = action.template or default_template(action.kind, action.planned_channel)
     wanted = (language_code(customer.language), company_language)
-    language = language_for(env, template, wanted) if env is not None else (wanted[0] or company_language or "en")
+    language = template_and_language(action, contact, locale, env)[1] if env is not None else \
+        (wanted[0] or company_language or "en")
     shown_locale = document_locale(language, locale)
 
     def money(minor: int) -> str:   # the formatted fields are for the company's people (the call list)
@@ -246,6 +247,15 @@ def document_for(action: Action, contact: Contact | None, company: Party, as_of:
     if env is None:
         return document
     return replace(document, subject=subject(env, language, template, _context(document), default_subject))
+
+
+def template_and_language(action: Action, contact: Contact | None, locale: str,
+                          env: DunningEnvironment) -> tuple[str, str]:
+    """The template an action's document uses and the language it is written in: the customer's language
+    where the template exists in it, else the company's (`locale`), else English (render/templates.py)."""
+    template = action.template or default_template(action.kind, action.planned_channel)
+    wanted = (language_code(contact.language if contact else ""), language_code(locale))
+    return template, language_for(env, template, wanted)
 
 
 def party(contact: Contact | None, action: Action) -> Party:

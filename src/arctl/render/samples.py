@@ -32,7 +32,8 @@ _COSTS = {
 def sample_action(template: str, *, kind: str = "step", channel: str = "letter", consumer: str = "",
                   costs: Iterable[str] = (), announced: Iterable[str] = (), lines: int = 2) -> Action:
     listed = (ActionLine("2026-0142", dt.date(2026, 10, 1), 121000, "Sample Customer", "002026014243",
-                         issue_date=dt.date(2026, 9, 1), amount=121000),
+                         document="https://invoices.example.com/2026-0142.pdf", issue_date=dt.date(2026, 9, 1),
+                         amount=121000),
               ActionLine("2026-0157", dt.date(2026, 10, 15), 28400, "Sample Customer", "",
                          issue_date=dt.date(2026, 9, 15), amount=48400))[:lines]
     if kind == "statement" and len(listed) > 1:   # a statement says why an item is not dunned

@@ -416,9 +416,10 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
             # one statement for the batch; the new ids come back in the order of the rows
             ids = connection.execute(insert(schema.dunning_actions).returning(
                 schema.dunning_actions.c.id, sort_by_parameter_order=True), rows).scalars().all()
-            connection.execute(insert(schema.dunning_items), [
-                {"action_id": action_id, "invoice_id": line.invoice_id, "open_amount": line.open_amount}
-                for action_id, part in zip(ids, parts, strict=True) for line in part[4]])
+            items = [{"action_id": action_id, "invoice_id": line.invoice_id, "open_amount": line.open_amount}
+                     for action_id, part in zip(ids, parts, strict=True) for line in part[4]]
+            if items:   # a payment plan's confirmation is recorded without invoices
+                connection.execute(insert(schema.dunning_items), items)
             # a document's own payment reference, with the row of the action's own step (the first of its rows)
             own_rows = {id(part[0]): action_id for action_id, part in reversed(list(zip(ids, parts, strict=True)))}
             references = reference_rows([(action, own_rows[id(action)]) for action, _, _ in actions])

@@ -12,6 +12,7 @@ from arctl.workflows.workspace import open_store, writing
 
 if TYPE_CHECKING:
     from arctl.dunning.payplan import PlanState
+    from arctl.model import Action
 
 
 @dataclass(slots=True)
@@ -95,9 +96,55 @@ def payplan_create(workspace: Workspace | None, customer: str, invoices: list[st
         parts = schedule(total, count, first, every)
         plan = {"customer_id": customer, "currency": currencies.pop(), "invoices": " ".join(invoices),
                 "total": total, "every": str(every), "created_on": today, "cancelled_on": None}
+        assert workspace is not None   # writing() refuses without one
+        confirmation = _confirmation(workspace, store, plan, items, parts, today)   # a broken template: no plan
         plan_id = store.add_payment_plan(plan, [{"number": p.number, "due_date": p.due_date, "amount": p.amount}
                                                 for p in parts])
+        _write_confirmation(workspace, store, confirmation, plan_id, today)
     return PaymentPlanView({**plan, "id": plan_id}, state(parts, 0, today))
+
+
+def _confirmation(workspace: Workspace, store, plan: dict, items, parts, today: dt.date) -> tuple[Action, bytes]:
+    """The payment plan's confirmation for the customer, in their language (the `payment-plan` template): an
+    e-mail, or a letter as HTML (no PDF yet: a confirmation is not in the day's print PDF)."""
+    from dataclasses import replace
+    from zoneinfo import ZoneInfo
+
+    from arctl.dunning.engine import open_lines
+    from arctl.dunning.payplan import confirmation_action
+    from arctl.render import dunning as documents
+    from arctl.workflows.dunning import _contacts
+
+    contact = _contacts(store.customers(), store.overrides()).get(plan["customer_id"])
+    lines = open_lines(items)
+    action = confirmation_action(plan["customer_id"], plan["currency"],
+                                 tuple(lines[i] for i in plan["invoices"].split()), bool(contact and contact.email),
+                                 (contact.channel or None) if contact else None)
+    env = documents.environment(workspace.root / "templates")
+    company = documents.company_party(workspace.config.company, workspace.root)
+    document = replace(documents.document_for(action, contact, company, today, workspace.config.locale, env),
+                       installments=tuple(documents.PlanInstallment(p.number, p.due_date, p.amount) for p in parts))
+    sent_at = dt.datetime.combine(today, dt.time(9), tzinfo=ZoneInfo(workspace.config.timezone))
+    files = documents.render_action(env, document, action.kind, action.channel, sent_at)
+    return action, files["eml"] if "eml" in files else files["html"]
+
+
+def _write_confirmation(workspace: Workspace, store, confirmation: tuple[Action, bytes], plan_id: int,
+                        today: dt.date) -> None:
+    """Into the day's outbox like a run's documents (written, then recorded, so that a run keeps it)."""
+    from dataclasses import replace
+
+    from arctl.deliver.outbox import Outbox
+
+    action, data = confirmation
+    action = replace(action, step=f"payment-plan-{plan_id}")
+    outbox = Outbox(workspace.root, today.isoformat())
+    path = outbox.path_for(action.customer_id, action.step, action.currency, action.channel)
+    if path is None:
+        return
+    outbox.write_batch([(path, data)])
+    # recorded without its invoices: a confirmation is no dunning step of theirs (their history is unchanged)
+    store.record_actions([(replace(action, lines=()), outbox.shown(path), "written")], today)
 
 
 def payplan_show(workspace: Workspace | None, customer: str, as_of: dt.date) -> list[PaymentPlanView]:

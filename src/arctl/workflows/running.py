@@ -165,7 +165,7 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
     outcomes: list[ActionOutcome] = []
     batch: list[Batched] = []
     calls: list[tuple[Action, documents.DunningDocument]] = []
-    rendered_kinds: set[tuple[str, str]] = set()
+    rendered: set[tuple[str, str]] = set()    # a dry run: the (template, language) pairs rendered
     for action in actions:
         refusal = _refusal(action, today, inputs, as_of)
         if refusal is not None:
@@ -176,11 +176,13 @@ def _deliver(store: Store, workspace: Workspace, actions: list[Action], inputs: 
                                       pdf=render.pdf)
         action = with_reference(book, action, as_of) if paths else action
         outcomes.append(ActionOutcome(action, tuple(outbox.shown(p) for p in paths), "written" if paths else "person"))
-        if dry_run and (action.kind, action.channel) in rendered_kinds:
-            continue  # a dry run renders one document of each kind, to find a broken template
-        rendered_kinds.add((action.kind, action.channel))
-        document = documents.document_for(action, inputs.contacts.get(action.customer_id), company, as_of,
-                                          workspace.config.locale, env)
+        contact = inputs.contacts.get(action.customer_id)
+        if dry_run:   # one document per template and language used, in both forms: a broken file is found
+            used = documents.template_and_language(action, contact, workspace.config.locale, env)
+            if used in rendered:
+                continue
+            rendered.add(used)
+        document = documents.document_for(action, contact, company, as_of, workspace.config.locale, env)
         if action.channel == "phone":
             calls.append((action, document))
             continue
