@@ -412,3 +412,30 @@ def test_dunning_email_pdf_false_sends_emails_without_the_pdf_but_keeps_pdf_lett
     day = root / "outbox" / AS_OF
     assert parsed((day / "K001-letter-EUR.eml").read_bytes()).get_content_type() == "multipart/alternative"
     assert (day / "K003-formal-EUR.pdf").is_file()
+
+
+@pytest.mark.requires_pdf
+@pytest.mark.requires_poppler
+def test_the_qr_code_printed_on_a_pdf_letter_scans_to_the_transfer_the_letter_asks_for():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from conftest import pdf_page_png
+    from qr_check import assert_epc, decode_qr
+
+    from dataclasses import replace
+
+    # +++090/9337/55493+++: 0909337554 mod 97 = 93, the last two digits
+    sample = reminder()
+    document = replace(sample, payment=replace(sample.payment, reference="090933755493"))
+    files = documents.render_action(documents.environment(None), document, "step", "letter",
+                                    dt.datetime(2026, 11, 26, 9, tzinfo=BRUSSELS), pdf=True)
+    page = np.array(Image.open(io.BytesIO(pdf_page_png(files["pdf"], dpi=200))).convert("L"))
+
+    text, level = decode_qr(page)
+
+    assert level == "M"   # EPC069-12: error correction level M
+    assert_epc(text, bic="GKCCBEBB", name="Voorbeeld BV", iban="BE05068123456775",
+               amount_cents=document.payment.amount, reference="090933755493")

@@ -74,3 +74,33 @@ def test_ci_installs_the_system_packages_and_requires_them():
         assert package in script
     assert "apt-get install -y -q --no-install-recommends" in script
     assert "export ARCTL_REQUIRE_SYSTEM=1" in script
+
+
+@pytest.mark.requires_chromium
+def test_the_qr_code_of_a_letter_shown_in_a_browser_scans(tmp_path):
+    # an e-mail's HTML part and a letter's HTML are read in browsers: a flex layout must not squeeze the code
+    import io
+    from dataclasses import replace
+
+    import numpy as np
+    from PIL import Image
+
+    from arctl.model import Contact
+    from arctl.render import dunning as documents
+    from arctl.render.samples import sample_document
+    from qr_check import decode_qr
+
+    company = documents.Party(name="Voorbeeld BV", street="Kunstlaan 1", postal_code="1000", city="Brussel",
+                              iban="BE05068123456775", bic="GKCCBEBB")
+    customer = Contact("K0001", "Gilson Techniques SA", "", "", "Rue du Moulin 8", "7500", "Tournai", "fr")
+    sample = sample_document(documents.environment(None), "friendly", "fr", company, "fr_BE", channel="letter",
+                             customer=customer)
+    document = replace(sample, payment=replace(sample.payment, reference="090933755493"))
+    letter = tmp_path / "letter.html"
+    letter.write_bytes(documents.render_letter(documents.environment(None), document))
+
+    screenshots_module().screenshot(letter, tmp_path / "shots" / "letter-fr.png")
+
+    picture = Image.open(io.BytesIO((tmp_path / "shots" / "letter-fr.png").read_bytes())).convert("L")
+    text, _ = decode_qr(np.array(picture))
+    assert text.splitlines()[-1] == "090933755493"
