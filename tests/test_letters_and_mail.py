@@ -418,14 +418,13 @@ def test_dunning_email_pdf_false_sends_emails_without_the_pdf_but_keeps_pdf_lett
 @pytest.mark.requires_poppler
 def test_the_qr_code_printed_on_a_pdf_letter_scans_to_the_transfer_the_letter_asks_for():
     import io
+    from dataclasses import replace
 
     import numpy as np
     from PIL import Image
 
     from conftest import pdf_page_png
     from qr_check import assert_epc, decode_qr
-
-    from dataclasses import replace
 
     # +++090/9337/55493+++: 0909337554 mod 97 = 93, the last two digits
     sample = reminder()
