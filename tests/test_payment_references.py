@@ -389,3 +389,21 @@ def test_a_payment_quoting_a_documents_rf_pays_its_invoices_oldest_first():
     # 500.00: 450.00 to 2026-0050 (due 2026-10-05), the other 50.00 to 2026-0043 (due 2026-10-20)
     assert [(m.invoice_id, m.amount, m.status) for m in result.matches] == [
         ("2026-0050", 45000, "auto"), ("2026-0043", 5000, "auto")]
+
+
+def test_a_statements_transfer_pays_the_items_its_reference_covers_not_a_disputed_one():
+    from arctl.model import PaymentReference
+
+    lines = (ActionLine("2026-0101", dt.date(2026, 10, 1), 121000),
+             ActionLine("2026-0102", dt.date(2026, 10, 15), 30250, status="disputed"),
+             ActionLine("2026-0103", dt.date(2026, 12, 15), 48400))
+    statement = Action("statement", "K001", "standard", "monthly-statement", "email", "email", "EUR", lines,
+                       121000 + 30250 + 48400,
+                       payment_reference=PaymentReference("ogm", "090933755493", "+++090/9337/55493+++",
+                                                          ("2026-0101", "2026-0103")))
+
+    document = document_for(statement, None, Party("Voorbeeld BV", iban="BE05068123456775"), dt.date(2026, 11, 26),
+                            "nl_BE")
+
+    # 1,210.00 + 484.00: the disputed 302.50 is left out of what a transfer quoting the reference pays
+    assert (document.payment.amount, document.payment.reference) == (169400, "090933755493")

@@ -242,7 +242,7 @@ def document_for(action: Action, contact: Contact | None, company: Party, as_of:
         letter_date=as_of, pay_by=action.pay_by,
         costs_due_from=action.pay_by + dt.timedelta(days=1) if action.pay_by and action.announced else None,
         law_country=action.consumer or company.country,
-        payment=PaymentDetails(company.name, company.iban, company.bic, action.net_due, action.currency,
+        payment=PaymentDetails(company.name, company.iban, company.bic, _to_pay(action), action.currency,
                                given.value if given else _compact(reference)))
     if env is None:
         return document
@@ -313,6 +313,16 @@ def render_action(env: DunningEnvironment, document: DunningDocument, kind: str,
 
 def _shown_date(day: dt.date | None) -> str:
     return day.isoformat() if isinstance(day, dt.date) else ""
+
+
+def _to_pay(action: Action) -> int:
+    """What a transfer quoting the document's reference pays: a statement's items that its reference covers (not
+    the disputed, held or promised ones), any other document's net total."""
+    given = action.payment_reference
+    if action.kind != "statement" or given is None or not given.covers:
+        return action.net_due
+    covered = set(given.covers)
+    return max(sum(line.open_amount for line in action.lines if line.invoice_id in covered), 0)
 
 
 def _compact(reference: str | None) -> str:
