@@ -72,7 +72,8 @@ BASE_DRAFTS = 2
 EXPORT_ENTITY = "Example Export Ltd"
 
 CSV_HEADER = ("Factuurnummer", "Klantnummer", "Klantnaam", "Factuurdatum", "Vervaldatum", "Valuta",
-              "Bedrag", "Openstaand", "Gestructureerde mededeling", "Soort", "Status")
+              "Bedrag", "Openstaand", "Gestructureerde mededeling", "Soort", "Status", "Aanmaningsniveau",
+              "Laatste aanmaning")
 XLSX_HEADER = ("Invoice No.", "Customer ID", "Customer", "Invoice Date", "Due Date", "Currency",
                "Amount", "Amount Due")
 CUSTOMERS_HEADER = ("Customer ID", "Name", "Email", "Phone", "Language", "Country", "Street",
@@ -381,6 +382,8 @@ class Document:
     number: str = ""
     seq: int = 0
     reference: str = ""
+    dunning_level: str = ""  # reminders sent before arctl took over (see add_reminder_history)
+    last_reminder: date | None = None
 
 
 @dataclass
@@ -1013,7 +1016,8 @@ def write_open_items_csv(path: Path, documents: list[Document], names: dict[str,
         for doc in rows:
             writer.writerow((doc.number, doc.cid, names[doc.cid], nl_date(doc.issue), nl_date(doc.due),
                              doc.currency, nl_amount(doc.amount), nl_amount(doc.open), doc.reference,
-                             doc.kind, doc.status))
+                             doc.kind, doc.status, doc.dunning_level,
+                             nl_date(doc.last_reminder) if doc.last_reminder else ""))
 
 
 def write_customers_csv(path: Path, customers: list[Customer]) -> None:
@@ -1178,6 +1182,8 @@ class Statement:
     created: str
     opening: int
     lines: list[BankLine]
+    paid: frozenset[str] = frozenset()  # invoice numbers a line pays
+    payers: frozenset[str] = frozenset()  # customers recognised by IBAN
 
     @property
     def closing(self) -> int:
@@ -1445,8 +1451,37 @@ def build_statement(workspace: Workspace, seed: int) -> Statement:
     return Statement(
         file_name=f"statement-{last:%Y-%m}.xml", number=int(f"{last:%j}"), first=first, last=last,
         created=f"{workspace.as_of.isoformat()}T06:12:00", opening=rng.randint(1_500_000, 6_000_000),
-        lines=ordered,
+        lines=ordered, paid=frozenset(builder.used), payers=frozenset(builder.reserved),
     )
+
+
+# Reminders sent before arctl took over: the accounting package's export carries each invoice's
+# dunning level and the date of its last reminder ("Aanmaningsniveau", "Laatste aanmaning"). The levels
+# count the steps of plans/standard.yaml (1 friendly, 2 second, 3 call, 4 demand, 5 agency): level 3 is
+# "called", so the registered formal demand (7 days after the call) is due on the as-of date; level 4 is
+# "demand sent", so the hand-over to the agency (10 days after the demand) is due. Only Belgian business
+# customers outside the key-account segment (their plan orders the steps differently), only an invoice at
+# least 60 days overdue (friendly + second + call take at least 7 + 14 + 7 days) and nothing the bank
+# statement pays. Chosen by rule, not drawn, so the other files stay as they were.
+HISTORY = (("3", 9), ("3", 9), ("4", 17), ("4", 17))  # (level, days before the as-of date)
+
+
+def add_reminder_history(workspace: Workspace, statement: Statement) -> None:
+    overdue_since = workspace.as_of - timedelta(days=60)
+    customers = [c for c in workspace.domestic
+                 if c.country == "BE" and not c.consumer and c.segment != "key" and c.cid not in statement.payers]
+    picked: list[Document] = []
+    for customer in sorted(customers, key=lambda c: c.cid):
+        invoices = [d for d in workspace.csv_docs
+                    if d.cid == customer.cid and d.kind == INVOICE and d.status != DRAFT and d.open > 0
+                    and d.due <= overdue_since and d.number not in statement.paid]
+        if invoices:
+            picked.append(min(invoices, key=lambda d: (d.due, d.number)))
+        if len(picked) == len(HISTORY):
+            break
+    for doc, (level, days) in zip(picked, HISTORY):
+        doc.dunning_level = level
+        doc.last_reminder = to_weekday(workspace.as_of - timedelta(days=days), doc.due, workspace.as_of)
 
 
 def camt_amount(cents: int) -> str:
@@ -1628,6 +1663,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     workspace = build_workspace(args.seed, args.scale, args.as_of)
     statement = build_statement(workspace, args.seed)
+    add_reminder_history(workspace, statement)
     exports = write_workspace(workspace, args.outdir)
     write_statement(exports / "bank" / statement.file_name, statement)
     print(f"wrote {exports}/openstaande_posten.csv, open_items_export.xlsx, customers.csv, bank/{statement.file_name}")
