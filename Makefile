@@ -24,7 +24,7 @@ demo: $(STAMP)
 	cd examples/demo && ../../$(BIN)/arctl aging --as-of 2026-11-26
 	rm -rf examples/demo/outbox
 	cd examples/demo && ../../$(BIN)/arctl dunning run --as-of 2026-11-26
-	@echo "documents in examples/demo/outbox/2026-11-26/ (letters as HTML and PDF, print/letters.pdf to print)"
+	@echo "documents in examples/demo/outbox/2026-11-26/: e-mails (.eml), letters as HTML and PDF (formal demands included), print/letters.pdf and print/registered-letters.pdf to print, call-list.csv/.xlsx, agency/ (claims handed over)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto

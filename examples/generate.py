@@ -5,7 +5,9 @@ Two bookkeeping entities export their open items (unpaid invoices):
 * ``exports/openstaande_posten.csv`` -- the open-items list (EUR) of a Belgian company,
   as its accounting package writes it: Dutch CSV dialect (cp1252, ``;``, CRLF, ``1.234,56``,
   ``DD-MM-YYYY``), invoices, credit notes, partly paid invoices, two drafts (``Concept``)
-  and Belgian structured communications (``+++123/4567/89012+++``).
+  and Belgian structured communications (``+++123/4567/89012+++``); for four old invoices of Belgian
+  business customers the reminder level and the date of the last reminder sent before arctl took over
+  (``Aanmaningsniveau``, ``Laatste aanmaning``; see add_reminder_history).
 * ``exports/open_items_export.xlsx`` -- the open items of a second entity, Example Export Ltd,
   mostly in USD: a title block above the header, real date cells, numeric amount cells and a
   totals row under the data.

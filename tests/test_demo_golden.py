@@ -73,9 +73,11 @@ def test_with_pdf_the_demo_writes_the_same_documents_and_each_letter_as_pdf(tmp_
     outbox = run_demo(tmp_path, monkeypatch, with_pdf=True)
     written, golden = files_under(outbox), files_under(GOLDEN)
 
-    letters = [name for name in golden if name.endswith(".html")]
+    # the letters of the day, not the copies of documents in an agency folder (those stay HTML)
+    letters = [name for name in golden if name.endswith(".html") and name.count("/") == 1]
+    registered = [name for name in letters if "-demand-" in name]
     assert sorted(written) == sorted([*golden, *(n.removesuffix(".html") + ".pdf" for n in letters),
-                                      "2026-11-26/print/letters.pdf"])
+                                      "2026-11-26/print/letters.pdf", "2026-11-26/print/registered-letters.pdf"])
     for name in golden:
         if name.endswith(".eml"):
             message = email.message_from_bytes(written[name], policy=email.policy.default)
@@ -85,11 +87,15 @@ def test_with_pdf_the_demo_writes_the_same_documents_and_each_letter_as_pdf(tmp_
                 assert (part and part.get_content()) == (same and same.get_content()), name
             attached = [p.get_content_type() for p in message.iter_attachments()]
             assert "application/pdf" in attached, name
-        elif name.endswith(".html"):
+        elif name in letters:
             text = " ".join(text_of(written[name.removesuffix(".html") + ".pdf"]).split())
             assert all(number in text for number in _invoice_numbers(golden[name].decode("utf-8"))), name
-    printed = written["2026-11-26/print/letters.pdf"]
-    assert page_count(printed) == sum(page_count(written[n.removesuffix(".html") + ".pdf"]) for n in letters)
+    def pages(names: list[str]) -> int:
+        return sum(page_count(written[n.removesuffix(".html") + ".pdf"]) for n in names)
+
+    posted = [n for n in letters if n not in registered and "-agency-" not in n]
+    assert page_count(written["2026-11-26/print/letters.pdf"]) == pages(posted)
+    assert page_count(written["2026-11-26/print/registered-letters.pdf"]) == pages(registered)
 
 
 def _invoice_numbers(html: str) -> list[str]:
@@ -97,3 +103,24 @@ def _invoice_numbers(html: str) -> list[str]:
     import re
 
     return re.findall(r"\b20\d\d-\d{5}\b", html)
+
+
+def test_the_demo_sends_formal_demands_and_hands_claims_to_the_agency(tmp_path, monkeypatch):
+    """The demo export says which reminders went out before arctl (Aanmaningsniveau, Laatste aanmaning):
+    K0004 and K0009 were called on 17 November 2026 (level 3 of plans/standard.yaml), so their formal demand
+    is due 7 days later; K0013 and K0021 got their demand on 9 November (level 4), so 10 days later their
+    claim goes to the agency."""
+    day = run_demo(tmp_path, monkeypatch) / "2026-11-26"
+
+    assert sorted(p.name for p in day.glob("*-demand-*")) == ["K0004-demand-EUR.html", "K0009-demand-EUR.html"]
+    # invoice 2026-00195, EUR 262.57, plus the EUR 40 compensation of art. 6 of the law of 2 August 2002
+    demand = (day / "K0004-demand-EUR.html").read_text(encoding="utf-8")
+    assert "Ingebrekestelling" in demand and "2026-00195" in demand
+    assert "Forfaitaire vergoeding" in demand and "40,00" in demand
+    assert sorted(p.name for p in (day / "agency").iterdir()) == ["K0013-agency-EUR", "K0021-agency-EUR"]
+    folder = day / "agency" / "K0021-agency-EUR"
+    assert {"claim.csv", "claim.xlsx", "history.csv", "documents"} <= {p.name for p in folder.iterdir()}
+    # invoice 2026-00076 of EUR 13,374.64, due 8 May 2026, plus the EUR 40 of art. 6 of the law of
+    # 2 August 2002 (interest: see the claim's rows)
+    claim = (folder / "claim.csv").read_text(encoding="utf-8")
+    assert "2026-00076" in claim and "13374,64" in claim and "compensation;;;;40,00" in claim
