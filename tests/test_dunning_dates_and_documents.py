@@ -231,3 +231,18 @@ def test_a_dutch_fourteen_day_letter_never_hides_in_a_cost_demand_and_goes_out_a
     history.append(Taken("F-3", "collection-costs", dt.date(2026, 3, 30), "letter"))
     tuesday = decide(frame, facts, STANDARD, history, [], dt.date(2026, 3, 31))
     assert [(a.step, a.invoices) for a in tuesday.actions] == [("fourteen-day-letter", ("G-3",))]
+
+
+def test_an_invoice_handed_over_today_is_not_listed_as_also_overdue_in_that_days_reminder():
+    # H: demand on Mon 9 Feb 2026, agency 10 days later (Thu 19 Feb), handed over by the run of Mon 23 Feb;
+    # A: due 16 Feb, friendly 7 days later, on 23 Feb: its e-mail must not ask the customer to pay H as well
+    frame = items(("A", "K1", 10000, "2026-02-16"), ("H", "K1", 5000, "2025-11-03"))
+    history = [Taken("H", step, day, channel) for step, day, channel in (
+        ("friendly", dt.date(2025, 11, 10), "email"), ("second", dt.date(2025, 11, 24), "email"),
+        ("call", dt.date(2025, 12, 1), "phone"), ("demand", dt.date(2026, 2, 9), "registered_letter"))]
+    decision = decide(frame, {"K1": CustomerFacts(has_email=True)}, STANDARD, history, [], dt.date(2026, 2, 23))
+
+    by_step = {a.step: a for a in decision.actions}
+    assert by_step["agency"].invoices == ("H",)
+    assert by_step["friendly"].invoices == ("A",)
+    assert by_step["friendly"].other_overdue == ()

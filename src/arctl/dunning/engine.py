@@ -175,7 +175,8 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
                 {**row, "step": step, "plan": chosen, "interest_start": start})
     skipped = _join_fourteen_day_letters(due, skipped, positions, rows, plans, as_of)
     skipped += _fourteen_day_letters_stand_alone(due, plans)
-    not_listed = with_agency | {p.invoice_id for p in positions if p.paused is not None}
+    handed_today = {row["invoice_id"] for key, group in due.items() if key[2] == AGENCY_CHANNEL for row in group}
+    not_listed = with_agency | handed_today | {p.invoice_id for p in positions if p.paused is not None}
     actions, more_skipped, warnings = _actions(due, rows, customers, as_of, law, next_business_day, not_listed)
     return Decision(as_of, actions, tuple(sorted(skipped + more_skipped, key=lambda s: s.invoice_id)),
                     tuple(sorted(positions, key=lambda p: p.invoice_id)), warnings)

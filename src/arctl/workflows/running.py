@@ -243,15 +243,18 @@ class _Renderer:
 
 def _write_print_pdfs(store: Store, outbox: Outbox, as_of: dt.date) -> None:
     """outbox/<date>/print/: the PDFs of the day's recorded letters, all runs of the day, in one file per
-    channel (registered letters apart: they go to the post office), in the order of their file names."""
+    channel (registered letters apart: they go to the post office), in the order of their file names. A
+    hand-over's notice to the customer is posted as a plain letter (the agency's folder is not printed)."""
     from pathlib import Path
 
+    from arctl.dunning.grouping import AGENCY_CHANNEL
     from arctl.render.pdf import combined
 
     recorded = [r for r in store.actions_recorded(as_of) if r["as_of"] == as_of]
     for channel in ("letter", "registered_letter"):
-        parts = sorted(part for r in recorded if r["channel"] == channel
-                       for part in r["document"].split(";") if part.endswith(".pdf"))
+        channels = (channel, AGENCY_CHANNEL) if channel == "letter" else (channel,)
+        parts = sorted(part for r in recorded if r["channel"] in channels
+                       for part in r["document"].split(";") if part.endswith(".pdf") and "/agency/" not in part)
         path = outbox.print_path(channel)
         letters = [(Path(part).stem, (outbox.root / part).read_bytes()) for part in parts
                    if (outbox.root / part).is_file()]
