@@ -81,6 +81,8 @@ def test_a_shipped_template_renders_as_its_golden_file(case, language, request):
 
 def test_every_shipped_template_has_a_golden_case_in_every_shipped_language():
     env = environment(None)
-    shipped = {name.split("/")[-1].split(".")[0] for name in env.names if name.endswith((".txt.j2", ".html.j2"))}
+    # the templates of the language folders (dunning/<lang>/<name>), not the letter they all share
+    shipped = {name.split("/")[-1].split(".")[0] for name in env.names
+               if name.endswith((".txt.j2", ".html.j2")) and name.count("/") == 2}
     assert shipped - {"layout", "parts"} == {template for template, *_ in CASES.values()}
     assert env.languages() == ("de", "en", "fr", "nl")
