@@ -183,14 +183,20 @@ def test_a_demand_claiming_interest_states_the_period_it_runs(workspace):
               interest: statutory
         """), encoding="utf-8")
 
+    (workspace / "law" / "rates").mkdir(parents=True)
+    (workspace / "law" / "rates" / "be-b2b.csv").write_text(   # 10.5 %: a test value for 2026 H2
+        'valid_from,valid_to,percent,source,confidence\n2026-07-01,2026-12-31,10.5,"test value",U\n',
+        encoding="utf-8")
+
     _, document = run("--plan", "demand-only")
 
     [action] = document["actions"]
     letter = (workspace / action["documents"][0]).read_text(encoding="utf-8")
-    # interest from the day after the due date (30 September) up to and including the letter's date
+    # interest from the day after the due date (30 September) up to and including the letter's date:
+    # 1 October to 20 November = 51 days; 1210.00 x 10.5 % x 51 / 365 = 17.752... -> 17.75
     assert "Verwijlintrest tot en met 20 november 2026" in letter
-    assert ("De verwijlintrest loopt op elke factuur vanaf de dag na de vervaldag: 2026-0042 vanaf 1 oktober "
-            "2026.") in letter
+    assert "17,75" in letter
+    assert ('<td>2026-0042</td><td>1/10/2026</td><td>20/11/2026</td><td class="amount">51</td>') in letter
 
 
 def test_a_long_run_is_listed_in_plain_aligned_columns():
@@ -274,3 +280,26 @@ def test_a_version_6_database_reaches_each_account_s_newest_line(workspace):
         version = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
     engine.dispose()
     assert version == str(schema.SCHEMA_VERSION)
+
+
+def test_a_demand_claims_no_interest_line_while_no_rate_is_known_for_its_days(workspace):
+    # no 2026 H2 rate is shipped (REFERENCE.md: not yet confirmed): the letter prints no "interest 0.00" line and
+    # the run warns which rate is missing
+    (workspace / "plans").mkdir()
+    (workspace / "plans" / "demand-only.yaml").write_text(textwrap.dedent("""\
+        name: Demand only
+        steps:
+          - id: demand
+            after_due: 7 days
+            channel: letter
+            new_term: 8 days
+            costs:
+              interest: statutory
+        """), encoding="utf-8")
+
+    _, document = run("--plan", "demand-only")
+
+    [action] = document["actions"]
+    letter = (workspace / action["documents"][0]).read_text(encoding="utf-8")
+    assert "Verwijlintrest" not in letter.split("Op grond van", 1)[0]
+    assert any(w.startswith("rate_missing") for w in document["warnings"])
