@@ -407,6 +407,32 @@ class AgingRow:
     total: int
     buckets: tuple[int, ...]
     invoices: int
+    credits: int = 0                       # the credit notes and unapplied payments inside `total` (0 or less)
+
+
+@dataclass(frozen=True, slots=True)
+class AgingItem:
+    """One open item of a detailed aging (`--detail`), listed under its customer: an invoice, or, as a negative
+    amount aged by its own date, a credit note or a payment not applied to any invoice."""
+
+    customer_id: str
+    currency: str
+    kind: str                              # "invoice", "credit_note" or "payment"
+    reference: str                         # the invoice number, or the bank line's txn_id for a payment
+    issue_date: dt.date | None
+    due_date: dt.date | None
+    days: int | None                       # days past the date aged by (None: undated)
+    bucket: int | None                     # index into AgingReport.labels (None: undated)
+    amount: int                            # open amount in the report's currency (negative for credits)
+
+
+@dataclass(frozen=True, slots=True)
+class AgingRate:
+    """A conversion used by `aging --currency X --rates FILE`: one unit of `currency` is `rate` units of the
+    report's currency (a decimal string as given in the file, so it is shown exactly as the user wrote it)."""
+
+    currency: str
+    rate: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,6 +445,9 @@ class AgingReport:
     customers: tuple[AgingRow, ...]
     totals: tuple[AgingRow, ...]
     undated: int = 0                       # open invoices without the date they are aged by
+    detail: tuple[AgingItem, ...] = ()     # with --detail: every open item, in the order of `customers`
+    converted_to: str | None = None        # with --currency: every amount is in this currency
+    rates: tuple[AgingRate, ...] = ()      # the rates the conversion used
 
 
 @dataclass(frozen=True, slots=True)
