@@ -122,7 +122,7 @@ def test_demo_workspace_checks_clean(monkeypatch, tmp_path):
     assert files["customers.csv"]["customers"] == 72
 
 
-def test_demo_aging_after_import_and_reconcile_counts_the_payments(monkeypatch, tmp_path):
+def test_demo_aging_after_reconcile_moves_the_payments_from_credits_to_the_invoices(monkeypatch, tmp_path):
     monkeypatch.chdir(clean_demo(tmp_path))
     runner = CliRunner()
     assert runner.invoke(app, ["import", "--as-of", "2026-11-26"]).exit_code == 0
@@ -130,8 +130,15 @@ def test_demo_aging_after_import_and_reconcile_counts_the_payments(monkeypatch, 
     reconciled = json.loads(runner.invoke(app, ["reconcile", "--json"]).stdout)
     after = json.loads(runner.invoke(app, ["aging", "--as-of", "2026-11-26", "--format", "json"]).stdout)
 
-    paid = sum(int(m["amount"].replace(".", "")) for m in reconciled["matches"]
-               if m["currency"] == "EUR" and m["status"] == "auto")
-    total = {t["currency"]: int(t["total"].replace(".", "")) for t in before["totals"]}
+    paid = sum(cents(m["amount"]) for m in reconciled["matches"] if m["currency"] == "EUR" and m["status"] == "auto")
+    eur_before = next(t for t in before["totals"] if t["currency"] == "EUR")
+    eur_after = next(t for t in after["totals"] if t["currency"] == "EUR")
     assert paid > 0
-    assert {t["currency"]: int(t["total"].replace(".", "")) for t in after["totals"]}["EUR"] == total["EUR"] - paid
+    # before reconcile every bank credit is an unapplied payment (a negative item); after it, what was matched
+    # lowers the invoices instead: the net balance stays, the credits shrink by what was applied
+    assert cents(eur_after["total"]) == cents(eur_before["total"])
+    assert cents(eur_after["credits"]) == cents(eur_before["credits"]) + paid
+
+
+def cents(text: str) -> int:
+    return int(text.replace(".", ""))

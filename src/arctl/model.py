@@ -226,12 +226,18 @@ _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?\Z")
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def formula_safe(text: str) -> str:
+    """Text that no spreadsheet runs as a formula: text starting with =, +, -, @, a tab or a carriage return
+    (also after leading spaces, which some spreadsheets drop) gets a leading apostrophe (OWASP, CSV injection);
+    a plain number ("-50.00", "+32") stays as it is. For CSV and XLSX text cells alike."""
+    if text.lstrip(" ").startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def csv_cell(value: object) -> object:
-    """A cell as a CSV output writes it: text a spreadsheet would run as a formula (starting with =, +, -, @,
-    a tab or a carriage return) gets a leading apostrophe (OWASP, CSV injection); numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
+    """A cell as a CSV output writes it: text through `formula_safe`; numbers stay numbers."""
+    return formula_safe(value) if isinstance(value, str) else value
 
 
 def terminal_text(text: str, *, one_line: bool = False) -> str:

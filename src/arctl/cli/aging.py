@@ -13,7 +13,6 @@ from arctl.cli import app, err_console, out_console, workspace_or_none
 from arctl.cli.options import (
     AgingBy,
     AgingFormat,
-    CurrencyOpt,
     DateFormatOpt,
     DecimalOpt,
     DelimiterOpt,
@@ -45,7 +44,12 @@ def aging(
                                               "that counts them) or fail.")] = OnError.skip,
     profile: ProfileOpt = None,
     sheet: SheetOpt = None,
-    currency: CurrencyOpt = None,
+    currency: Annotated[str | None, typer.Option("--currency", help="Currency of exports without a currency "
+                                                 "column; with --rates, the currency every amount is converted "
+                                                 "into (ISO 4217, e.g. EUR).", show_default=False)] = None,
+    rates: Annotated[Path | None, typer.Option("--rates", help="CSV of conversion rates, a line `USD,0.92` per "
+                                               "currency (1 USD = 0.92 of --currency).", show_default=False)] = None,
+    detail: Annotated[bool, typer.Option("--detail", help="List each open item under its customer.")] = False,
     date_format: DateFormatOpt = None,
     decimal: DecimalOpt = None,
     delimiter: DelimiterOpt = None,
@@ -53,9 +57,10 @@ def aging(
 ) -> None:
     """Aging report: open amounts per customer and currency by days past due, with totals per currency.
 
-    Days overdue = as-of date − due date (or invoice date with --by issue); 'current' holds 0 or fewer days, '1-30' 1 to 30 days, and so on. Without FILE, reads the workspace's invoice sources. Unusable rows are left out with a warning that counts them (--on-error fail stops instead).
+    Days overdue = as-of date − due date (or invoice date with --by issue); 'current' holds 0 or fewer days, '1-30' 1 to 30 days, and so on. Credit notes and (in a workspace) bank payments not applied to an invoice are negative amounts aged by their own date, also shown as credits. Without FILE, reads the workspace's open items (a past --as-of rebuilds those of that day from the state) or its invoice sources. Unusable rows are left out with a warning that counts them (--on-error fail stops instead). CSV follows --locale (else the workspace's, else en): nl_BE writes ';' and a decimal comma.
 
     Example: [bold]arctl aging exports/openstaande_posten.csv --as-of 2026-11-26 --format json[/bold]
+    Example: [bold]arctl aging --detail --currency EUR --rates rates.csv[/bold]
     """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
     from arctl.render.aging import aging_csv, aging_json, print_aging
@@ -65,7 +70,8 @@ def aging(
     options = read_options(None, profile, sheet, currency, date_format, decimal, delimiter)
     date = as_of_date(as_of, workspace)
     result = workflows.aging(list(files or []), options, date, by=by.value, bounds=bounds,
-                             on_error=on_error.value, workspace=workspace)
+                             on_error=on_error.value, workspace=workspace, detail=detail,
+                             convert_to=currency.upper() if currency else None, rates=rates)
     shown_locale = screen_locale(locale, workspace)
     for file, rows in skipped_rows(result.skipped).items():
         listed = ", ".join(str(row) for row in rows[:12]) + (f" … ({len(rows)} rows)" if len(rows) > 12 else "")
@@ -80,7 +86,7 @@ def aging(
         print_aging(out_console(), result.report, shown_locale)
         return
     text = (json.dumps(aging_json(result.report), ensure_ascii=False, indent=2) + "\n"
-            if output_format == AgingFormat.json else aging_csv(result.report))
+            if output_format == AgingFormat.json else aging_csv(result.report, csv_locale(locale, workspace)))
     if output:
         from arctl.render.output import write_text_output
 
@@ -88,6 +94,12 @@ def aging(
         err_console().print(f"wrote {output}")
     else:
         sys.stdout.write(text)
+
+
+def csv_locale(explicit: str | None, workspace) -> str:
+    """The locale a CSV is written for: --locale, else the workspace's, else en (never the machine's: a script's
+    CSV must not change with $LANG)."""
+    return screen_locale(explicit, workspace) if explicit or workspace is not None else "en"
 
 
 def skipped_rows(findings: list[Finding]) -> dict[str, list[int]]:

@@ -40,6 +40,62 @@ def open_items(invoices: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFram
     return frame
 
 
+def open_items_on(invoices: pd.DataFrame, allocations: pd.DataFrame, history: pd.DataFrame, imports: pd.DataFrame,
+                  date: dt.date) -> pd.DataFrame:
+    """The open items as the state knew them on a past `date`, not today's shifted: `open_items` over the invoices
+    known then, each with the amount its export showed then, less the payments booked by then.
+
+    `invoices`: every invoice the state holds, closed ones too (import_id: the import that last listed it,
+    source_path, closed_import_id, issue_date, amount, open_amount). `imports`: the applied invoice imports (id,
+    path, day: the day the export showed its amounts, taken_at: midnight of the export's day). `history`: the open
+    amounts shown per invoice by day (invoice_id, seen_on, open_amount). `allocations` as for `open_items`.
+
+    An invoice is known on `date` when the import that last listed it is of that day or before, when its amount
+    was seen by then, or when an export of its source made by then was made on or after its issue date (the
+    state keeps the last import of an invoice, not the first: an export of a source made after the invoice was
+    issued lists it). It is open unless an import of that day or before closed it. Its amount is the one last
+    seen on or before `date` (before the oldest one kept, that one); its export the newest of its source by then.
+    Returns the rows of the invoices known and not closed on `date`, with export_taken_at and open_amount."""
+    day = pd.Timestamp(date)
+    days = dict(zip(imports["id"], imports["day"], strict=True))
+    current = invoices["import_id"].map(days)
+    closed = invoices["closed_import_id"].map(days)
+    view = _newest_import(invoices, imports, day)
+    issued = pd.to_datetime(invoices["issue_date"])
+    seen = history[history["seen_on"] <= day]
+    known = (current.le(day) | invoices["invoice_id"].isin(set(seen["invoice_id"]))
+             | (view["day"].notna() & (issued.isna() | (issued <= view["day"]))))
+    frame = invoices[(known & ~closed.le(day)).to_numpy()].copy()
+    view = view[(known & ~closed.le(day)).to_numpy()]
+    later = current[frame.index].gt(day).to_numpy()
+    shown = _amount_shown(history, day)
+    fallback = frame["invoice_id"].map(shown).fillna(frame["open_amount"]).astype("int64")
+    frame["open_amount"] = np.where(later, fallback, frame["open_amount"]).astype("int64")
+    frame["import_id"] = np.where(later, view["id"], frame["import_id"])
+    taken = dict(zip(imports["id"], imports["taken_at"], strict=True))
+    frame["export_taken_at"] = pd.to_datetime(frame["import_id"].map(taken))
+    booked = allocations[allocations["booking_date"] <= day] if len(allocations) else allocations
+    return open_items(frame.drop(columns=["closed_on"], errors="ignore"), booked)
+
+
+def _newest_import(invoices: pd.DataFrame, imports: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Per invoice (in its order): the id and day of the newest import of its source made on or before `day`."""
+    made = imports[imports["day"] <= day].sort_values(["day", "id"]).drop_duplicates("path", keep="last")
+    newest = made.set_index("path")
+    return pd.DataFrame({"id": invoices["source_path"].map(newest["id"]),
+                         "day": invoices["source_path"].map(newest["day"])}, index=invoices.index)
+
+
+def _amount_shown(history: pd.DataFrame, day: pd.Timestamp) -> dict[str, int]:
+    """Per invoice with amounts kept: the one seen last on or before `day`, else the oldest kept."""
+    ordered = history.sort_values(["invoice_id", "seen_on"])
+    before = ordered[ordered["seen_on"] <= day].drop_duplicates("invoice_id", keep="last")
+    shown = dict(zip(ordered.drop_duplicates("invoice_id")["invoice_id"],
+                     ordered.drop_duplicates("invoice_id")["open_amount"], strict=True))
+    shown.update(zip(before["invoice_id"], before["open_amount"], strict=True))
+    return {str(k): int(v) for k, v in shown.items()}
+
+
 def open_periods(items: pd.DataFrame, allocations: pd.DataFrame, history: pd.DataFrame | None = None
                  ) -> dict[str, tuple[tuple[dt.date, int], ...]]:
     """Each open invoice's open amount over time, for the interest (issue 15), where it changed: from its due

@@ -21,6 +21,7 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -167,12 +168,13 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
             _record_amount_changes(connection, existing, rows, _snapshot_day(meta, as_of))
         return ImportRecord(import_id, meta["path"], "invoices", "applied", len(rows), len(close))
 
-    def amount_history(self) -> pd.DataFrame:
-        """The open amounts the exports showed for each open invoice whose amount changed, by day seen."""
+    def amount_history(self, *, include_closed: bool = False) -> pd.DataFrame:
+        """The open amounts the exports showed for each open invoice (`include_closed`: each invoice) whose
+        amount changed, by day seen."""
         query = (select(schema.invoice_amounts.c.invoice_id, schema.invoice_amounts.c.seen_on,
                         schema.invoice_amounts.c.open_amount)
                  .join(schema.invoices, schema.invoices.c.invoice_id == schema.invoice_amounts.c.invoice_id)
-                 .where(schema.invoices.c.closed_on.is_(None))
+                 .where(true() if include_closed else schema.invoices.c.closed_on.is_(None))
                  .order_by(schema.invoice_amounts.c.invoice_id, schema.invoice_amounts.c.seen_on))
         return self._frame(query, dates=("seen_on",))
 
@@ -250,11 +252,25 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
     def applied_allocations(self) -> pd.DataFrame:
         """Active auto, confirmed and manual allocations with the booking date of their payment."""
         query = (select(schema.matches.c.invoice_id, schema.matches.c.amount, schema.matches.c.invoice_import_id,
-                        schema.bank_lines.c.booking_date)
+                        schema.bank_lines.c.booking_date, schema.matches.c.bank_txn)
                  .join(schema.bank_lines, schema.bank_lines.c.txn_id == schema.matches.c.bank_txn)
                  .where(schema.matches.c.removed_at.is_(None),
                         schema.matches.c.status.in_(("auto", "confirmed", "manual"))))
         return self._frame(query, dates=("booking_date",))
+
+    def invoice_imports(self) -> pd.DataFrame:
+        """The applied invoice imports: id, path, taken_at (midnight of the export's UTC day) and day (the day the
+        export showed its amounts: the day it was made, never after the import's date, as the amount history)."""
+        query = select(schema.imports.c.id, schema.imports.c.path, schema.imports.c.taken_at, schema.imports.c.as_of
+                       ).where(schema.imports.c.kind == "invoices", schema.imports.c.outcome == "applied")
+        frame = self._frame(query)
+        as_of = pd.to_datetime(frame["as_of"])
+        frame["day"] = pd.Series([_snapshot_day({"taken_at": t}, a.date()) for t, a in
+                                  zip(frame["taken_at"], as_of, strict=True)], index=frame.index, dtype="object")
+        frame["day"] = pd.to_datetime(frame["day"]).astype("datetime64[s]")
+        taken = pd.to_datetime(frame["taken_at"], utc=True, format="ISO8601").dt.tz_localize(None).dt.normalize()
+        frame["taken_at"] = taken.astype("datetime64[s]")
+        return frame
 
     def matches(self, bank_txn: str | None = None, *, active: bool = True) -> pd.DataFrame:
         query = select(schema.matches)

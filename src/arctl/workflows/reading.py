@@ -10,7 +10,7 @@ from arctl.config import Source, Workspace
 from arctl.errors import InputError, UsageError
 from arctl.io.bank.lines import BankRead
 from arctl.io.export import ExportRead, ReadOptions, read_export
-from arctl.model import AgingReport, BankTotal, CurrencyTotal, Finding
+from arctl.model import AgingRate, AgingReport, BankTotal, CurrencyTotal, Finding
 from arctl.workflows.workspace import open_store, state_dir
 
 
@@ -89,17 +89,28 @@ def source_options(source: Source, options: ReadOptions, workspace: Workspace) -
 
 
 def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, bounds: tuple[int, ...],
-          on_error: str, workspace: Workspace | None = None) -> AgingResult:
-    """Aging of the open invoices in the given exports (or the workspace's invoice sources)."""
+          on_error: str, workspace: Workspace | None = None, detail: bool = False, convert_to: str | None = None,
+          rates: Path | None = None) -> AgingResult:
+    """Aging of the open invoices in the given exports (or the workspace's open items and the payments at the
+    bank not applied, as of `as_of`); with `rates`, every amount converted into `convert_to`."""
     import pandas as pd
 
     from arctl.reports.aging import aging as compute_aging
 
+    if rates is not None and convert_to is None:
+        raise UsageError(f"--rates {rates} needs --currency", hint="say the currency to convert into: --currency EUR")
+    given = _rates(rates) if rates is not None else ()
+
+    def report(frame, payments=None) -> AgingReport:
+        if rates is not None and convert_to is not None:
+            _check_rates(rates, given, convert_to, frame, payments)
+        return compute_aging(frame, as_of, by=by, bounds=bounds, payments=payments, detail=detail,
+                             convert_to=convert_to if rates is not None else None, rates=given)
+
     if paths:
         reads = [read_export(path, replace(options, kind="invoices")) for path in paths]
-    elif workspace is not None and (stored := _stored_open_items(workspace)) is not None:
-        report = compute_aging(stored, as_of, by=by, bounds=bounds)
-        return AgingResult(report, [], [])
+    elif workspace is not None and (stored := _stored_receivables(workspace, as_of)) is not None:
+        return AgingResult(report(stored.items, stored.payments), [], [])
     elif workspace is not None:
         from arctl.workflows.sources import files_to_read
 
@@ -127,19 +138,37 @@ def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, b
         row = frame[duplicated].iloc[0]
         raise InputError(f"invoice {row['invoice_id']} is in more than one export ({row['source']} and others)",
                          hint="give each invoice export once")
-    report = compute_aging(frame, as_of, by=by, bounds=bounds)
-    return AgingResult(report, reads, skipped)
+    return AgingResult(report(frame), reads, skipped)
 
 
-def _stored_open_items(workspace: Workspace):
-    """The imported invoices with the payments matched at the bank counted, or None before any import."""
-    from arctl.reconcile.open_items import open_items
+def _rates(path: Path) -> tuple[AgingRate, ...]:
+    from arctl.io.rates import read_rates
+
+    return read_rates(path)
+
+
+def _check_rates(path: Path, rates: tuple[AgingRate, ...], target: str, frame, payments) -> None:
+    """Every currency of the report has a rate in the file (the report's own currency needs none)."""
+    present = set(frame.loc[frame["open_amount"].ne(0), "currency"])
+    if payments is not None and len(payments):
+        present |= set(payments["currency"])
+    missing = sorted(present - {rate.currency for rate in rates} - {target})
+    if missing:
+        raise UsageError(f"--rates {path}: no rate for {', '.join(missing)}",
+                         hint=f"add a line per currency: {missing[0]},RATE (one {missing[0]} in {target})")
+
+
+def _stored_receivables(workspace: Workspace, as_of: dt.date):
+    """The open items with the payments matched at the bank counted, and the payments not applied, on `as_of`;
+    None before any import."""
+    from arctl.workflows.receivables import receivables
 
     if workspace.config.state_url is None and not (state_dir(workspace) / "state.sqlite").exists():
         return None
     store = open_store(workspace)
     try:
-        invoices = store.invoice_items()
-        return open_items(invoices, store.applied_allocations()) if len(invoices) else None
+        if not len(store.invoices(include_closed=True)):
+            return None
+        return receivables(workspace, store, as_of)
     finally:
         store.close()
