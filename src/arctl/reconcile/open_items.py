@@ -81,9 +81,11 @@ def open_items_on(invoices: pd.DataFrame, allocations: pd.DataFrame, history: pd
 def _newest_import(invoices: pd.DataFrame, imports: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     """Per invoice (in its order): the id and day of the newest import of its source made on or before `day`."""
     made = imports[imports["day"] <= day].sort_values(["day", "id"]).drop_duplicates("path", keep="last")
-    newest = made.set_index("path")
-    return pd.DataFrame({"id": invoices["source_path"].map(newest["id"]),
-                         "day": invoices["source_path"].map(newest["day"])}, index=invoices.index)
+    ids = dict(zip(made["path"], made["id"], strict=True))
+    days = dict(zip(made["path"], made["day"], strict=True))
+    return pd.DataFrame({"id": invoices["source_path"].map(lambda path: ids.get(path)),
+                         "day": pd.to_datetime(invoices["source_path"].map(lambda path: days.get(path)))},
+                        index=invoices.index)
 
 
 def _amount_shown(history: pd.DataFrame, day: pd.Timestamp) -> dict[str, int]:

@@ -37,13 +37,13 @@ def aging_json(report: AgingReport) -> dict:
     items = _items_by_row(report)
     customers = []
     for row in report.customers:
-        entry = {"customer_id": row.customer_id, "name": row.name, "currency": row.currency,
+        entry: dict[str, object] = {"customer_id": row.customer_id, "name": row.name, "currency": row.currency,
                  "total": plain_amount(row.total, row.currency), "buckets": buckets(row), "invoices": row.invoices,
                  "credits": plain_amount(row.credits, row.currency)}
         if report.detail:
             entry["items"] = [_item_json(item, report.labels) for item in items.get(_key(row), [])]
         customers.append(entry)
-    document = {
+    document: dict[str, object] = {
         "as_of": report.as_of.isoformat(), "by": report.by, "buckets": list(report.labels), "customers": customers,
         "totals": [{"currency": row.currency, "total": plain_amount(row.total, row.currency),
                     "buckets": buckets(row), "invoices": row.invoices,

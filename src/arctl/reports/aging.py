@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -158,5 +159,5 @@ def _detail(items: pd.DataFrame, order: dict[tuple[str, str], int]) -> tuple[Agi
             ordered["due_date"], ordered["days"], ordered["bucket"], ordered["amount"], strict=True))
 
 
-def _day(value: object) -> dt.date | None:
-    return None if pd.isna(value) else pd.Timestamp(value).date()  # type: ignore[arg-type]
+def _day(value: Any) -> dt.date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
