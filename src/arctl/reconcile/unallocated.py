@@ -73,7 +73,7 @@ def unapplied_payments(bank: pd.DataFrame, allocations: pd.DataFrame, invoices: 
             payer = identified.customer_id if identified is not None else None
         found.append(payer)
     return pd.DataFrame({
-        "txn_id": open_credits["txn_id"].to_numpy(), "customer_id": found,
+        "txn_id": open_credits["txn_id"].to_numpy(), "customer_id": pd.Series(found, dtype=object),
         "customer_name": [names.get(c, "") if c is not None else "" for c in found],
         "currency": open_credits["currency"].to_numpy(), "booking_date": open_credits["booking_date"].to_numpy(),
         "amount": open_credits["amount"].astype("int64").to_numpy()})
