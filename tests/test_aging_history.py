@@ -136,6 +136,9 @@ def test_after_the_last_snapshot_the_report_is_todays(history):
     assert document["totals"][0]["total"] == "800.00"
 
 
-def test_before_the_first_snapshot_nothing_is_known(history):
-    assert aging_on("2026-11-01")["customers"] == []
+def test_before_the_first_snapshot_nothing_is_known_and_the_report_says_so(history):
+    result = cli("aging", "--as-of", "2026-11-01", "--format", "json")
+
+    assert json.loads(result.stdout)["customers"] == []
+    assert "the state's first invoice export is of 2026-11-02: no invoice is known on 2026-11-01" in result.stderr
 

@@ -77,6 +77,8 @@ def aging(
         listed = ", ".join(str(row) for row in rows[:12]) + (f" … ({len(rows)} rows)" if len(rows) > 12 else "")
         err_console().print(f"[yellow]warning:[/yellow] {escape(file)}: {len(rows)} unusable row(s) left out "
                             f"of the report: row {listed}; run `arctl check {escape(file)}` for the reasons")
+    for note in result.notes:
+        err_console().print(f"[yellow]warning:[/yellow] {escape(note)}")
     if result.report.undated:
         err_console().print(f"[yellow]warning:[/yellow] {result.report.undated} open invoice(s) have no "
                             f"{'due' if by == AgingBy.due else 'invoice'} date and are not in the buckets")

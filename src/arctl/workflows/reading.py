@@ -31,6 +31,7 @@ class AgingResult:
     report: AgingReport
     reads: list[ExportRead]
     skipped: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)     # what the reader of the report should know
 
 
 def check(paths: list[Path], options: ReadOptions, workspace: Workspace | None = None,
@@ -110,7 +111,11 @@ def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, b
     if paths:
         reads = [read_export(path, replace(options, kind="invoices")) for path in paths]
     elif workspace is not None and (stored := _stored_receivables(workspace, as_of)) is not None:
-        return AgingResult(report(stored.items, stored.payments), [], [])
+        notes = []
+        if stored.first_import is not None and as_of < stored.first_import:
+            notes.append(f"the state's first invoice export is of {stored.first_import.isoformat()}: no invoice "
+                         f"is known on {as_of.isoformat()}, only the payments booked by then")
+        return AgingResult(report(stored.items, stored.payments), [], [], notes)
     elif workspace is not None:
         from arctl.workflows.sources import files_to_read
 

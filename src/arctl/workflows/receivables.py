@@ -19,6 +19,7 @@ class Receivables:
     items: pd.DataFrame
     payments: pd.DataFrame
     rebuilt: bool
+    first_import: dt.date | None = None     # the day of the first invoice export the state holds
 
 
 def receivables_on(store: Store, as_of: dt.date) -> pd.DataFrame:
@@ -45,7 +46,9 @@ def receivables(workspace: Workspace, store: Store, as_of: dt.date) -> Receivabl
     known = set(items["invoice_id"]) | set(every.loc[closed_by_then, "invoice_id"]) if rebuilt else None
     payments = unapplied_payments(store.bank_lines(), store.applied_allocations(), every, store.customers(),
                                   store.known_ibans(), as_of, workspace.config.matching, known)
-    return Receivables(items, payments, rebuilt)
+    imports = store.invoice_imports()
+    first = imports["day"].min().date() if len(imports) else None
+    return Receivables(items, payments, rebuilt, first)
 
 
 def _back_dated(store: Store, as_of: dt.date) -> bool:
