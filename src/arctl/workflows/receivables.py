@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-from arctl.config import Workspace
-from arctl.state.store import Store
+    from arctl.config import Workspace
+    from arctl.state.store import Store
 
 
 @dataclass(slots=True)
@@ -36,6 +38,8 @@ def receivables_on(store: Store, as_of: dt.date) -> pd.DataFrame:
 
 def receivables(workspace: Workspace, store: Store, as_of: dt.date) -> Receivables:
     """The open items and the unapplied payments on `as_of`, payers identified with the workspace's settings."""
+    import pandas as pd
+
     from arctl.reconcile.unallocated import unapplied_payments
 
     items = receivables_on(store, as_of)
@@ -53,6 +57,8 @@ def receivables(workspace: Workspace, store: Store, as_of: dt.date) -> Receivabl
 
 def _back_dated(store: Store, as_of: dt.date) -> bool:
     """An import or a bank booking after `as_of`: today's figures are not those of that day."""
+    import pandas as pd
+
     day = pd.Timestamp(as_of)
     imports = store.invoice_imports()
     if len(imports) and (imports["day"] > day).any():
