@@ -98,3 +98,21 @@ def test_the_table_goes_to_the_terminal_only(invoices):
 
     assert result.exit_code == 2, result.output
     assert result.stderr == "Error: -o needs --format csv, json, xlsx or html\n"
+
+
+def test_the_kpi_report_plugs_into_both_files_through_one_argument_each(tmp_path):
+    import datetime as dt
+
+    from arctl.model import AgingReport, AgingRow
+    from arctl.render.aging_files import write_aging_file
+    from arctl.render.aging_xlsx import key_value_sheet
+
+    line = AgingRow("C001", "Bakkerij Peeters", "EUR", 150000, (0, 150000, 0, 0, 0), 1)
+    report = AgingReport(dt.date(2026, 11, 22), "due", ("current", "1-30", "31-60", "61-90", "90+"), (line,),
+                         (AgingRow(None, None, "EUR", 150000, (0, 150000, 0, 0, 0), 1),))
+
+    write_aging_file(tmp_path / "a.xlsx", report, "xlsx", "nl_BE", sheets=[key_value_sheet("KPIs", [("DSO", 41)])])
+    write_aging_file(tmp_path / "a.html", report, "html", "nl_BE", kpis={"DSO": "41 dagen"})
+
+    assert load_workbook(tmp_path / "a.xlsx")["KPIs"]["B2"].value == 41
+    assert "<dt>DSO</dt><dd>41 dagen</dd>" in (tmp_path / "a.html").read_text(encoding="utf-8")
