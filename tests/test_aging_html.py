@@ -157,3 +157,9 @@ def test_a_workspace_template_replaces_the_shipped_one(tmp_path):
 @pytest.mark.parametrize("locale", ["nl_BE", "fr_BE", "de_DE", "en_US"])
 def test_every_locale_gives_valid_html(locale):
     strict_parse(aging_html(report(), locale))
+
+
+def test_a_report_with_nothing_open_is_a_valid_page_without_charts():
+    document = strict_parse(aging_html(AgingReport(AS_OF, "due", LABELS, (), ()), "nl_BE"))
+
+    assert document.find(".//{http://www.w3.org/2000/svg}svg") is None

@@ -213,3 +213,10 @@ def test_the_same_report_gives_the_same_bytes(tmp_path):
     write_aging_xlsx(second, report(detail=DETAIL))
 
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_report_with_nothing_open_still_writes_a_workbook_without_a_chart(tmp_path):
+    book, notices, _ = written(tmp_path, AgingReport(AS_OF, "due", LABELS, (), ()))
+
+    assert book.sheetnames == ["Summary", "Report"] and notices == []
+    assert book["Summary"].max_row == 1 and not book["Summary"]._charts
