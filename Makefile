@@ -29,7 +29,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
 
-# A letter in each language of the demo's customers as PNG, with headless Chromium (apt-get install chromium).
+# A letter in each language of the demo's customers and the demo's HTML aging report as PNG, with headless Chromium (apt-get install chromium).
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshots.py docs/screenshots
 

@@ -1,10 +1,12 @@
-"""`make screenshots`: a letter in each language the templates wrote for the demo's customers, as PNG.
+"""`make screenshots`: a letter in each language the templates wrote for the demo's customers, and the demo's
+HTML aging report, as PNG.
 
     .venv/bin/python docs/screenshots.py docs/screenshots
 
 Runs the demo (import, reconcile, dunning run) on a copy of examples/demo, takes for each language its
 documents are written in (the letter's `<html lang>`) the first letter (a paper letter, else the HTML of an
-e-mail) and photographs it with headless Chromium (Debian's `chromium` package).
+e-mail) and photographs it with headless Chromium (Debian's `chromium` package); then writes the aging report of
+the same day (`arctl aging -o aging.html`) and photographs its top as aging-report.png.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "examples" / "demo"
 AS_OF = "2026-11-26"
 WINDOW = "900,1270"   # about an A4 page at 96 dpi, wide enough for the letter's table
+REPORT_WINDOW = "1000,1150"   # the report's charts and its first table rows
 
 
 def chromium() -> str:
@@ -32,12 +35,12 @@ def chromium() -> str:
     return found
 
 
-def screenshot(html: Path, png: Path, browser: str | None = None) -> None:
+def screenshot(html: Path, png: Path, browser: str | None = None, window: str = WINDOW) -> None:
     """Photograph the page `html` into `png` with headless Chromium (no network: the letter is one file)."""
     png.parent.mkdir(parents=True, exist_ok=True)
     command = [browser or chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                "--no-first-run", "--disable-extensions", f"--user-data-dir={png.parent / '.chromium'}",
-               f"--window-size={WINDOW}", f"--screenshot={png}", html.resolve().as_uri()]
+               f"--window-size={window}", f"--screenshot={png}", html.resolve().as_uri()]
     try:
         subprocess.run(command, check=True, capture_output=True, timeout=120)
     finally:
@@ -75,6 +78,14 @@ def demo_letters(workspace: Path) -> dict[str, Path]:
     return letters
 
 
+def demo_aging_report(workspace: Path) -> Path:
+    """The HTML aging report of the demo workspace `demo_letters` ran (payments matched at the bank counted)."""
+    page = workspace / "reports" / "aging.html"
+    subprocess.run([sys.executable, "-m", "arctl", "-w", str(workspace), "aging", "--as-of", AS_OF, "-o", str(page)],
+                   check=True, capture_output=True)
+    return page
+
+
 _LANG = re.compile(r"<html[^>]*\blang=\"([A-Za-z-]+)\"")
 
 
@@ -86,6 +97,9 @@ def main(target: str) -> None:
         for spoken, letter in sorted(letters.items()):
             screenshot(letter, out / f"letter-{spoken}.png", browser)
             print(f"{out / f'letter-{spoken}.png'}: {letter.name}")
+        report = demo_aging_report(Path(scratch) / "demo")
+        screenshot(report, out / "aging-report.png", browser, REPORT_WINDOW)
+        print(f"{out / 'aging-report.png'}: {report.name}")
 
 
 if __name__ == "__main__":

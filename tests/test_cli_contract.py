@@ -309,12 +309,15 @@ def test_a_commands_arctl_error_becomes_its_exit_code_and_one_error_line_with_it
 
 
 def test_warnings_printed_before_an_error_stay_before_its_error_line(invoices_with_a_bad_row, tmp_path):
-    result = run("aging", str(invoices_with_a_bad_row), "--as-of", "2026-11-22", "-o", str(tmp_path / "aging.txt"))
+    (tmp_path / "reports").mkdir()
+    result = run("aging", str(invoices_with_a_bad_row), "--as-of", "2026-11-22", "-o", str(tmp_path / "reports"),
+                 "--format", "csv")
 
     assert result.exit_code == 2, result.output
     lines = result.stderr.splitlines()
     assert lines[0].startswith(f"warning: {invoices_with_a_bad_row}: 1 unusable row(s) left out of the report")
-    assert lines[1:] == ["Error: -o needs --format csv or json"]
+    assert lines[1:] == [f"Error: -o {tmp_path / 'reports'}: is a folder",
+                         "  hint: name a file, e.g. reports/aging.csv"]
     assert result.stdout == ""
 
 

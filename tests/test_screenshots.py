@@ -39,8 +39,9 @@ def test_a_letter_is_photographed_as_a_png(tmp_path):
 def test_the_readme_shows_a_screenshot_that_exists():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
 
-    assert "](docs/screenshots/letter-nl.png)" in readme
-    assert (REPO / "docs" / "screenshots" / "letter-nl.png").read_bytes().startswith(PNG_SIGNATURE)
+    for picture in ("letter-nl.png", "aging-report.png"):
+        assert f"](docs/screenshots/{picture})" in readme
+        assert (REPO / "docs" / "screenshots" / picture).read_bytes().startswith(PNG_SIGNATURE)
 
 
 @pytest.mark.requires_pdf

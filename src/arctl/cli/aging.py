@@ -21,12 +21,12 @@ from arctl.cli.options import (
     OnError,
     ProfileOpt,
     SheetOpt,
+    aging_format,
     as_of_date,
     parse_bounds,
     read_options,
     screen_locale,
 )
-from arctl.errors import UsageError
 from arctl.model import Finding
 from arctl.render.safe_text import escape
 
@@ -36,7 +36,9 @@ def aging(
     files: FilesArg = None,
     by: Annotated[AgingBy, typer.Option("--by", help="Age by due date or by invoice (issue) date.")] = AgingBy.due,
     buckets: Annotated[str, typer.Option("--buckets", help="Upper bounds of the day buckets.")] = "30,60,90",
-    output_format: Annotated[AgingFormat, typer.Option("--format", help="Output format.")] = AgingFormat.table,
+    output_format: Annotated[AgingFormat | None, typer.Option(
+        "--format", help="Output format (default: from the -o file's suffix, else table).",
+        show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.",
                                                 show_default=False)] = None,
     as_of: Annotated[str, typer.Option("--as-of", help="Date of the report (a date or today).")] = "today",
@@ -59,6 +61,8 @@ def aging(
 
     Days overdue = as-of date − due date (or invoice date with --by issue); 'current' holds 0 or fewer days, '1-30' 1 to 30 days, and so on. Credit notes and (in a workspace) bank payments not applied to an invoice are negative amounts aged by their own date, also shown as credits. Without FILE, reads the workspace's open items (a past --as-of rebuilds those of that day from the state) or its invoice sources. Unusable rows are left out with a warning that counts them (--on-error fail stops instead). CSV follows --locale (else the workspace's, else en): nl_BE writes ';' and a decimal comma.
 
+    -o aging.xlsx writes a workbook for accountants (summary, detail, chart), -o aging.html one self-contained web page.
+
     Example: [bold]arctl aging exports/openstaande_posten.csv --as-of 2026-11-26 --format json[/bold]
     Example: [bold]arctl aging --detail --currency EUR --rates rates.csv[/bold]
     """  # noqa: E501 (rich help keeps the docstring's line breaks)
@@ -66,6 +70,7 @@ def aging(
     from arctl.render.aging import aging_csv, aging_json, print_aging
 
     bounds = parse_bounds(buckets)
+    output_format = aging_format(output_format, output)
     workspace = workspace_or_none()
     options = read_options(None, profile, sheet, currency, date_format, decimal, delimiter)
     date = as_of_date(as_of, workspace)
@@ -83,9 +88,16 @@ def aging(
         err_console().print(f"[yellow]warning:[/yellow] {result.report.undated} open invoice(s) have no "
                             f"{'due' if by == AgingBy.due else 'invoice'} date and are not in the buckets")
     if output_format == AgingFormat.table:
-        if output:
-            raise UsageError("-o needs --format csv or json")
         print_aging(out_console(), result.report, shown_locale)
+        return
+    if output_format in (AgingFormat.xlsx, AgingFormat.html) and output:
+        from arctl.render.aging_files import write_aging_file
+
+        for notice in write_aging_file(output, result.report, output_format.value, shown_locale,
+                                       workspace.root if workspace else None,
+                                       workspace.config.company.name if workspace else ""):
+            err_console().print(f"[yellow]warning:[/yellow] {escape(notice)}")
+        err_console().print(f"wrote {output}")
         return
     text = (json.dumps(aging_json(result.report), ensure_ascii=False, indent=2) + "\n"
             if output_format == AgingFormat.json else aging_csv(result.report, csv_locale(locale, workspace)))

@@ -33,6 +33,26 @@ class AgingFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
+    html = "html"
+
+
+def aging_format(given: AgingFormat | None, output: Path | None) -> AgingFormat:
+    """The format of `arctl aging`: --format when given, else the suffix of -o (aging.xlsx, aging.html,
+    aging.csv, aging.json), else the table; xlsx and html are files, so they need -o."""
+    if given is None and output is not None:
+        given = next((f for f in AgingFormat if f != AgingFormat.table and output.suffix.lower() == f".{f}"), None)
+        if given is None:
+            raise UsageError(f"-o {output}: cannot tell the format from the name",
+                             hint="add --format csv, json, xlsx or html, or name the file aging.xlsx, aging.html, "
+                                  "aging.csv or aging.json")
+    chosen = given or AgingFormat.table
+    if chosen in (AgingFormat.xlsx, AgingFormat.html) and output is None:
+        raise UsageError(f"--format {chosen} writes a file: name it with -o",
+                         hint=f"arctl aging --format {chosen} -o aging.{chosen}")
+    if chosen == AgingFormat.table and output is not None:
+        raise UsageError("-o needs --format csv, json, xlsx or html")
+    return chosen
 
 
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="Column profile: generic, exact-online, xero, "
