@@ -142,18 +142,13 @@ def kpi_report(invoices: pd.DataFrame, allocations: pd.DataFrame, start: dt.date
     rows = _row_figures(invoices, allocations, start, end, settings.current_days)
     days = (end - start).days + 1
     cei_months = period_months(start, end) if settings.cei_sales == "monthly_average" else 1
-    customers = [_figures(str(customer), str(currency), group, days)
-                 for (customer, currency), group in rows.groupby(["customer_id", "currency"], sort=True)]
-    customers = [c for c in customers if c.receivables or c.credit_sales or c.invoices_paid or c.begin_receivables]
+    customers = _figures(rows, ["customer_id", "currency"], days)
     countback = _countback_months(invoices, end)
     totals = []
-    for currency, group in rows.groupby("currency", sort=True):
-        figures = _figures(None, str(currency), group, days)
-        if not (figures.receivables or figures.credit_sales or figures.invoices_paid or figures.begin_receivables):
-            continue
+    for figures in _figures(rows, ["currency"], days):
         cei = collection_effectiveness(figures.begin_receivables, figures.credit_sales, figures.receivables,
                                        figures.current, months=cei_months)
-        months = countback.get(str(currency), [])
+        months = countback.get(figures.currency, [])
         totals.append(replace(figures, countback_dso=countback_dso(figures.receivables, months), cei=cei))
     customers.sort(key=lambda c: (c.currency, -c.receivables, c.customer_id or ""))
     top_overdue = [c for currency in sorted({c.currency for c in customers})
@@ -191,15 +186,24 @@ def _row_figures(invoices: pd.DataFrame, allocations: pd.DataFrame, start: dt.da
     }, index=invoices.index)
 
 
-def _figures(customer_id: str | None, currency: str, group: pd.DataFrame, days: int) -> KpiFigures:
-    receivables, current, sales = int(group["open"].sum()), int(group["current"].sum()), int(group["sales"].sum())
-    dso, best = standard_dso(receivables, sales, days), standard_dso(current, sales, days)
-    return KpiFigures(
-        customer_id, str(group["name"].iloc[-1]) if customer_id is not None else None, currency, receivables,
-        current, int(group["overdue"].sum()), sales, dso, best,
-        dso - best if dso is not None and best is not None else None,
-        _mean(group["to_pay"]), _mean(group["late"]), int(group["paid"].sum()), int(group["oldest"].max()),
-        int(group["begin"].sum()))
+def _figures(rows: pd.DataFrame, keys: list[str], days: int) -> list[KpiFigures]:
+    """The figures of each group of `rows` (by currency, or by customer and currency) in one aggregation."""
+    table = rows.groupby(keys, sort=True).agg(
+        name=("name", "last"), open=("open", "sum"), current=("current", "sum"), overdue=("overdue", "sum"),
+        sales=("sales", "sum"), to_pay=("to_pay", "mean"), late=("late", "mean"), paid=("paid", "sum"),
+        oldest=("oldest", "max"), begin=("begin", "sum"))
+    table = table[(table["open"] != 0) | (table["sales"] != 0) | (table["paid"] > 0) | (table["begin"] != 0)]
+    found = []
+    for key, name, receivables, current, overdue, sales, to_pay, late, paid, oldest, begin in zip(
+            table.index, *(table[c].tolist() for c in table.columns), strict=True):
+        customer_id, currency = (key if len(keys) == 2 else (None, key))
+        dso, best = standard_dso(int(receivables), int(sales), days), standard_dso(int(current), int(sales), days)
+        found.append(KpiFigures(
+            None if customer_id is None else str(customer_id), None if customer_id is None else str(name),
+            str(currency), int(receivables), int(current), int(overdue), int(sales), dso, best,
+            dso - best if dso is not None and best is not None else None, _number(to_pay), _number(late),
+            int(paid), int(oldest), int(begin)))
+    return found
 
 
 def _countback_months(invoices: pd.DataFrame, end: dt.date) -> dict[str, list[tuple[int, int]]]:
@@ -258,6 +262,10 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     return pd.to_datetime(frame[column]).astype("datetime64[ns]")
+
+
+def _number(value: float) -> float | None:
+    return None if pd.isna(value) else float(value)
 
 
 def _mean(values: pd.Series) -> float | None:
