@@ -239,3 +239,14 @@ def test_kpi_outside_a_workspace_says_it_needs_one(tmp_path, monkeypatch):
 
     assert result.exit_code == 2, result.output
     assert "arctl kpi needs a workspace" in result.output
+
+
+def test_each_currency_has_its_own_figures():
+    frame = invoices(("A", "K1", "2026-11-01", "2026-12-01", 1000_00), ("B", "K2", "2026-11-01", "2026-11-15", 300_00))
+    frame.loc[1, "currency"] = "USD"
+
+    report = kpi_report(frame, allocations(), dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+
+    assert [(f.currency, f.receivables, f.overdue) for f in report.totals] == [("EUR", 1000_00, 0),
+                                                                                ("USD", 300_00, 300_00)]
+    assert [(f.customer_id, f.currency) for f in report.top_overdue] == [("K2", "USD")]
