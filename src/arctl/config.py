@@ -106,6 +106,19 @@ class LawSettings:
     letter_period_from: str = "posting_date"
 
 
+# REFERENCE.md section 7, [U] (a): CEI over several months adds the period's total credit sales (the default:
+# begin + sales − end then counts what was collected in the period) or the average month's (CreditGuru [S39])
+CEI_SALES = ("total", "monthly_average")
+
+
+@dataclass(frozen=True, slots=True)
+class KpiSettings:
+    """arctl.yaml `kpi:`: the readings of REFERENCE.md section 7's open points (README "KPIs")."""
+
+    current_days: int = 0       # "current" receivables: at most this many days past due (0: not yet due, [S42])
+    cei_sales: str = "total"    # CEI_SALES
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     company: Company = Company()
@@ -120,6 +133,7 @@ class Config:
     law: LawSettings = LawSettings()
     smtp: SmtpSettings | None = None
     email_pdf: bool = True      # dunning.email_pdf: each e-mail carries its letter as PDF (when PDF is available)
+    kpi: KpiSettings = KpiSettings()
 
 
 
@@ -212,7 +226,7 @@ def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable
     """
     check = DocumentChecker(path.name)
     top = check.mapping(doc, "", {"company", "locale", "currency", "timezone", "sources", "matching", "state",
-                                  "dunning", "law", "smtp"})
+                                  "dunning", "law", "smtp", "kpi"})
     company_node = top.get("company")
     c = check.mapping(company_node, "company", {"name", "legal_form", "enterprise_number", "vat_number",
                                                 "address", "country", "iban", "bic", "email", "phone",
@@ -254,9 +268,10 @@ def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable
         max_age = "3"
     law = _law(check, top.get("law"))
     smtp = _smtp(check, top.get("smtp"), root)
+    kpi = _kpi(check, top.get("kpi"))
     check.raise_problems(str(path), hint="fix these lines in arctl.yaml; `arctl init` writes a commented example")
     return Config(company, locale, currency, timezone, tuple(sources), matching, state_url, dunning_plan,
-                  int(max_age), law, smtp, email_pdf)
+                  int(max_age), law, smtp, email_pdf, kpi)
 
 
 def _smtp(check: DocumentChecker, node: Located | None, root: Path) -> SmtpSettings | None:
@@ -317,6 +332,26 @@ def _law(check: DocumentChecker, node: Located | None) -> LawSettings:
             else:
                 values[key] = text
     return LawSettings(**values)
+
+
+def _kpi(check: DocumentChecker, node: Located | None) -> KpiSettings:
+    """The `kpi:` readings: what counts as current receivables, and the credit sales CEI adds."""
+    data = check.mapping(node, "kpi", {"current_days", "cei_sales"})
+    values: dict[str, object] = {}
+    if "current_days" in data:
+        text = check.text(data, "current_days", "kpi.current_days")
+        if not text.isdigit() or int(text) > 365:
+            check.add(data["current_days"], "kpi.current_days", f"expected a whole number of days from 0 (not yet "
+                      f"due) to 365, e.g. 0 or 30, got {text!r}")
+        else:
+            values["current_days"] = int(text)
+    if "cei_sales" in data:
+        text = check.text(data, "cei_sales", "kpi.cei_sales")
+        if text not in CEI_SALES:
+            check.add(data["cei_sales"], "kpi.cei_sales", f"expected {' or '.join(CEI_SALES)}, got {text!r}")
+        else:
+            values["cei_sales"] = text
+    return KpiSettings(**values)  # type: ignore[arg-type]
 
 
 def _matching(check: DocumentChecker, node: Located | None) -> MatchSettings:
@@ -519,6 +554,10 @@ law:                          # readings of points the law leaves open (README: 
   be_consumer_interest_from: waiting_period_end   # Belgian consumers: interest from the end of the waiting period;
                                                   # or due_date
   letter_period_from: posting_date   # a letter's legal periods count from `arctl outbox printed DATE`; or written_date
+
+kpi:                          # readings of points the KPI sources leave open (README: "KPIs")
+  current_days: 0               # "current" receivables (best possible DSO, CEI): not yet due; or e.g. 30
+  cei_sales: total              # CEI over several months adds the period's credit sales; or monthly_average
 
 # smtp:                       # where `arctl dunning run --send` and `arctl outbox send` send the e-mails
 #   host: smtp.example.com

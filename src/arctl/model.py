@@ -478,6 +478,73 @@ class BankTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class KpiFigures:
+    """The KPIs of one currency (customer_id None: all customers) or of one customer in one currency, over the
+    report's period: amounts in minor units, days and percentages as unrounded floats (None: not defined, e.g.
+    no credit sales in the period). README "KPIs" gives each formula."""
+
+    customer_id: str | None
+    name: str | None
+    currency: str
+    receivables: int                       # open at the end of the period (credit notes not yet used count less)
+    current: int                           # of which current (KpiReport.current_days)
+    overdue: int                           # of which 1 day or more past due
+    credit_sales: int                      # invoices less credit notes issued in the period
+    dso: float | None
+    best_possible_dso: float | None
+    average_days_delinquent: float | None  # dso − best_possible_dso
+    average_days_to_pay: float | None      # over the invoices paid in the period
+    average_days_late: float | None        # the same, days past the due date (0 when paid on time)
+    invoices_paid: int
+    oldest_days_overdue: int = 0
+    begin_receivables: int = 0             # open the day before the period (totals only)
+    countback_dso: float | None = None     # totals only
+    cei: float | None = None               # collection effectiveness index in percent (totals only)
+
+    @property
+    def overdue_share(self) -> float | None:
+        """Overdue ÷ all open, in percent (None when nothing is open)."""
+        return 100.0 * self.overdue / self.receivables if self.receivables > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class KpiMonth:
+    """One month of the KPI trend in one currency: what was open at its end, and its DSO."""
+
+    month: str                             # "2026-11"
+    end_date: dt.date                      # the month's last day, or the report's date for its own month
+    currency: str
+    receivables: int
+    overdue: int
+    credit_sales: int                      # invoices less credit notes issued in the month (to end_date)
+    dso: float | None                      # receivables ÷ credit_sales × the month's days (to end_date)
+
+
+@dataclass(frozen=True, slots=True)
+class KpiReport:
+    """`arctl kpi`: the KPIs over a period ending at `as_of`, per currency, per customer, and month by month."""
+
+    as_of: dt.date                         # the period's last day
+    start: dt.date                         # its first day
+    current_days: int                      # "current" = at most this many days past due (0: not yet due)
+    cei_sales: str                         # "total" or "monthly_average": the credit sales CEI adds
+    cei_months: int                        # the months the period counts for monthly_average
+    totals: tuple[KpiFigures, ...]         # one per currency
+    customers: tuple[KpiFigures, ...]
+    top_overdue: tuple[KpiFigures, ...]    # the customers with most overdue, per currency
+    trend: tuple[KpiMonth, ...]
+    paid_by_bank: int                      # invoices paid in the period whose date is the bank payment's ...
+    paid_by_snapshot: int                  # ... or the first snapshot that no longer listed them
+    average_days_to_pay: float | None      # over every invoice paid in the period, all currencies
+    average_days_late: float | None
+    undated: int = 0                       # invoices without an issue date: in no period's credit sales
+
+    @property
+    def days(self) -> int:
+        return (self.as_of - self.start).days + 1
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnGuess:
     """One canonical column of an unknown layout: the header that seems to hold it ("" when none does), how
     it was found ("known name", "header words", "values") and whether every export of the kind needs it on
