@@ -148,7 +148,8 @@ def test_payments_before_from_are_folded_into_what_was_open_when_the_period_bega
 
 
 def test_a_disputed_invoice_is_listed_with_its_status_and_left_out_of_what_is_asked(workspace):
-    assert cli("dispute", "open", "2026-0130", "--reason", "levering onvolledig", "--as-of", "2026-11-23").exit_code == 0
+    disputed = cli("dispute", "open", "2026-0130", "--reason", "levering onvolledig", "--as-of", "2026-11-23")
+    assert disputed.exit_code == 0, disputed.output
 
     html = statement_html(workspace, "K001")
 
