@@ -115,7 +115,7 @@ def test_the_running_balance_ends_at_what_the_customer_owes(workspace):
     assert rows(statement_html(workspace, "K001")) == [
         ["15/09/2026", "Factuur 2026-0101", "15/10/2026", "€ 1.210,00", "€ 1.210,00"],
         ["20/10/2026", "Factuur 2026-0130", "19/11/2026", "€ 605,00", "€ 1.815,00"],
-        ["20/10/2026", "Betaling van 2026-0101, dank u", "", "€ -500,00", "€ 1.315,00"],
+        ["20/10/2026", "Betaling voor 2026-0101, dank u", "", "€ -500,00", "€ 1.315,00"],
         ["25/10/2026", "Creditnota 2026-0135", "25/10/2026", "€ -121,00", "€ 1.194,00"],
         ["20/11/2026", "Betaling, nog niet aan een factuur toegewezen", "", "€ -200,00", "€ 994,00"],
         ["Saldo op 26 november 2026", "€ 994,00"],
@@ -129,8 +129,8 @@ def test_an_invoice_paid_in_full_in_the_period_shows_with_its_payment_in_french(
     assert rows(statement_html(workspace, "K002")) == [
         ["20/09/26", "Facture 2026-0110", "20/10/26", "75,00 €", "75,00 €"],
         ["5/10/26", "Facture 2026-0120", "4/11/26", "302,50 €", "377,50 €"],
-        ["18/10/26", "Paiement de 2026-0110, merci", "", "-75,00 €", "302,50 €"],
-        ["10/11/26", "Paiement de 2026-0120, merci", "", "-100,00 €", "202,50 €"],
+        ["18/10/26", "Paiement pour 2026-0110, merci", "", "-75,00 €", "302,50 €"],
+        ["10/11/26", "Paiement pour 2026-0120, merci", "", "-100,00 €", "202,50 €"],
         ["Solde au 26 novembre 2026", "202,50 €"],
         ["Dont échu", "202,50 €"],
     ]
@@ -143,7 +143,7 @@ def test_payments_before_from_are_folded_into_what_was_open_when_the_period_bega
 
     assert table[0] == ["15/09/2026", "Factuur 2026-0101 (factuurbedrag € 1.210,00)", "15/10/2026", "€ 710,00",
                         "€ 710,00"]
-    assert not any(row[1].startswith("Betaling van") for row in table)
+    assert not any(row[1].startswith("Betaling voor") for row in table)
     assert table[-2] == ["Saldo op 26 november 2026", "€ 994,00"]
 
 
@@ -205,6 +205,38 @@ def test_format_and_o_suffix_that_disagree_are_refused(workspace, tmp_path):
 
     assert result.exit_code == 2
     assert "is a .html file, but --format is pdf" in result.output
+
+
+def test_the_language_a_person_set_for_the_customer_wins_over_the_customer_master(workspace):
+    assert cli("customer", "set", "K001", "--language", "en").exit_code == 0
+
+    html = statement_html(workspace, "K001")
+
+    assert "<h1 style=\"font-size: 13pt\">Statement of account as of 26 November 2026</h1>" in html
+    # English words; amounts as Babel writes them in en_BE (English in the company's country), as the letters do
+    assert rows(html)[-2] == ["Balance as of 26 November 2026", "994,00 €"]
+
+
+def test_a_workspace_overrides_the_words_of_one_language(workspace):
+    shipped = Path(__file__).resolve().parents[1] / "templates" / "statement" / "nl" / "words.j2"
+    own = workspace / "templates" / "statement" / "nl" / "words.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text(shipped.read_text(encoding="utf-8").replace('"Rekeninguittreksel op "', '"Uw rekening op "'),
+                   encoding="utf-8")
+
+    assert "<h1 style=\"font-size: 13pt\">Uw rekening op 26 november 2026</h1>" in statement_html(workspace, "K001")
+
+
+def test_pdf_without_weasyprint_is_a_usage_error_saying_how_to_get_it(workspace, monkeypatch):
+    from arctl.render import pdf
+
+    monkeypatch.setattr(pdf, "unavailable", lambda: "letters are written as HTML only: PDF needs WeasyPrint and "
+                        "pypdf (weasyprint is not installed); install them with `pip install 'arctl[pdf]'`")
+
+    result = cli("statement", "K001", "--as-of", AS_OF, "--format", "pdf")
+
+    assert result.exit_code == 2
+    assert "pip install 'arctl[pdf]'" in result.output
 
 
 # --- how to pay: reference and QR code ------------------------------------------------------------------------

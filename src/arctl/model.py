@@ -283,7 +283,7 @@ class StatementLine:
     credit note as a negative amount) with what was open of it when the period began, a payment of the period
     (negative: what it paid on the customer's items), or a payment not yet allocated (negative)."""
 
-    kind: str                   # invoice, credit_note, payment, unapplied
+    kind: str                   # invoice, credit_note, payment, refund (paid back on a credit note), unapplied
     date: dt.date
     reference: str              # the invoice number; a payment's bank reference
     amount: int                 # minor units, signed: what the line adds to the balance

@@ -8,7 +8,7 @@ One statement per currency. Its lines, in date order:
   invoice closed now that a payment of the period paid is listed the same way (it was open when the period
   began);
 - every bank payment booked in the period (`period_start` to `as_of`, both included) that paid the
-  customer's items, as a negative amount: what it paid on them;
+  customer's items, as a negative amount: what it paid on them (a refund of a credit note, positive);
 - every payment of the customer not (fully) allocated to an invoice by the as-of date, as a negative amount:
   the rest no allocation accounts for, dated by its booking date, whatever the period (it is money the
   customer has paid, as a credit note is).
@@ -31,7 +31,7 @@ import pandas as pd
 from arctl.model import AccountStatement, StatementLine
 
 DEFAULT_LOOKBACK_DAYS = 90
-_ORDER = {"invoice": 0, "credit_note": 0, "payment": 1, "unapplied": 2}
+_ORDER = {"invoice": 0, "credit_note": 0, "payment": 1, "refund": 1, "unapplied": 2}
 
 
 def default_period_start(items: pd.DataFrame, unapplied: pd.DataFrame, as_of: dt.date) -> dt.date:
@@ -87,7 +87,8 @@ def account_statements(customer_id: str, items: pd.DataFrame, allocations: pd.Da
             status=paused.get(invoice, "") if int(row["open_amount"]) + later[invoice] else ""))
     for txn, payment in payments.items():
         currency = currency_of[payment["paid"][0]]
-        lines[currency].append(StatementLine("payment", payment["date"], txn, -payment["amount"], 0,
+        kind = "payment" if payment["amount"] >= 0 else "refund"   # a refund: money paid back on a credit note
+        lines[currency].append(StatementLine(kind, payment["date"], txn, -payment["amount"], 0,
                                              paid=tuple(sorted(set(payment["paid"]))), payer=payment["payer"]))
     for row in _records(unapplied):
         booked = _day(row["booking_date"])
