@@ -92,7 +92,7 @@ def statement_html(root: Path, customer: str, *args: str) -> str:
 
 def rows(html: str) -> list[list[str]]:
     """The statement table's cells, as text, row by row (the header left out)."""
-    table = html.split('<table class="statement"')[1].split(">", 1)[1].split("</table>")[0]
+    table = html.split('<table class="statement">')[1].split("</table>")[0]
     found = []
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.DOTALL)[1:]:
         cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.DOTALL)
