@@ -268,14 +268,30 @@ def test_several_items_are_asked_by_their_invoice_numbers_which_reconcile_finds(
     assert "met vermelding van 2026-0101 2026-0130." in html
 
 
+def add_bank(root: Path, name: str, *entries: str) -> None:
+    (root / "exports" / name).write_text(BANK.split("<Ntry>")[0].replace("<Id>S1</Id>", f"<Id>{name}</Id>")
+                                         + "".join(entries) + "</Stmt></BkToCstmrStmt></Document>", encoding="utf-8")
+    for args in (("import", "--kind", "bank", f"exports/{name}"), ("reconcile",)):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+
+
+def test_paying_what_the_qr_code_asks_with_its_text_settles_the_balance(workspace):
+    # Peeters pays the 994.00 quoting "2026-0101 2026-0130" as the statement asks: reconcile finds the invoice
+    # numbers (payer confirmed by its IBAN) and pays the oldest first: 710.00 on 2026-0101, 284.00 on 2026-0130;
+    # 605.00 - 284.00 = 321.00 open, less credit note 121.00 and the 200.00 not allocated = 0.00
+    add_bank(workspace, "bank-12.xml", entry("REF-5", "994.00", day="2026-11-25", name="BAKKERIJ PEETERS",
+                                             iban=PEETERS_IBAN, text="2026-0101 2026-0130"))
+
+    table = rows(statement_html(workspace, "K001"))
+
+    assert table[-1] == ["Saldo op 26 november 2026", "€ 0,00"]
+
+
 def test_nothing_due_means_no_qr_code(workspace):
-    # 2026-0120's 202.50 paid: K002 owes nothing
-    (workspace / "exports" / "bank2.xml").write_text(BANK.replace("<Id>S1</Id>", "<Id>S2</Id>").split("<Ntry>")[0]
-                                                     + entry("REF-9", "202.50", day="2026-11-24",
-                                                             name="BOULANGERIE DUBOIS", structured="202601200063")
-                                                     + "</Stmt></BkToCstmrStmt></Document>", encoding="utf-8")
-    for args in (("import", "--kind", "bank", "exports/bank2.xml"), ("reconcile",)):
-        assert cli(*args).exit_code == 0
+    # 2026-0120's 202.50 paid with its reference: K002 owes nothing
+    add_bank(workspace, "bank-12.xml", entry("REF-9", "202.50", day="2026-11-24", name="BOULANGERIE DUBOIS",
+                                             structured="202601200063"))
 
     html = statement_html(workspace, "K002")
 
@@ -314,3 +330,28 @@ def test_the_pdf_statement_has_the_lines_and_the_balance(workspace):
     assert "Rekeninguittreksel op 26 november 2026" in text
     assert re.search(r"Creditnota\s+(?:\S+\s+)*?2026-0135", text)
     assert "Saldo op 26 november 2026" in text and "€ 994,00" in text
+
+
+@pytest.mark.requires_pdf
+@pytest.mark.requires_poppler
+def test_the_qr_code_printed_on_the_pdf_statement_scans_to_the_balance_and_reference(workspace):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from conftest import pdf_page_png
+    from qr_check import assert_epc, decode_qr
+
+    pytest.importorskip("zxingcpp", reason="zxing-cpp (the QR reader) is not installed: pip install -e '.[test]'")
+    result = cli("statement", "K002", "--as-of", AS_OF, "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    page = np.array(Image.open(io.BytesIO(pdf_page_png((workspace / result.stdout.strip()).read_bytes(), dpi=200)))
+                    .convert("L"))
+
+    text, level = decode_qr(page)
+
+    assert level == "M"
+    # 202,50 € (302.50 - 100.00) with 2026-0120's own OGM +++202/6012/00063+++
+    assert_epc(text, bic="GKCCBEBB", name="Voorbeeld BV", iban=ACCOUNT, amount_cents=20250,
+               reference="202601200063")
