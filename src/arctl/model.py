@@ -284,6 +284,45 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class StatementLine:
+    """One line of a statement of account (reports/statement.py), in date order: an open item (an invoice, or a
+    credit note as a negative amount) with what was open of it when the period began, a payment of the period
+    (negative: what it paid on the customer's items), or a payment not yet allocated (negative)."""
+
+    kind: str                   # invoice, credit_note, payment, refund (paid back on a credit note), unapplied
+    date: dt.date
+    reference: str              # the invoice number; a payment's bank reference
+    amount: int                 # minor units, signed: what the line adds to the balance
+    balance: int                # the running balance after this line
+    due_date: dt.date | None = None
+    gross: int | None = None    # an item's invoice amount, where it differs from `amount` (paid before the period)
+    paid: tuple[str, ...] = ()  # a payment: the invoices it paid
+    payer: str = ""             # a payment: the payer's name as the bank gives it
+    status: str = ""            # an item not dunned now: disputed, promised, held
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatement:
+    """A customer's statement of account in one currency: the lines with their running balance, from
+    `period_start` to `as_of`. `closing_balance` is what the customer owes (negative: what is owed to them);
+    `overdue` the part of it past its due date; `paused` the open amount of items not dunned now (disputed ...)."""
+
+    customer_id: str
+    currency: str
+    period_start: dt.date
+    as_of: dt.date
+    lines: tuple[StatementLine, ...]
+    closing_balance: int
+    overdue: int
+    paused: int = 0
+
+    @property
+    def to_pay(self) -> int:
+        """What a transfer asks for: the balance less the paused items, nothing when that is not positive."""
+        return max(self.closing_balance - self.paused, 0)
+
+
+@dataclass(frozen=True, slots=True)
 class ActionLine:
     """An invoice or credit note a dunning document lists, as it stands on the day of the action."""
 

@@ -71,11 +71,11 @@ def iban(number: str | None) -> str:
 
 def qr(payment: Any, scale: int = 3) -> Markup:
     """`payment`: an object with name, iban, bic, amount (minor units), currency and reference (the
-    document's `payment`)."""
+    document's `payment`), and optionally `text`: the remittance information when there is no reference."""
     if payment is None:
         return Markup("")
     payload = epc_payload(payment.name, payment.iban, payment.bic, payment.amount, payment.currency,
-                          payment.reference)
+                          payment.reference, getattr(payment, "text", ""))
     return Markup(qr_svg(payload, scale=scale)) if payload else Markup("")
 
 

@@ -13,6 +13,7 @@
     explaining    explain (why an invoice is or is not in a run)
     payplans      payplan create, show, cancel
     customers     customer set, unset, show (what a person decided for a customer)
+    statement     statement (a customer's statement of account, HTML or PDF)
     template_check  plan check's templates: in the languages needed, rendered with a sample
 
 Every module imports pandas, the engines and the edges other than io.export inside its functions, so that
@@ -55,6 +56,7 @@ from arctl.workflows.reconciling import (
 )
 from arctl.workflows.running import ActionOutcome, RunResult, dunning_run
 from arctl.workflows.sending import SendResult, outbox_list, outbox_printed, outbox_resolve, outbox_send
+from arctl.workflows.statement import StatementResult, account_statement
 from arctl.workflows.template_check import template_problems
 from arctl.workflows.workspace import init_workspace, load_workspace, open_store, state_dir
 
@@ -76,6 +78,8 @@ __all__ = [
     "ReconcileResult",
     "RunResult",
     "SendResult",
+    "StatementResult",
+    "account_statement",
     "aging",
     "check",
     "customer_set",

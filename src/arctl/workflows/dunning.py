@@ -178,6 +178,11 @@ def choice_of(inputs: DunningInputs, customer: str, plan: str) -> PlanChoice:
                        forced=inputs.plans.root if inputs.plans.forced else None)
 
 
+def customer_contacts(store: Store) -> dict[str, Contact]:
+    """How documents address each customer of the state: the customer master with a person's overrides."""
+    return _contacts(store.customers(), store.overrides())
+
+
 def _contacts(master: pd.DataFrame, overrides: dict[str, dict]) -> dict[str, Contact]:
     """How documents address each customer: the customer master with a person's overrides applied."""
     contacts = {}
