@@ -113,7 +113,9 @@ def _payer(p: Any) -> str:
 
 
 def _suggested(p: Any, locale: str) -> TodoItem:
-    offered = sorted((a for a in p.allocations if a.kind == "suggested"), key=lambda a: -a.confidence)
+    # the most confident first; among equals, the invoice whose open amount the payment equals
+    offered = sorted((a for a in p.allocations if a.kind == "suggested"),
+                     key=lambda a: (-a.confidence, a.invoice_open != p.amount))
     candidates = tuple(dict.fromkeys(a.invoice_id for a in offered))
     first = offered[0]
     listed = ", ".join(f"{a.invoice_id} ({a.rule}, {a.confidence:.0%})" for a in offered)
