@@ -23,7 +23,8 @@ def test_the_demo_lists_every_kind_it_produces_each_with_its_command(tmp_path, m
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert {kind for kind, count in document["counts"].items() if count} == DEMO_KINDS
-    commands = {"suggested_match": "arctl match ", "unmatched_credit": "arctl match ", "letter_to_print": "arctl outbox printed 2026-11-26 --day "}
+    commands = {"suggested_match": "arctl match ", "unmatched_credit": "arctl match ",
+                "letter_to_print": "arctl outbox printed 2026-11-26 --day "}
     for item in document["items"]:
         assert item["command"].startswith(commands[item["kind"]]), item
 
