@@ -1103,6 +1103,8 @@ def write_workspace(workspace: Workspace, outdir: Path) -> Path:
 COMPANY_NAME = "Voorbeeld BV"
 COMPANY_IBAN = "BE05068123456775"
 COMPANY_BIC = "GKCCBEBB"
+# The company's second account, at another bank: BBAN 737-0123456-xx, check digits 0123456 mod 97 (ISO 13616)
+SECOND_BANK_BIC = "KREDBEBB"
 STATEMENT_DAYS = 10
 
 # Customer payments per case (see build_statement); at a small --scale a case takes what is left.
@@ -1148,7 +1150,7 @@ UNKNOWN_PAYERS = (("VZW Jeugdhuis De Spiegel", "Huur zaal 14 november"),
 
 # The kinds of line, in the order the summary lists them.
 STATEMENT_CASES = ("strd", "ustrd", "number", "xlsx_number", "payer_exact", "payer_combined", "partial", "short",
-                   "overpaid", "collection", "returned", "supplier", "fee", "tax_refund", "unknown")
+                   "overpaid", "collection", "returned", "supplier", "fee", "tax_refund", "unknown", "number_conflict")
 
 # camt bank transaction codes (domain, family, sub-family)
 RECEIVED_TRANSFER = ("PMNT", "RCDT", "ESCT")
@@ -1186,6 +1188,8 @@ class Statement:
     lines: list[BankLine]
     paid: frozenset[str] = frozenset()  # invoice numbers a line pays
     payers: frozenset[str] = frozenset()  # customers recognised by IBAN
+    account: str = COMPANY_IBAN
+    bic: str = COMPANY_BIC
 
     @property
     def closing(self) -> int:
@@ -1457,6 +1461,46 @@ def build_statement(workspace: Workspace, seed: int) -> Statement:
     )
 
 
+def second_account() -> str:
+    """The company's second account: a Belgian BBAN (bank 737, account 0123456, national check digits the
+    first ten digits mod 97) with its ISO 13616 check digits."""
+    base = "7370123456"
+    check = int(base) % 97 or 97
+    return iban("BE", f"{base}{check:02d}")
+
+
+def build_second_statement(workspace: Workspace, statement: Statement) -> Statement | None:
+    """The statement of the company's second account over the same days: one customer payment the matcher can
+    only suggest. A business customer known by its IBAN pays exactly the open amount of one of its two open
+    invoices, while the text names the other one: what the line names and what the amount picks disagree, so a
+    person decides (`arctl todo` lists it with both candidates). Chosen by rule, not drawn, so the other files
+    stay as they were: the first customer of the CSV (by id), not a consumer nor a key account, whose open items
+    the main statement leaves unpaid are two invoices of different amounts, unpaid, not yet due."""
+    customers = {c.cid: c for c in workspace.domestic}
+    open_items: dict[str, list[Document]] = {}
+    for doc in workspace.csv_docs:
+        if doc.status != DRAFT and doc.open != 0 and doc.number not in statement.paid:
+            open_items.setdefault(doc.cid, []).append(doc)
+    for cid in sorted(open_items):
+        customer, docs = customers.get(cid), open_items[cid]
+        if customer is None or customer.consumer or customer.segment == "key" or not customer.ibans:
+            continue
+        if cid in statement.payers or len(docs) != 2 or docs[0].open == docs[1].open:
+            continue
+        if any(d.kind != INVOICE or d.currency != "EUR" or d.open != d.amount or d.due <= workspace.as_of
+               or d.dunning_level for d in docs):
+            continue
+        paid, named = sorted(docs, key=lambda d: (d.due, d.number))
+        language = customer.language if customer.language in NUMBER_TEXT else "en"
+        day = statement.last
+        line = BankLine(day, paid.open, "number_conflict", name=customer.name.upper(), iban=customer.ibans[0],
+                        ustrd=NUMBER_TEXT[language][1].format(n=named.number), ref=f"{day:%Y%m%d}00001")
+        return Statement(file_name=f"second-account-{day:%Y-%m}.xml", number=1, first=statement.first,
+                         last=day, created=statement.created, opening=1_250_000, lines=[line],
+                         account=second_account(), bic=SECOND_BANK_BIC)
+    return None
+
+
 # Reminders sent before arctl took over: the accounting package's export carries each invoice's
 # dunning level and the date of its last reminder ("Aanmaningsniveau", "Laatste aanmaning"). The levels
 # count the steps of plans/standard.yaml (1 friendly, 2 second, 3 call, 4 demand, 5 agency): level 3 is
@@ -1554,7 +1598,7 @@ def statement_xml(statement: Statement) -> str:
     document = el(
         "Document",
         el("BkToCstmrStmt",
-           el("GrpHdr", el("MsgId", f"{COMPANY_BIC}{statement.last:%Y%m%d}{statement.number:03d}"),
+           el("GrpHdr", el("MsgId", f"{statement.bic}{statement.last:%Y%m%d}{statement.number:03d}"),
               el("CreDtTm", stamp), el("MsgPgntn", el("PgNb", "1"), el("LastPgInd", "true"))),
            el("Stmt",
               el("Id", f"{statement.last:%Y}-{statement.number:03d}"),
@@ -1562,8 +1606,8 @@ def statement_xml(statement: Statement) -> str:
               el("CreDtTm", stamp),
               el("FrToDt", el("FrDtTm", f"{statement.first.isoformat()}T00:00:00"),
                  el("ToDtTm", f"{statement.last.isoformat()}T23:59:59")),
-              el("Acct", el("Id", el("IBAN", COMPANY_IBAN)), el("Ccy", "EUR"), el("Ownr", el("Nm", COMPANY_NAME)),
-                 el("Svcr", el("FinInstnId", el("BIC", COMPANY_BIC)))),
+              el("Acct", el("Id", el("IBAN", statement.account)), el("Ccy", "EUR"), el("Ownr", el("Nm", COMPANY_NAME)),
+                 el("Svcr", el("FinInstnId", el("BIC", statement.bic)))),
               camt_balance("OPBD", statement.opening, statement.first - timedelta(days=1)),
               camt_balance("CLBD", statement.closing, statement.last),
               el("TxsSummry",
@@ -1666,10 +1710,16 @@ def main(argv: list[str] | None = None) -> int:
     workspace = build_workspace(args.seed, args.scale, args.as_of)
     statement = build_statement(workspace, args.seed)
     add_reminder_history(workspace, statement)
+    second = build_second_statement(workspace, statement)
     exports = write_workspace(workspace, args.outdir)
     write_statement(exports / "bank" / statement.file_name, statement)
-    print(f"wrote {exports}/openstaande_posten.csv, open_items_export.xlsx, customers.csv, bank/{statement.file_name}")
-    print("\n".join(summary(workspace) + statement_summary(statement)))
+    written = [f"bank/{statement.file_name}"]
+    if second is not None:
+        write_statement(exports / "bank" / second.file_name, second)
+        written.append(f"bank/{second.file_name}")
+    print(f"wrote {exports}/openstaande_posten.csv, open_items_export.xlsx, customers.csv, {', '.join(written)}")
+    print("\n".join(summary(workspace) + statement_summary(statement)
+                    + (statement_summary(second) if second is not None else [])))
     return 0
 
 

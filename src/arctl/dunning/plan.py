@@ -29,6 +29,9 @@ COST_KEYS = ("compensation", "interest", "fee", "damages", "collection_costs")
 AUDIENCES = ("overdue", "open")
 CONSUMER_PLANS = {"BE": "consumer-be", "NL": "consumer-nl"}  # the plan a consumer falls back to, per country
 MIN_INVOICES_PAID = 3   # evidence an average-days-late rule needs unless it says `min_invoices_paid`
+# how long a dispute may stay open before `arctl todo` lists it for a person (`dispute_max_days`): a working
+# default, not law; a plan says its own
+DISPUTE_MAX_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,7 @@ class Plan:
     # consumer: NL only: invoices whose 14-day letter falls due within this time after a letter going out
     # today join that letter (art. 6:96(7) BW: one letter for all claims, the WIK on their sum)
     one_letter_window: Duration | None = None
+    dispute_max_days: int = DISPUTE_MAX_DAYS   # a dispute open longer than this is listed by `arctl todo`
     lines: Mapping[str, int] = field(default_factory=dict)  # top-level key -> its line
 
     @property

@@ -35,6 +35,9 @@ The schema (a bookkeeper writes it; plans/standard.yaml is the example):
   within this time after a 14-day letter that goes out today joins that letter, so that a consumer gets
   one letter for all claims and the WIK is computed on their sum (art. 6:96(7) BW). `0 days`: only
   invoices due for the letter on the same day.
+- `dispute_max_days` (whole days, at least 1; default 30): a dispute of an invoice following this plan that
+  has been open longer is listed by `arctl todo` for a person to settle (`arctl dispute close`). A working
+  default, not law: dunning stays paused while a dispute is open, however long.
 - `schedule`: customer-level documents sent on a rhythm beside the steps (a step is never repeated):
   `id`, `every` (`1 month`, `2 weeks` ...), optional `day` (day of the month, 1-28, for monthly
   rhythms), `channel`, `template`, `fallback_channel`, `for` (`overdue`: customers with an overdue item,
@@ -57,6 +60,7 @@ from arctl.dunning.plan import (
     CHANNELS,
     COST_KEYS,
     COST_VALUES,
+    DISPUTE_MAX_DAYS,
     MIN_INVOICES_PAID,
     PAUSES,
     SCHEDULE_CHANNELS,
@@ -73,7 +77,7 @@ from arctl.model import Located
 from arctl.money import AmountError, Money, is_currency, parse_amount
 
 _TOP_KEYS = {"name", "description", "consumer", "minimum_amount", "business_days", "pause_when", "steps",
-             "segments", "schedule", "regular_supply", "one_letter_window"}
+             "segments", "schedule", "regular_supply", "one_letter_window", "dispute_max_days"}
 _STEP_KEYS = {"id", "label", "after_due", "after_previous", "channel", "template", "new_term", "fallback_channel",
               "costs"}
 _SEGMENT_KEYS = {"match", "plan"}
@@ -200,7 +204,7 @@ def check_plan(document: PlanDocument, currency: str) -> tuple[Plan, list[tuple[
     regular_supply, window = _consumer_settings(check, top, consumer)
     plan = Plan(document.key, name, document.source, steps, minimum, business_days, pause_when, segments, schedule,
                 consumer, check.text(top, "description", "description"), regular_supply, window,
-                {key: node.line for key, node in top.items()})
+                _dispute_max_days(check, top), {key: node.line for key, node in top.items()})
     return plan, check.problems
 
 
@@ -216,6 +220,18 @@ def _consumer_settings(check: DocumentChecker, top: Mapping[str, Located],
         check.add(top["one_letter_window"], "one_letter_window", "only a consumer: NL plan has a 14-day letter that "
                   "other invoices join (art. 6:96(7) BW); remove it here")
     return supply, window
+
+
+def _dispute_max_days(check: DocumentChecker, top: Mapping[str, Located]) -> int:
+    """`dispute_max_days`: a whole number of days, at least 1."""
+    if "dispute_max_days" not in top or top["dispute_max_days"].value is None:
+        return DISPUTE_MAX_DAYS
+    text = check.text(top, "dispute_max_days", "dispute_max_days")
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    check.add(top["dispute_max_days"], "dispute_max_days",
+              f'expected a whole number of days, at least 1, got "{text}"')
+    return DISPUTE_MAX_DAYS
 
 
 def _consumer_marker(check: DocumentChecker, top: Mapping[str, Located]) -> str | None:
