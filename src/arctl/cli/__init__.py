@@ -115,3 +115,4 @@ from arctl.cli import outbox  # noqa: E402,F401,I001
 from arctl.cli import payplan  # noqa: E402,F401,I001
 from arctl.cli import plan  # noqa: E402,F401,I001
 from arctl.cli import customer  # noqa: E402,F401,I001
+from arctl.cli import run  # noqa: E402,F401,I001
