@@ -266,3 +266,38 @@ def test_a_forked_child_does_not_inherit_the_parents_hold_on_the_lock(tmp_path):
                 os._exit(4)
         _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 4
+
+
+# three businesses 10 days past due on 20 November: the standard plan's friendly e-mail is due for each
+MAILED = """\
+    Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
+    2026-0101,K001,Bakkerij Peeters BV,2026-10-10,2026-11-10,EUR,1210.00,1210.00
+    2026-0102,K002,Garage Janssens NV,2026-10-10,2026-11-10,EUR,302.50,302.50
+    """
+MAILED_CUSTOMERS = """\
+    Customer ID,Name,Email
+    K001,Bakkerij Peeters BV,boekhouding@peeters.example.be
+    K002,Garage Janssens NV,info@janssens.example.be
+    """
+
+
+def test_an_email_the_server_refuses_exits_5_after_the_whole_run(invoices_and_customers_workspace, tmp_path_factory,
+                                                                 monkeypatch):
+    from smtp_server import PASSWORD, LocalServer
+
+    with LocalServer("starttls", tmp_path_factory.mktemp("smtp")) as server:
+        monkeypatch.setenv("ARCTL_SMTP_PASSWORD", PASSWORD)
+        workspace = invoices_and_customers_workspace(MAILED, MAILED_CUSTOMERS, as_of="2026-11-20",
+                                                     config=server.config())
+        server.mailbox.refused["info@janssens.example.be"] = "550 5.1.1 Recipient address rejected"
+
+        result = invoke(workspace, "--as-of", "2026-11-20", "--send", "--json")
+
+    assert result.exit_code == 5, result.output
+    document = json.loads(result.stdout)
+    assert [(s["name"], s["exit_code"]) for s in document["steps"]] == [
+        ("import", 0), ("reconcile", 0), ("dunning", 5), ("reports", 0)]
+    assert document["steps"][2]["summary"]["sending"] == {"sent": 1, "failed": 1, "unknown": 0}
+    assert document["refused"] is None
+    assert "Error: not every e-mail was sent" in result.stderr
+    assert (workspace / "reports" / "2026-11-20" / "aging.json").is_file()
