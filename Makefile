@@ -17,13 +17,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	rm -rf examples/demo/.arctl
-	cd examples/demo && ../../$(BIN)/arctl check
-	cd examples/demo && ../../$(BIN)/arctl import --as-of 2026-11-26
-	cd examples/demo && ../../$(BIN)/arctl reconcile
-	cd examples/demo && ../../$(BIN)/arctl aging --as-of 2026-11-26
-	rm -rf examples/demo/outbox
-	cd examples/demo && ../../$(BIN)/arctl dunning run --as-of 2026-11-26
+	rm -rf examples/demo/.arctl examples/demo/outbox examples/demo/reports
+	cd examples/demo && ../../$(BIN)/arctl run --as-of 2026-11-26
 	@echo "documents in examples/demo/outbox/2026-11-26/: e-mails (.eml), letters as HTML and PDF (formal demands included), print/letters.pdf and print/registered-letters.pdf to print, call-list.csv/.xlsx, agency/ (claims handed over)"
 
 test: $(STAMP)

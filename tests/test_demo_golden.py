@@ -23,7 +23,8 @@ GOLDEN = REPO / "tests" / "golden" / "demo-outbox"
 
 
 def run_demo(tmp_path: Path, monkeypatch, *, with_pdf: bool = False) -> Path:
-    """The steps of `make demo` on a copy of the demo workspace; returns the copy's outbox."""
+    """What `make demo` runs (`arctl run --as-of 2026-11-26`) on a copy of the demo workspace; returns the copy's
+    outbox."""
     from arctl.render import pdf
 
     if not with_pdf:
@@ -32,10 +33,8 @@ def run_demo(tmp_path: Path, monkeypatch, *, with_pdf: bool = False) -> Path:
     shutil.copytree(DEMO, workspace, ignore=shutil.ignore_patterns(".arctl", "outbox", "reports"))
     monkeypatch.chdir(workspace)
     monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
-    for command in (["check"], ["import", "--as-of", "2026-11-26"], ["reconcile"],
-                    ["dunning", "run", "--as-of", "2026-11-26"]):
-        result = CliRunner().invoke(app, command)
-        assert result.exit_code == 0, f"arctl {' '.join(command)}: {result.output}"
+    result = CliRunner().invoke(app, ["run", "--as-of", "2026-11-26"])
+    assert result.exit_code == 0, f"arctl run: {result.output}"
     return workspace / "outbox"
 
 

@@ -13,10 +13,12 @@ from arctl.cli import app, err_console, out_console, workspace_or_none
 from arctl.cli.options import (
     AgingBy,
     AgingFormat,
+    ClientsOpt,
     DateFormatOpt,
     DecimalOpt,
     DelimiterOpt,
     FilesArg,
+    JobsOpt,
     LocaleOpt,
     OnError,
     ProfileOpt,
@@ -56,6 +58,8 @@ def aging(
     decimal: DecimalOpt = None,
     delimiter: DelimiterOpt = None,
     locale: LocaleOpt = None,
+    clients: ClientsOpt = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Aging report: open amounts per customer and currency by days past due, with totals per currency.
 
@@ -63,9 +67,16 @@ def aging(
 
     -o aging.xlsx writes a workbook for accountants (summary, detail, chart), -o aging.html one self-contained web page.
 
+    With --clients DIR: every client folder of DIR (a workspace, or a folder of the client's exports) in --jobs worker processes, a report per client (a workspace's in its reports/<date>/, an export folder's in DIR/_reports/<client>/<date>/) and the summary workbook DIR/_summary-<date>.xlsx (or -o); exit 1 when a client failed.
+
     Example: [bold]arctl aging exports/openstaande_posten.csv --as-of 2026-11-26 --format json[/bold]
     Example: [bold]arctl aging --detail --currency EUR --rates rates.csv[/bold]
     """  # noqa: E501 (rich help keeps the docstring's line breaks)
+    if clients is not None:
+        from arctl.cli.batch import run_batch
+
+        run_batch(clients, "aging", as_of, jobs, output, output_format == AgingFormat.json, parse_bounds(buckets))
+        return
     from arctl import workflows
     from arctl.render.aging import aging_csv, aging_json, print_aging
 

@@ -151,3 +151,10 @@ def parse_bounds(text: str) -> tuple[int, ...]:
     if not bounds or any(b <= 0 for b in bounds) or list(bounds) != sorted(set(bounds)):
         raise UsageError(f"--buckets {text}: expected increasing positive numbers of days such as 30,60,90")
     return bounds
+
+
+ClientsOpt = Annotated[Path | None, typer.Option("--clients", help="A folder of client folders (each a "
+                                                 "workspace, or a folder of that client's exports): run for "
+                                                 "every client.", show_default=False)]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", min=1, help="With --clients: worker processes. "
+                                             "[default: the number of CPUs]", show_default=False)]

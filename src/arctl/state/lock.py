@@ -5,6 +5,10 @@ The lock is the operating system's lock on `.arctl/lock`, taken through filelock
 never a stale lock to break. filelock's fallback to a lock by file existence, on a file system without
 `flock`, is refused for that reason. Who holds the lock is written beside it, in `.arctl/lock.holder`,
 for the message the second process prints (on Windows the locked file cannot be read by another).
+
+Within one process the lock nests: `arctl run` holds it around the whole daily job, and the import, reconcile
+and dunning workflows it calls take it again without waiting for themselves (the operating system's lock is
+per open file, so a second `flock` by the same process would wait for the first until it timed out).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import json
 import os
 import socket
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,9 +33,19 @@ else:
     from filelock import UnixFileLock as _OsFileLock
 
 
+# lock file -> ((process id, thread id), depth): the locks this process holds; the owner tells a forked child,
+# which inherits this dict but not the lock, or another thread, that the entry is not its own
+_HELD: dict[str, tuple[tuple[int, int], int]] = {}
+
+
+def _owner() -> tuple[int, int]:
+    return os.getpid(), threading.get_ident()
+
+
 class WorkspaceLock:
     """`with WorkspaceLock(folder, command="arctl import", now=clock):` holds the lock, or raises StateError
-    (exit 4). `command` and `now` say who holds it since when, for the message another process prints."""
+    (exit 4). `command` and `now` say who holds it since when, for the message another process prints. Taken
+    again inside the same process it nests (the outer holder stays named)."""
 
     def __init__(self, folder: Path, *, command: str, now: Callable[[], dt.datetime], wait_seconds: float = 10.0,
                  poll_seconds: float = 0.2) -> None:
@@ -41,8 +56,15 @@ class WorkspaceLock:
         self.wait_seconds = wait_seconds
         self.poll_seconds = poll_seconds
         self._lock: _OsFileLock | None = None
+        self._nested = False
 
     def __enter__(self) -> WorkspaceLock:
+        key = str(self.path.absolute())
+        owner, depth = _HELD.get(key, ((0, 0), 0))
+        if owner == _owner() and depth:
+            _HELD[key] = (owner, depth + 1)
+            self._nested = True
+            return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock = _OsFileLock(self.path, fallback_to_soft=False)
         try:
@@ -57,13 +79,21 @@ class WorkspaceLock:
             raise StateError(f"{self.path.parent}: the file system of the workspace cannot lock files, so two runs "
                              "could overlap", hint="keep the workspace on a local disk") from exc
         self._lock = lock
+        _HELD[key] = (_owner(), 1)
         self.holder_path.write_text(json.dumps({
             "pid": os.getpid(), "host": socket.gethostname(), "command": self.command,
             "since": self.now().isoformat(timespec="seconds")}), encoding="utf-8")
         return self
 
     def __exit__(self, *exc_info) -> None:
+        key = str(self.path.absolute())
+        if self._nested:
+            owner, depth = _HELD[key]
+            _HELD[key] = (owner, depth - 1)
+            self._nested = False
+            return
         if self._lock is not None:
+            _HELD.pop(key, None)
             try:
                 self.holder_path.write_text("", encoding="utf-8")
             finally:

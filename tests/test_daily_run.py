@@ -1,0 +1,303 @@
+"""`arctl run`, the daily job: import, reconcile, dunning run and the day's reports under one lock; its summary,
+its JSON document, nothing new the second time, and the exit code of the first step that refuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from arctl.cli import app
+from arctl.config import CONFIG_NAME
+from arctl.errors import StateError
+from arctl.state.lock import WorkspaceLock
+
+DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
+
+
+def invoke(workspace: Path, *args: str):
+    return CliRunner().invoke(app, ["-w", str(workspace), "run", *args])
+
+
+def tree(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under `folder` with its bytes and modification time: a file rewritten shows a new time."""
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def state_rows(workspace: Path) -> dict[str, int]:
+    with sqlite3.connect(workspace / ".arctl" / "state.sqlite") as connection:
+        tables = [r[0] for r in connection.execute("select name from sqlite_master where type = 'table'")]
+        return {t: connection.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory):
+    """The demo workspace run twice for 2026-11-26 (PDF left out, as in the golden demo test): the copy, both
+    results, and the outbox, reports and state rows as the first run left them."""
+    from arctl.render import pdf
+
+    workspace = tmp_path_factory.mktemp("daily") / "demo"
+    shutil.copytree(DEMO, workspace, ignore=shutil.ignore_patterns(".arctl", "outbox", "reports"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "unavailable", lambda: "PDF left out in this test")
+        patch.delenv("ARCTL_WORKSPACE", raising=False)
+        first = invoke(workspace, "--as-of", "2026-11-26")
+        after_first = (tree(workspace / "outbox"), tree(workspace / "reports"), state_rows(workspace))
+        second = invoke(workspace, "--as-of", "2026-11-26", "--json")
+    return workspace, first, after_first, second
+
+
+def test_the_daily_run_on_the_demo_prints_its_summary_and_writes_every_output(demo_runs):
+    workspace, first, _, _ = demo_runs
+    day = workspace / "outbox" / "2026-11-26"
+
+    assert first.exit_code == 0, first.output
+    lines = first.stdout.splitlines()
+    assert lines[0] == "arctl run as of 2026-11-26"
+    assert [line.split()[:2] for line in lines[1:5]] == [["import", "done"], ["reconcile", "done"],
+                                                         ["dunning", "done"], ["reports", "done"]]
+    assert any(line.startswith("payments: ") and "matched automatically" in line for line in lines)
+    assert any(line.startswith("needs a person: ") for line in lines)
+    # the documents line counts what the outbox holds: one .eml per e-mail action
+    documents = next(line for line in lines if line.startswith("documents: "))
+    emails = sum(int(part.split()[-1]) for part in documents.removeprefix("documents: ").split(", ")
+                 if part.startswith("email "))
+    assert emails == len(list(day.glob("*.eml")))
+    aging = json.loads((workspace / "reports" / "2026-11-26" / "aging.json").read_text(encoding="utf-8"))
+    assert aging["as_of"] == "2026-11-26"
+    assert (workspace / "reports" / "2026-11-26" / "aging.csv").read_text(encoding="utf-8").startswith("customer_id,")
+    assert (day / "call-list.csv").is_file()
+
+
+def test_the_overdue_line_is_the_aging_reports_buckets_past_current(demo_runs):
+    workspace, first, _, second = demo_runs
+    aging = json.loads((workspace / "reports" / "2026-11-26" / "aging.json").read_text(encoding="utf-8"))
+    from decimal import Decimal
+
+    expected = {t["currency"]: sum(Decimal(v) for label, v in t["buckets"].items() if label != "current")
+                for t in aging["totals"]}
+    summary = json.loads(second.stdout)["summary"]
+
+    assert {o["currency"]: Decimal(o["overdue"]) for o in summary["overdue"]} == expected
+    assert {o["currency"]: o["total"] for o in summary["overdue"]} == {t["currency"]: t["total"]
+                                                                      for t in aging["totals"]}
+
+
+def test_running_twice_for_the_same_date_does_nothing_new(demo_runs):
+    workspace, _, (outbox, reports, rows), second = demo_runs
+
+    assert second.exit_code == 0, second.output
+    document = json.loads(second.stdout)   # --json: one document on stdout, nothing else there
+    assert [(s["name"], s["status"]) for s in document["steps"]] == [
+        ("import", "nothing_new"), ("reconcile", "nothing_new"), ("dunning", "nothing_new"),
+        ("reports", "nothing_new")]
+    assert document["summary"]["actions"] == [] and document["refused"] is None
+    assert tree(workspace / "outbox") == outbox
+    assert tree(workspace / "reports") == reports
+    assert state_rows(workspace) == rows
+
+
+# A small workspace (two invoices, one bank statement) for the refusals: fast, and each refusal made by hand.
+INVOICES = """\
+    Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
+    2026-0042,K001,Bakkerij Peeters BV,2026-09-01,2026-09-30,EUR,1210.00,1210.00
+    2026-0043,K002,Garage Janssens NV,2026-10-05,2026-11-16,EUR,302.50,302.50
+    """
+
+
+def statement(day: str) -> str:
+    """A camt.053.001.02 statement holding only the bank's fee booked on `day` (ISO 20022 message definition)."""
+    return ("<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
+            "<BkToCstmrStmt><GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-21T08:00:00</CreDtTm></GrpHdr><Stmt><Id>S</Id>"
+            "<Acct><Id><IBAN>BE05068123456775</IBAN></Id></Acct><Ntry><Amt Ccy=\"EUR\">12.00</Amt>"
+            f"<CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{day}</Dt></BookgDt>"
+            f"<AcctSvcrRef>FEE-{day}</AcctSvcrRef></Ntry></Stmt></BkToCstmrStmt></Document>")
+
+
+def small_workspace(folder: Path, bank_day: str = "2026-11-19") -> Path:
+    (folder / "exports").mkdir(parents=True)
+    (folder / "exports" / "open_invoices.csv").write_text(textwrap.dedent(INVOICES), encoding="utf-8")
+    (folder / "exports" / "bank.xml").write_text(statement(bank_day), encoding="utf-8")
+    (folder / CONFIG_NAME).write_text(textwrap.dedent("""\
+        company: {name: Voorbeeld, legal_form: BV, country: BE, iban: BE05068123456775, bic: GKCCBEBB}
+        sources:
+          - path: exports/open_invoices.csv
+            kind: invoices
+            snapshot: true
+          - path: exports/bank.xml
+            kind: bank
+        """), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def small(tmp_path, monkeypatch):
+    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
+    return small_workspace(tmp_path / "ws")
+
+
+def test_stale_bank_data_stops_the_run_at_dunning_with_exit_3_after_import_and_reconcile(small):
+    # the statement reaches 2026-11-19; on Monday 2026-11-30 three business days back is Wednesday 2026-11-25
+    result = invoke(small, "--as-of", "2026-11-30", "--json")
+
+    assert result.exit_code == 3, result.output
+    document = json.loads(result.stdout)
+    assert [(s["name"], s["status"], s["exit_code"]) for s in document["steps"]] == [
+        ("import", "done", 0), ("reconcile", "nothing_new", 0), ("dunning", "refused", 3)]
+    assert document["refused"] == {"step": "dunning", "exit_code": 3, "done_before": ["import", "reconcile"]}
+    assert "bank data is stale" in document["steps"][-1]["message"]
+    assert "Error: dunning: bank data is stale" in result.stderr
+    assert not (small / "reports").exists()
+
+
+def test_the_text_of_a_refused_run_names_the_steps_done_before(small):
+    result = invoke(small, "--as-of", "2026-11-30")
+
+    assert result.exit_code == 3
+    assert "stopped at dunning (exit 3); done before it: import, reconcile" in result.stdout
+
+
+def test_allow_stale_bank_lets_the_run_go_on(small):
+    result = invoke(small, "--as-of", "2026-11-30", "--allow-stale-bank", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert [s["status"] for s in json.loads(result.stdout)["steps"]] == ["done", "nothing_new", "done", "done"]
+
+
+def test_a_snapshot_closing_more_than_a_fifth_of_the_open_invoices_stops_the_run_at_import_with_exit_3(small):
+    assert invoke(small, "--as-of", "2026-11-20").exit_code == 0
+    export = small / "exports" / "open_invoices.csv"
+    # the newer export lists 1 of the 2 open invoices: closing 1 of 2 is 50 %, more than the 20 % allowed
+    export.write_text(textwrap.dedent(INVOICES).rsplit("\n", 2)[0] + "\n", encoding="utf-8")
+    later = export.stat().st_mtime + 60   # an export taken after the first one
+    os.utime(export, (later, later))
+
+    result = invoke(small, "--as-of", "2026-11-21", "--json")
+
+    assert result.exit_code == 3, result.output
+    document = json.loads(result.stdout)
+    assert document["refused"] == {"step": "import", "exit_code": 3, "done_before": []}
+    assert "would close 1 of 2 open invoices (50 %)" in document["steps"][0]["message"]
+    assert invoke(small, "--as-of", "2026-11-21", "--accept-closures").exit_code == 0
+
+
+HOLD_LOCK = """
+import datetime as dt, sys, time
+from pathlib import Path
+from arctl.state.lock import WorkspaceLock
+with WorkspaceLock(Path(sys.argv[1]), command="arctl import", now=lambda: dt.datetime(2026, 11, 20, 9, 0)):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+def hold_lock(folder: Path) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder)], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline().strip() == "locked"
+    return process
+
+
+def quick_lock(monkeypatch) -> None:
+    original = WorkspaceLock.__init__
+
+    def quick(self, folder, *, command, now, wait_seconds=0.5, poll_seconds=0.1):
+        original(self, folder, command=command, now=now, wait_seconds=0.5, poll_seconds=poll_seconds)
+
+    monkeypatch.setattr(WorkspaceLock, "__init__", quick)
+
+
+def test_a_run_while_another_holds_the_workspace_exits_4_having_done_nothing(small, monkeypatch):
+    (small / ".arctl").mkdir()
+    holder = hold_lock(small / ".arctl")
+    quick_lock(monkeypatch)
+    try:
+        result = invoke(small, "--as-of", "2026-11-20", "--json")
+    finally:
+        holder.kill()
+        holder.wait()
+
+    assert result.exit_code == 4, result.output
+    document = json.loads(result.stdout)
+    assert document["refused"] == {"step": "lock", "exit_code": 4, "done_before": []}
+    assert f"in use by arctl (pid {holder.pid}" in document["steps"][0]["message"]
+    assert not (small / "outbox").exists()
+
+
+def test_the_run_holds_the_lock_once_and_its_steps_take_it_inside_without_waiting(tmp_path):
+    with WorkspaceLock(tmp_path, command="arctl run", now=lambda: dt.datetime(2026, 11, 20, 9, 0)):
+        with WorkspaceLock(tmp_path, command="arctl import", now=lambda: dt.datetime(2026, 11, 20, 9, 0),
+                           wait_seconds=0):
+            pass
+        # the inner one's end does not let go: another process still finds the workspace in use
+        probe = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+            import datetime as dt
+            from pathlib import Path
+            from arctl.state.lock import WorkspaceLock
+            from arctl.errors import StateError
+            try:
+                with WorkspaceLock(Path({str(tmp_path)!r}), command="x", now=dt.datetime.now, wait_seconds=0):
+                    print("free")
+            except StateError as error:
+                print(error.message)
+            """)], capture_output=True, text=True, check=True)
+        assert "in use by arctl" in probe.stdout and "running `arctl run`" in probe.stdout
+    with WorkspaceLock(tmp_path, command="after", now=dt.datetime.now, wait_seconds=0):
+        pass
+
+
+def test_a_forked_child_does_not_inherit_the_parents_hold_on_the_lock(tmp_path):
+    with WorkspaceLock(tmp_path, command="arctl run", now=lambda: dt.datetime(2026, 11, 20, 9, 0)):
+        pid = os.fork()
+        if pid == 0:  # the child: the lock is its parent's, so it must wait and be refused
+            try:
+                with WorkspaceLock(tmp_path, command="child", now=dt.datetime.now, wait_seconds=0):
+                    os._exit(0)
+            except StateError:
+                os._exit(4)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 4
+
+
+# three businesses 10 days past due on 20 November: the standard plan's friendly e-mail is due for each
+MAILED = """\
+    Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
+    2026-0101,K001,Bakkerij Peeters BV,2026-10-10,2026-11-10,EUR,1210.00,1210.00
+    2026-0102,K002,Garage Janssens NV,2026-10-10,2026-11-10,EUR,302.50,302.50
+    """
+MAILED_CUSTOMERS = """\
+    Customer ID,Name,Email
+    K001,Bakkerij Peeters BV,boekhouding@peeters.example.be
+    K002,Garage Janssens NV,info@janssens.example.be
+    """
+
+
+def test_an_email_the_server_refuses_exits_5_after_the_whole_run(invoices_and_customers_workspace, tmp_path_factory,
+                                                                 monkeypatch):
+    from smtp_server import PASSWORD, LocalServer
+
+    with LocalServer("starttls", tmp_path_factory.mktemp("smtp")) as server:
+        monkeypatch.setenv("ARCTL_SMTP_PASSWORD", PASSWORD)
+        workspace = invoices_and_customers_workspace(MAILED, MAILED_CUSTOMERS, as_of="2026-11-20",
+                                                     config=server.config())
+        server.mailbox.refused["info@janssens.example.be"] = "550 5.1.1 Recipient address rejected"
+
+        result = invoke(workspace, "--as-of", "2026-11-20", "--send", "--json")
+
+    assert result.exit_code == 5, result.output
+    document = json.loads(result.stdout)
+    assert [(s["name"], s["exit_code"]) for s in document["steps"]] == [
+        ("import", 0), ("reconcile", 0), ("dunning", 5), ("reports", 0)]
+    assert document["steps"][2]["summary"]["sending"] == {"sent": 1, "failed": 1, "unknown": 0}
+    assert document["refused"] is None
+    assert "Error: not every e-mail was sent" in result.stderr
+    assert (workspace / "reports" / "2026-11-20" / "aging.json").is_file()
