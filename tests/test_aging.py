@@ -213,8 +213,9 @@ def test_demo_aging_after_reconcile_moves_the_payments_from_credits_to_the_invoi
     eur_after = next(t for t in after["totals"] if t["currency"] == "EUR")
     assert paid > 0
     # the exports' open amounts (EUR 765083.39 + 61125.38) less the statement's credits (108511.35, `check`) of
-    # which the direct debit of 847.42 booked 18 Nov came back on 20 Nov: 826208.77 − 107663.93
-    assert eur_before["total"] == "718544.84"
+    # which the direct debit of 847.42 booked 18 Nov came back on 20 Nov, less the second account's one credit
+    # of 155.19: 826208.77 − 107663.93 − 155.19
+    assert eur_before["total"] == "718389.65"
     # before reconcile every bank credit is an unapplied payment (a negative item); after it, what was matched
     # lowers the invoices instead: the net balance stays, the credits shrink by what was applied
     assert cents(eur_after["total"]) == cents(eur_before["total"])

@@ -71,7 +71,7 @@ def test_a_csv_or_json_name_picks_that_format(invoices, tmp_path):
     assert aging(str(invoices), "-o", "aging.csv").exit_code == 0
 
     assert json.loads((tmp_path / "aging.json").read_text(encoding="utf-8"))["as_of"] == "2026-11-22"
-    assert (tmp_path / "aging.csv").read_text(encoding="utf-8").startswith("customer_id,name,currency,total")
+    assert (tmp_path / "aging.csv").read_text(encoding="utf-8").startswith("customer_id;name;currency;total")  # nl_BE
 
 
 @pytest.mark.parametrize("form", ["xlsx", "html"])

@@ -89,15 +89,7 @@ def aging(
                              on_error=on_error.value, workspace=workspace, detail=detail,
                              convert_to=currency.upper() if currency else None, rates=rates)
     shown_locale = screen_locale(locale, workspace)
-    for file, rows in skipped_rows(result.skipped).items():
-        listed = ", ".join(str(row) for row in rows[:12]) + (f" … ({len(rows)} rows)" if len(rows) > 12 else "")
-        err_console().print(f"[yellow]warning:[/yellow] {escape(file)}: {len(rows)} unusable row(s) left out "
-                            f"of the report: row {listed}; run `arctl check {escape(file)}` for the reasons")
-    for note in result.notes:
-        err_console().print(f"[yellow]warning:[/yellow] {escape(note)}")
-    if result.report.undated:
-        err_console().print(f"[yellow]warning:[/yellow] {result.report.undated} open invoice(s) have no "
-                            f"{'due' if by == AgingBy.due else 'invoice'} date and are not in the buckets")
+    print_warnings(result, by)
     if output_format == AgingFormat.table:
         print_aging(out_console(), result.report, shown_locale)
         return
@@ -119,6 +111,19 @@ def aging(
         err_console().print(f"wrote {output}")
     else:
         sys.stdout.write(text)
+
+
+def print_warnings(result, by: AgingBy) -> None:
+    """The rows left out, the workflow's notes and the undated invoices, on stderr."""
+    for file, rows in skipped_rows(result.skipped).items():
+        listed = ", ".join(str(row) for row in rows[:12]) + (f" … ({len(rows)} rows)" if len(rows) > 12 else "")
+        err_console().print(f"[yellow]warning:[/yellow] {escape(file)}: {len(rows)} unusable row(s) left out "
+                            f"of the report: row {listed}; run `arctl check {escape(file)}` for the reasons")
+    for note in result.notes:
+        err_console().print(f"[yellow]warning:[/yellow] {escape(note)}")
+    if result.report.undated:
+        err_console().print(f"[yellow]warning:[/yellow] {result.report.undated} open invoice(s) have no "
+                            f"{'due' if by == AgingBy.due else 'invoice'} date and are not in the buckets")
 
 
 def csv_locale(explicit: str | None, workspace) -> str:
