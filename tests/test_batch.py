@@ -125,3 +125,18 @@ def test_the_daily_run_over_clients_lists_the_one_whose_run_refused(tmp_path, mo
     assert (folder / "fresh" / "reports" / "2026-11-20" / "aging.json").is_file()
     assert (folder / "fresh" / ".arctl" / "state.sqlite").is_file()   # imported: the whole daily run, not aging
     assert Decimal(by_name["fresh"]["totals"][0]["total"]) == Decimal("1512.50")   # 1210.00 + 302.50
+
+
+def test_a_workspace_clients_dso_comes_from_its_history(tmp_path, monkeypatch):
+    from tests.test_daily_run import small_workspace
+
+    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
+    small_workspace(tmp_path / "clients" / "fresh", bank_day="2026-11-19")
+
+    result = CliRunner().invoke(app, ["run", "--clients", str(tmp_path / "clients"), "--as-of", "2026-11-20",
+                                      "--json"])
+
+    # the three months to 20 Nov run from 21 Aug: 92 days. Both invoices were issued in them and none is paid:
+    # receivables 1512.50 ÷ credit sales 1512.50 × 92 days
+    [fresh] = json.loads(result.stdout)["clients"]
+    assert fresh["dso"] == 92.0

@@ -73,10 +73,26 @@ def test_the_daily_run_on_the_demo_prints_its_summary_and_writes_every_output(de
     emails = sum(int(part.split()[-1]) for part in documents.removeprefix("documents: ").split(", ")
                  if part.startswith("email "))
     assert emails == len(list(day.glob("*.eml")))
-    aging = json.loads((workspace / "reports" / "2026-11-26" / "aging.json").read_text(encoding="utf-8"))
-    assert aging["as_of"] == "2026-11-26"
-    assert (workspace / "reports" / "2026-11-26" / "aging.csv").read_text(encoding="utf-8").startswith("customer_id,")
     assert (day / "call-list.csv").is_file()
+
+
+def test_the_daily_run_writes_the_aging_report_and_the_worklist_in_every_format(demo_runs):
+    import html5lib
+    from openpyxl import load_workbook
+
+    workspace, first, _, _ = demo_runs
+    reports = workspace / "reports" / "2026-11-26"
+
+    assert sorted(p.name for p in reports.iterdir()) == ["aging.csv", "aging.html", "aging.json", "aging.xlsx",
+                                                          "todo.csv", "todo.json"]
+    assert json.loads((reports / "aging.json").read_text(encoding="utf-8"))["as_of"] == "2026-11-26"
+    # the demo workspace's locale is nl_BE: ';' between the fields, as `arctl aging -o aging.csv` writes there
+    assert (reports / "aging.csv").read_text(encoding="utf-8").startswith("customer_id;name;currency;total;")
+    assert load_workbook(reports / "aging.xlsx", read_only=True).sheetnames == ["Summary", "Report", "KPIs"]
+    html5lib.HTMLParser(strict=True).parse((reports / "aging.html").read_text(encoding="utf-8"))
+    worklist = json.loads((reports / "todo.json").read_text(encoding="utf-8"))
+    person = next(line for line in first.stdout.splitlines() if line.startswith("needs a person: "))
+    assert person.startswith(f"needs a person: {len(worklist['items'])} (")
 
 
 def test_the_overdue_line_is_the_aging_reports_buckets_past_current(demo_runs):

@@ -31,6 +31,7 @@ def run_batch(folder: Path, job: str, as_of: str, jobs: int | None, output: Path
             "as_of": date.isoformat(), "job": job, "summary": str(result.summary_path),
             "clients": [{"client": o.name, "kind": o.kind, "status": "failed" if o.failed else "ok",
                          "error": o.error or None, "exit_code": o.exit_code, "reports": list(o.reports),
+                         "dso": None if o.dso is None else float(o.dso),
                          "totals": [{"currency": t.currency, "total": plain_amount(t.total, t.currency),
                                      "overdue": plain_amount(sum(t.buckets[1:]), t.currency)}
                                     for t in (o.aging.totals if o.aging else ())]}

@@ -48,7 +48,10 @@ def daily_lines(result: Any, locale: str) -> list[str]:
     overdue = [f"{format_money(sum(row.buckets[1:]), row.currency, locale)} of "
                f"{format_money(row.total, row.currency, locale)} open" for row in result.aging.totals]
     lines.append("overdue: " + ("; ".join(overdue) if overdue else "nothing open"))
-    lines.append(f"needs a person: {summary['needs_a_person']}")
+    kinds = summary.get("needs_a_person_by_kind", {})
+    lines.append(f"needs a person: {summary['needs_a_person']}"
+                 + (" (" + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in kinds.items()) + ")"
+                    if kinds else "") + ("; see `arctl todo`" if summary["needs_a_person"] else ""))
     return lines
 
 

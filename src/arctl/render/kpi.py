@@ -94,6 +94,26 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
+def kpi_pairs(report: KpiReport) -> list[tuple[str, object]]:
+    """The headline figures as (label, value) for a worksheet: amounts as (minor units, currency), days and
+    percentages as numbers with one decimal (None: not defined), the period's days as a whole number."""
+    pairs: list[tuple[str, object]] = [("Period from", report.start), ("Period to", report.as_of),
+                                       ("Period days", report.days), ("Current receivables", current_meaning(report))]
+    for figures in report.totals:
+        c = figures.currency
+        pairs += [(f"Receivables ({c})", (figures.receivables, c)), (f"Overdue ({c})", (figures.overdue, c)),
+                  (f"Overdue share % ({c})", one_decimal(figures.overdue_share)),
+                  (f"Credit sales ({c})", (figures.credit_sales, c)), (f"DSO days ({c})", one_decimal(figures.dso)),
+                  (f"Countback DSO days ({c})", one_decimal(figures.countback_dso)),
+                  (f"Best possible DSO days ({c})", one_decimal(figures.best_possible_dso)),
+                  (f"Average days delinquent ({c})", one_decimal(figures.average_days_delinquent)),
+                  (f"Collection effectiveness % ({c})", one_decimal(figures.cei))]
+    pairs += [("Average days to pay", one_decimal(report.average_days_to_pay)),
+              ("Average days late", one_decimal(report.average_days_late)),
+              ("Invoices paid", report.paid_by_bank + report.paid_by_snapshot)]
+    return pairs
+
+
 def _days(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} days"
 

@@ -143,10 +143,17 @@ def client_job(task: ClientTask) -> ClientOutcome:
                              f"{exc}", exit_code=1)
 
 
-def client_dso(workspace: Workspace, as_of: dt.date) -> Decimal | None:
-    """SEAM for the KPI work (reports/kpi.py, built beside this): the client's DSO where its state holds payment
-    history; the integrator fills it. None leaves the summary's DSO cell empty."""
-    return None
+def client_dso(workspace: Workspace, as_of: dt.date, kpis: Any = None) -> Decimal | None:
+    """The client's DSO over the three months to `as_of` (`arctl kpi`'s standard DSO) in the workspace's currency,
+    else in the currency with the most receivables; None (an empty cell) without imports or credit sales."""
+    from arctl.workflows.daily import kpis_of
+
+    report = kpis if kpis is not None else kpis_of(workspace, as_of)
+    if report is None or not report.totals:
+        return None
+    own = [f for f in report.totals if f.currency == workspace.config.currency]
+    figures = own[0] if own else max(report.totals, key=lambda f: f.receivables)
+    return None if figures.dso is None else Decimal(str(round(figures.dso, 1)))
 
 
 def _workspace_client(task: ClientTask) -> ClientOutcome:
@@ -166,7 +173,7 @@ def _workspace_client(task: ClientTask) -> ClientOutcome:
                                  exit_code=refused.exit_code, run=document)
         files = tuple(str(workspace.root / f) for f in (ran.summary or {}).get("reports", []))
         return ClientOutcome(task.name, "workspace", ran.aging, files, exit_code=ran.exit_code,
-                             dso=client_dso(workspace, task.as_of), run=document)
+                             dso=client_dso(workspace, task.as_of, ran.kpis), run=document)
     from arctl.io.export import ReadOptions
     from arctl.workflows.reading import aging
 

@@ -15,6 +15,8 @@ from arctl.model import AgingReport
 from arctl.workflows.workspace import workspace_lock
 
 if TYPE_CHECKING:
+    from arctl.model import KpiReport
+    from arctl.reports.todo import TodoList
     from arctl.workflows.running import RunResult
 
 STEPS = ("import", "reconcile", "dunning", "reports")
@@ -40,7 +42,12 @@ class DailyReports:
     workspace: Workspace | None          # None: a client's folder of exports (the batch)
     as_of: dt.date
     aging: AgingReport
-    worklist: Any = None      # the todo helper's worklist (worklist_of), None until it is integrated
+    worklist: TodoList | None = None     # what waits for a person (a workspace only)
+    kpis: KpiReport | None = None        # the last three months' KPIs (a workspace with imports only)
+
+    @property
+    def locale(self) -> str:
+        return self.workspace.config.locale if self.workspace is not None else "en_GB"
 
 
 # A report file of reports/<date>/ and the function that gives its bytes (None: no such file today). A writer that
@@ -74,27 +81,65 @@ def _aging_json(reports: DailyReports) -> bytes:
 def _aging_csv(reports: DailyReports) -> bytes:
     from arctl.render.aging import aging_csv
 
-    return aging_csv(reports.aging).encode("utf-8")
+    return aging_csv(reports.aging, reports.locale).encode("utf-8")
 
 
-# The files of reports/<date>/, in order. The integrator adds one line each for the writers being built beside
-# this one, e.g. ("aging.xlsx", via_file(write_aging_xlsx, lambda r: r.aging)), ("aging.html", ...), and the
-# worklist ("todo.xlsx", via_file(write_todo, lambda r: r.worklist)).
+def _aging_xlsx(reports: DailyReports, path: Path) -> None:
+    """The workbook, with a KPIs sheet when there are KPIs (its creation date is the report's: the same day's
+    run writes the same bytes)."""
+    from arctl.render.aging_xlsx import key_value_sheet, write_aging_xlsx
+    from arctl.render.kpi import kpi_pairs
+
+    extra = [key_value_sheet("KPIs", kpi_pairs(reports.kpis))] if reports.kpis is not None else []
+    write_aging_xlsx(path, reports.aging, extra=extra)
+
+
+def _aging_html(reports: DailyReports) -> bytes:
+    from arctl.render.aging_html import aging_html
+    from arctl.render.kpi import kpi_summary
+
+    workspace = reports.workspace
+    kpis = kpi_summary(reports.kpis, reports.locale) if reports.kpis is not None else None
+    return aging_html(reports.aging, reports.locale, kpis=kpis,
+                      company=workspace.config.company.name if workspace is not None else None,
+                      templates=workspace.root / "templates" if workspace is not None else None).encode("utf-8")
+
+
+def _todo(suffix: str) -> ReportWriter:
+    def write(worklist: TodoList, path: Path) -> None:
+        from arctl.render.todo import write_todo
+
+        write_todo(worklist, path.with_suffix(suffix))
+        path.with_suffix(suffix).replace(path)
+    return via_file(write, lambda reports: reports.worklist)
+
+
+# The files of reports/<date>/, in order.
 REPORT_FILES: list[tuple[str, ReportWriter]] = [
     ("aging.json", _aging_json),
     ("aging.csv", _aging_csv),
+    ("aging.xlsx", via_file(_aging_xlsx, lambda reports: reports)),
+    ("aging.html", _aging_html),
+    ("todo.json", _todo(".json")),
+    ("todo.csv", _todo(".csv")),
 ]
 
 
-def worklist_of(workspace: Workspace, as_of: dt.date) -> Any:
-    """SEAM for the worklist of `arctl todo` (built beside this): the integrator makes this
-    `return workflows.todo.collect(workspace, as_of)`. None until then."""
-    return None
+def worklist_of(workspace: Workspace, as_of: dt.date) -> TodoList:
+    """What waits for a person on `as_of` (`arctl todo`'s list)."""
+    from arctl.workflows.todo import collect
+
+    return collect(workspace, as_of)
 
 
-def worklist_count(worklist: Any) -> int:
-    """SEAM: how many items of the worklist wait for a person (the integrator adapts it to the worklist's shape)."""
-    return len(worklist)
+def kpis_of(workspace: Workspace, as_of: dt.date) -> KpiReport | None:
+    """The KPIs of the three months to `as_of` (`arctl kpi`'s default period); None before anything is imported."""
+    from arctl.workflows.kpi import kpi
+
+    try:
+        return kpi(workspace, as_of)
+    except UsageError:
+        return None
 
 
 @dataclass(slots=True)
@@ -103,6 +148,7 @@ class DailyResult:
     steps: list[StepOutcome] = field(default_factory=list)
     summary: dict[str, Any] | None = None    # when every step ran
     aging: AgingReport | None = None         # the day's aging (for the totals a person reads)
+    kpis: KpiReport | None = None
     dunning: RunResult | None = None
 
     @property
@@ -137,7 +183,7 @@ def daily_run(workspace: Workspace | None, as_of: dt.date, *, send: bool = False
         return result
     if result.refused is None:
         result.summary = _summary(facts)
-        result.aging, result.dunning = facts["aging"], facts["dunning"]
+        result.aging, result.dunning, result.kpis = facts["aging"], facts["dunning"], facts["kpis"]
     return result
 
 
@@ -237,10 +283,10 @@ def _reports(workspace: Workspace, as_of: dt.date, facts: dict, **_) -> StepOutc
 
     report = aging([], ReadOptions(), as_of, by="due", bounds=DEFAULT_BOUNDS, on_error="fail",
                    workspace=workspace).report
-    worklist = worklist_of(workspace, as_of)
-    facts["aging"], facts["worklist"] = report, worklist
+    worklist, kpis = worklist_of(workspace, as_of), kpis_of(workspace, as_of)
+    facts["aging"], facts["worklist"], facts["kpis"] = report, worklist, kpis
     folder = workspace.root / "reports" / as_of.isoformat()
-    written, unchanged = write_reports(folder, DailyReports(workspace, as_of, report, worklist))
+    written, unchanged = write_reports(folder, DailyReports(workspace, as_of, report, worklist, kpis))
     shown = [_shown(path, workspace) for path in (*written, *unchanged)]
     facts["reports"] = shown
     return StepOutcome("reports", "done" if written else "nothing_new",
@@ -288,10 +334,8 @@ def _summary(facts: dict) -> dict[str, Any]:
     paid = facts.get("payments", {"matched_auto": 0, "suggested": 0, "left_to_a_person": 0, "matched_in_all": 0})
     overdue = [{"currency": row.currency, "overdue": plain_amount(sum(row.buckets[1:]), row.currency),
                 "total": plain_amount(row.total, row.currency)} for row in report.totals]
-    worklist = facts.get("worklist")
-    if worklist is not None:
-        person = worklist_count(worklist)
-    else:  # until the worklist is integrated: the payments waiting and the calls to return today
-        person = paid["suggested"] + paid["left_to_a_person"] + len(dunning.callbacks)
+    worklist: TodoList = facts["worklist"]
     return {"payments": paid, "actions": actions_by_channel(dunning), "overdue": overdue,
-            "needs_a_person": person, "reports": facts.get("reports", [])}
+            "needs_a_person": len(worklist.items), "needs_a_person_by_kind": {
+                kind: count for kind, count in worklist.counts_by_kind().items() if count},
+            "reports": facts.get("reports", [])}
