@@ -317,3 +317,23 @@ def test_an_email_the_server_refuses_exits_5_after_the_whole_run(invoices_and_cu
     assert document["refused"] is None
     assert "Error: not every e-mail was sent" in result.stderr
     assert (workspace / "reports" / "2026-11-20" / "aging.json").is_file()
+
+
+def test_the_kpis_receivables_are_the_aging_reports_open_invoices_and_credit_notes(demo_runs):
+    # two rebuilds of what is owed (reports/kpi.py's for any day of the history, the aging's open items) agree on
+    # the run's day: the KPI's receivables are the aging's items less the payments not applied, which it leaves out
+    from decimal import Decimal
+
+    workspace = demo_runs[0]
+    runner = CliRunner()
+    kpis = json.loads(runner.invoke(app, ["-w", str(workspace), "kpi", "--as-of", "2026-11-26", "--json"]).stdout)
+    aging = json.loads(runner.invoke(app, ["-w", str(workspace), "aging", "--as-of", "2026-11-26", "--format", "json",
+                                           "--detail"]).stdout)
+    owed: dict[str, Decimal] = {}
+    for customer in aging["customers"]:
+        for item in customer["items"]:
+            if item["kind"] != "payment":
+                owed[customer["currency"]] = owed.get(customer["currency"], Decimal(0)) + Decimal(item["amount"])
+
+    assert {t["currency"]: Decimal(t["receivables"]) for t in kpis["totals"]} == owed
+    assert owed == {"EUR": Decimal("726093.91"), "USD": Decimal("188542.84")}

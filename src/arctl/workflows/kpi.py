@@ -16,6 +16,8 @@ def kpi(workspace: Workspace | None, end: dt.date, *, months: int = 0, days: int
     """The KPIs of the period that ends on `end` (`months` months, `days` days, or from `start`) from every invoice
     the workspace has imported (closed ones too) and the bank payments applied to them; `current_days` and
     `cei_sales` override arctl.yaml's `kpi:`."""
+    import pandas as pd
+
     from arctl.reports.kpi import kpi_report, period_start
 
     if start is None:
@@ -39,14 +41,16 @@ def kpi(workspace: Workspace | None, end: dt.date, *, months: int = 0, days: int
     store = open_store(workspace)
     try:
         invoices = store.invoices(include_closed=True)
-        shown = store.invoice_items()[["invoice_id", "export_taken_at"]]
+        imports = store.invoice_imports()
         allocations = store.applied_allocations()
     finally:
         store.close()
     if invoices.empty:
         raise _nothing_imported()
-    # the export that last listed an open invoice caps its open amount from the day it was taken
-    invoices = invoices.merge(shown, on="invoice_id", how="left")
+    # the export that last listed an invoice caps its open amount from the day it showed its amounts (the day the
+    # aging's open items take it from too: a file copied later keeps the day it was imported for)
+    invoices["export_taken_at"] = pd.to_datetime(invoices["import_id"].map(dict(zip(imports["id"], imports["day"],
+                                                                                     strict=True))))
     return kpi_report(invoices, allocations, start, end, settings, top=top)
 
 
