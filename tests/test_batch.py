@@ -26,11 +26,7 @@ def client_name(k: int) -> str:
     return FORMULA_NAMED if k == 50 else f"client-{k:02d}"
 
 
-@pytest.fixture
-def clients(tmp_path, monkeypatch):
-    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
-    monkeypatch.chdir(tmp_path)
-    folder = tmp_path / "clients"
+def make_clients(folder):
     for k in range(1, 51):
         client = folder / client_name(k)
         client.mkdir(parents=True)
@@ -41,8 +37,26 @@ def clients(tmp_path, monkeypatch):
     return folder
 
 
-def test_the_batch_over_50_clients_reports_49_and_names_the_broken_one(clients):
-    result = CliRunner().invoke(app, ["aging", "--clients", str(clients), "--jobs", "2", "--as-of", "2026-11-26"])
+@pytest.fixture
+def clients(tmp_path, monkeypatch):
+    monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return make_clients(tmp_path / "clients")
+
+
+@pytest.fixture(scope="module")
+def aged(tmp_path_factory):
+    """The 50 client folders aged once (the batch takes seconds): the folder and the command's result."""
+    folder = make_clients(tmp_path_factory.mktemp("batch") / "clients")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("ARCTL_WORKSPACE", raising=False)
+        patch.chdir(folder.parent)
+        result = CliRunner().invoke(app, ["aging", "--clients", str(folder), "--jobs", "2", "--as-of", "2026-11-26"])
+    return folder, result
+
+
+def test_the_batch_over_50_clients_reports_49_and_names_the_broken_one(aged):
+    clients, result = aged
 
     assert result.exit_code == 1, result.output
     assert "49 client(s) reported, 1 failed" in result.stdout
@@ -53,8 +67,8 @@ def test_the_batch_over_50_clients_reports_49_and_names_the_broken_one(clients):
     assert not (clients / "_reports" / BROKEN).exists()
 
 
-def test_each_export_folder_gets_its_own_aging_report(clients):
-    CliRunner().invoke(app, ["aging", "--clients", str(clients), "--jobs", "2", "--as-of", "2026-11-26"])
+def test_each_export_folder_gets_its_own_aging_report(aged):
+    clients, _ = aged
 
     report = json.loads((clients / "_reports" / "client-07" / "2026-11-26" / "aging.json").read_text("utf-8"))
     # client 7: 100.07 current + 250.00 in 31-60 = 350.07
@@ -64,10 +78,10 @@ def test_each_export_folder_gets_its_own_aging_report(clients):
                                 "90+": "0.00"}
 
 
-def test_the_summary_workbook_has_a_numeric_row_per_client_a_frozen_header_and_a_filter(clients):
+def test_the_summary_workbook_has_a_numeric_row_per_client_a_frozen_header_and_a_filter(aged):
     from openpyxl import load_workbook
 
-    CliRunner().invoke(app, ["aging", "--clients", str(clients), "--jobs", "2", "--as-of", "2026-11-26"])
+    clients, _ = aged
     book = load_workbook(clients / "_summary-2026-11-26.xlsx")
     sheet = book["clients"]
     header = [c.value for c in sheet[1]]
