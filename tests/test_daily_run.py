@@ -3,9 +3,12 @@ its JSON document, nothing new the second time, and the exit code of the first s
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -337,3 +340,45 @@ def test_the_kpis_receivables_are_the_aging_reports_open_invoices_and_credit_not
 
     assert {t["currency"]: Decimal(t["receivables"]) for t in kpis["totals"]} == owed
     assert owed == {"EUR": Decimal("726093.91"), "USD": Decimal("188542.84")}
+
+
+SPREADSHEET_NUMBER = re.compile(r"^[+-]?\d[\d.,]*$")
+
+
+def test_no_csv_or_xlsx_the_run_writes_holds_a_formula(demo_runs):
+    # a cell a spreadsheet would run: one starting with = + - @, a tab or a carriage return that is not a number
+    from openpyxl import load_workbook
+
+    workspace = demo_runs[0]
+    written = [*(workspace / "reports").rglob("*"), *(workspace / "outbox").rglob("*")]
+    csvs, workbooks = [p for p in written if p.suffix == ".csv"], [p for p in written if p.suffix == ".xlsx"]
+    assert {"aging.csv", "todo.csv", "call-list.csv"} <= {p.name for p in csvs}
+    assert {"aging.xlsx", "call-list.xlsx"} <= {p.name for p in workbooks}
+    for path in csvs:
+        text = path.read_text(encoding="utf-8-sig")
+        delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            runnable = [c for c in row if c.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))
+                        and not SPREADSHEET_NUMBER.match(c)]
+            assert not runnable, (path, runnable)
+    for path in workbooks:
+        for sheet in load_workbook(path).worksheets:
+            assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"], (path, sheet)
+
+
+def test_every_web_page_of_the_run_and_a_statement_parses_strictly_and_loads_nothing(demo_runs, tmp_path):
+    import html5lib
+
+    workspace = demo_runs[0]
+    statement = tmp_path / "statement.html"
+    assert CliRunner().invoke(app, ["-w", str(workspace), "statement", "K0002", "--as-of", "2026-11-26",
+                                    "-o", str(statement)]).exit_code == 0
+    pages = [*(workspace / "reports").rglob("*.html"), *(workspace / "outbox").rglob("*.html"), statement]
+    assert len(pages) > 3
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        html5lib.HTMLParser(strict=True).parse(text)
+        # nothing fetched: no src, link or CSS url() to an address (data: URIs are inside the page)
+        fetched = re.findall(r"(?:\bsrc\s*=\s*[\"']?|<link[^>]*href\s*=\s*[\"']?|url\(\s*[\"']?)(?!data:)([a-z]+:)",
+                             text, re.IGNORECASE)
+        assert not fetched, (page, fetched)
