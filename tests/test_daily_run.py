@@ -382,3 +382,19 @@ def test_every_web_page_of_the_run_and_a_statement_parses_strictly_and_loads_not
         fetched = re.findall(r"(?:\bsrc\s*=\s*[\"']?|<link[^>]*href\s*=\s*[\"']?|url\(\s*[\"']?)(?!data:)([a-z]+:)",
                              text, re.IGNORECASE)
         assert not fetched, (page, fetched)
+
+
+def test_aging_to_a_workbook_or_page_in_a_workspace_shows_its_kpis(demo_runs, tmp_path):
+    from openpyxl import load_workbook
+
+    workspace = demo_runs[0]
+    runner = CliRunner()
+    for name in ("aging.xlsx", "aging.html"):
+        result = runner.invoke(app, ["-w", str(workspace), "aging", "--as-of", "2026-11-26", "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+
+    kpis = {row[0]: row[1] for row in load_workbook(tmp_path / "aging.xlsx")["KPIs"].iter_rows(min_row=2,
+                                                                                              values_only=True)}
+    assert kpis["Receivables (EUR)"] == 726093.91     # the open invoices and credit notes, as the test above
+    assert (kpis["Period from"].date(), kpis["Period days"]) == (dt.date(2026, 8, 27), 92)
+    assert "DSO (EUR)" in (tmp_path / "aging.html").read_text(encoding="utf-8")

@@ -95,10 +95,12 @@ def aging(
         return
     if output_format in (AgingFormat.xlsx, AgingFormat.html) and output:
         from arctl.render.aging_files import write_aging_file
+        from arctl.workflows.kpi import kpis_of
 
+        kpis = kpis_of(workspace, date) if not files else None   # the KPIs are the workspace's, not FILE's
         for notice in write_aging_file(output, result.report, output_format.value, shown_locale,
                                        workspace.root if workspace else None,
-                                       workspace.config.company.name if workspace else ""):
+                                       workspace.config.company.name if workspace else "", kpi_report=kpis):
             err_console().print(f"[yellow]warning:[/yellow] {escape(notice)}")
         err_console().print(f"wrote {output}")
         return

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from arctl.model import AgingReport
+from arctl.model import AgingReport, KpiReport
 from arctl.render.output import write_output
 
 if TYPE_CHECKING:
@@ -15,11 +15,18 @@ if TYPE_CHECKING:
 
 def write_aging_file(path: Path, report: AgingReport, form: str, locale: str, workspace_root: Path | None = None,
                      company: str = "", kpis: Mapping[str, str] | None = None,
-                     sheets: Sequence[Sheet] = ()) -> list[str]:
+                     sheets: Sequence[Sheet] = (), kpi_report: KpiReport | None = None) -> list[str]:
     """Write `report` to `path` as `form` ("xlsx" or "html"); the notices to show the user (an XLSX detail
     sheet cut at Excel's row limit). In a workspace its templates/ folder may replace the HTML template.
-    The seams for the KPI report: `kpis` (label → formatted value) adds the HTML page's KPI section, `sheets`
-    adds worksheets after the aging's own (aging_xlsx.key_value_sheet("KPIs", [(label, number), ...]))."""
+    `kpis` (label → formatted value) adds the HTML page's KPI section, `sheets` adds worksheets after the
+    aging's own (aging_xlsx.key_value_sheet("KPIs", [(label, number), ...])); `kpi_report` gives both from
+    `arctl kpi`'s figures."""
+    if kpi_report is not None:
+        from arctl.render.aging_xlsx import key_value_sheet
+        from arctl.render.kpi import kpi_pairs, kpi_summary
+
+        kpis = kpi_summary(kpi_report, locale)
+        sheets = [*sheets, key_value_sheet("KPIs", kpi_pairs(kpi_report))]
     if form == "xlsx":
         from arctl.render.aging_xlsx import write_aging_xlsx
 

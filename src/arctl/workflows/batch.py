@@ -146,7 +146,7 @@ def client_job(task: ClientTask) -> ClientOutcome:
 def client_dso(workspace: Workspace, as_of: dt.date, kpis: Any = None) -> Decimal | None:
     """The client's DSO over the three months to `as_of` (`arctl kpi`'s standard DSO) in the workspace's currency,
     else in the currency with the most receivables; None (an empty cell) without imports or credit sales."""
-    from arctl.workflows.daily import kpis_of
+    from arctl.workflows.kpi import kpis_of
 
     report = kpis if kpis is not None else kpis_of(workspace, as_of)
     if report is None or not report.totals:

@@ -132,16 +132,6 @@ def worklist_of(workspace: Workspace, as_of: dt.date) -> TodoList:
     return collect(workspace, as_of)
 
 
-def kpis_of(workspace: Workspace, as_of: dt.date) -> KpiReport | None:
-    """The KPIs of the three months to `as_of` (`arctl kpi`'s default period); None before anything is imported."""
-    from arctl.workflows.kpi import kpi
-
-    try:
-        return kpi(workspace, as_of)
-    except UsageError:
-        return None
-
-
 @dataclass(slots=True)
 class DailyResult:
     as_of: dt.date
@@ -279,6 +269,7 @@ def actions_by_channel(done: RunResult) -> list[dict[str, Any]]:
 
 def _reports(workspace: Workspace, as_of: dt.date, facts: dict, **_) -> StepOutcome:
     from arctl.io.export import ReadOptions
+    from arctl.workflows.kpi import kpis_of
     from arctl.workflows.reading import aging
 
     report = aging([], ReadOptions(), as_of, by="due", bounds=DEFAULT_BOUNDS, on_error="fail",

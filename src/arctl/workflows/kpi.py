@@ -54,6 +54,17 @@ def kpi(workspace: Workspace | None, end: dt.date, *, months: int = 0, days: int
     return kpi_report(invoices, allocations, start, end, settings, top=top)
 
 
+def kpis_of(workspace: Workspace | None, as_of: dt.date) -> KpiReport | None:
+    """The KPIs the aging report shows beside it (`arctl run`'s reports, `arctl aging -o FILE.xlsx|html` in a
+    workspace): the three months to `as_of`; None outside a workspace or before anything is imported."""
+    if workspace is None:
+        return None
+    try:
+        return kpi(workspace, as_of)
+    except UsageError:
+        return None
+
+
 def _nothing_imported() -> UsageError:
     return UsageError("no invoices in the workspace yet: the KPIs need the imported exports",
                       hint="run `arctl import` first (the KPIs grow more telling with every snapshot and statement)")
