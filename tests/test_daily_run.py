@@ -390,7 +390,8 @@ def test_aging_to_a_workbook_or_page_in_a_workspace_shows_its_kpis(demo_runs, tm
     workspace = demo_runs[0]
     runner = CliRunner()
     for name in ("aging.xlsx", "aging.html"):
-        result = runner.invoke(app, ["-w", str(workspace), "aging", "--as-of", "2026-11-26", "-o", str(tmp_path / name)])
+        result = runner.invoke(app, ["-w", str(workspace), "aging", "--as-of", "2026-11-26",
+                                     "-o", str(tmp_path / name)])
         assert result.exit_code == 0, result.output
 
     kpis = {row[0]: row[1] for row in load_workbook(tmp_path / "aging.xlsx")["KPIs"].iter_rows(min_row=2,
