@@ -34,7 +34,7 @@ def run(
 ) -> None:
     """The daily job: import the sources, reconcile, run dunning, write the reports, and say what happened.
 
-    What a cron job calls: no prompts, plain text when not on a terminal, one JSON document with --json. The reports go to reports/<date>/ (aging.json, aging.csv). It stops at the first step that refuses, with that step's exit code, and says which steps were done before: a snapshot closing more than 20 % of the open invoices (3, --accept-closures), stale bank data (3, --allow-stale-bank), another arctl holding the workspace (4). Running it again for the same date does nothing new. Exit 5 when --send could not send every e-mail.
+    What a cron job calls: no prompts, plain text when not on a terminal, one JSON document with --json. The reports go to reports/<date>/: the aging report (aging.json, aging.csv, aging.xlsx with the KPIs, aging.html) and what needs a person (todo.json, todo.csv; `arctl todo` shows it). It stops at the first step that refuses, with that step's exit code, and says which steps were done before: a snapshot closing more than 20 % of the open invoices (3, --accept-closures), stale bank data (3, --allow-stale-bank), another arctl holding the workspace (4). Running it again for the same date does nothing new. Exit 5 when --send could not send every e-mail.
 
     With --clients DIR: every client folder of DIR in --jobs worker processes (a folder of exports gets its aging report only); a summary workbook DIR/_summary-<date>.xlsx; exit 1 when a client failed (each listed with its error).
 

@@ -99,7 +99,9 @@ def receivables_on(invoices: pd.DataFrame, allocations: pd.DataFrame, day: dt.da
     booked by `day`; nothing once a snapshot closed it (`closed_on` on or before `day`). Where the export that
     last listed it (`export_taken_at`, with `import_id`) was taken by `day`, its open amount caps the figure as
     in reconcile's open items (ARCHITECTURE.md), so that today's figure is the aging's. Credit notes stay
-    negative until used. The aging's `open_items_on` is the same rebuild; the integrator may keep one."""
+    negative until used. Unlike the aging's back-dated `open_items_on` (what the state knew on that day), an
+    invoice counts from its issue date, also before the first export listed it: the history of DSO and the trend
+    reaches back before the first import. On the day of the last import both give the same figures (test)."""
     stamp = pd.Timestamp(day)
     known_from = _dates(invoices, "issue_date").fillna(_dates(invoices, "due_date"))
     closed = _dates(invoices, "closed_on")
