@@ -1,0 +1,424 @@
+"""The benchmark harness: every stage of arctl at 10k, 100k and 1M invoices beside its anchor, in fresh processes.
+
+    .venv/bin/python benchmarks/harness.py                      # make bench: 100k, 3 rounds (a few minutes)
+    .venv/bin/python benchmarks/harness.py --sizes 100000,1000000  # make bench-full
+    .venv/bin/python benchmarks/harness.py --smoke              # what `make test` runs: 10k, one round, no targets
+
+The data comes from benchmarks/data.py (generated once per size and seed into --data, reused after). Each stage
+is one process, started fresh, timed from start to exit; its peak memory is the process's own maximum resident
+set (`os.wait4`'s rusage). The anchors are measured in the same rounds, interleaved with the stages, on the same
+files: a minimal Typer app's --help (start-up), pyarrow's CSV read with the dialect given (read floor), python-
+calamine's raw read (XLSX floor) and a DuckDB process doing the same work (the peer). The medians are compared
+as ratios, which hold on a shared, noisy machine where seconds do not. A stage that modifies its workspace gets
+a fresh copy before each round (not timed).
+
+Output: a table on the terminal and benchmarks/results/<date>.json (per stage and size: wall seconds, peak RSS,
+rows/s, the anchor's seconds and the ratio, the target and whether it held), plus the growth from the smallest
+to the largest size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "benchmarks"
+PYTHON = sys.executable
+ARCTL = [PYTHON, "-m", "arctl"]
+AS_OF = "2026-11-26"
+XLSX_ROWS = 100_000
+MAX_GROWTH = 12.0          # from 100k to 1M no stage grows by more than this, in time or in memory
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One process: wall seconds, peak RSS in MB, and the JSON line it printed last (if any)."""
+
+    seconds: float
+    peak_mb: float
+    output: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a stage must hold: a ratio to its anchor, seconds at a size, peak memory at a size."""
+
+    ratio: float | None = None
+    seconds: dict[int, float] = field(default_factory=dict)
+    memory_mb: dict[int, float] = field(default_factory=dict)
+    rate: float | None = None          # rows (documents) per second at least
+
+    def text(self, size: int) -> str:
+        parts = []
+        if self.ratio is not None:
+            parts.append(f"≤ {self.ratio:g}× anchor")
+        if size in self.seconds:
+            parts.append(f"≤ {self.seconds[size]:g} s")
+        if size in self.memory_mb:
+            parts.append(f"< {self.memory_mb[size] / 1024:g} GB")
+        if self.rate is not None:
+            parts.append(f"≥ {self.rate:,.0f}/s")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    what: str
+    command: Callable[[Context, int, Path], list[str]]      # (context, size, prepared folder) -> argv
+    prepare: str = ""            # "", "fresh", "imported", "reconciled": the workspace state it needs
+    copy: bool = False           # the stage changes its workspace: a fresh copy each round
+    anchor: Callable[[Context, int, Path], list[str]] | None = None
+    anchor_name: str = ""
+    target: Target = Target()
+    only: Callable[[int], bool] = lambda size: True
+    inner: bool = False          # the stage prints its own "seconds" (the engine without the state read)
+    rows: str = "invoices"       # what rows/s counts: invoices, or the "rows" the stage printed
+
+
+@dataclass(slots=True)
+class Context:
+    data: Path                   # folder of the generated data, one subfolder per size
+    manifests: dict[int, dict] = field(default_factory=dict)
+
+    def folder(self, size: int) -> Path:
+        return self.data / f"{size}"
+
+    def file(self, size: int, name: str) -> Path:
+        return self.folder(size) / name
+
+
+def arctl(*args: str) -> list[str]:
+    return [*ARCTL, *args]
+
+
+def anchor(*args: str) -> list[str]:
+    return [PYTHON, str(BENCH / "anchors.py"), *args]
+
+
+def stage_script(*args: str) -> list[str]:
+    return [PYTHON, str(BENCH / "stages.py"), *args]
+
+
+def _ws(folder: Path, *args: str) -> list[str]:
+    return arctl("-w", str(folder), *args)
+
+
+STAGES: list[Stage] = [
+    Stage("help", "arctl --help", lambda c, s, w: arctl("--help"), anchor=lambda c, s, w: anchor("typer-help"),
+          anchor_name="Typer app --help", target=Target(ratio=1.5), only=lambda size: size == min(SIZES)),
+    Stage("help-aging", "arctl aging --help", lambda c, s, w: arctl("aging", "--help"),
+          anchor=lambda c, s, w: anchor("typer-help"), anchor_name="Typer app --help", target=Target(ratio=1.5),
+          only=lambda size: size == min(SIZES)),
+    Stage("read-iso", "read + validate ISO CSV",
+          lambda c, s, w: stage_script("read", str(c.file(s, "invoices-iso.csv"))),
+          anchor=lambda c, s, w: anchor("pyarrow-read", str(c.file(s, "invoices-iso.csv"))),
+          anchor_name="pyarrow read", target=Target(ratio=2.0)),
+    Stage("read-eu", "read + validate European CSV",
+          lambda c, s, w: stage_script("read", str(c.file(s, "invoices-eu.csv"))),
+          anchor=lambda c, s, w: anchor("pyarrow-read", str(c.file(s, "invoices-eu.csv"))),
+          anchor_name="pyarrow read", target=Target(ratio=2.0)),
+    Stage("read-xlsx", f"read + validate {XLSX_ROWS // 1000}k-row XLSX",
+          lambda c, s, w: stage_script("read", str(c.file(s, f"invoices-{XLSX_ROWS}.xlsx"))),
+          anchor=lambda c, s, w: anchor("calamine-read", str(c.file(s, f"invoices-{XLSX_ROWS}.xlsx"))),
+          anchor_name="calamine raw read", target=Target(ratio=1.5),
+          only=lambda size: size >= XLSX_ROWS),
+    Stage("aging-file", "arctl aging FILE --format json",
+          lambda c, s, w: arctl("aging", str(c.file(s, "invoices-eu.csv")), "--as-of", AS_OF, "--format", "json",
+                                "-o", str(w / "aging.json")),
+          anchor=lambda c, s, w: anchor("duckdb-aging", str(c.file(s, "invoices-eu.csv")), AS_OF,
+                                        str(w / "aging-duckdb.json")),
+          anchor_name="DuckDB process", target=Target(ratio=1.5)),
+    Stage("import", "arctl import (empty state)", lambda c, s, w: _ws(w, "import", "--as-of", AS_OF),
+          prepare="fresh", copy=True, target=Target(seconds={1_000_000: 15.0})),
+    Stage("reimport", "arctl import (unchanged files)", lambda c, s, w: _ws(w, "import", "--as-of", AS_OF),
+          prepare="imported", copy=True, target=Target(seconds={1_000_000: 2.0})),
+    Stage("reconcile", "arctl reconcile (workspace)", lambda c, s, w: _ws(w, "reconcile", "--json"),
+          prepare="imported", copy=True,
+          anchor=lambda c, s, w: anchor("duckdb-match", str(c.file(s, "invoices-iso.csv")), str(c.file(s, "bank.csv")),
+                                        str(w / "match-duckdb.csv")),
+          anchor_name="DuckDB exact joins",
+          target=Target(seconds={100_000: 5.0, 1_000_000: 30.0}, memory_mb={1_000_000: 2048})),
+    Stage("status", "arctl dunning status --json", lambda c, s, w: _ws(w, "dunning", "status", "--as-of", AS_OF,
+                                                                      "--json"),
+          prepare="reconciled", target=Target(seconds={1_000_000: 3.0})),
+    Stage("engine", "dunning engine (no rendering)", lambda c, s, w: stage_script("engine", str(w), AS_OF),
+          prepare="reconciled", inner=True, target=Target(seconds={1_000_000: 2.0})),
+    Stage("letters", "arctl dunning run (documents written)",
+          lambda c, s, w: _ws(w, "dunning", "run", "--as-of", AS_OF, "--json"), prepare="reconciled", copy=True,
+          rows="documents", target=Target(rate=10_000 / 8)),
+    Stage("aging-xlsx", "arctl aging -o aging.xlsx (workspace)",
+          lambda c, s, w: _ws(w, "aging", "--as-of", AS_OF, "-o", str(w / "aging.xlsx")), prepare="reconciled",
+          target=Target(seconds={1_000_000: 6.0})),
+    Stage("run", "arctl run (daily job)", lambda c, s, w: _ws(w, "run", "--as-of", AS_OF, "--json"),
+          prepare="fresh", copy=True,
+          target=Target(seconds={100_000: 20.0, 1_000_000: 90.0}, memory_mb={1_000_000: 3072})),
+]
+SIZES: list[int] = [100_000]
+
+
+def measure(argv: list[str], cwd: Path | None = None) -> Run:
+    """Run `argv` as a fresh process; its wall time, its own peak RSS and the last JSON line it printed. The
+    process is reaped with os.wait4, whose rusage is that process's alone."""
+    import tempfile
+
+    env = dict(os.environ)
+    env.pop("ARCTL_WORKSPACE", None)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        printed, said = out.read(), err.read()
+    if code not in (0, 1):   # 1: findings, or a client that failed: still a complete run
+        raise RuntimeError(f"{' '.join(argv)} exited {code}: {said.decode(errors='replace')[-2000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, _last_json(printed))
+
+
+def _last_json(out: bytes) -> dict:
+    text = out.decode("utf-8", errors="replace").strip()
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    for line in reversed(text.splitlines()):
+        try:
+            found = json.loads(line)
+            return found if isinstance(found, dict) else {}
+        except json.JSONDecodeError:
+            continue
+    return {}
+
+
+# --- data and workspaces --------------------------------------------------------------------------------------
+
+
+def generate(context: Context, size: int, seed: int) -> dict:
+    """The data of one size, generated unless the folder already holds it for this seed (the manifest says)."""
+    folder = context.folder(size)
+    manifest_path = folder / "manifest.json"
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("seed") == seed and manifest.get("invoices") == size and (
+                size < XLSX_ROWS or (folder / f"invoices-{XLSX_ROWS}.xlsx").is_file()):
+            return manifest
+    shutil.rmtree(folder, ignore_errors=True)
+    sys.path.insert(0, str(REPO))
+    from benchmarks.data import generate as write_data
+
+    return write_data(folder, invoices=size, seed=seed, xlsx_rows=XLSX_ROWS if size >= XLSX_ROWS else None)
+
+
+def prepare_workspaces(context: Context, size: int) -> None:
+    """ws-imported (the sources imported) and ws-reconciled (then reconciled), made once per harness run from the
+    generated workspace, each a sibling of it so that its relative source paths still point at the files."""
+    folder = context.folder(size)
+    for name, source, command in (("ws-imported", "workspace", ("import", "--as-of", AS_OF)),
+                                  ("ws-reconciled", "ws-imported", ("reconcile",))):
+        target = folder / name
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(folder / source, target)
+        measure(_ws(target, *command))
+
+
+def workspace_for(context: Context, stage: Stage, size: int) -> Path:
+    """The folder a stage runs in this round: a scratch folder, a prepared workspace, or a fresh copy of one."""
+    folder = context.folder(size)
+    if not stage.prepare:
+        scratch = folder / "scratch"
+        scratch.mkdir(exist_ok=True)
+        return scratch
+    source = folder / {"fresh": "workspace", "imported": "ws-imported", "reconciled": "ws-reconciled"}[stage.prepare]
+    if not stage.copy:
+        return source
+    copy = folder / f"ws-{stage.name}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(source, copy)
+    return copy
+
+
+# --- measuring ------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Samples:
+    stage: Stage
+    size: int
+    runs: list[Run] = field(default_factory=list)
+    anchors: list[Run] = field(default_factory=list)
+
+
+def measure_all(context: Context, sizes: list[int], rounds: int, stages: list[Stage],
+                say: Callable[[str], None]) -> list[Samples]:
+    """Every stage at every size, `rounds` times; within a round the anchor runs before the stage in even rounds
+    and after it in odd ones, so that neither always meets a warm or a cold file cache."""
+    samples = {(s.name, size): Samples(s, size) for size in sizes for s in stages if s.only(size)}
+    for round_ in range(rounds):
+        for size in sizes:
+            for stage in stages:
+                if not stage.only(size):
+                    continue
+                found = samples[(stage.name, size)]
+                folder = workspace_for(context, stage, size)
+                order = ["anchor", "stage"] if round_ % 2 == 0 else ["stage", "anchor"]
+                for part in order:
+                    if part == "anchor" and stage.anchor is not None:
+                        found.anchors.append(measure(stage.anchor(context, size, folder), cwd=folder))
+                    elif part == "stage":
+                        found.runs.append(measure(stage.command(context, size, folder), cwd=folder))
+                say(f"round {round_ + 1}/{rounds}  {size:>9,}  {stage.name:<11} "
+                    f"{found.runs[-1].seconds:7.2f} s  {found.runs[-1].peak_mb:7.0f} MB")
+    return list(samples.values())
+
+
+def rows_of(samples: Samples, manifest: dict) -> int:
+    if samples.stage.rows == "documents":
+        actions = samples.runs[-1].output.get("actions", [])
+        return sum(len(action.get("documents", [])) for action in actions)
+    return int(manifest.get("invoices", samples.size))
+
+
+def summary(samples: Samples, manifest: dict, check_targets: bool) -> dict:
+    stage, size = samples.stage, samples.size
+    walls = [r.seconds for r in samples.runs]
+    seconds = statistics.median([r.output.get("seconds", r.seconds) for r in samples.runs] if stage.inner
+                                else walls)
+    peak = statistics.median(r.peak_mb for r in samples.runs)
+    anchor_seconds = statistics.median(r.seconds for r in samples.anchors) if samples.anchors else None
+    ratio = statistics.median(walls) / anchor_seconds if anchor_seconds else None
+    rows = rows_of(samples, manifest)
+    target = stage.target
+    misses = []
+    if target.ratio is not None and ratio is not None and ratio > target.ratio:
+        misses.append(f"ratio {ratio:.2f} > {target.ratio:g}")
+    if size in target.seconds and seconds > target.seconds[size]:
+        misses.append(f"{seconds:.2f} s > {target.seconds[size]:g} s")
+    if size in target.memory_mb and peak >= target.memory_mb[size]:
+        misses.append(f"{peak:.0f} MB ≥ {target.memory_mb[size]:g} MB")
+    if target.rate is not None and rows and rows / seconds < target.rate:
+        misses.append(f"{rows / seconds:,.0f}/s < {target.rate:,.0f}/s")
+    return {"stage": stage.name, "what": stage.what, "size": size, "rounds": len(walls),
+            "seconds": round(seconds, 3), "seconds_all": [round(w, 3) for w in walls],
+            "peak_rss_mb": round(peak, 1), "rows": rows, "rows_per_s": round(rows / seconds) if seconds else None,
+            "anchor": stage.anchor_name or None,
+            "anchor_seconds": round(anchor_seconds, 3) if anchor_seconds else None,
+            "ratio": round(ratio, 2) if ratio else None, "target": target.text(size) or None,
+            "met": (not misses) if check_targets and target.text(size) else None, "misses": misses}
+
+
+def growth(results: list[dict]) -> list[dict]:
+    """Per stage measured at the smallest and the largest size: how much time and memory grew. The limit is
+    MAX_GROWTH for a tenfold size, scaled linearly for other spans."""
+    found = []
+    for name in dict.fromkeys(r["stage"] for r in results):
+        mine = sorted((r for r in results if r["stage"] == name), key=lambda r: r["size"])
+        if len(mine) < 2:
+            continue
+        small, large = mine[0], mine[-1]
+        limit = MAX_GROWTH * (large["size"] / small["size"]) / 10
+        time_growth = large["seconds"] / small["seconds"] if small["seconds"] else None
+        memory_growth = large["peak_rss_mb"] / small["peak_rss_mb"] if small["peak_rss_mb"] else None
+        found.append({"stage": name, "from": small["size"], "to": large["size"],
+                      "time": round(time_growth, 2) if time_growth else None,
+                      "memory": round(memory_growth, 2) if memory_growth else None, "limit": round(limit, 1),
+                      "met": (time_growth or 0) <= limit and (memory_growth or 0) <= limit})
+    return found
+
+
+# --- output ---------------------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    import importlib.metadata as metadata
+
+    versions = {}
+    for name in ("arctl", "pandas", "pyarrow", "duckdb", "python-calamine", "xlsxwriter", "openpyxl", "rapidfuzz",
+                 "sqlalchemy", "jinja2", "weasyprint", "typer"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              check=False).stdout.strip()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpus": os.cpu_count(), "memory_gb": round(memory, 1), "python": platform.python_version(),
+            "platform": platform.platform(), "commit": revision or None, "versions": versions}
+
+
+def table(results: list[dict], growths: list[dict]) -> str:
+    lines = [f"{'stage':<11} {'size':>9} {'seconds':>8} {'peak MB':>8} {'rows/s':>10} {'anchor':<18} "
+             f"{'anchor s':>8} {'ratio':>6}  {'target':<26} result"]
+    for r in results:
+        met = {True: "ok", False: "MISS: " + "; ".join(r["misses"]), None: ""}[r["met"]]
+        lines.append(f"{r['stage']:<11} {r['size']:>9,} {r['seconds']:>8.2f} {r['peak_rss_mb']:>8.0f} "
+                     f"{r['rows_per_s'] or 0:>10,} {r['anchor'] or '':<18} "
+                     f"{r['anchor_seconds'] if r['anchor_seconds'] is not None else '':>8} "
+                     f"{r['ratio'] if r['ratio'] is not None else '':>6}  {r['target'] or '':<26} {met}")
+    for g in growths:
+        lines.append(f"growth {g['stage']:<11} {g['from']:,} → {g['to']:,}: time ×{g['time']}, memory ×{g['memory']}"
+                     f" (limit ×{g['limit']}) {'ok' if g['met'] else 'MISS'}")
+    return "\n".join(lines)
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str]) -> int:
+    global SIZES
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000", help="invoice counts, comma-separated (default 100000)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per stage; the median is reported")
+    parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "arctl-bench",
+                        help="where the generated data is kept between runs")
+    parser.add_argument("--out", type=Path, help="results file (default benchmarks/results/<date>.json)")
+    parser.add_argument("--stages", help="only these stages, comma-separated")
+    parser.add_argument("--seed", type=int, default=20261126)
+    parser.add_argument("--smoke", action="store_true", help="10k invoices, one round, targets not judged")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    sizes = [10_000] if args.smoke else sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+    rounds = 1 if args.smoke else args.rounds
+    SIZES = sizes
+    stages = [s for s in STAGES if not args.stages or s.name in args.stages.split(",")]
+    context = Context(args.data)
+    for size in sizes:
+        say(f"data {size:,} invoices into {context.folder(size)}")
+        context.manifests[size] = generate(context, size, args.seed)
+        if any(s.prepare in ("imported", "reconciled") for s in stages):
+            prepare_workspaces(context, size)
+    samples = measure_all(context, sizes, rounds, stages, say)
+    results = [summary(s, context.manifests[s.size], not args.smoke) for s in samples]
+    growths = growth(results) if not args.smoke else []
+    document = {"date": dt.date.today().isoformat(), "smoke": args.smoke, "rounds": rounds, "sizes": sizes,
+                "machine": machine(), "results": results, "growth": growths}
+    out = args.out or BENCH / "results" / f"{document['date']}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(results, growths))
+    print(f"results: {out}")
+    missed = [r for r in results if r["met"] is False] + [g for g in growths if not g["met"]]
+    if missed:
+        print(f"{len(missed)} target(s) missed")
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
