@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test venv clean demo-data screenshots
+.PHONY: demo test venv clean demo-data screenshots bench bench-full
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ test: $(STAMP)
 # A letter in each language of the demo's customers and the demo's HTML aging report as PNG, with headless Chromium (apt-get install chromium).
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshots.py docs/screenshots
+
+# Speed and memory of every stage beside its anchor (README "Performance"); not part of `make test`, whose
+# benchmark smoke test runs the same harness at 10k.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/harness.py --sizes 100000 --rounds 3
+
+bench-full: $(STAMP)
+	$(BIN)/python benchmarks/harness.py --sizes 10000,100000,1000000 --rounds 3
 
 demo-data: $(STAMP)
 	$(BIN)/python examples/generate.py examples/demo
