@@ -12,14 +12,46 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.slow
-def test_the_dunning_benchmark_smoke_mode_runs_a_10k_workspace():
-    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "dunning_speed.py"), "--smoke"],
-                          capture_output=True, text=True, check=False, timeout=600)
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    """`benchmarks/harness.py --smoke`: every stage and anchor once at 10k invoices (what keeps the harness from
+    rotting; its figures are not judged here, a shared test machine is too noisy)."""
+    folder = tmp_path_factory.mktemp("bench")
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "harness.py"), "--smoke", "--data",
+                           str(folder / "data"), "--out", str(folder / "results.json")],
+                          capture_output=True, text=True, check=False, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder, json.loads((folder / "results.json").read_text(encoding="utf-8")), done.stdout
 
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    assert result["invoices"] == 10_000 and result["actions"] > 1_000
+
+def test_the_harness_smoke_run_measures_every_stage_beside_its_anchor(smoke):
+    from benchmarks.harness import STAGES, XLSX_ROWS
+
+    _, results, table = smoke
+    measured = {r["stage"]: r for r in results["results"]}
+
+    # the XLSX is 100k rows and the daily run all other stages again: `make bench` measures them
+    assert set(measured) == {s.name for s in STAGES if s.name not in ("read-xlsx", "run")}
+    assert all(r["size"] == 10_000 and r["seconds"] > 0 and r["peak_rss_mb"] > 10 for r in measured.values())
+    assert all(r["ratio"] > 0 for r in measured.values() if r["anchor"])
+    assert measured["letters"]["rows"] > 100                  # the documents the dunning run wrote
+    assert results["machine"]["cpus"] >= 1 and "pandas" in results["machine"]["versions"]
+    assert "stage" in table.splitlines()[0] and XLSX_ROWS == 100_000
+
+
+def test_arctl_and_the_duckdb_peer_age_the_file_to_the_generators_totals(smoke):
+    folder, _, _ = smoke
+    data = folder / "data" / "10000"
+    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    ours = json.loads((data / "scratch" / "aging.json").read_text(encoding="utf-8"))
+    peer: dict[str, int] = {}
+    for line in (data / "scratch" / "aging-duckdb.json").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        peer[row["currency"]] = peer.get(row["currency"], 0) + round(row["amount"] * 100)
+
+    expected = {currency: figures["aging_total"] for currency, figures in manifest["currencies"].items()}
+    assert {t["currency"]: int(t["total"].replace(".", "")) for t in ours["totals"]} == expected
+    assert peer == expected     # the peer did the same work: its figures are comparable
 
 
 def test_the_xlsx_writers_benchmark_runs_on_a_small_report():
