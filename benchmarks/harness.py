@@ -50,6 +50,7 @@ class Run:
     seconds: float
     peak_mb: float
     output: dict
+    timed_out: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,7 @@ class Stage:
     inner: bool = False          # the stage prints its own "seconds" (the engine without the state read)
     rows: str = "invoices"       # what rows/s counts: invoices, or the "rows" the stage printed
     smoke: bool = True           # part of --smoke (the daily run is every other stage again: left out there)
+    min_rounds: int = 1          # a stage of a fraction of a second is measured more often than --rounds asks
 
 
 @dataclass(slots=True)
@@ -120,10 +122,11 @@ def _ws(folder: Path, *args: str) -> list[str]:
 
 STAGES: list[Stage] = [
     Stage("help", "arctl --help", lambda c, s, w: arctl("--help"), anchor=lambda c, s, w: anchor("typer-help"),
-          anchor_name="Typer app --help", target=Target(ratio=1.5), only=lambda size: size == min(SIZES)),
+          anchor_name="Typer app --help", target=Target(ratio=1.5), only=lambda size: size == min(SIZES),
+          min_rounds=9),
     Stage("help-aging", "arctl aging --help", lambda c, s, w: arctl("aging", "--help"),
           anchor=lambda c, s, w: anchor("typer-help"), anchor_name="Typer app --help", target=Target(ratio=1.5),
-          only=lambda size: size == min(SIZES)),
+          only=lambda size: size == min(SIZES), min_rounds=9),
     Stage("read-iso", "read + validate ISO CSV",
           lambda c, s, w: stage_script("read", str(c.file(s, "invoices-iso.csv"))),
           anchor=lambda c, s, w: anchor("pyarrow-read", str(c.file(s, "invoices-iso.csv"))),
@@ -171,22 +174,40 @@ STAGES: list[Stage] = [
 SIZES: list[int] = [100_000]
 
 
-def measure(argv: list[str], cwd: Path | None = None) -> Run:
+def measure(argv: list[str], cwd: Path | None = None, timeout: float | None = None) -> Run:
     """Run `argv` as a fresh process; its wall time, its own peak RSS and the last JSON line it printed. The
-    process is reaped with os.wait4, whose rusage is that process's alone."""
+    process is reaped with os.wait4, whose rusage is that process's alone. A process still running after
+    `timeout` seconds is killed (with its children) and its run marked timed out."""
+    import signal
     import tempfile
+    import threading
 
     env = dict(os.environ)
     env.pop("ARCTL_WORKSPACE", None)
+    killed = threading.Event()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
+        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, env=env, start_new_session=True)
+
+        def kill() -> None:
+            killed.set()
+            os.killpg(process.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        if timer is not None:
+            timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            if timer is not None:
+                timer.cancel()
         seconds = time.perf_counter() - started
         process.returncode = code = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         printed, said = out.read(), err.read()
+    if killed.is_set():
+        return Run(seconds, usage.ru_maxrss / 1024, {}, timed_out=True)
     if code not in (0, 1):   # 1: findings, or a client that failed: still a complete run
         raise RuntimeError(f"{' '.join(argv)} exited {code}: {said.decode(errors='replace')[-2000:]}")
     return Run(seconds, usage.ru_maxrss / 1024, _last_json(printed))
@@ -216,16 +237,14 @@ def generate(context: Context, size: int, seed: int) -> dict:
     """The data of one size, generated unless the folder already holds it for this seed (the manifest says)."""
     folder = context.folder(size)
     manifest_path = folder / "manifest.json"
-    if manifest_path.is_file():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("seed") == seed and manifest.get("invoices") == size and (
-                size < XLSX_ROWS or (folder / f"invoices-{XLSX_ROWS}.xlsx").is_file()):
-            return manifest
-    shutil.rmtree(folder, ignore_errors=True)
-    sys.path.insert(0, str(REPO))
-    from benchmarks.data import generate as write_data
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+    if not (manifest.get("seed") == seed and manifest.get("invoices") == size and (
+            size < XLSX_ROWS or (folder / f"invoices-{XLSX_ROWS}.xlsx").is_file())):
+        shutil.rmtree(folder, ignore_errors=True)
+        sys.path.insert(0, str(REPO))
+        from benchmarks.data import generate as write_data
 
-    manifest = write_data(folder, invoices=size, seed=seed, xlsx_rows=XLSX_ROWS if size >= XLSX_ROWS else None)
+        manifest = write_data(folder, invoices=size, seed=seed, xlsx_rows=XLSX_ROWS if size >= XLSX_ROWS else None)
     config = folder / "workspace" / "arctl.yaml"
     if "\ndunning:" not in config.read_text(encoding="utf-8"):
         # the letters stage measures the documents as HTML and e-mails (target: 10,000 in 8 s); an e-mail's PDF
@@ -275,25 +294,28 @@ class Samples:
 
 
 def measure_all(context: Context, sizes: list[int], rounds: int, stages: list[Stage],
-                say: Callable[[str], None]) -> list[Samples]:
+                say: Callable[[str], None], timeout: float | None = None) -> list[Samples]:
     """Every stage at every size, `rounds` times; within a round the anchor runs before the stage in even rounds
-    and after it in odd ones, so that neither always meets a warm or a cold file cache."""
+    and after it in odd ones, so that neither always meets a warm or a cold file cache. A stage that did not
+    finish within `timeout` is not run again at that size: its one run says it missed."""
     samples = {(s.name, size): Samples(s, size) for size in sizes for s in stages if s.only(size)}
-    for round_ in range(rounds):
+    wanted = {s.name: max(rounds, s.min_rounds) if rounds > 1 else rounds for s in stages}
+    for round_ in range(max(wanted.values(), default=0)):
         for size in sizes:
             for stage in stages:
-                if not stage.only(size):
+                found = samples.get((stage.name, size))
+                if found is None or round_ >= wanted[stage.name] or any(r.timed_out for r in found.runs):
                     continue
-                found = samples[(stage.name, size)]
                 folder = workspace_for(context, stage, size)
                 order = ["anchor", "stage"] if round_ % 2 == 0 else ["stage", "anchor"]
                 for part in order:
                     if part == "anchor" and stage.anchor is not None:
                         found.anchors.append(measure(stage.anchor(context, size, folder), cwd=folder))
                     elif part == "stage":
-                        found.runs.append(measure(stage.command(context, size, folder), cwd=folder))
-                say(f"round {round_ + 1}/{rounds}  {size:>9,}  {stage.name:<11} "
-                    f"{found.runs[-1].seconds:7.2f} s  {found.runs[-1].peak_mb:7.0f} MB")
+                        found.runs.append(measure(stage.command(context, size, folder), cwd=folder, timeout=timeout))
+                last = found.runs[-1]
+                say(f"round {round_ + 1}/{wanted[stage.name]}  {size:>9,}  {stage.name:<11} "
+                    f"{last.seconds:7.2f} s  {last.peak_mb:7.0f} MB{'  (killed: too slow)' if last.timed_out else ''}")
     return list(samples.values())
 
 
@@ -314,7 +336,7 @@ def summary(samples: Samples, manifest: dict, check_targets: bool) -> dict:
     ratio = statistics.median(walls) / anchor_seconds if anchor_seconds else None
     rows = rows_of(samples, manifest)
     target = stage.target
-    misses = []
+    misses = [f"did not finish in {max(walls):.0f} s"] if any(r.timed_out for r in samples.runs) else []
     if target.ratio is not None and ratio is not None and ratio > target.ratio:
         misses.append(f"ratio {ratio:.2f} > {target.ratio:g}")
     if size in target.seconds and seconds > target.seconds[size]:
@@ -329,7 +351,8 @@ def summary(samples: Samples, manifest: dict, check_targets: bool) -> dict:
             "anchor": stage.anchor_name or None,
             "anchor_seconds": round(anchor_seconds, 3) if anchor_seconds else None,
             "ratio": round(ratio, 2) if ratio else None, "target": target.text(size) or None,
-            "met": (not misses) if check_targets and target.text(size) else None, "misses": misses}
+            "timed_out": any(r.timed_out for r in samples.runs),
+            "met": (not misses) if check_targets and (target.text(size) or misses) else None, "misses": misses}
 
 
 def growth(results: list[dict]) -> list[dict]:
@@ -400,6 +423,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--smoke", action="store_true", help="10k invoices, one round, targets not judged")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--timeout", type=float, default=900.0,
+                        help="seconds after which a stage's process is killed and counted as a miss (default 900)")
     args = parser.parse_args(argv)
     sizes = [10_000] if args.smoke else sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
     rounds = 1 if args.smoke else args.rounds
@@ -412,7 +437,7 @@ def main(argv: list[str]) -> int:
         context.manifests[size] = generate(context, size, args.seed)
         if any(s.prepare in ("imported", "reconciled") for s in stages):
             prepare_workspaces(context, size)
-    samples = measure_all(context, sizes, rounds, stages, say)
+    samples = measure_all(context, sizes, rounds, stages, say, args.timeout)
     results = [summary(s, context.manifests[s.size], not args.smoke) for s in samples]
     growths = growth(results) if not args.smoke else []
     document = {"date": dt.date.today().isoformat(), "smoke": args.smoke, "rounds": rounds, "sizes": sizes,

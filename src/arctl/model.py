@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from arctl.match_settings import MatchSettings as MatchSettings  # its old home, still imported from here
+from arctl.text import action_name as action_name  # these text helpers' old home, still imported from here
+from arctl.text import csv_cell as csv_cell
+from arctl.text import formula_safe as formula_safe
+from arctl.text import safe_name as safe_name
+from arctl.text import terminal_text as terminal_text
 
 # invoices: one row per invoice or credit note (ARCHITECTURE.md, "Canonical data")
 INVOICE_COLUMNS: dict[str, str] = {
@@ -161,17 +167,6 @@ MATCH_RULES = ("structured_reference", "invoice_number", "payer_amount", "payer_
 
 
 @dataclass(frozen=True, slots=True)
-class MatchSettings:
-    """How sure the matcher must be (defaults of the bank issue; each is a setting in arctl.yaml)."""
-
-    shortfall_basis_points: int = 100      # a payment up to 1 % short of the invoice is matched and flagged ...
-    shortfall_max: str = "5.00"            # ... but never more than 5.00 of the payment's currency short
-    subset_max_invoices: int = 5           # a combined payment pays at most 5 invoices ...
-    subset_pool: int = 20                  # ... chosen among the customer's 20 oldest open invoices
-    name_score: int = 90                   # rapidfuzz score for a counterparty name to name a customer
-
-
-@dataclass(frozen=True, slots=True)
 class Match:
     """One allocation of (part of) a bank transaction to an invoice."""
 
@@ -205,67 +200,6 @@ class Rate:
     percent: Decimal
     source: str = ""
     confidence: str = ""
-
-
-_UNSAFE_IN_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-# Names Windows keeps for devices, also with an extension after them (`LPT9.txt` is the printer port)
-_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)), *(f"LPT{n}" for n in range(10))}
-
-
-def safe_name(text: str) -> str:
-    """A file-name or message-id part from a customer id or step: nothing that can reach outside a folder, no
-    Windows device name before a dot."""
-    cleaned = (_UNSAFE_IN_NAMES.sub("_", text).strip("._") or "x")[:80]
-    return "_" + cleaned[:79] if cleaned.split(".")[0].upper() in _WINDOWS_DEVICES and "." in cleaned else cleaned
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?\Z")
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def formula_safe(text: str) -> str:
-    """Text that no spreadsheet runs as a formula: text starting with =, +, -, @, a tab or a carriage return
-    (also after leading spaces, which some spreadsheets drop) gets a leading apostrophe (OWASP, CSV injection);
-    a plain number ("-50.00", "+32") stays as it is. For CSV and XLSX text cells alike."""
-    if text.lstrip(" ").startswith(_FORMULA_START) and not _NUMBER.match(text):
-        return "'" + text
-    return text
-
-
-def csv_cell(value: object) -> object:
-    """A cell as a CSV output writes it: text through `formula_safe`; numbers stay numbers."""
-    return formula_safe(value) if isinstance(value, str) else value
-
-
-def terminal_text(text: str, *, one_line: bool = False) -> str:
-    """Data as a terminal may show it: escape sequences and control characters other than line breaks and tabs
-    removed, so that no value can move the cursor, recolour or retitle the terminal; `one_line` makes line
-    breaks and tabs spaces too (a table cell)."""
-    if one_line:
-        text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return _CONTROL.sub("", text)
-
-
-_PLAIN_CUSTOMER = re.compile(r"[A-Z0-9_][A-Z0-9._]{0,63}\Z")
-_PLAIN_STEP = re.compile(r"[a-z0-9_][a-z0-9._-]{0,63}\Z")
-
-
-def action_name(customer_id: str, step: str, currency: str, separator: str = "-") -> str:
-    """The name of one action's document (file stem, message-id part): unique per customer, step and currency
-    whatever the ids sanitise to. An id that `safe_name` would change, or that differs from another only in
-    case (a case-insensitive file system), gets a short hash of the exact ids after it (`~` never occurs in a
-    sanitised part), so that `K/1`, `K_1` and `K 1`, or `MÜLLER` and `MÖLLER`, never share a document."""
-    import hashlib
-
-    readable = separator.join((safe_name(customer_id), safe_name(step), safe_name(currency)))
-    if _PLAIN_CUSTOMER.match(customer_id) and _PLAIN_STEP.match(step) and _PLAIN_CUSTOMER.match(currency) \
-            and all(safe_name(part) == part for part in (customer_id, step, currency)):
-        return readable
-    digest = hashlib.sha256("\0".join((customer_id, step, currency)).encode("utf-8")).hexdigest()[:10]
-    return f"{readable}~{digest}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -29,8 +29,10 @@ from arctl.cli.options import (
     read_options,
     screen_locale,
 )
-from arctl.model import Finding
 from arctl.render.safe_text import escape
+
+if TYPE_CHECKING:
+    from arctl.model import Finding
 
 
 @app.command()

@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from arctl.cli import app, out_console, workspace_or_none
+from arctl.cli import app, out_console, sub_app, workspace_or_none
 from arctl.cli.options import LocaleOpt, as_of_date, screen_locale
 from arctl.render.safe_text import escape
 
-customer_app = typer.Typer(help="A customer's own plan, segment, language, channel and e-mail address; their file.",
+customer_app = sub_app(help="A customer's own plan, segment, language, channel and e-mail address; their file.",
                            no_args_is_help=True)
 app.add_typer(customer_app, name="customer")
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, cast
 import typer
 from rich.table import Table
 
-from arctl.cli import app, out_console, workspace_or_none
+from arctl.cli import app, out_console, sub_app, workspace_or_none
 from arctl.cli.options import LocaleOpt, as_of_date, screen_locale
 from arctl.cli.outbox import print_sending, raise_for_sending, sending_json
 from arctl.render.columns import aligned
@@ -17,7 +17,7 @@ from arctl.render.safe_text import escape
 
 BOXED_ROWS = 500   # a run listing more actions prints plain columns instead of a boxed table
 
-dunning_app = typer.Typer(help="Dunning: where every invoice stands in its plan.", no_args_is_help=True)
+dunning_app = sub_app(help="Dunning: where every invoice stands in its plan.", no_args_is_help=True)
 app.add_typer(dunning_app, name="dunning")
 
 
@@ -152,7 +152,7 @@ def run(
              format_money(o.action.total_due, o.action.currency, shown_locale), ", ".join(o.documents))
             for o in result.outcomes]
     if len(rows) > BOXED_ROWS:  # thousands of rows: plain columns, drawn in a fraction of the time
-        from arctl.model import terminal_text
+        from arctl.text import terminal_text
 
         shown = [tuple(terminal_text(cell, one_line=True) for cell in row) for row in rows]
         typer.echo(f"{title}\n{aligned(columns, shown, right=frozenset({'total'}))}", nl=False)

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from arctl.cli import app, out_console, workspace_or_none
+from arctl.cli import app, out_console, sub_app, workspace_or_none
 from arctl.cli.options import as_of_date, optional_date
 from arctl.errors import DeliveryError
 from arctl.render.safe_text import escape
 
-outbox_app = typer.Typer(help="The outbox: e-mails to send, letters to print, and what became of them.",
+outbox_app = sub_app(help="The outbox: e-mails to send, letters to print, and what became of them.",
                          invoke_without_command=True)
 app.add_typer(outbox_app, name="outbox")
 

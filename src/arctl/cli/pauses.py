@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from arctl.cli import app, out_console, workspace_or_none
+from arctl.cli import app, out_console, sub_app, workspace_or_none
 from arctl.cli.options import as_of_date, optional_date
 from arctl.errors import UsageError
 from arctl.render.safe_text import escape
 
-dispute_app = typer.Typer(help="Pause and resume dunning for a disputed invoice.", no_args_is_help=True)
+dispute_app = sub_app(help="Pause and resume dunning for a disputed invoice.", no_args_is_help=True)
 app.add_typer(dispute_app, name="dispute")
 
 AsOfOpt = Annotated[str, typer.Option("--as-of", help="The date to record (a date or today).")]

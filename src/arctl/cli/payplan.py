@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from arctl.cli import app, out_console, workspace_or_none
+from arctl.cli import app, out_console, sub_app, workspace_or_none
 from arctl.cli.options import as_of_date
 
-payplan_app = typer.Typer(help="Payment plans: the customer pays in installments; dunning waits for them.",
+payplan_app = sub_app(help="Payment plans: the customer pays in installments; dunning waits for them.",
                           no_args_is_help=True)
 app.add_typer(payplan_app, name="payplan")
 

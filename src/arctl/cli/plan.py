@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from arctl.cli import app, out_console, workspace_or_none
+from arctl.cli import app, out_console, sub_app, workspace_or_none
 
-plan_app = typer.Typer(
+plan_app = sub_app(
     name="plan",
     help="Dunning plans: explain one as a timeline, or validate it.",
     no_args_is_help=True,

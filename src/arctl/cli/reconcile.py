@@ -11,7 +11,7 @@ import typer
 from arctl.cli import app, err_console, out_console, workspace_or_none
 from arctl.cli.options import LocaleOpt, ProfileOpt, as_of_date, read_options, screen_locale
 from arctl.errors import UsageError
-from arctl.model import MatchSettings
+from arctl.match_settings import MatchSettings
 
 _DEFAULTS = MatchSettings()
 

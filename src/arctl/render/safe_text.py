@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.markup import escape as _markup_escape
 
-from arctl.model import terminal_text
+from arctl.text import terminal_text
 
 
 def escape(text: str) -> str:
