@@ -103,6 +103,12 @@ class Context:
     def file(self, size: int, name: str) -> Path:
         return self.folder(size) / name
 
+    def scratch(self, size: int) -> Path:
+        """This harness run's own folder beside the data: its workspaces and the stages' output files."""
+        folder = self.folder(size) / "runs" / str(os.getpid())
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
 
 def arctl(*args: str) -> list[str]:
     return [*ARCTL, *args]
@@ -256,29 +262,36 @@ def generate(context: Context, size: int, seed: int) -> dict:
 
 def prepare_workspaces(context: Context, size: int) -> None:
     """ws-imported (the sources imported) and ws-reconciled (then reconciled), made once per harness run from the
-    generated workspace, each a sibling of it so that its relative source paths still point at the files."""
-    folder = context.folder(size)
+    generated workspace."""
     for name, source, command in (("ws-imported", "workspace", ("import", "--as-of", AS_OF)),
                                   ("ws-reconciled", "ws-imported", ("reconcile",))):
-        target = folder / name
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(folder / source, target)
+        target = context.scratch(size) / name
+        _copy_workspace(context, size, source, target)
         measure(_ws(target, *command))
+
+
+def _copy_workspace(context: Context, size: int, source: str, target: Path) -> None:
+    """A copy of a workspace in this harness run's own folder (so that two runs on the same data never touch
+    each other's), its sources' relative paths made absolute."""
+    shutil.rmtree(target, ignore_errors=True)
+    if source == "workspace":
+        shutil.copytree(context.folder(size) / source, target)
+        config = target / "arctl.yaml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("path: ../", f"path: {context.folder(size).resolve()}/"), encoding="utf-8")
+    else:
+        shutil.copytree(context.scratch(size) / source, target)
 
 
 def workspace_for(context: Context, stage: Stage, size: int) -> Path:
     """The folder a stage runs in this round: a scratch folder, a prepared workspace, or a fresh copy of one."""
-    folder = context.folder(size)
     if not stage.prepare:
-        scratch = folder / "scratch"
-        scratch.mkdir(exist_ok=True)
-        return scratch
-    source = folder / {"fresh": "workspace", "imported": "ws-imported", "reconciled": "ws-reconciled"}[stage.prepare]
+        return context.scratch(size)
+    source = {"fresh": "workspace", "imported": "ws-imported", "reconciled": "ws-reconciled"}[stage.prepare]
     if not stage.copy:
-        return source
-    copy = folder / f"ws-{stage.name}"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(source, copy)
+        return context.scratch(size) / source
+    copy = context.scratch(size) / f"ws-{stage.name}"
+    _copy_workspace(context, size, source, copy)
     return copy
 
 
@@ -423,6 +436,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--smoke", action="store_true", help="10k invoices, one round, targets not judged")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep this run's workspaces and output files (the results name the folder)")
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds after which a stage's process is killed and counted as a miss (default 900)")
     args = parser.parse_args(argv)
@@ -442,6 +457,11 @@ def main(argv: list[str]) -> int:
     growths = growth(results) if not args.smoke else []
     document = {"date": dt.date.today().isoformat(), "smoke": args.smoke, "rounds": rounds, "sizes": sizes,
                 "machine": machine(), "results": results, "growth": growths}
+    for size in sizes:
+        if args.keep:
+            document.setdefault("kept", {})[str(size)] = str(context.scratch(size))
+        else:
+            shutil.rmtree(context.scratch(size), ignore_errors=True)
     out = args.out or BENCH / "results" / f"{document['date']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

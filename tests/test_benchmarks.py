@@ -17,7 +17,7 @@ def smoke(tmp_path_factory):
     """`benchmarks/harness.py --smoke`: every stage and anchor once at 10k invoices (what keeps the harness from
     rotting; its figures are not judged here, a shared test machine is too noisy)."""
     folder = tmp_path_factory.mktemp("bench")
-    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "harness.py"), "--smoke", "--data",
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "harness.py"), "--smoke", "--keep", "--data",
                            str(folder / "data"), "--out", str(folder / "results.json")],
                           capture_output=True, text=True, check=False, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -40,12 +40,12 @@ def test_the_harness_smoke_run_measures_every_stage_beside_its_anchor(smoke):
 
 
 def test_arctl_and_the_duckdb_peer_age_the_file_to_the_generators_totals(smoke):
-    folder, _, _ = smoke
-    data = folder / "data" / "10000"
-    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
-    ours = json.loads((data / "scratch" / "aging.json").read_text(encoding="utf-8"))
+    folder, results, _ = smoke
+    manifest = json.loads((folder / "data" / "10000" / "manifest.json").read_text(encoding="utf-8"))
+    kept = Path(results["kept"]["10000"])
+    ours = json.loads((kept / "aging.json").read_text(encoding="utf-8"))
     peer: dict[str, int] = {}
-    for line in (data / "scratch" / "aging-duckdb.json").read_text(encoding="utf-8").splitlines():
+    for line in (kept / "aging-duckdb.json").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         peer[row["currency"]] = peer.get(row["currency"], 0) + round(row["amount"] * 100)
 
