@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from arctl.errors import InputError
+from arctl.io.arrowcsv import FAST_ENCODINGS, arrow_records
 from arctl.io.sheetsize import check_sheet_size
 from arctl.io.sniff import (
     FIELD_LIMIT,
@@ -28,6 +29,8 @@ from arctl.io.sniff import (
 from arctl.model import Finding
 
 HEADER_SEARCH_ROWS = 40
+FAST_READER = True  # pyarrow's reader where it reads exactly as the exact one (tests compare the two)
+_HEAD_BYTES = 2 * 1024 * 1024  # decoded first, to find the header: at least 512 Ki characters
 HeaderScore = Callable[[list[str]], int]
 
 
@@ -70,11 +73,11 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
                ) -> RawTable:
     encoding = container.encoding or "utf-8"
     raw = path.read_bytes()
-    text = raw.decode(encoding, errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text and "\n" not in text:
-        text = text.replace("\r", "\n")  # old Mac line ends, still written by some bank exports
+    fast = FAST_READER and comment_prefix is None and encoding in FAST_ENCODINGS
+    head_only = fast and len(raw) > _HEAD_BYTES  # the fast reader needs only the head decoded, for the header
+    text = _decoded(raw[:_HEAD_BYTES] if head_only else raw, encoding)
+    if head_only and ("\n" not in text or not text.strip()):
+        head_only, text = False, _decoded(raw, encoding)
     comments = 0
     if comment_prefix:
         text, comments = _blank_comment_lines(text, comment_prefix)
@@ -94,24 +97,45 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
         names = _header_names(list(given_names))
     detected = {"format": "TSV" if delimiter == "\t" else "CSV", "encoding": describe_encoding(encoding),
                 "delimiter": {"\t": "tab"}.get(delimiter, delimiter)}
-    try:
-        frame = _pandas_records(text, delimiter, header_line, len(names), path)
-        row_numbers = np.arange(len(frame)) + header_line + 1  # 1-based line of each record
-        if _physical_lines(text) != header_line + len(frame):
-            frame, row_numbers, findings = _csv_records(text, delimiter, header_line, len(names), path)
-        else:
-            findings = []
-    except _FieldCountError:
-        frame, row_numbers, findings = _csv_records(text, delimiter, header_line, len(names), path)
+    fast_frame = arrow_records(raw, encoding, delimiter, header_line, len(names), FIELD_LIMIT) if fast else None
+    findings: list[Finding] = []
+    if fast_frame is not None:
+        frame, row_numbers = fast_frame, np.arange(len(fast_frame), dtype=np.int64) + header_line + 1
+    else:
+        if head_only:
+            text = _decoded(raw, encoding)
+        frame, row_numbers, findings = _exact_records(text, delimiter, header_line, len(names), path)
+        _refuse_long_fields(frame, row_numbers, path, raw)
     frame.columns = names
     frame, row_numbers = _drop_blank_rows(frame, row_numbers)
-    _refuse_long_fields(frame, row_numbers, path, raw)
     table = RawTable(path, frame, row_numbers, header_line, detected, findings=findings)
     if comments:
         table.notices.append(f"{comments} comment line(s) starting with {comment_prefix!r} skipped")
     if header_index:
         table.notices.append(f"{header_index} line(s) above the header skipped (title or section rows)")
     return table
+
+
+def _decoded(raw: bytes, encoding: str) -> str:
+    text = raw.decode(encoding, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # old Mac line ends, still written by some bank exports
+    return text
+
+
+def _exact_records(text: str, delimiter: str, header_line: int, width: int,
+                   path: Path) -> tuple[pd.DataFrame, np.ndarray, list[Finding]]:
+    """pandas' C reader, or the csv module where records and lines differ (line breaks in quotes, ragged rows)."""
+    try:
+        frame = _pandas_records(text, delimiter, header_line, width, path)
+        row_numbers = np.arange(len(frame)) + header_line + 1  # 1-based line of each record
+        if _physical_lines(text) != header_line + len(frame):
+            return _csv_records(text, delimiter, header_line, width, path)
+        return frame, row_numbers, []
+    except _FieldCountError:
+        return _csv_records(text, delimiter, header_line, width, path)
 
 
 class _FieldCountError(Exception):
@@ -363,8 +387,13 @@ def _drop_blank_rows(frame: pd.DataFrame, row_numbers: np.ndarray) -> tuple[pd.D
     if frame.empty:
         return frame.reset_index(drop=True), row_numbers
     filled = np.zeros(len(frame), dtype=bool)
-    for column in frame.columns:
-        filled |= frame[column].str.strip().ne("").to_numpy()
+    for position in range(len(frame.columns)):  # each column only on the rows still blank so far
+        rest = np.flatnonzero(~filled)
+        if not len(rest):
+            return frame.reset_index(drop=True), row_numbers
+        column = frame.iloc[:, position]
+        values = column if len(rest) == len(frame) else column.iloc[rest]
+        filled[rest] = values.str.strip().ne("").to_numpy()
     return frame.loc[filled].reset_index(drop=True), row_numbers[filled]
 
 
