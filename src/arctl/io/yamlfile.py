@@ -22,7 +22,7 @@ _TextLoader.yaml_implicit_resolvers = {}
 # by the pure-Python parser, so that the message about it stays the same.
 _FastLoader: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
-    class _CTextLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+    class _CTextLoader(yaml.CSafeLoader):
         pass
 
     _CTextLoader.yaml_implicit_resolvers = {}
