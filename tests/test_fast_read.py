@@ -99,7 +99,8 @@ def test_a_european_export_with_every_kind_of_value_reads_the_same_both_ways(tmp
     by_row = {(f.row, f.column): f.message for f in fast.findings}
     assert by_row[(5, "Vervaldatum")] == "not a date: expected DD-MM-YYYY"
     assert by_row[(6, "Bedrag")] == "'12,3,4' has the decimal mark ',' more than once"
-    assert by_row[(7, "Bedrag")] == "'1.234.56' does not fit the decimal mark ',': expected thousands in groups of three"
+    assert by_row[(7, "Bedrag")] == ("'1.234.56' does not fit the decimal mark ',': "
+                                     "expected thousands in groups of three")
     assert by_row[(8, "Openstaand")] == "empty: expected an amount"
     assert by_row[(16, "Bedrag")] == "'99999999999999999' is too large to be an amount"
     assert by_row[(17, "Bedrag")] == "'1.234,567' has more decimals than EUR allows (2)"
