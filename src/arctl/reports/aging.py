@@ -70,12 +70,13 @@ def _items(invoices: pd.DataFrame, payments: pd.DataFrame | None, by: str) -> pd
     issue = _dates(open_items, "issue_date")
     due = _dates(open_items, "due_date")
     amounts = open_items["open_amount"].astype("int64")
+    def text(column: str) -> Any:  # the column's own (Arrow) strings: no round trip through Python objects
+        return open_items[column].astype(str).array
+
     frame = pd.DataFrame({
-        "key": open_items["customer_id"].astype(str).to_numpy(),
-        "name": open_items["customer_name"].astype(str).to_numpy(),
-        "currency": open_items["currency"].astype(str).to_numpy(),
+        "key": text("customer_id"), "name": text("customer_name"), "currency": text("currency"),
         "kind": np.where(amounts.to_numpy() < 0, "credit_note", "invoice"),
-        "reference": open_items["invoice_id"].astype(str).to_numpy(),
+        "reference": text("invoice_id"),
         "issue_date": issue.to_numpy(), "due_date": due.to_numpy(),
         "date": (due if by == "due" else issue).to_numpy(), "amount": amounts.to_numpy(),
     })
@@ -128,13 +129,15 @@ def _rows(items: pd.DataFrame, width: int) -> tuple[tuple[AgingRow, ...], tuple[
     table = (frame.groupby(["key", "currency", "bucket"])["amount"].sum().unstack(fill_value=0)
              .reindex(columns=range(width), fill_value=0))
     groups = frame.groupby(["key", "currency"])
-    sums = groups.agg(name=("name", "first"), credits=("credit", "sum"), counted=("counted", "sum"))
-    customers = []
-    for (key, currency), values in zip(table.index, table.to_numpy().tolist(), strict=True):
-        found = sums.loc[(key, currency)]
-        customers.append(AgingRow(key or None, str(found["name"]) if key else UNIDENTIFIED, currency,
-                                  int(sum(values)), tuple(int(v) for v in values), int(found["counted"]),
-                                  int(found["credits"])))
+    sums = groups.agg(name=("name", "first"), credits=("credit", "sum"), counted=("counted", "sum")
+                      ).reindex(table.index)
+    customers = [
+        AgingRow(key or None, str(name) if key else UNIDENTIFIED, currency, sum(values), tuple(values),
+                 int(counted), int(credits))
+        for key, currency, values, name, counted, credits in zip(
+            table.index.get_level_values(0).tolist(), table.index.get_level_values(1).tolist(),
+            table.to_numpy(dtype="int64").tolist(), sums["name"].tolist(), sums["counted"].tolist(),
+            sums["credits"].tolist(), strict=True)]
     customers.sort(key=lambda row: (row.currency, row.customer_id is None, -row.total, row.customer_id or ""))
     totals_table = table.groupby(level="currency").sum()
     per_currency = frame.groupby("currency").agg(credits=("credit", "sum"), counted=("counted", "sum"))
