@@ -181,3 +181,20 @@ def test_dates_parsed_once_per_distinct_text_keep_the_row_order():
     assert parsed.dtype == "datetime64[s]"
     assert [None if pd.isna(v) else v.date().isoformat() for v in parsed] == [
         "2026-07-15", None, None, "2026-07-15", "2027-01-01", None]
+
+
+def test_spreadsheet_cells_converted_a_column_at_a_time_are_those_converted_one_by_one():
+    import datetime as dt
+
+    from arctl.io.table import _cell_text, _cell_texts
+
+    grid = [
+        ["2026-1", 29.63, dt.date(2026, 7, 15), dt.datetime(2026, 7, 15, 0, 0), "  Aerts BV ", 1, True, None],
+        ["2026-2", 0.1 + 0.2, dt.date(2026, 7, 15), dt.datetime(2026, 7, 15, 9, 30), "", 2, False, ""],
+        ["2026-3", 1e16, "", "", "Café", "", "", 3.5],
+        ["", -0.0, dt.date(2027, 1, 1), dt.datetime(2027, 1, 1), " ", 10**17, True, dt.date(2026, 1, 1)],
+        ["2026-5", "", dt.date(2027, 1, 1), "", "x", 7, "", 1.5e-7],
+    ]
+    assert _cell_texts(grid) == [[_cell_text(value) for value in row] for row in grid]
+    assert _cell_texts(grid)[2][1] == "10000000000000000"
+    assert _cell_texts([[1.0, "a"], [2.5]]) == [["1", "a"], ["2.5"]]  # rows of unequal length, cell by cell

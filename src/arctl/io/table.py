@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -285,7 +286,7 @@ def _read_workbook(path: Path, container: Container, header_score: HeaderScore, 
                              hint="export the list again; a workbook needs a sheet with a header and rows")
         if chosen != names[0]:
             notices.append(f"sheet {names[0]!r} is empty; read sheet {chosen!r}")
-    rows = [[_cell_text(value) for value in row] for row in cells]
+    rows = _cell_texts(cells)
     comments = 0
     if comment_prefix:
         for position, row in enumerate(rows):
@@ -328,6 +329,30 @@ def _sheet_cells(workbook, name: str) -> list[list[object]]:
 
 def _has_rows(cells: list[list[object]]) -> bool:
     return any(any(value not in ("", None) for value in row) for row in cells)
+
+
+def _cell_texts(cells: list[list[object]]) -> list[list[str]]:
+    """`_cell_text` of every cell, converted a column at a time: a column holds one or two kinds of value."""
+    if not cells or len({len(row) for row in cells}) != 1:
+        return [[_cell_text(value) for value in row] for row in cells]
+    columns = [_column_texts(column) for column in zip(*cells, strict=True)]
+    return [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in cells]
+
+
+def _column_texts(values: tuple[Any, ...]) -> list[str]:
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return list(map(str.strip, values))
+    if kinds <= {str, float}:  # numbers, with "" for the empty cells
+        texts = [format(value, ".15g") if type(value) is float else value.strip() for value in values]
+        for position, value in enumerate(values):  # 1e+16, inf: written out as _cell_text writes them
+            if type(value) is float and ("e" in texts[position] or not texts[position][-1].isdigit()):
+                texts[position] = _cell_text(value)
+        return texts
+    if kinds <= {str, dt.date}:  # a column repeats its dates: each written once
+        written = {value: value.isoformat() for value in set(values) if type(value) is dt.date}
+        return [written[value] if type(value) is dt.date else value.strip() for value in values]
+    return [_cell_text(value) for value in values]
 
 
 def _cell_text(value: object) -> str:
