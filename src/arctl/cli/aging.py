@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -79,6 +78,7 @@ def aging(
         return
     from arctl import workflows
     from arctl.render.aging import aging_csv, aging_json, print_aging
+    from arctl.render.jsontext import dumps_indented
 
     bounds = parse_bounds(buckets)
     output_format = aging_format(output_format, output)
@@ -104,7 +104,7 @@ def aging(
             err_console().print(f"[yellow]warning:[/yellow] {escape(notice)}")
         err_console().print(f"wrote {output}")
         return
-    text = (json.dumps(aging_json(result.report), ensure_ascii=False, indent=2) + "\n"
+    text = (dumps_indented(aging_json(result.report)) + "\n"
             if output_format == AgingFormat.json else aging_csv(result.report, csv_locale(locale, workspace)))
     if output:
         from arctl.render.output import write_text_output
