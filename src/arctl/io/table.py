@@ -286,7 +286,8 @@ def _read_workbook(path: Path, container: Container, header_score: HeaderScore, 
                              hint="export the list again; a workbook needs a sheet with a header and rows")
         if chosen != names[0]:
             notices.append(f"sheet {names[0]!r} is empty; read sheet {chosen!r}")
-    rows = _cell_texts(cells)
+    columns = None if comment_prefix else _cell_columns(cells)  # comment rows are found row by row
+    rows = _cell_texts(cells) if columns is None else _head_rows(columns, len(cells), HEADER_SEARCH_ROWS)
     comments = 0
     if comment_prefix:
         for position, row in enumerate(rows):
@@ -305,9 +306,14 @@ def _read_workbook(path: Path, container: Container, header_score: HeaderScore, 
     else:  # no header row: every row is data, from row 1 on
         header_index, width = -1, len(given_names)
         names = _header_names(list(given_names))
-    body = [(row + [""] * width)[:width] for row in rows[header_index + 1:]]
-    frame = pd.DataFrame(body, columns=range(width), dtype=str) if body else pd.DataFrame(
-        {i: pd.Series(dtype=str) for i in range(width)})
+    if columns is None:
+        body = [(row + [""] * width)[:width] for row in rows[header_index + 1:]]
+        frame = pd.DataFrame(body, columns=range(width), dtype=str) if body else pd.DataFrame(
+            {i: pd.Series(dtype=str) for i in range(width)})
+    else:  # the same frame, built from the columns
+        count = len(cells) - header_index - 1
+        frame = pd.DataFrame({i: pd.Series(columns[i][header_index + 1:] if i < len(columns) else [""] * count,
+                                           dtype=str) for i in range(width)})
     frame.columns = names
     row_numbers = np.arange(len(frame), dtype=np.int64) + header_index + 2
     frame, row_numbers = _drop_blank_rows(frame, row_numbers)
@@ -332,11 +338,25 @@ def _has_rows(cells: list[list[object]]) -> bool:
 
 
 def _cell_texts(cells: list[list[object]]) -> list[list[str]]:
-    """`_cell_text` of every cell, converted a column at a time: a column holds one or two kinds of value."""
-    if not cells or len({len(row) for row in cells}) != 1:
+    """`_cell_text` of every cell, converted a column at a time where the rows are of one length."""
+    columns = _cell_columns(cells)
+    if columns is None:
         return [[_cell_text(value) for value in row] for row in cells]
-    columns = [_column_texts(column) for column in zip(*cells, strict=True)]
-    return [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in cells]
+    return _head_rows(columns, len(cells))
+
+
+def _cell_columns(cells: list[list[object]]) -> list[list[str]] | None:
+    """The texts of the cells by column (a column holds one or two kinds of value); None for ragged rows."""
+    if not cells or len({len(row) for row in cells}) != 1:
+        return None
+    return [_column_texts(column) for column in zip(*cells, strict=True)]
+
+
+def _head_rows(columns: list[list[str]], count: int, limit: int | None = None) -> list[list[str]]:
+    """The first `limit` rows (all `count` by default) of cell texts held by column."""
+    if not columns:
+        return [[] for _ in range(count if limit is None else min(count, limit))]
+    return [list(row) for row in zip(*(column[:limit] for column in columns), strict=True)]
 
 
 def _column_texts(values: tuple[Any, ...]) -> list[str]:
