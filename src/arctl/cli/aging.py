@@ -77,8 +77,7 @@ def aging(
         run_batch(clients, "aging", as_of, jobs, output, output_format == AgingFormat.json, parse_bounds(buckets))
         return
     from arctl import workflows
-    from arctl.render.aging import aging_csv, aging_json, print_aging
-    from arctl.render.jsontext import dumps_indented
+    from arctl.render.aging import aging_csv, aging_json_text, print_aging
 
     bounds = parse_bounds(buckets)
     output_format = aging_format(output_format, output)
@@ -104,7 +103,7 @@ def aging(
             err_console().print(f"[yellow]warning:[/yellow] {escape(notice)}")
         err_console().print(f"wrote {output}")
         return
-    text = (dumps_indented(aging_json(result.report)) + "\n"
+    text = (aging_json_text(result.report) + "\n"
             if output_format == AgingFormat.json else aging_csv(result.report, csv_locale(locale, workspace)))
     if output:
         from arctl.render.output import write_text_output

@@ -13,6 +13,10 @@ from json.encoder import encode_basestring
 from typing import Any
 
 
+class RawJSON(str):
+    """JSON text written as it is, already indented for the place it stands in (a large list of one shape)."""
+
+
 class _Unplain(Exception):
     """A value this writer leaves to json.dumps."""
 
@@ -20,7 +24,7 @@ class _Unplain(Exception):
 def dumps_indented(value: Any) -> str:
     """`json.dumps(value, ensure_ascii=False, indent=2)`."""
     parts: list[str] = []
-    try:
+    try:  # (RawJSON needs this writer: json.dumps would write it as a string)
         _write(value, parts, "\n")
     except _Unplain:
         return json.dumps(value, ensure_ascii=False, indent=2)
@@ -31,6 +35,8 @@ def _scalar(value: Any) -> str:
     kind = type(value)
     if kind is str:
         return encode_basestring(value)
+    if kind is RawJSON:
+        return str(value)
     if kind is int:
         return int.__repr__(value)
     if value is None:
