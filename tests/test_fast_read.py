@@ -198,3 +198,25 @@ def test_spreadsheet_cells_converted_a_column_at_a_time_are_those_converted_one_
     assert _cell_texts(grid) == [[_cell_text(value) for value in row] for row in grid]
     assert _cell_texts(grid)[2][1] == "10000000000000000"
     assert _cell_texts([[1.0, "a"], [2.5]]) == [["1", "a"], ["2.5"]]  # rows of unequal length, cell by cell
+
+
+def test_the_decimal_mark_decided_from_the_votes_of_all_rows_is_the_one_the_distinct_values_decide():
+    import random
+
+    from arctl.io.dialect import _marks_shown, decide_decimal_mark
+
+    def reference(values: list[str], fallback: str) -> str:
+        distinct = pd.Series(pd.Series(values, dtype=str).loc[lambda s: s.str.strip().ne("")].unique(), dtype=str)
+        marks = _marks_shown(distinct.str.replace(r"[^\d.,]", "", regex=True))
+        dots, commas = int(marks.eq(".").sum()), int(marks.eq(",").sum())
+        return ("." if dots >= commas else ",") if dots or commas else fallback
+
+    pieces = ["1", "12", "123", "1.234", "1,234", ",5", ".50", ",567", ".1", "-", "€ ", " EUR", "", "7,00", "0.25"]
+    generator = random.Random(19)
+    for _ in range(400):
+        values = ["".join(generator.choice(pieces) for _ in range(generator.randint(0, 3)))
+                  for _ in range(generator.randint(1, 12))]
+        values += values[:generator.randint(0, 3)]  # repeated values count once
+        for fallback in (".", ","):
+            assert decide_decimal_mark(pd.Series(values, dtype=str), None, fallback).mark == reference(
+                values, fallback), values

@@ -90,3 +90,46 @@ def marks_shown_counts(distinct) -> tuple[int, int] | None:
     point = int((both & last_dot).sum() + (several & last_comma).sum() + (single & last_dot).sum())
     comma = int((both & last_comma).sum() + (several & last_dot).sum() + (single & last_comma).sum())
     return point, comma
+
+
+def shown_mark(values) -> str | None:
+    """The decimal mark the distinct amount texts vote for when they all vote one way ('.' or ','), found without
+    collecting the distinct values: a value's vote (`io.dialect._marks_shown`) depends on the value alone, so one
+    kind of vote among the rows is one kind among the distinct values. None when both kinds occur (the distinct
+    values must be counted), when none does, or for text that pandas reads with Python's Unicode-aware regex."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(values) == 0 or not pc.all(pc.string_is_ascii(values)).as_py() \
+            or pc.any(pc.match_substring(values, "\n")).as_py():
+        return None
+    dots = pc.count_substring(values, ".").to_numpy(zero_copy_only=False)
+    commas = pc.count_substring(values, ",").to_numpy(zero_copy_only=False)
+    both = (dots > 0) & (commas > 0)
+    point = bool(((commas > 1) & (dots == 0)).any())  # a repeated comma groups thousands: the point is decimal
+    comma = bool(((dots > 1) & (commas == 0)).any())
+    if both.any():  # the last mark is the decimal one
+        reversed_text = pc.utf8_reverse(values.filter(pa.array(both)))
+        last_dot = pc.find_substring(reversed_text, ".").to_numpy(zero_copy_only=False)
+        last_comma = pc.find_substring(reversed_text, ",").to_numpy(zero_copy_only=False)
+        point = point or bool((last_dot < last_comma).any())
+        comma = comma or bool((last_comma < last_dot).any())
+    for mark, single in ((".", (dots == 1) & (commas == 0)), (",", (commas == 1) & (dots == 0))):
+        if (point if mark == "." else comma) or not single.any():
+            continue
+        voted = _votes_once(values.filter(pa.array(single)), mark)  # unless three digits follow the mark
+        point, comma = (point or voted, comma) if mark == "." else (point, comma or voted)
+    if point and comma:
+        return None
+    return "." if point else "," if comma else None
+
+
+def _votes_once(values, mark: str) -> bool:
+    """Whether any of these values with one `mark` shows it as decimal: not followed by exactly three digits."""
+    import pyarrow.compute as pc
+
+    pattern = rf"{re.escape(mark)}(?:[^0-9]*[0-9]){{3}}[^0-9]*$"
+    head = values.slice(0, 1000)  # an export's amounts mostly show their decimals: the first ones tell
+    if not pc.all(pc.match_substring_regex(head, pattern)).as_py():
+        return True
+    return not pc.all(pc.match_substring_regex(values, pattern)).as_py()

@@ -126,9 +126,13 @@ def decide_decimal_mark(values: pd.Series, configured: str | None = None, fallba
         return DecimalDecision(configured)
     import pyarrow.compute as pc
 
-    from arctl.io.arrowtext import arrow_strings, marks_shown_counts
+    from arctl.io.arrowtext import arrow_strings, marks_shown_counts, shown_mark
 
-    unique = pc.unique(arrow_strings(values))
+    every = arrow_strings(values)
+    shown = shown_mark(every)  # one kind of vote among all values decides without their distinct values
+    if shown is not None:
+        return DecimalDecision(shown)
+    unique = pc.unique(every)
     unique = unique.filter(pc.not_equal(pc.utf8_trim_whitespace(unique), ""))
     counted = marks_shown_counts(unique)  # the distinct values' marks, counted in one pass where it can
     if counted is not None and any(counted):
