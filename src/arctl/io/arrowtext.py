@@ -41,7 +41,7 @@ def plain_minor_units(text, row_places: np.ndarray, mark: str) -> tuple[np.ndarr
     read = np.zeros(count, dtype=bool)
     minor = np.zeros(count, dtype=np.int64)
     lengths = pc.utf8_length(text).to_numpy(zero_copy_only=False)
-    for place in np.unique(row_places[row_places >= 0]).tolist():
+    for place in sorted({int(p) for p in np.bincount(row_places[row_places >= 0]).nonzero()[0]}):
         # n characters hold at most n digits before the mark: below 10 ** (n + place) minor units < 2 ** 63
         rows = (lengths <= min(_PLAIN_LENGTH, 18 - place)) & (row_places == place)
         if not rows.any():

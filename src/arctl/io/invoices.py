@@ -37,11 +37,15 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
     flags = RowFlags(table, mapping)
 
     stripped: dict[str, pd.Series] = {}
+    blank: list[pd.Series] = []  # one column of "" for every column the export lacks
 
     def text(column: str) -> pd.Series:  # each column stripped once (callers never change what they get)
         if column not in stripped:
-            stripped[column] = (frame[mapping[column]].str.strip() if column in mapping
-                                else pd.Series("", index=frame.index, dtype=str))
+            if column in mapping:
+                stripped[column] = frame[mapping[column]].str.strip()
+            else:
+                blank[:] = blank or [pd.Series("", index=frame.index, dtype=str)]
+                stripped[column] = blank[0]
         return stripped[column]
 
     invoice_id = text("invoice_id")
