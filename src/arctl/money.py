@@ -161,6 +161,8 @@ def parse_amount(text: str, currency: str, decimal: str | None = None) -> int:
     if len(whole) > _MAX_DIGITS:
         raise AmountError(f"{text!r} is too large to be an amount")
     minor: int = int(whole) * 10**places + int(fraction.ljust(places, "0") or "0")
+    if minor >= 2**63:  # minor units are int64 in every frame
+        raise AmountError(f"{text!r} is too large to be an amount")
     return -minor if negative else minor
 
 

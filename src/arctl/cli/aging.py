@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -80,7 +79,7 @@ def aging(
         run_batch(clients, "aging", as_of, jobs, output, output_format == AgingFormat.json, parse_bounds(buckets))
         return
     from arctl import workflows
-    from arctl.render.aging import aging_csv, aging_json, print_aging
+    from arctl.render.aging import aging_csv, aging_json_text, print_aging
 
     bounds = parse_bounds(buckets)
     output_format = aging_format(output_format, output)
@@ -106,7 +105,7 @@ def aging(
             err_console().print(f"[yellow]warning:[/yellow] {escape(notice)}")
         err_console().print(f"wrote {output}")
         return
-    text = (json.dumps(aging_json(result.report), ensure_ascii=False, indent=2) + "\n"
+    text = (aging_json_text(result.report) + "\n"
             if output_format == AgingFormat.json else aging_csv(result.report, csv_locale(locale, workspace)))
     if output:
         from arctl.render.output import write_text_output

@@ -98,14 +98,16 @@ def parse_dates(values: pd.Series, key: str | None, *, typed_cells: bool = False
     """Dates of a column in a decided format: NaT where empty or not in that format.
 
     In a spreadsheet, real date cells arrive as ISO text and are read as such whatever the
-    format of the column's text cells.
+    format of the column's text cells. Each distinct text is parsed once (a column repeats its dates).
     """
-    cleaned = _strip_time(values.str.strip())
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    texts = pd.Series(distinct, dtype=values.dtype)
+    cleaned = _strip_time(texts.str.strip())
     parsed = (_parse_with(cleaned, key) if key is not None
-              else pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]"))
+              else pd.Series(pd.NaT, index=texts.index, dtype="datetime64[s]"))
     if typed_cells and key != "YYYY-MM-DD":
         parsed = parsed.fillna(_parse_with(cleaned, "YYYY-MM-DD"))
-    return parsed
+    return pd.Series(parsed.to_numpy()[codes], index=values.index, dtype="datetime64[s]")
 
 
 # --- money ------------------------------------------------------------------------------------
@@ -122,12 +124,26 @@ def decide_decimal_mark(values: pd.Series, configured: str | None = None, fallba
     """The decimal mark of a set of amount columns, from every distinct value they hold."""
     if configured:
         return DecimalDecision(configured)
-    distinct = pd.Series(values[values.str.strip().ne("")].unique(), dtype=str)
+    import pyarrow.compute as pc
+
+    from arctl.io.arrowtext import arrow_strings, marks_shown_counts, shown_mark
+
+    every = arrow_strings(values)
+    shown = shown_mark(every)  # one kind of vote among all values decides without their distinct values
+    if shown is not None:
+        return DecimalDecision(shown)
+    unique = pc.unique(every)
+    unique = unique.filter(pc.not_equal(pc.utf8_trim_whitespace(unique), ""))
+    counted = marks_shown_counts(unique)  # the distinct values' marks, counted in one pass where it can
+    if counted is not None and any(counted):
+        return DecimalDecision("." if counted[0] >= counted[1] else ",")
+    distinct = pd.Series(unique.to_pandas(types_mapper=pd.ArrowDtype).array, dtype=str)
     cores = distinct.str.replace(r"[^\d.,]", "", regex=True)
-    marks = _marks_shown(cores)
-    dots, commas = int(marks.eq(".").sum()), int(marks.eq(",").sum())
-    if dots or commas:
-        return DecimalDecision("." if dots >= commas else ",")
+    if counted is None:
+        marks = _marks_shown(cores)
+        dots, commas = int(marks.eq(".").sum()), int(marks.eq(",").sum())
+        if dots or commas:
+            return DecimalDecision("." if dots >= commas else ",")
     undecided = cores[cores.str.contains(r"[.,]", regex=True)]
     if undecided.empty:
         return DecimalDecision(fallback)
@@ -139,28 +155,21 @@ def decide_decimal_mark(values: pd.Series, configured: str | None = None, fallba
 def parse_money(values: pd.Series, currencies: pd.Series, mark: str) -> tuple[pd.Series, pd.Series]:
     """Minor units of each value (int64, 0 where it fails) and the error message where it fails ('' else).
 
-    Plain spellings ('1.234,56', '-12.5') are converted with vectorised string operations; only
-    the rest ('€ 1.234,56', '(12.50)', '12,50-') go one distinct value at a time through
+    Plain spellings ('1.234,56', '-12.5') are converted for the whole column at once (`arrowtext`); only
+    the rest ('€ 1.234,56', '(12.50)', '12,50-', malformed values) go one distinct value at a time through
     `money.parse_amount`, the one parser of every amount.
     """
+    from arctl.io.arrowtext import arrow_strings, plain_minor_units
+
     text = values.str.strip()
-    grouping = "," if mark == "." else "."
-    places = map_distinct(currencies, _decimals_or_none).astype("Int64")
-    escaped_mark, escaped_group = re.escape(mark), re.escape(grouping)
-    plain = (rf"^(?P<sign>-?)(?P<whole>\d{{1,3}}(?:{escaped_group}\d{{3}})+|\d+)"
-             rf"(?:{escaped_mark}(?P<fraction>\d+))?$")
-    matched, sign, whole_text, fraction_text = _extract_plain(text, plain)
-    fast = (matched & places.notna() & (fraction_text.str.len() <= places.fillna(0))
-            & (whole_text.str.len() <= 17)).to_numpy(dtype=bool)
-    minor = pd.Series(0, index=values.index, dtype="int64")
-    errors = pd.Series("", index=values.index, dtype=object)
-    for place in places[fast].unique().tolist():
-        rows = fast & places.eq(place).fillna(False).to_numpy(dtype=bool)
-        whole = whole_text[rows].str.replace(grouping, "", regex=False).astype("int64")
-        fraction = fraction_text[rows].str.pad(place, side="right", fillchar="0").replace("", "0").astype("int64")
-        value = whole * 10**place + fraction
-        minor[rows] = np.where(sign[rows].eq("-"), -value, value)
-    rest = ~fast & text.ne("").to_numpy(dtype=bool)
+    codes, distinct = pd.factorize(currencies, use_na_sentinel=False)
+    places = np.array([-1 if (p := _decimals_or_none(c) if isinstance(c, str) else None) is None else p
+                       for c in distinct], dtype=np.int64)
+    read, parsed = plain_minor_units(arrow_strings(text), places[codes] if len(codes) else codes, mark)
+    minor = pd.Series(parsed, index=values.index, dtype="int64")
+    errors = pd.Series(np.full(len(values), "", dtype=object), index=values.index, dtype=object)
+    empty = text.eq("").to_numpy(dtype=bool)
+    rest = ~read & ~empty
     if rest.any():
         pairs = pd.DataFrame({"text": text[rest], "currency": currencies[rest]})
         cache: dict[tuple[str, str], tuple[int, str]] = {}
@@ -171,7 +180,7 @@ def parse_money(values: pd.Series, currencies: pd.Series, mark: str) -> tuple[pd
             results.append(cache[item])
         minor[rest] = np.array([value for value, _ in results], dtype="int64")
         errors[rest] = np.array([message for _, message in results], dtype=object)
-    errors[text.eq("")] = "empty: expected an amount"
+    errors[empty] = "empty: expected an amount"
     return minor, errors
 
 
@@ -186,28 +195,11 @@ def _marks_shown(cores: pd.Series) -> pd.Series:
         [last, other, np.where(after == 3, "", last)], default=""), index=cores.index)
 
 
-def _extract_plain(text: pd.Series, pattern: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-    """(matched, sign, whole, fraction) of a plain-number pattern, with pyarrow's RE2 in one pass."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = pa.array(text.astype("string[pyarrow]").array)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    result = pc.extract_regex(array, pattern)
-    matched = pd.Series(result.is_valid().to_numpy(zero_copy_only=False), index=text.index)
-
-    def field(name: str) -> pd.Series:
-        values = pc.if_else(result.is_valid(), result.field(name), "")
-        return pd.Series(values.to_pandas(types_mapper=pd.ArrowDtype).array, index=text.index)
-
-    return matched, field("sign"), field("whole"), field("fraction")
-
-
 def map_distinct(values: pd.Series, function) -> pd.Series:
     """`values.map(function)`, calling the function once per distinct value (exports repeat a lot)."""
-    distinct = values.unique()
-    return values.map(dict(zip(distinct, map(function, distinct), strict=True)))
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    mapped = pd.Series(distinct, dtype=values.dtype).map(function)
+    return pd.Series(mapped.take(codes).array, index=values.index, name=values.name)
 
 
 def _decimals_or_none(currency: str) -> int | None:

@@ -36,10 +36,17 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
     notices = list(table.notices)
     flags = RowFlags(table, mapping)
 
-    def text(column: str) -> pd.Series:
-        if column in mapping:
-            return frame[mapping[column]].str.strip()
-        return pd.Series("", index=frame.index, dtype=str)
+    stripped: dict[str, pd.Series] = {}
+    blank: list[pd.Series] = []  # one column of "" for every column the export lacks
+
+    def text(column: str) -> pd.Series:  # each column stripped once (callers never change what they get)
+        if column not in stripped:
+            if column in mapping:
+                stripped[column] = frame[mapping[column]].str.strip()
+            else:
+                blank[:] = blank or [pd.Series("", index=frame.index, dtype=str)]
+                stripped[column] = blank[0]
+        return stripped[column]
 
     invoice_id = text("invoice_id")
     footer = _footer_rows(frame, invoice_id)
@@ -91,7 +98,7 @@ def build_invoices(table: RawTable, profile: Profile, mapping: dict[str, str], o
         kinds = [name for name, mask in (("draft", draft), ("cancelled", cancelled), ("non-invoice", ignored))
                  if mask.any()]
         notices.append(f"{left_count} {'/'.join(kinds)} invoice(s) left out: not receivables")
-    result = canonical.loc[keep].reset_index(drop=True)
+    result = canonical if keep.all() else canonical.loc[keep].reset_index(drop=True)
     detected = {**table.detected, "decimal": decimal_mark,
                 "dates": ", ".join(f"{mapping[c]} {d.format}" for c, d in decisions.items() if d.format)}
     findings = flags.sorted_findings()

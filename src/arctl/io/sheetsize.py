@@ -118,13 +118,14 @@ def _scan_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, lengths: np.n
             data = tail + chunk
             cut = data.rfind(b"<")  # the last tag may be incomplete: keep it for the next chunk
             body, tail = (data[:cut], data[cut:]) if cut > 0 and len(data) - cut < 4096 else (data, b"")
-            rows = max(rows, max(map(int, _ROW_REF.findall(body)), default=0))
+            rows = max(rows, max(map(int, set(_ROW_REF.findall(body))), default=0))  # each row's number repeats
             letters = max(set(_COLUMN_REF.findall(body)), key=lambda c: (len(c), c), default=b"")
             if (len(letters), letters) > (len(widest), widest):
                 widest, columns = letters, _column_number(letters)
-            shared = np.fromiter(map(int, _SHARED_CELL.findall(body)), dtype=np.int64)
-            shared = shared[shared < len(lengths)]
-            expanded += int(lengths[shared].sum())
+            if len(lengths):  # without shared strings (inline text) no cell can repeat one
+                shared = np.fromiter(map(int, _SHARED_CELL.findall(body)), dtype=np.int64)
+                shared = shared[shared < len(lengths)]
+                expanded += int(lengths[shared].sum())
             if rows * columns > limits.max_cells:
                 raise _too_large(path, f"{member.filename} spans {rows:,} rows x {columns:,} columns "
                                  f"(up to column {widest.decode()}, row {rows:,})", f"{limits.max_cells:,} cells")

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from arctl.errors import InputError
+from arctl.io.arrowcsv import FAST_ENCODINGS, arrow_records
 from arctl.io.sheetsize import check_sheet_size
 from arctl.io.sniff import (
     FIELD_LIMIT,
@@ -28,6 +30,8 @@ from arctl.io.sniff import (
 from arctl.model import Finding
 
 HEADER_SEARCH_ROWS = 40
+FAST_READER = True  # pyarrow's reader where it reads exactly as the exact one (tests compare the two)
+_HEAD_BYTES = 2 * 1024 * 1024  # decoded first, to find the header: at least 512 Ki characters
 HeaderScore = Callable[[list[str]], int]
 
 
@@ -70,11 +74,11 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
                ) -> RawTable:
     encoding = container.encoding or "utf-8"
     raw = path.read_bytes()
-    text = raw.decode(encoding, errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text and "\n" not in text:
-        text = text.replace("\r", "\n")  # old Mac line ends, still written by some bank exports
+    fast = FAST_READER and comment_prefix is None and encoding in FAST_ENCODINGS
+    head_only = fast and len(raw) > _HEAD_BYTES  # the fast reader needs only the head decoded, for the header
+    text = _decoded(raw[:_HEAD_BYTES] if head_only else raw, encoding)
+    if head_only and ("\n" not in text or not text.strip()):
+        head_only, text = False, _decoded(raw, encoding)
     comments = 0
     if comment_prefix:
         text, comments = _blank_comment_lines(text, comment_prefix)
@@ -94,24 +98,45 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
         names = _header_names(list(given_names))
     detected = {"format": "TSV" if delimiter == "\t" else "CSV", "encoding": describe_encoding(encoding),
                 "delimiter": {"\t": "tab"}.get(delimiter, delimiter)}
-    try:
-        frame = _pandas_records(text, delimiter, header_line, len(names), path)
-        row_numbers = np.arange(len(frame)) + header_line + 1  # 1-based line of each record
-        if _physical_lines(text) != header_line + len(frame):
-            frame, row_numbers, findings = _csv_records(text, delimiter, header_line, len(names), path)
-        else:
-            findings = []
-    except _FieldCountError:
-        frame, row_numbers, findings = _csv_records(text, delimiter, header_line, len(names), path)
+    fast_frame = arrow_records(raw, encoding, delimiter, header_line, len(names), FIELD_LIMIT) if fast else None
+    findings: list[Finding] = []
+    if fast_frame is not None:
+        frame, row_numbers = fast_frame, np.arange(len(fast_frame), dtype=np.int64) + header_line + 1
+    else:
+        if head_only:
+            text = _decoded(raw, encoding)
+        frame, row_numbers, findings = _exact_records(text, delimiter, header_line, len(names), path)
+        _refuse_long_fields(frame, row_numbers, path, raw)
     frame.columns = names
     frame, row_numbers = _drop_blank_rows(frame, row_numbers)
-    _refuse_long_fields(frame, row_numbers, path, raw)
     table = RawTable(path, frame, row_numbers, header_line, detected, findings=findings)
     if comments:
         table.notices.append(f"{comments} comment line(s) starting with {comment_prefix!r} skipped")
     if header_index:
         table.notices.append(f"{header_index} line(s) above the header skipped (title or section rows)")
     return table
+
+
+def _decoded(raw: bytes, encoding: str) -> str:
+    text = raw.decode(encoding, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # old Mac line ends, still written by some bank exports
+    return text
+
+
+def _exact_records(text: str, delimiter: str, header_line: int, width: int,
+                   path: Path) -> tuple[pd.DataFrame, np.ndarray, list[Finding]]:
+    """pandas' C reader, or the csv module where records and lines differ (line breaks in quotes, ragged rows)."""
+    try:
+        frame = _pandas_records(text, delimiter, header_line, width, path)
+        row_numbers = np.arange(len(frame)) + header_line + 1  # 1-based line of each record
+        if _physical_lines(text) != header_line + len(frame):
+            return _csv_records(text, delimiter, header_line, width, path)
+        return frame, row_numbers, []
+    except _FieldCountError:
+        return _csv_records(text, delimiter, header_line, width, path)
 
 
 class _FieldCountError(Exception):
@@ -261,7 +286,8 @@ def _read_workbook(path: Path, container: Container, header_score: HeaderScore, 
                              hint="export the list again; a workbook needs a sheet with a header and rows")
         if chosen != names[0]:
             notices.append(f"sheet {names[0]!r} is empty; read sheet {chosen!r}")
-    rows = [[_cell_text(value) for value in row] for row in cells]
+    columns = None if comment_prefix else _cell_columns(cells)  # comment rows are found row by row
+    rows = _cell_texts(cells) if columns is None else _head_rows(columns, len(cells), HEADER_SEARCH_ROWS)
     comments = 0
     if comment_prefix:
         for position, row in enumerate(rows):
@@ -280,9 +306,14 @@ def _read_workbook(path: Path, container: Container, header_score: HeaderScore, 
     else:  # no header row: every row is data, from row 1 on
         header_index, width = -1, len(given_names)
         names = _header_names(list(given_names))
-    body = [(row + [""] * width)[:width] for row in rows[header_index + 1:]]
-    frame = pd.DataFrame(body, columns=range(width), dtype=str) if body else pd.DataFrame(
-        {i: pd.Series(dtype=str) for i in range(width)})
+    if columns is None:
+        body = [(row + [""] * width)[:width] for row in rows[header_index + 1:]]
+        frame = pd.DataFrame(body, columns=range(width), dtype=str) if body else pd.DataFrame(
+            {i: pd.Series(dtype=str) for i in range(width)})
+    else:  # the same frame, built from the columns
+        count = len(cells) - header_index - 1
+        frame = pd.DataFrame({i: pd.Series(columns[i][header_index + 1:] if i < len(columns) else [""] * count,
+                                           dtype=str) for i in range(width)})
     frame.columns = names
     row_numbers = np.arange(len(frame), dtype=np.int64) + header_index + 2
     frame, row_numbers = _drop_blank_rows(frame, row_numbers)
@@ -304,6 +335,44 @@ def _sheet_cells(workbook, name: str) -> list[list[object]]:
 
 def _has_rows(cells: list[list[object]]) -> bool:
     return any(any(value not in ("", None) for value in row) for row in cells)
+
+
+def _cell_texts(cells: list[list[object]]) -> list[list[str]]:
+    """`_cell_text` of every cell, converted a column at a time where the rows are of one length."""
+    columns = _cell_columns(cells)
+    if columns is None:
+        return [[_cell_text(value) for value in row] for row in cells]
+    return _head_rows(columns, len(cells))
+
+
+def _cell_columns(cells: list[list[object]]) -> list[list[str]] | None:
+    """The texts of the cells by column (a column holds one or two kinds of value); None for ragged rows."""
+    if not cells or len({len(row) for row in cells}) != 1:
+        return None
+    return [_column_texts(column) for column in zip(*cells, strict=True)]
+
+
+def _head_rows(columns: list[list[str]], count: int, limit: int | None = None) -> list[list[str]]:
+    """The first `limit` rows (all `count` by default) of cell texts held by column."""
+    if not columns:
+        return [[] for _ in range(count if limit is None else min(count, limit))]
+    return [list(row) for row in zip(*(column[:limit] for column in columns), strict=True)]
+
+
+def _column_texts(values: tuple[Any, ...]) -> list[str]:
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return list(map(str.strip, values))
+    if kinds <= {str, float}:  # numbers, with "" for the empty cells
+        texts = [format(value, ".15g") if type(value) is float else value.strip() for value in values]
+        for position, value in enumerate(values):  # 1e+16, inf: written out as _cell_text writes them
+            if type(value) is float and ("e" in texts[position] or not texts[position][-1].isdigit()):
+                texts[position] = _cell_text(value)
+        return texts
+    if kinds <= {str, dt.date}:  # a column repeats its dates: each written once
+        written = {value: value.isoformat() for value in set(values) if type(value) is dt.date}
+        return [written[value] if type(value) is dt.date else value.strip() for value in values]
+    return [_cell_text(value) for value in values]
 
 
 def _cell_text(value: object) -> str:
@@ -363,8 +432,13 @@ def _drop_blank_rows(frame: pd.DataFrame, row_numbers: np.ndarray) -> tuple[pd.D
     if frame.empty:
         return frame.reset_index(drop=True), row_numbers
     filled = np.zeros(len(frame), dtype=bool)
-    for column in frame.columns:
-        filled |= frame[column].str.strip().ne("").to_numpy()
+    for position in range(len(frame.columns)):  # each column only on the rows still blank so far
+        rest = np.flatnonzero(~filled)
+        if not len(rest):
+            return frame.reset_index(drop=True), row_numbers
+        column = frame.iloc[:, position]
+        values = column if len(rest) == len(frame) else column.iloc[rest]
+        filled[rest] = values.str.strip().ne("").to_numpy()
     return frame.loc[filled].reset_index(drop=True), row_numbers[filled]
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from itertools import groupby
+from json.encoder import encode_basestring
 
 from rich.console import Console
 from rich.table import Table
@@ -22,6 +24,7 @@ from rich.table import Table
 from arctl.model import AgingItem, AgingReport, AgingRow, csv_cell
 from arctl.money import format_money, plain_amount
 from arctl.render.call_list import delimiter_for
+from arctl.render.jsontext import RawJSON, dumps_indented
 from arctl.render.safe_text import escape
 
 DETAIL_COLUMNS = ("kind", "reference", "issue_date", "due_date", "days")
@@ -53,6 +56,38 @@ def aging_json(report: AgingReport) -> dict:
         document["converted_to"] = report.converted_to
         document["rates"] = [{"currency": rate.currency, "rate": rate.rate} for rate in report.rates]
     return document
+
+
+def aging_json_text(report: AgingReport) -> str:
+    """`json.dumps(aging_json(report), ensure_ascii=False, indent=2)`; the customer and total rows written
+    straight from the report (50,000 customers build no dicts), a detailed report through `aging_json`."""
+    if report.detail:
+        return dumps_indented(aging_json(report))
+    labels = [encode_basestring(label) for label in report.labels]
+    document = aging_json(replace(report, customers=(), totals=()))
+    document["customers"] = _rows_text([_row_text(row, labels, True) for row in report.customers])
+    document["totals"] = _rows_text([_row_text(row, labels, False) for row in report.totals])
+    return dumps_indented(document)
+
+
+def _rows_text(entries: list[str]) -> RawJSON:
+    return RawJSON("[\n" + ",\n".join(entries) + "\n  ]" if entries else "[]")
+
+
+def _row_text(row: AgingRow, labels: list[str], customer: bool) -> str:
+    """One row as the entry of a list of the document's top level (braces at 4 spaces, keys at 6)."""
+    currency = row.currency
+    buckets = ",\n".join(f'        {label}: "{plain_amount(value, currency)}"'
+                          for label, value in zip(labels, row.buckets, strict=True))
+    who = (f'      "customer_id": {_text_or_null(row.customer_id)},\n      "name": {_text_or_null(row.name)},\n'
+           if customer else "")
+    return (f'    {{\n{who}      "currency": {encode_basestring(currency)},\n'
+            f'      "total": "{plain_amount(row.total, currency)}",\n      "buckets": {{\n{buckets}\n      }},\n'
+            f'      "invoices": {int(row.invoices)},\n      "credits": "{plain_amount(row.credits, currency)}"\n    }}')
+
+
+def _text_or_null(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
 
 
 def _item_json(item: AgingItem, labels: tuple[str, ...]) -> dict:

@@ -70,12 +70,13 @@ def _items(invoices: pd.DataFrame, payments: pd.DataFrame | None, by: str) -> pd
     issue = _dates(open_items, "issue_date")
     due = _dates(open_items, "due_date")
     amounts = open_items["open_amount"].astype("int64")
+    def text(column: str) -> Any:  # the column's own (Arrow) strings: no round trip through Python objects
+        return open_items[column].astype(str).array
+
     frame = pd.DataFrame({
-        "key": open_items["customer_id"].astype(str).to_numpy(),
-        "name": open_items["customer_name"].astype(str).to_numpy(),
-        "currency": open_items["currency"].astype(str).to_numpy(),
+        "key": text("customer_id"), "name": text("customer_name"), "currency": text("currency"),
         "kind": np.where(amounts.to_numpy() < 0, "credit_note", "invoice"),
-        "reference": open_items["invoice_id"].astype(str).to_numpy(),
+        "reference": text("invoice_id"),
         "issue_date": issue.to_numpy(), "due_date": due.to_numpy(),
         "date": (due if by == "due" else issue).to_numpy(), "amount": amounts.to_numpy(),
     })
@@ -119,30 +120,51 @@ def _converted(items: pd.DataFrame, target: str, rates: tuple[AgingRate, ...]
 
 
 def _rows(items: pd.DataFrame, width: int) -> tuple[tuple[AgingRow, ...], tuple[AgingRow, ...]]:
-    """One row per customer and currency (the unknown payer last in its currency), and one total per currency."""
+    """One row per customer and currency (the unknown payer last in its currency), and one total per currency.
+
+    Sums per (customer, currency) group over integer codes of both (sorted as a group-by sorts them): one
+    pass of np.add.at per figure, no group-by per column."""
     if items.empty:
         return (), ()
-    frame = items.assign(
-        bucket=items["bucket"].astype("int64"), credit=np.minimum(items["amount"], 0),
-        counted=items["kind"].ne("payment").astype("int64"))
-    table = (frame.groupby(["key", "currency", "bucket"])["amount"].sum().unstack(fill_value=0)
-             .reindex(columns=range(width), fill_value=0))
-    groups = frame.groupby(["key", "currency"])
-    sums = groups.agg(name=("name", "first"), credits=("credit", "sum"), counted=("counted", "sum"))
-    customers = []
-    for (key, currency), values in zip(table.index, table.to_numpy().tolist(), strict=True):
-        found = sums.loc[(key, currency)]
-        customers.append(AgingRow(key or None, str(found["name"]) if key else UNIDENTIFIED, currency,
-                                  int(sum(values)), tuple(int(v) for v in values), int(found["counted"]),
-                                  int(found["credits"])))
+    key_codes, keys = pd.factorize(items["key"], sort=True)
+    currency_codes, currencies = pd.factorize(items["currency"], sort=True)
+    pairs, first, group = np.unique(key_codes.astype(np.int64) * len(currencies) + currency_codes,
+                                    return_index=True, return_inverse=True)
+    amount = items["amount"].to_numpy(dtype=np.int64)
+    bucket = items["bucket"].to_numpy(dtype=np.int64)
+    credit = np.minimum(amount, 0)
+    counted = items["kind"].ne("payment").to_numpy(dtype=np.int64)
+    inside = (bucket >= 0) & (bucket < width)
+    table = np.zeros((len(pairs), width), dtype=np.int64)
+    np.add.at(table, (group[inside], bucket[inside]), amount[inside])
+    credits = np.zeros(len(pairs), dtype=np.int64)
+    np.add.at(credits, group, credit)
+    counts = np.zeros(len(pairs), dtype=np.int64)
+    np.add.at(counts, group, counted)
+    pair_keys = keys.take(pairs // len(currencies)).tolist()
+    pair_currencies = currencies.take(pairs % len(currencies)).tolist()
+    customers = [
+        AgingRow(key or None, str(name) if key else UNIDENTIFIED, currency, sum(values), tuple(values),
+                 count, credit_sum)
+        for key, currency, values, name, count, credit_sum in zip(
+            pair_keys, pair_currencies, table.tolist(), items["name"].iloc[first].tolist(), counts.tolist(),
+            credits.tolist(), strict=True)]
     customers.sort(key=lambda row: (row.currency, row.customer_id is None, -row.total, row.customer_id or ""))
-    totals_table = table.groupby(level="currency").sum()
-    per_currency = frame.groupby("currency").agg(credits=("credit", "sum"), counted=("counted", "sum"))
+    of_currency = pairs % len(currencies)
+    totals_table = np.zeros((len(currencies), width), dtype=np.int64)
+    np.add.at(totals_table, of_currency, table)
     totals = tuple(
-        AgingRow(None, None, currency, int(sum(values)), tuple(int(v) for v in values),
-                 int(per_currency.loc[currency, "counted"]), int(per_currency.loc[currency, "credits"]))
-        for currency, values in zip(totals_table.index, totals_table.to_numpy().tolist(), strict=True))
+        AgingRow(None, None, currency, sum(values), tuple(values), count, credit_sum)
+        for currency, values, count, credit_sum in zip(
+            currencies.tolist(), totals_table.tolist(), _sums(currency_codes, counted, len(currencies)),
+            _sums(currency_codes, credit, len(currencies)), strict=True))
     return tuple(customers), totals
+
+
+def _sums(codes: np.ndarray, values: np.ndarray, size: int) -> list[int]:
+    sums = np.zeros(size, dtype=np.int64)
+    np.add.at(sums, codes, values)
+    return sums.tolist()
 
 
 def _detail(items: pd.DataFrame, order: dict[tuple[str, str], int]) -> tuple[AgingItem, ...]:

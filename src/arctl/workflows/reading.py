@@ -138,7 +138,8 @@ def aging(paths: list[Path], options: ReadOptions, as_of: dt.date, *, by: str, b
                          f"{len(skipped)} problem(s) in all",
                          hint="run `arctl check` on the file for the full list, or use --on-error skip")
     frame = pd.concat([read.frame for read in reads], ignore_index=True)
-    duplicated = frame["invoice_id"].duplicated(keep=False)
+    # one export holds each invoice once (read_export leaves out every row of a repeated number)
+    duplicated = frame["invoice_id"].duplicated(keep=False) if len(reads) > 1 else pd.Series(False)
     if duplicated.any():
         row = frame[duplicated].iloc[0]
         raise InputError(f"invoice {row['invoice_id']} is in more than one export ({row['source']} and others)",
