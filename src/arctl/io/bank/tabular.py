@@ -37,7 +37,8 @@ import pandas as pd
 
 from arctl.errors import InputError, UsageError
 from arctl.io.bank.inferred import account_from_preamble, column_names, infer_layout, looks_headerless
-from arctl.io.bank.lines import BankRead, BankRecord, bank_frame
+from arctl.io.bank.line_ids import SPACES
+from arctl.io.bank.lines import BankRead, lines_frame
 from arctl.io.dialect import (
     DateDecision,
     decide_date_format,
@@ -253,8 +254,8 @@ def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple
 
     keep = live & ~flags.bad
     positions = np.flatnonzero(keep)
-    records = _records(positions, table, account, booking, value, amount, currency, text, remittance, reversal)
-    result = bank_frame(records, table.path)
+    result = lines_frame(_line_columns(positions, table, account, booking, value, amount, currency, text, remittance,
+                                       reversal), table.path)
     footers = int(footer.sum())
     row_count = len(frame) + len(table.findings) - footers
     bad_rows = int((flags.bad & ~footer).sum()) + len(table.findings)
@@ -289,20 +290,26 @@ def _describe(profile: Profile, detected: dict[str, str]) -> str:
     return f"read with profile {profile.name!r}: {', '.join(parts)}"
 
 
-def _records(positions: np.ndarray, table: RawTable, account, booking, value, amount, currency, text, remittance,
-             reversal: np.ndarray) -> list[BankRecord]:
-    def at(values) -> list:
-        return (values.iloc[positions] if isinstance(values, pd.Series) else values[positions]).tolist()
+def _line_columns(positions: np.ndarray, table: RawTable, account, booking, value, amount, currency, text,
+                  remittance, reversal: np.ndarray) -> dict[str, pd.Series]:
+    """The kept rows as bank-line columns (lines.LINE_COLUMNS), dates to the day."""
+    def at(values) -> pd.Series:
+        picked = values.iloc[positions] if isinstance(values, pd.Series) else pd.Series(values[positions])
+        return picked.reset_index(drop=True)
 
-    value_dates = [None if pd.isna(v) else v.date() for v in at(value)]
-    columns = zip(at(account), [b.date() for b in at(booking)], value_dates, at(amount), at(currency),
-                  at(_squeeze(text("counterparty_name"))), at(_compact(text("counterparty_iban"))),
-                  at(text("structured_ref")), at(remittance), at(reversal), at(text("bank_ref")),
-                  at(table.row_numbers), strict=True)
-    return [BankRecord(account=acc, booking_date=booked, value_date=valued, amount=int(minor), currency=cur,
-                       counterparty_name=name, counterparty_iban=iban, structured_ref=ref, remittance=rem,
-                       reversal=bool(rev), bank_ref=bref, line=int(line))
-            for acc, booked, valued, minor, cur, name, iban, ref, rem, rev, bref, line in columns]
+    def dates(values: pd.Series) -> pd.Series:
+        return at(values).astype("datetime64[s]").dt.floor("D")
+
+    return {
+        "account_iban": at(account).astype(str), "booking_date": dates(booking), "value_date": dates(value),
+        "amount": at(amount).astype("int64"), "currency": at(currency).astype(str),
+        "counterparty_name": at(_squeeze(text("counterparty_name"))).astype(str),
+        "counterparty_iban": at(_compact(text("counterparty_iban"))).astype(str),
+        "structured_ref": at(text("structured_ref")).astype(str), "remittance": at(remittance).astype(str),
+        "reversal": at(reversal).astype(bool), "bank_ref": at(text("bank_ref")).astype(str),
+        "statement": pd.Series("", index=range(len(positions)), dtype=str),
+        "line": at(np.asarray(table.row_numbers)).astype("int64"),
+    }
 
 
 # --- amounts ---------------------------------------------------------------------------------------------
@@ -427,12 +434,12 @@ def _unquote(values: pd.Series, quote: str | None) -> pd.Series:
 
 
 def _squeeze(values: pd.Series) -> pd.Series:
-    return values.str.replace(r"\s+", " ", regex=True).str.strip()
+    return values.str.replace(SPACES, " ", regex=True).str.strip()
 
 
 def _compact(values: pd.Series) -> pd.Series:
     """Account numbers as one token: 'BE68 5390 0754 7034' -> 'BE68539007547034'."""
-    return values.str.replace(r"\s+", "", regex=True).str.upper()
+    return values.str.replace(SPACES, "", regex=True).str.upper()
 
 
 def _footer_rows(frame: pd.DataFrame, booking: pd.Series, money: dict[str, pd.Series]) -> np.ndarray:
