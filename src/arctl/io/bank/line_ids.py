@@ -25,6 +25,8 @@ import pyarrow.compute as pc
 SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
          "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 SPACES = "[" + SPACE + "]+"
+ANY_SPACE = "[" + SPACE + "]"
+UNEVEN = "[" + SPACE.replace(" ", "") + "]|  |^ | $"  # what " ".join(text.split()) changes
 
 
 def line_ids(columns: dict[str, pd.Series]) -> list[str] | np.ndarray:
@@ -81,9 +83,10 @@ def _arrow(values: pd.Series) -> pa.Array:
 
 
 def _iso(dates: pd.Series) -> pa.Array:
-    """YYYY-MM-DD (date.isoformat) of each date, "" for none."""
-    text = np.datetime_as_string(dates.to_numpy().astype("datetime64[D]"), unit="D")
-    return pa.array(np.where(dates.isna().to_numpy(), "", text).astype(object), type=pa.large_string())
+    """YYYY-MM-DD (date.isoformat) of each date, "" for none: each distinct day written once."""
+    codes, days = pd.factorize(dates)
+    texts = np.array([day.date().isoformat() for day in days] + [""], dtype=object)
+    return pa.array(texts[codes], type=pa.large_string())  # code -1 (none) takes the last one, ""
 
 
 def _upper(values: pa.Array) -> pa.Array:
@@ -99,5 +102,7 @@ def _upper(values: pa.Array) -> pa.Array:
 
 
 def _collapse(values: pa.Array) -> pa.Array:
-    """" ".join(text.split()) of each text."""
+    """" ".join(text.split()) of each text (a column that needs none is left as it is)."""
+    if not pc.any(pc.match_substring_regex(values, UNEVEN)).as_py():
+        return values
     return pc.utf8_trim(pc.replace_substring_regex(values, SPACES, " "), " ")

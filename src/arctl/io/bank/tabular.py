@@ -37,13 +37,14 @@ import pandas as pd
 
 from arctl.errors import InputError, UsageError
 from arctl.io.bank.inferred import account_from_preamble, column_names, infer_layout, looks_headerless
-from arctl.io.bank.line_ids import SPACES
+from arctl.io.bank.line_ids import ANY_SPACE, SPACES, UNEVEN
 from arctl.io.bank.lines import BankRead, lines_frame
 from arctl.io.dialect import (
     DateDecision,
     decide_date_format,
     decide_decimal_mark,
     decide_file_dates,
+    map_distinct,
     parse_dates,
     parse_money,
 )
@@ -217,7 +218,7 @@ def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple
     if footer.any():
         rows = ", ".join(str(n) for n in table.row_numbers[footer])
         notices.append(f"row {rows}: balance/total row at the end left out (not a transaction)")
-    status = text("status").map(fold)
+    status = map_distinct(text("status"), fold)
     not_booked = (status.isin(profile.not_booked).to_numpy() & status.ne("").to_numpy()) if profile.not_booked \
         else np.zeros(len(frame), dtype=bool)
     if not_booked.any():
@@ -245,7 +246,7 @@ def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple
     reversal = np.zeros(len(frame), dtype=bool)
     if "reversal" in columns:
         marks = text("reversal")
-        reversal |= (marks.ne("") & (marks.map(fold).isin(profile.reversal_values) if profile.reversal_values
+        reversal |= (marks.ne("") & (map_distinct(marks, fold).isin(profile.reversal_values) if profile.reversal_values
                                      else True)).to_numpy()
     if profile.reversal_words:
         words = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in profile.reversal_words) + r")", re.IGNORECASE)
@@ -366,7 +367,7 @@ def _pair_amount(columns, money_text: dict[str, pd.Series], parsed: dict, usable
 def _apply_direction(amount: pd.Series, indicator: pd.Series, profile: Profile, usable: np.ndarray,
                      flags: RowFlags) -> pd.Series:
     """An unsigned amount with a credit/debit indicator: the indicator decides the sign."""
-    folded = indicator.map(fold)
+    folded = map_distinct(indicator, fold)
     credit = folded.isin({fold(v) for v in profile.credit_values}).to_numpy()
     debit = folded.isin({fold(v) for v in profile.debit_values}).to_numpy()
     expected = (f"expected {' or '.join(profile.credit_values)} (credit) or "
@@ -434,12 +435,16 @@ def _unquote(values: pd.Series, quote: str | None) -> pd.Series:
 
 
 def _squeeze(values: pd.Series) -> pd.Series:
-    return values.str.replace(SPACES, " ", regex=True).str.strip()
+    if values.str.contains(UNEVEN, regex=True).any():  # finding is cheaper than replacing
+        values = values.str.replace(SPACES, " ", regex=True)
+    return values.str.strip()
 
 
 def _compact(values: pd.Series) -> pd.Series:
     """Account numbers as one token: 'BE68 5390 0754 7034' -> 'BE68539007547034'."""
-    return values.str.replace(SPACES, "", regex=True).str.upper()
+    if values.str.contains(ANY_SPACE, regex=True).any():
+        values = values.str.replace(SPACES, "", regex=True)
+    return values.str.upper()
 
 
 def _footer_rows(frame: pd.DataFrame, booking: pd.Series, money: dict[str, pd.Series]) -> np.ndarray:
