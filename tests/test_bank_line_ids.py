@@ -63,3 +63,20 @@ def test_no_records_give_an_empty_frame_with_the_canonical_types():
     assert len(frame) == 0
     assert str(frame["amount"].dtype) == "int64" and str(frame["booking_date"].dtype) == "datetime64[s]"
     assert isinstance(frame["txn_id"].dtype, pd.StringDtype)
+
+
+def test_columns_held_in_several_arrow_chunks_give_the_same_ids():
+    """A large CSV reaches the frame in chunks: the ids do not depend on how the text is held."""
+    import pyarrow as pa
+
+    from arctl.io.bank.lines import LINE_COLUMNS, lines_frame
+
+    whole = bank_frame(RECORDS, "statement.xml")
+    columns = {name: whole[name].reset_index(drop=True) for name in LINE_COLUMNS if name in whole}
+    for name in ("account_iban", "bank_ref", "counterparty_name", "remittance"):
+        values = whole[name].tolist()
+        columns[name] = pd.Series(pa.chunked_array([values[:5], values[5:]], type=pa.large_string()), dtype=str)
+    columns["statement"] = pd.Series([r.statement for r in RECORDS], dtype=str)
+    columns["line"] = pd.Series([r.line for r in RECORDS], dtype="int64")
+
+    assert lines_frame(columns, "statement.xml")["txn_id"].tolist() == txn_ids(RECORDS)

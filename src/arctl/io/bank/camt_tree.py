@@ -58,21 +58,22 @@ class NsTree(LocalTree):
 
     def findall(self, element: Element | None, path: str) -> list[Element]:
         current = [] if element is None else [element]
-        for tag in self.steps(path):
+        for tag in self.paths.get(path) or self.steps(path):
             current = [child for parent in current for child in parent.findall(tag)]
         return current
 
     def find(self, element: Element | None, path: str) -> Element | None:
         if element is None:
             return None
-        steps = self.steps(path)
-        if len(steps) == 1:
-            return element.find(steps[0])
-        return _first(element, steps, 0)
+        steps = self.paths.get(path) or self.steps(path)
+        return element.find(steps[0]) if len(steps) == 1 else _first(element, steps, 0)
 
     def text(self, element: Element | None, path: str) -> str:
-        found = self.find(element, path)
-        return (found.text or "").strip() if found is not None else ""
+        if element is None:
+            return ""
+        steps = self.paths.get(path) or self.steps(path)
+        found = element.find(steps[0]) if len(steps) == 1 else _first(element, steps, 0)
+        return "" if found is None else (found.text or "").strip()
 
 
 def _first(element: Element, steps: tuple[str, ...], at: int) -> Element | None:

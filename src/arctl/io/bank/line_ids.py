@@ -29,57 +29,61 @@ ANY_SPACE = "[" + SPACE + "]"
 UNEVEN = "[" + SPACE.replace(" ", "") + "]|  |^ | $"  # what " ".join(text.split()) changes
 
 
-def line_ids(columns: dict[str, pd.Series]) -> list[str] | np.ndarray:
+def line_ids(columns: dict[str, pd.Series]) -> pa.Array:
     """The `txn_id` of each line of `columns` (lines.LINE_COLUMNS)."""
-    count = len(columns["account_iban"])
-    if not count:
-        return []
-    account = columns["account_iban"].reset_index(drop=True)
-    reference = columns["bank_ref"].reset_index(drop=True)
-    has_reference = reference.ne("").to_numpy()
-    pairs = (account + "\x1f" + reference)[has_reference]
+    account = _arrow(columns["account_iban"])
+    reference = _arrow(columns["bank_ref"])
+    has_reference = pc.not_equal(reference, "").to_numpy(zero_copy_only=False)
+    pairs = pd.Series(_join([account, reference], "\x1f"), dtype=str)[has_reference]
     unique = has_reference.copy()
     unique[has_reference] = ~pairs.duplicated(keep=False).to_numpy()
-    ids = np.empty(count, dtype=object)
-    ids[unique] = (account[unique] + ":" + reference[unique]).to_numpy(dtype=object)
+    ids = _join([account, reference], ":")
     hashed = ~unique
     if hashed.any():
-        keys = _hash_keys({name: values.reset_index(drop=True)[hashed] for name, values in columns.items()})
-        owner = account[hashed].to_numpy(dtype=object)
-        statement = columns["statement"].reset_index(drop=True)[hashed].to_numpy(dtype=object)
-        occurrence = _occurrences(owner + "\x1f" + statement + "\x1f" + keys)
-        ids[hashed] = owner + ":h" + keys + "-" + occurrence.astype(str).astype(object)
+        rows = np.flatnonzero(hashed)
+        keys = _hash_keys({name: values.reset_index(drop=True).iloc[rows] for name, values in columns.items()})
+        owner = account.take(rows)
+        groups = _join([owner, _arrow(columns["statement"]).take(rows), keys], "\x1f")
+        occurrence = pc.cast(pa.array(_occurrences(groups)), pa.large_string())
+        ids = pc.replace_with_mask(ids, pa.array(hashed), _join([_join([owner, keys], ":h"), occurrence], "-"))
     return ids
 
 
-def _occurrences(groups: np.ndarray) -> np.ndarray:
+def _join(parts: list[pa.Array], separator: str) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, pa.scalar(separator, pa.large_string()))
+
+
+def _occurrences(groups: pa.Array) -> np.ndarray:
     """1 for the first line of each group, 2 for the second ..., in order."""
-    series = pd.Series(groups, dtype=object)
+    series = pd.Series(groups, dtype=str)
     repeated = series.duplicated(keep=False).to_numpy()
-    occurrence = np.ones(len(groups), dtype=np.int64)
+    occurrence = np.ones(len(series), dtype=np.int64)
     if repeated.any():
         subset = series[repeated]
         occurrence[repeated] = subset.groupby(subset, sort=False).cumcount().to_numpy() + 1
     return occurrence
 
 
-def _hash_keys(columns: dict[str, pd.Series]) -> np.ndarray:
+def _hash_keys(columns: dict[str, pd.Series]) -> pa.Array:
     parts = [
         _iso(columns["booking_date"]), _iso(columns["value_date"]),
         pc.cast(pa.array(columns["amount"].to_numpy(dtype=np.int64)), pa.string()), _arrow(columns["currency"]),
         _upper(_arrow(columns["counterparty_iban"])), _collapse(_upper(_arrow(columns["counterparty_name"]))),
         _collapse(_arrow(columns["remittance"])), _arrow(columns["structured_ref"]),
     ]
-    joined = pc.binary_join_element_wise(*[pc.cast(part, pa.large_string()) for part in parts],
-                                         pa.scalar("\x1f", pa.large_string()))
+    joined = _join([pc.cast(part, pa.large_string()) for part in parts], "\x1f")
     texts = pc.cast(joined, pa.large_binary()).to_pylist()
     sha256 = hashlib.sha256
-    return np.array([sha256(text).hexdigest()[:16] for text in texts], dtype=object)
+    return pa.array([sha256(text).hexdigest()[:16] for text in texts], type=pa.large_string())
 
 
 def _arrow(values: pd.Series) -> pa.Array:
-    return pa.array(values.to_numpy(dtype=object), type=pa.large_string()) if values.dtype == object \
-        else pc.cast(pa.array(values), pa.large_string())
+    if values.dtype == object:
+        return pa.array(values.to_numpy(dtype=object), type=pa.large_string())
+    found = pa.array(values)
+    if isinstance(found, pa.ChunkedArray):
+        found = found.combine_chunks()
+    return found if found.type == pa.large_string() else pc.cast(found, pa.large_string())
 
 
 def _iso(dates: pd.Series) -> pa.Array:

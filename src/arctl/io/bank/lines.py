@@ -180,7 +180,7 @@ def lines_frame(columns: dict[str, pd.Series], path: Path | str) -> pd.DataFrame
     from arctl.io.bank.line_ids import line_ids
 
     frame = pd.DataFrame({
-        "txn_id": pd.Series(line_ids(columns), dtype=str),
+        "txn_id": pd.Series(line_ids(columns), dtype=str) if len(columns["line"]) else pd.Series([], dtype=str),
         **{name: columns[name] for name in LINE_COLUMNS if name not in ("statement", "line")},
         "source": pd.Series(f"{path}:" + columns["line"].astype(str), dtype=str),
     })
