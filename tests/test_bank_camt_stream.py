@@ -152,3 +152,14 @@ def test_a_statement_without_an_account_gets_the_whole_tree_error_message(tmp_pa
     with pytest.raises(Exception) as error:
         read_camt(path)
     assert "line 368: statement '2026-061' names no account" in str(error.value)
+
+
+@pytest.mark.parametrize("name", ["belgian_02_pretty", "damaged_08"])
+def test_records_turned_into_columns_in_small_batches_read_alike(tmp_path, monkeypatch, name):
+    """A large statement's records become columns a batch at a time; the batches change nothing."""
+    import arctl.io.bank.camt_stream as camt_stream
+
+    monkeypatch.setattr(camt_stream, "BATCH", 2)
+    path = write(tmp_path, SAMPLES[name])
+
+    assert as_data(streamed(path)) == as_data(read_camt_tree(path))

@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element
 
 from arctl.errors import InputError
 from arctl.io.bank.camt_tree import LocalTree
-from arctl.io.bank.lines import Balance, BankRecord, StatementBalances, line_sums
+from arctl.io.bank.lines import Balance, BankRecord, StatementBalances
 from arctl.model import Finding
 from arctl.money import AmountError, currency_decimals, parse_amount
 
@@ -58,12 +58,11 @@ class Skip(Exception):
 @dataclass(frozen=True, slots=True)
 class Opened:
     """What a statement gives its entries, read before them: its account, the account's currency and the
-    balances it states; and where its records begin."""
+    balances it states."""
 
     account: str
     currency: str
     balances: list[tuple[Element, Balance]]
-    first_record: int
 
 
 @dataclass(slots=True)
@@ -75,6 +74,7 @@ class Reader:
     line_of: Callable[[Element], int]
     tree: LocalTree
     records: list[BankRecord] = field(default_factory=list)
+    sums: dict[str, list[int]] = field(default_factory=dict)  # the open statement's credits and debits
     balances: list[Balance] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     not_booked: Counter[str] = field(default_factory=Counter)
@@ -117,20 +117,36 @@ class Reader:
         balances = [(element, self.balance(element, account, account_currency))
                     for element in self.tree.children(statement, "Bal")]
         self.balances.extend(balance for _, balance in balances)
-        return Opened(account, account_currency, balances, len(self.records))
+        self.sums = {}
+        return Opened(account, account_currency, balances)
 
     def take(self, opened: Opened, entry: Element) -> None:
         with contextlib.suppress(Skip):
             self.entry(entry, opened.account, opened.currency, self.statement_id)
 
     def close(self, statement: Element, opened: Opened) -> None:
-        self.state(statement, opened.account, opened.balances, self.records[opened.first_record:])
+        self.state(statement, opened.account, opened.balances, self.sums)
+
+    def add(self, record: BankRecord) -> None:
+        self.records.append(record)
+        sums = self.sums.get(record.currency)
+        if sums is None:
+            sums = self.sums[record.currency] = [0, 0]
+        if record.amount > 0:
+            sums[0] += record.amount
+        else:
+            sums[1] -= record.amount
+
+    def take_records(self) -> list[BankRecord]:
+        """The records read so far, handed over (the reader keeps what the statement balances need)."""
+        records, self.records = self.records, []
+        return records
 
     def state(self, statement: Element, account: str, balances: list[tuple[Element, Balance]],
-              records: list[BankRecord]) -> None:
+              sums: dict[str, list[int]]) -> None:
         """The statement's booked balances and lines per currency, for `check`."""
         currencies = dict.fromkeys([b.currency for _, b in balances if b.kind in ("OPBD", "PRCD", "CLBD")]
-                                   + [r.currency for r in records])
+                                   + list(sums))
         for currency in currencies:
             kinds: dict[str, tuple[Element, Balance]] = {}
             for element, balance in balances:
@@ -138,7 +154,7 @@ class Reader:
                     kinds.setdefault(balance.kind, (element, balance))
             opening = kinds.get("OPBD") or kinds.get("PRCD")
             closing = kinds.get("CLBD")
-            credits, debits = line_sums([r.amount for r in records if r.currency == currency])
+            credits, debits = sums.get(currency, (0, 0))
             self.stated.append(StatementBalances(
                 account, self.statement_id,
                 currency, opening[1].amount if opening else None, closing[1].amount if closing else None,
@@ -187,11 +203,11 @@ class Reader:
                     f"line {self.line(entry)}: a batch of {declared} transactions without details "
                     "kept as one line of the entry's total")
             transaction = transactions[0] if transactions else None
-            self.records.append(self.record(context, transaction, amount, self.line(entry), 0))
+            self.add(self.record(context, transaction, amount, self.line(entry), 0))
             return
         amounts = self.split(entry, transactions, currency, indicator)
         if amounts is None:
-            self.records.append(self.record(context, None, amount, self.line(entry), 0))
+            self.add(self.record(context, None, amount, self.line(entry), 0))
             return
         if sum(amounts) != amount:
             self.fail(entry, "Ntry/Amt", self.tree.text(entry, "Amt"),
@@ -200,7 +216,7 @@ class Reader:
         self.split_entries += 1
         self.split_lines += len(transactions)
         for index, (transaction, tx_amount) in enumerate(zip(transactions, amounts, strict=True), start=1):
-            self.records.append(self.record(context, transaction, tx_amount, self.line(transaction), index))
+            self.add(self.record(context, transaction, tx_amount, self.line(transaction), index))
 
     def split(self, entry: Element, transactions: list[Element], currency: str,
               indicator: str) -> list[int] | None:

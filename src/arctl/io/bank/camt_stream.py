@@ -16,12 +16,15 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+import pandas as pd
+
 from arctl.io.bank.camt_entries import MESSAGES, Opened, Reader, message_format
 from arctl.io.bank.camt_scan import TAGS, Scan
 from arctl.io.bank.camt_tree import NsTree, local
-from arctl.io.bank.lines import BankRead, bank_frame
+from arctl.io.bank.lines import BankRead, joined_columns, lines_frame, record_columns
 
 _HEAD = ("Id", "Acct", "Bal")  # what a statement gives its entries
+BATCH = 65536  # records turned into columns at a time
 
 
 class Fallback(Exception):
@@ -80,6 +83,7 @@ class _Stream:
         self.slot = 0
         self.transactions: list[Element] = []
         self.statements = 0
+        self.parts: list[dict[str, pd.Series]] = []
 
     def start_statement(self, statement: Element) -> None:
         self.close_statement()
@@ -127,6 +131,8 @@ class _Stream:
         self.lines.forget(entry)
         del statement[self.slot]
         self.entry = None
+        if len(self.reader.records) >= BATCH:
+            self.parts.append(record_columns(self.reader.take_records()))
 
     def close_statement(self) -> Element | None:
         statement = self.statement
@@ -193,7 +199,7 @@ def stream_camt(path: Path, scan: Scan) -> BankRead:
     return BankRead(
         path=path,
         format=message_format(root, message, family),
-        frame=bank_frame(stream.reader.records, path),
+        frame=lines_frame(joined_columns([*stream.parts, record_columns(stream.reader.take_records())]), path),
         balances=stream.reader.balances,
         findings=stream.reader.findings,
         notices=stream.reader.notices(),

@@ -157,7 +157,20 @@ LINE_COLUMNS = ("account_iban", "booking_date", "value_date", "amount", "currenc
 
 def bank_frame(records: list[BankRecord], path: Path | str) -> pd.DataFrame:
     """The canonical bank-line frame (model.BANK_COLUMNS) of a reader's records."""
-    return lines_frame({
+    return lines_frame(record_columns(records), path)
+
+
+def joined_columns(parts: list[dict[str, pd.Series]]) -> dict[str, pd.Series]:
+    """Columns read in parts (record_columns of each batch of records), one after the other."""
+    if len(parts) == 1:
+        return parts[0]
+    return {name: pd.concat([part[name] for part in parts], ignore_index=True) for name in LINE_COLUMNS}
+
+
+def record_columns(records: list[BankRecord]) -> dict[str, pd.Series]:
+    """Records as bank-line columns (LINE_COLUMNS): a reader with many records turns them into columns a
+    batch at a time, which hold far less memory than the records."""
+    return {
         "account_iban": pd.Series([r.account for r in records], dtype=str),
         "booking_date": pd.Series([r.booking_date for r in records], dtype="datetime64[s]"),
         "value_date": pd.Series([r.value_date for r in records], dtype="datetime64[s]"),
@@ -171,7 +184,7 @@ def bank_frame(records: list[BankRecord], path: Path | str) -> pd.DataFrame:
         "bank_ref": pd.Series([r.bank_ref for r in records], dtype=str),
         "statement": pd.Series([r.statement for r in records], dtype=str),
         "line": pd.Series([r.line for r in records], dtype="int64"),
-    }, path)
+    }
 
 
 def lines_frame(columns: dict[str, pd.Series], path: Path | str) -> pd.DataFrame:
