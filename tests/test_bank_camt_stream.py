@@ -163,3 +163,21 @@ def test_records_turned_into_columns_in_small_batches_read_alike(tmp_path, monke
     path = write(tmp_path, SAMPLES[name])
 
     assert as_data(streamed(path)) == as_data(read_camt_tree(path))
+
+
+def test_the_namespace_tree_finds_what_the_local_name_tree_finds_down_repeated_elements():
+    """`A/B` is the first B under any A: the second RmtInf's reference when the first has none."""
+    import xml.etree.ElementTree as ET
+
+    from arctl.io.bank.camt_tree import LocalTree, NsTree
+
+    ns = "{urn:x}"
+    tx = ET.fromstring('<TxDtls xmlns="urn:x"><RmtInf><Ustrd>a</Ustrd></RmtInf><RmtInf><Strd><CdtrRefInf>'
+                       '<Ref>RF18</Ref></CdtrRefInf></Strd><Strd><CdtrRefInf><Ref>RF71</Ref></CdtrRefInf></Strd>'
+                       '</RmtInf></TxDtls>')
+    fast, slow = NsTree(ns[1:-1]), LocalTree()
+    for path in ("RmtInf/Strd/CdtrRefInf/Ref", "RmtInf/Ustrd", "RmtInf/Strd", "RmtInf/Nothing", "Nothing/Ref"):
+        assert fast.find(tx, path) is slow.find(tx, path)
+        assert fast.findall(tx, path) == slow.findall(tx, path)
+        assert fast.text(tx, path) == slow.text(tx, path)
+    assert fast.text(tx, "RmtInf/Strd/CdtrRefInf/Ref") == "RF18"

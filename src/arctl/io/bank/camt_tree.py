@@ -77,10 +77,17 @@ class NsTree(LocalTree):
 
 
 def _first(element: Element, steps: tuple[str, ...], at: int) -> Element | None:
-    if at == len(steps) - 1:
-        return element.find(steps[at])
-    for child in element.findall(steps[at]):
-        found = _first(child, steps, at + 1)
+    """The first element down steps[at:] in document order: under the first match of steps[at] that has
+    one (usually the first match itself, looked up without listing the others)."""
+    first = element.find(steps[at])
+    if first is None:
+        return None
+    last = at + 1 == len(steps) - 1
+    found = first.find(steps[-1]) if last else _first(first, steps, at + 1)
+    if found is not None:
+        return found
+    for child in element.findall(steps[at])[1:]:
+        found = child.find(steps[-1]) if last else _first(child, steps, at + 1)
         if found is not None:
             return found
     return None
