@@ -31,8 +31,15 @@ What becomes a bank line:
   transaction's 1-based index appended ("-1", "-2") when the entry batches several; else "" (then
   `lines.txn_ids` hashes). "NONREF" and "NOTPROVIDED" are no reference.
 - `line`: the 1-based source line of the `Ntry` start tag, or of the `TxDtls` start tag for a line
-  split out of a batch. ElementTree keeps no positions, so the tree is built through a target that
-  records expat's `CurrentLineNumber` when each start tag is reported (it is the line of the `<`).
+  split out of a batch. ElementTree keeps no positions, so the whole tree is built through a target
+  that records expat's `CurrentLineNumber` when each start tag is reported (it is the line of the `<`);
+  a streamed file takes the same lines from a scan of its bytes (camt_scan.py).
+
+How: a file the scan can vouch for (one namespace, no comment, DTD or CDATA ...) is streamed entry by
+entry through ElementTree's C parser (camt_stream.py), which keeps a million-entry statement out of
+memory; any other file, and any file whose stream stumbles (an error to report, an odd order), is read
+as one tree as before. Both go through the same camt_entries.Reader, so they give the same lines,
+findings and notices (tests/test_bank_camt_stream.py reads every sample both ways).
 
 Entries that cannot be read (no amount, no currency, a date such as 2026-02-30, no credit/debit
 indicator) are left out with an error finding at their line naming the statement and the value;
