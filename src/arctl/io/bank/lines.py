@@ -136,7 +136,8 @@ def _hash_key(record: BankRecord) -> str:
 
 
 def txn_ids(records: list[BankRecord]) -> list[str]:
-    """The `txn_id` of each record, as the module docstring defines it."""
+    """The `txn_id` of each record, as the module docstring defines it (one record at a time: the
+    definition that `line_ids` computes a column at a time)."""
     refs = Counter((r.account, r.bank_ref) for r in records if r.bank_ref)
     seen: Counter[tuple[str, str, str]] = Counter()
     ids = []
@@ -150,10 +151,26 @@ def txn_ids(records: list[BankRecord]) -> list[str]:
     return ids
 
 
+LINE_COLUMNS = ("account_iban", "booking_date", "value_date", "amount", "currency", "counterparty_name",
+                "counterparty_iban", "structured_ref", "remittance", "reversal", "bank_ref", "statement", "line")
+
+
 def bank_frame(records: list[BankRecord], path: Path | str) -> pd.DataFrame:
     """The canonical bank-line frame (model.BANK_COLUMNS) of a reader's records."""
-    frame = pd.DataFrame({
-        "txn_id": pd.Series(txn_ids(records), dtype=str),
+    return lines_frame(record_columns(records), path)
+
+
+def joined_columns(parts: list[dict[str, pd.Series]]) -> dict[str, pd.Series]:
+    """Columns read in parts (record_columns of each batch of records), one after the other."""
+    if len(parts) == 1:
+        return parts[0]
+    return {name: pd.concat([part[name] for part in parts], ignore_index=True) for name in LINE_COLUMNS}
+
+
+def record_columns(records: list[BankRecord]) -> dict[str, pd.Series]:
+    """Records as bank-line columns (LINE_COLUMNS): a reader with many records turns them into columns a
+    batch at a time, which hold far less memory than the records."""
+    return {
         "account_iban": pd.Series([r.account for r in records], dtype=str),
         "booking_date": pd.Series([r.booking_date for r in records], dtype="datetime64[s]"),
         "value_date": pd.Series([r.value_date for r in records], dtype="datetime64[s]"),
@@ -165,7 +182,20 @@ def bank_frame(records: list[BankRecord], path: Path | str) -> pd.DataFrame:
         "remittance": pd.Series([r.remittance for r in records], dtype=str),
         "reversal": pd.Series([r.reversal for r in records], dtype=bool),
         "bank_ref": pd.Series([r.bank_ref for r in records], dtype=str),
-        "source": pd.Series([f"{path}:{r.line}" for r in records], dtype=str),
+        "statement": pd.Series([r.statement for r in records], dtype=str),
+        "line": pd.Series([r.line for r in records], dtype="int64"),
+    }
+
+
+def lines_frame(columns: dict[str, pd.Series], path: Path | str) -> pd.DataFrame:
+    """The canonical bank-line frame of lines given column by column (LINE_COLUMNS, each a Series on a
+    RangeIndex: text as str, dates as datetime64[s], amount int64, reversal bool, line int64)."""
+    from arctl.io.bank.line_ids import line_ids
+
+    frame = pd.DataFrame({
+        "txn_id": pd.Series(line_ids(columns), dtype=str) if len(columns["line"]) else pd.Series([], dtype=str),
+        **{name: columns[name] for name in LINE_COLUMNS if name not in ("statement", "line")},
+        "source": pd.Series(f"{path}:" + columns["line"].astype(str), dtype=str),
     })
     return frame[list(BANK_COLUMNS)]
 

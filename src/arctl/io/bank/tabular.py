@@ -37,12 +37,14 @@ import pandas as pd
 
 from arctl.errors import InputError, UsageError
 from arctl.io.bank.inferred import account_from_preamble, column_names, infer_layout, looks_headerless
-from arctl.io.bank.lines import BankRead, BankRecord, bank_frame
+from arctl.io.bank.line_ids import ANY_SPACE, SPACES, UNEVEN
+from arctl.io.bank.lines import BankRead, lines_frame
 from arctl.io.dialect import (
     DateDecision,
     decide_date_format,
     decide_decimal_mark,
     decide_file_dates,
+    map_distinct,
     parse_dates,
     parse_money,
 )
@@ -216,7 +218,7 @@ def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple
     if footer.any():
         rows = ", ".join(str(n) for n in table.row_numbers[footer])
         notices.append(f"row {rows}: balance/total row at the end left out (not a transaction)")
-    status = text("status").map(fold)
+    status = map_distinct(text("status"), fold)
     not_booked = (status.isin(profile.not_booked).to_numpy() & status.ne("").to_numpy()) if profile.not_booked \
         else np.zeros(len(frame), dtype=bool)
     if not_booked.any():
@@ -244,7 +246,7 @@ def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple
     reversal = np.zeros(len(frame), dtype=bool)
     if "reversal" in columns:
         marks = text("reversal")
-        reversal |= (marks.ne("") & (marks.map(fold).isin(profile.reversal_values) if profile.reversal_values
+        reversal |= (marks.ne("") & (map_distinct(marks, fold).isin(profile.reversal_values) if profile.reversal_values
                                      else True)).to_numpy()
     if profile.reversal_words:
         words = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in profile.reversal_words) + r")", re.IGNORECASE)
@@ -253,8 +255,8 @@ def build_bank_lines(table: RawTable, profile: Profile, columns: dict[str, tuple
 
     keep = live & ~flags.bad
     positions = np.flatnonzero(keep)
-    records = _records(positions, table, account, booking, value, amount, currency, text, remittance, reversal)
-    result = bank_frame(records, table.path)
+    result = lines_frame(_line_columns(positions, table, account, booking, value, amount, currency, text, remittance,
+                                       reversal), table.path)
     footers = int(footer.sum())
     row_count = len(frame) + len(table.findings) - footers
     bad_rows = int((flags.bad & ~footer).sum()) + len(table.findings)
@@ -289,20 +291,26 @@ def _describe(profile: Profile, detected: dict[str, str]) -> str:
     return f"read with profile {profile.name!r}: {', '.join(parts)}"
 
 
-def _records(positions: np.ndarray, table: RawTable, account, booking, value, amount, currency, text, remittance,
-             reversal: np.ndarray) -> list[BankRecord]:
-    def at(values) -> list:
-        return (values.iloc[positions] if isinstance(values, pd.Series) else values[positions]).tolist()
+def _line_columns(positions: np.ndarray, table: RawTable, account, booking, value, amount, currency, text,
+                  remittance, reversal: np.ndarray) -> dict[str, pd.Series]:
+    """The kept rows as bank-line columns (lines.LINE_COLUMNS), dates to the day."""
+    def at(values) -> pd.Series:
+        picked = values.iloc[positions] if isinstance(values, pd.Series) else pd.Series(values[positions])
+        return picked.reset_index(drop=True)
 
-    value_dates = [None if pd.isna(v) else v.date() for v in at(value)]
-    columns = zip(at(account), [b.date() for b in at(booking)], value_dates, at(amount), at(currency),
-                  at(_squeeze(text("counterparty_name"))), at(_compact(text("counterparty_iban"))),
-                  at(text("structured_ref")), at(remittance), at(reversal), at(text("bank_ref")),
-                  at(table.row_numbers), strict=True)
-    return [BankRecord(account=acc, booking_date=booked, value_date=valued, amount=int(minor), currency=cur,
-                       counterparty_name=name, counterparty_iban=iban, structured_ref=ref, remittance=rem,
-                       reversal=bool(rev), bank_ref=bref, line=int(line))
-            for acc, booked, valued, minor, cur, name, iban, ref, rem, rev, bref, line in columns]
+    def dates(values: pd.Series) -> pd.Series:
+        return at(values).astype("datetime64[s]").dt.floor("D")
+
+    return {
+        "account_iban": at(account).astype(str), "booking_date": dates(booking), "value_date": dates(value),
+        "amount": at(amount).astype("int64"), "currency": at(currency).astype(str),
+        "counterparty_name": at(_squeeze(text("counterparty_name"))).astype(str),
+        "counterparty_iban": at(_compact(text("counterparty_iban"))).astype(str),
+        "structured_ref": at(text("structured_ref")).astype(str), "remittance": at(remittance).astype(str),
+        "reversal": at(reversal).astype(bool), "bank_ref": at(text("bank_ref")).astype(str),
+        "statement": pd.Series("", index=range(len(positions)), dtype=str),
+        "line": at(np.asarray(table.row_numbers)).astype("int64"),
+    }
 
 
 # --- amounts ---------------------------------------------------------------------------------------------
@@ -359,7 +367,7 @@ def _pair_amount(columns, money_text: dict[str, pd.Series], parsed: dict, usable
 def _apply_direction(amount: pd.Series, indicator: pd.Series, profile: Profile, usable: np.ndarray,
                      flags: RowFlags) -> pd.Series:
     """An unsigned amount with a credit/debit indicator: the indicator decides the sign."""
-    folded = indicator.map(fold)
+    folded = map_distinct(indicator, fold)
     credit = folded.isin({fold(v) for v in profile.credit_values}).to_numpy()
     debit = folded.isin({fold(v) for v in profile.debit_values}).to_numpy()
     expected = (f"expected {' or '.join(profile.credit_values)} (credit) or "
@@ -427,12 +435,16 @@ def _unquote(values: pd.Series, quote: str | None) -> pd.Series:
 
 
 def _squeeze(values: pd.Series) -> pd.Series:
-    return values.str.replace(r"\s+", " ", regex=True).str.strip()
+    if values.str.contains(UNEVEN, regex=True).any():  # finding is cheaper than replacing
+        values = values.str.replace(SPACES, " ", regex=True)
+    return values.str.strip()
 
 
 def _compact(values: pd.Series) -> pd.Series:
     """Account numbers as one token: 'BE68 5390 0754 7034' -> 'BE68539007547034'."""
-    return values.str.replace(r"\s+", "", regex=True).str.upper()
+    if values.str.contains(ANY_SPACE, regex=True).any():
+        values = values.str.replace(SPACES, "", regex=True)
+    return values.str.upper()
 
 
 def _footer_rows(frame: pd.DataFrame, booking: pd.Series, money: dict[str, pd.Series]) -> np.ndarray:
