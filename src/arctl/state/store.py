@@ -473,11 +473,12 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
+            # one pass over the invoices: all of them, and those closed
+            every, closed = connection.execute(select(func.count(), func.count(schema.invoices.c.closed_on))
+                                               .select_from(schema.invoices)).one()
             return {
-                "open_invoices": connection.execute(select(func.count()).select_from(schema.invoices).where(
-                    schema.invoices.c.closed_on.is_(None))).scalar_one(),
-                "closed_invoices": connection.execute(select(func.count()).select_from(schema.invoices).where(
-                    schema.invoices.c.closed_on.is_not(None))).scalar_one(),
+                "open_invoices": every - closed,
+                "closed_invoices": closed,
                 "customers": connection.execute(select(func.count()).select_from(schema.customers)).scalar_one(),
                 "bank_lines": connection.execute(select(func.count()).select_from(schema.bank_lines)).scalar_one(),
             }

@@ -4,6 +4,7 @@ each, in date order."""
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -61,22 +62,35 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
         raise UsageError(f"{workspace.config_path}: no sources to import",
                          hint="add them under sources:, or give the files on the command line")
     result = ImportResult()
-    with workspace_lock(workspace, "import"):
+    # the files are hashed in threads (hashing releases the GIL), side by side and while the state opens: a
+    # re-import of unchanged files costs about the largest file's hash
+    with workspace_lock(workspace, "import"), ThreadPoolExecutor(max_workers=4) as hashing:
+        early = {path: hashing.submit(_fingerprint, path) for path in (paths or _file_sources(workspace))}
         store = open_store(workspace)
         try:
             jobs = ([_Job(path, options) for path in paths] if paths
                     else _source_jobs(workspace, store, options, result))
-            prints = _fingerprints([job.path for job in jobs])
+            prints = [early.get(job.path) or hashing.submit(_fingerprint, job.path) for job in jobs]
             for job, fingerprint in zip(jobs, prints, strict=True):
                 try:
                     _import_file(store, workspace, job, result, as_of=as_of, accept_closures=accept_closures,
-                                 on_error=on_error, fingerprint=fingerprint)
+                                 on_error=on_error, fingerprint=fingerprint.result())
                 except InputError as error:
                     raise _found_in(error, job.watched) from error
             result.counts = store.counts()
         finally:
             store.close()
     return result
+
+
+def _file_sources(workspace: Workspace) -> list[Path]:
+    """The files of arctl.yaml's file sources (not the watched ones), to hash early; none when they cannot be
+    resolved (_source_jobs says why, after the state was opened, as before)."""
+    try:
+        return [near(resolved.found.files[0]) for resolved in resolve_sources(workspace)
+                if not resolved.watched and resolved.found.files]
+    except Exception:  # noqa: BLE001 (only an optimisation: the same call is made again and raises then)
+        return []
 
 
 def _source_jobs(workspace: Workspace, store, options: ReadOptions, result: ImportResult) -> list[_Job]:
@@ -205,17 +219,6 @@ def _fingerprint(path: Path) -> tuple[str, str]:
         return hashlib.file_digest(handle, "sha256").hexdigest(), taken
 
 
-def _fingerprints(paths: list[Path]) -> list[tuple[str, str]]:
-    """Each file's fingerprint, the files hashed side by side (hashing a large file releases the GIL): a re-import
-    of unchanged files costs the largest file's hash, not the sum."""
-    if len(paths) < 2:
-        return [_fingerprint(path) for path in paths]
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=min(4, len(paths))) as pool:
-        return list(pool.map(_fingerprint, paths))
-
-
 def _time_that_counts(kind: str, taken_at: str) -> str | None:
     """The file time that, with the content hash, makes an import the same one: none for a bank statement (its
     lines carry their dates: the same statement saved again or copied is the same), the export's time for
@@ -238,7 +241,7 @@ def _import_invoices(store, meta: dict, frame, as_of: dt.date, accept_closures: 
     if newest is not None and meta["taken_at"] < newest:  # strictly older: the same time is not older
         return store.record_older_snapshot(meta, len(frame))
     open_before = store.open_invoice_ids(meta["path"])
-    close = open_before - set(frame["invoice_id"])
+    close = open_before.difference(frame["invoice_id"].tolist()) if open_before else set()
     if open_before and len(close) > CLOSURE_SHARE * len(open_before) and not accept_closures:
         raise InputError(f"{meta['file']}: this snapshot would close {len(close)} of {len(open_before)} open "
                          f"invoices ({len(close) * 100 // len(open_before)} %) at once: that looks like a "
