@@ -39,22 +39,26 @@ def status(
     Example: [bold]arctl dunning status --customer K0042[/bold]
     """
     from arctl import workflows
+    from arctl.cli import json_text
     from arctl.money import format_money, plain_amount
 
     workspace = workspace_or_none()
     date = as_of_date(as_of, workspace)
     view = workflows.dunning_status(workspace, date, customer=customer, plan=plan)
     shown_locale = screen_locale(locale, workspace)
-    open_by_id = dict(zip(view.items["invoice_id"], view.items["open_amount"], strict=True))
-    rows = view.items.set_index("invoice_id")
+    # each invoice's values looked up by id from the columns (a row lookup in the frame costs ~2 ms per invoice)
+    ids = view.items["invoice_id"].tolist()
+    open_by_id = dict(zip(ids, view.items["open_amount"].tolist(), strict=True))
+    currency_of = dict(zip(ids, view.items["currency"].tolist(), strict=True))
+    due_of = dict(zip(ids, view.items["due_date"].tolist(), strict=True))
     invoices: list[dict[str, Any]] = []
     for position in view.decision.positions:
-        row = rows.loc[position.invoice_id]
-        due = row["due_date"].date() if hasattr(row["due_date"], "date") else None
+        currency, due_value = currency_of[position.invoice_id], due_of[position.invoice_id]
+        due = due_value.date() if hasattr(due_value, "date") else None
         invoices.append({
             "invoice_id": position.invoice_id, "customer_id": position.customer_id,
-            "open_amount": plain_amount(int(open_by_id[position.invoice_id]), cast(str, row["currency"])),
-            "currency": row["currency"], "due_date": due.isoformat() if due else None,
+            "open_amount": plain_amount(int(open_by_id[position.invoice_id]), cast(str, currency)),
+            "currency": currency, "due_date": due.isoformat() if due else None,
             "days_overdue": (date - due).days if due else None, "plan": position.plan,
             "plan_reason": view.choices[position.invoice_id].reason,
             "last_step": position.last_step,
@@ -64,8 +68,8 @@ def status(
             "paused": position.paused,
         })
     if as_json:
-        print(json.dumps({"as_of": date.isoformat(), "invoices": invoices, "warnings": view.warnings},
-                         ensure_ascii=False, indent=2))
+        print(json_text.dumps({"as_of": date.isoformat(), "invoices": invoices, "warnings": view.warnings},
+                              "invoices"))
         return
     table = Table(title=f"Dunning as of {date.isoformat()} (plan {view.plan})", title_justify="left")
     for column in ("invoice", "customer", "open", "due", "days", "last step", "next step", "on", "paused"):

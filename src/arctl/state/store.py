@@ -29,7 +29,7 @@ from sqlalchemy.exc import DatabaseError
 
 from arctl.errors import StateError
 from arctl.model import Action, ActionLine
-from arctl.state import schema
+from arctl.state import bulk_import, schema
 from arctl.state.deliveries import DeliveryRecords, letters_already_posted
 from arctl.state.learned import LearnedIbans
 from arctl.state.opening import check_sqlite_file, restore_hint
@@ -65,6 +65,8 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
     def __init__(self, engine: Engine, *, now: Callable[[], dt.datetime]) -> None:
         self.engine = engine
         self.now = now
+        # SQLite: an import's rows are written in bulk (state/bulk_import.py); any other database row by row
+        self.bulk = engine.dialect.name == "sqlite"
 
     # --- opening and versions ------------------------------------------------------------------
 
@@ -147,6 +149,8 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
 
     def import_invoices(self, meta: dict, frame: pd.DataFrame, close: set[str], as_of: dt.date) -> ImportRecord:
         """Upsert the invoices of one export; close `close` (missing from a newer complete snapshot)."""
+        if self.bulk:
+            return bulk_import.import_invoices(self, meta, frame, close, as_of, _INVOICE_FIELDS)
         rows = _records(frame, _INVOICE_FIELDS, dates=("issue_date", "due_date", "last_reminder_date"))
         with self.engine.begin() as connection:
             import_id = self._record_import(connection, meta, len(rows), len(close), "applied")
@@ -184,6 +188,8 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
         return ImportRecord(import_id, meta["path"], meta["kind"], "older_snapshot", records, 0)
 
     def import_customers(self, meta: dict, frame: pd.DataFrame) -> ImportRecord:
+        if self.bulk:
+            return bulk_import.import_customers(self, meta, frame, _CUSTOMER_FIELDS)
         rows = _records(frame, _CUSTOMER_FIELDS)
         with self.engine.begin() as connection:
             import_id = self._record_import(connection, meta, len(rows), 0, "applied")
@@ -201,6 +207,8 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
                           reach: dict[str, dt.date] | None = None) -> ImportRecord:
         """Add the transactions not seen before; one seen in an overlapping statement is left as it is.
         `reach`: per account, the last day the statements cover; the state keeps the latest."""
+        if self.bulk:
+            return bulk_import.import_bank_lines(self, meta, frame, _BANK_FIELDS, _extend_reach, reach or {})
         rows = _records(frame, _BANK_FIELDS, dates=("booking_date", "value_date"))
         with self.engine.begin() as connection:
             _extend_reach(connection, reach or {})
@@ -465,11 +473,12 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
+            # one pass over the invoices: all of them, and those closed
+            every, closed = connection.execute(select(func.count(), func.count(schema.invoices.c.closed_on))
+                                               .select_from(schema.invoices)).one()
             return {
-                "open_invoices": connection.execute(select(func.count()).select_from(schema.invoices).where(
-                    schema.invoices.c.closed_on.is_(None))).scalar_one(),
-                "closed_invoices": connection.execute(select(func.count()).select_from(schema.invoices).where(
-                    schema.invoices.c.closed_on.is_not(None))).scalar_one(),
+                "open_invoices": every - closed,
+                "closed_invoices": closed,
                 "customers": connection.execute(select(func.count()).select_from(schema.customers)).scalar_one(),
                 "bank_lines": connection.execute(select(func.count()).select_from(schema.bank_lines)).scalar_one(),
             }

@@ -4,6 +4,7 @@ each, in date order."""
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -61,21 +62,35 @@ def import_sources(workspace: Workspace | None, paths: list[Path], options: Read
         raise UsageError(f"{workspace.config_path}: no sources to import",
                          hint="add them under sources:, or give the files on the command line")
     result = ImportResult()
-    with workspace_lock(workspace, "import"):
+    # the files are hashed in threads (hashing releases the GIL), side by side and while the state opens: a
+    # re-import of unchanged files costs about the largest file's hash
+    with workspace_lock(workspace, "import"), ThreadPoolExecutor(max_workers=4) as hashing:
+        early = {path: hashing.submit(_fingerprint, path) for path in (paths or _file_sources(workspace))}
         store = open_store(workspace)
         try:
             jobs = ([_Job(path, options) for path in paths] if paths
                     else _source_jobs(workspace, store, options, result))
-            for job in jobs:
+            prints = [early.get(job.path) or hashing.submit(_fingerprint, job.path) for job in jobs]
+            for job, fingerprint in zip(jobs, prints, strict=True):
                 try:
                     _import_file(store, workspace, job, result, as_of=as_of, accept_closures=accept_closures,
-                                 on_error=on_error)
+                                 on_error=on_error, fingerprint=fingerprint.result())
                 except InputError as error:
                     raise _found_in(error, job.watched) from error
             result.counts = store.counts()
         finally:
             store.close()
     return result
+
+
+def _file_sources(workspace: Workspace) -> list[Path]:
+    """The files of arctl.yaml's file sources (not the watched ones), to hash early; none when they cannot be
+    resolved (_source_jobs says why, after the state was opened, as before)."""
+    try:
+        return [near(resolved.found.files[0]) for resolved in resolve_sources(workspace)
+                if not resolved.watched and resolved.found.files]
+    except Exception:  # noqa: BLE001 (only an optimisation: the same call is made again and raises then)
+        return []
 
 
 def _source_jobs(workspace: Workspace, store, options: ReadOptions, result: ImportResult) -> list[_Job]:
@@ -129,7 +144,7 @@ def _new_files(workspace: Workspace, store, resolved: Resolved, options: ReadOpt
         sha256, taken = _fingerprint(path)
         # a statement is the same whenever its file was saved (a copy or a sync tool changes the time); another
         # export saved again may be a newer one with the same content
-        if store.seen(workspace_key(path, workspace), kind, sha256, None if kind == "bank" else taken):
+        if store.seen(workspace_key(path, workspace), kind, sha256, _time_that_counts(kind, taken)):
             continue
         try:
             read = read_bank(near(path), options) if kind == "bank" else None
@@ -146,21 +161,22 @@ def _new_files(workspace: Workspace, store, resolved: Resolved, options: ReadOpt
 
 
 def _import_file(store, workspace: Workspace, job: _Job, result: ImportResult, *, as_of: dt.date,
-                 accept_closures: bool, on_error: str) -> None:
+                 accept_closures: bool, on_error: str, fingerprint: tuple[str, str] | None = None) -> None:
     from arctl.io.bank.lines import statement_reach
     from arctl.io.bank.read import is_bank_file, read_bank
 
     path, shown = job.path, workspace_key(job.path, workspace)
     key = job.key or shown
-    sha256, taken_at = _fingerprint(path)
-    if job.options.kind and store.seen(key, job.options.kind, sha256, taken_at):
-        result.unchanged.append(shown)  # known without reading it again
+    sha256, taken_at = fingerprint if fingerprint is not None else _fingerprint(path)
+    known = job.options.kind
+    if known and store.seen(key, known, sha256, _time_that_counts(known, taken_at)):
+        result.unchanged.append(shown)  # known by its content hash, without reading it again
         return
     read = job.read
     if read is None:
         read = read_bank(path, job.options) if is_bank_file(path, job.options) else read_export(path, job.options)
     kind = read.kind if isinstance(read, ExportRead) else "bank"
-    if store.seen(key, kind, sha256, taken_at):
+    if store.seen(key, kind, sha256, _time_that_counts(kind, taken_at)):
         result.unchanged.append(shown)
         return
     errors = [f for f in read.findings if f.severity == "error"]
@@ -198,7 +214,16 @@ def _fingerprint(path: Path) -> tuple[str, str]:
     path = Path(path)
     if not path.is_file():
         return hashlib.sha256(b"").hexdigest(), ""
-    return hashlib.sha256(path.read_bytes()).hexdigest(), file_time(path)
+    taken = file_time(path)
+    with path.open("rb") as handle:   # read in blocks: a statement of a million lines is not held in memory
+        return hashlib.file_digest(handle, "sha256").hexdigest(), taken
+
+
+def _time_that_counts(kind: str, taken_at: str) -> str | None:
+    """The file time that, with the content hash, makes an import the same one: none for a bank statement (its
+    lines carry their dates: the same statement saved again or copied is the same), the export's time for
+    another export (the same content exported later is a newer snapshot)."""
+    return None if kind == "bank" else taken_at
 
 
 def _day(taken_at: str, workspace: Workspace) -> dt.date:
@@ -216,7 +241,7 @@ def _import_invoices(store, meta: dict, frame, as_of: dt.date, accept_closures: 
     if newest is not None and meta["taken_at"] < newest:  # strictly older: the same time is not older
         return store.record_older_snapshot(meta, len(frame))
     open_before = store.open_invoice_ids(meta["path"])
-    close = open_before - set(frame["invoice_id"])
+    close = open_before.difference(frame["invoice_id"].tolist()) if open_before else set()
     if open_before and len(close) > CLOSURE_SHARE * len(open_before) and not accept_closures:
         raise InputError(f"{meta['file']}: this snapshot would close {len(close)} of {len(open_before)} open "
                          f"invoices ({len(close) * 100 // len(open_before)} %) at once: that looks like a "
