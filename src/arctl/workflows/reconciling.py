@@ -106,12 +106,12 @@ def reconcile_workspace(workspace: Workspace, settings) -> ReconcileResult:
             with collector_paused():
                 result = match(candidates, items, customers if len(customers) else None, settings,
                                store.known_ibans(), store.document_references())
-            export_of = dict(zip(invoices["invoice_id"].tolist(), invoices["import_id"].astype(int).tolist(),
-                                 strict=True))
-            stored = match_rows.add_matches(store, [(m.bank_txn, m.invoice_id, m.amount, m.currency, m.rule,
-                                                     m.confidence, m.status, m.note, export_of.get(m.invoice_id))
-                                                    for m in result.matches],
-                                            store.now().isoformat(timespec="seconds"))
+                export_of = dict(zip(invoices["invoice_id"].tolist(), invoices["import_id"].astype(int).tolist(),
+                                     strict=True))
+                stored = match_rows.add_matches(store, [(m.bank_txn, m.invoice_id, m.amount, m.currency, m.rule,
+                                                         m.confidence, m.status, m.note,
+                                                         export_of.get(m.invoice_id)) for m in result.matches],
+                                                store.now().isoformat(timespec="seconds"))
             notices.append(f"{stored} match(es) stored; {len(bank) - len(candidates)} bank line(s) already "
                            "matched or left to a person")
         finally:
