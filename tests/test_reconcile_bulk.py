@@ -127,3 +127,37 @@ def test_matches_stored_in_bulk_are_the_rows_add_matches_stores(workspace):
     bulk, one_by_one = stored.iloc[:2].reset_index(drop=True), stored.iloc[2:].reset_index(drop=True)
     pd.testing.assert_frame_equal(bulk.drop(columns=["created_at"]), one_by_one.drop(columns=["created_at"]))
     assert bulk["created_at"].tolist() == ["2026-11-21T08:00:00"] * 2
+
+
+CUSTOMERS = {
+    "K001": "Bakkerij Peeters BV", "K002": "Bakkerij Peeters-Maes", "K003": "Garage Janssens NV",
+    "K004": "Garage Jansens", "K005": "Zoë Dubois SPRL", "K006": "Brasserie De Kroon", "K007": "De Kroon Brasserie",
+    "K008": "Ölhandel Müller GmbH", "K009": "Q",
+}
+# typos, a word missing, words swapped, two customers scoring alike, no customer near, no block shared
+PAYER_NAMES = ["BKAKERIJ PEETERS", "BAKKERIJ PEETERS MAES", "BAKERIJ PETERS", "GARAGE JANSENS NV", "GARAGE JANSSEN",
+               "JANSSENS GARAGE", "ZOE DUBOIS", "DUBOIS ZOE", "KROON BRASSERIE DE", "BRASSERIE KROON",
+               "OLHANDEL MULLER", "OELHANDEL MUELLER", "XYZ TRADING", "Q Q", "PEETERS", "MAES BAKKERIJ PEETERS"]
+
+
+@pytest.mark.parametrize("score", [70, 85, 90, 100])
+def test_payer_names_scored_in_bulk_find_the_customer_each_name_finds_on_its_own(score):
+    from arctl.reconcile.names import PayerIndex, normalise_name
+
+    alone = PayerIndex(CUSTOMERS, {}, score)
+    bulk = PayerIndex(CUSTOMERS, {"BE68 5390 0754 7034": "K001"}, score)
+    bulk.prefetch([("", name) for name in PAYER_NAMES] + [("BE68539007547034", "SOMEONE ELSE")])
+
+    assert set(bulk._fuzzy_found) == {normalise_name(n) for n in PAYER_NAMES} - set(bulk.by_name)
+    assert [bulk.identify("", name) for name in PAYER_NAMES] == [alone.identify("", name) for name in PAYER_NAMES]
+    assert bulk.identify("BE68539007547034", "SOMEONE ELSE").customer_id == "K001"
+
+
+def test_a_name_two_customers_fit_equally_well_identifies_no_one_in_bulk_either():
+    from arctl.reconcile.names import PayerIndex
+
+    index = PayerIndex({"K1": "Peeters Bakkerij", "K2": "Bakkerij Peeters", "K3": "Other"}, {}, 80)
+    index.prefetch([("", "BAKKERIJ PEETERZ")])
+
+    assert index._fuzzy_found == {"bakkerij peeterz": None}
+    assert index.identify("", "BAKKERIJ PEETERZ") is None

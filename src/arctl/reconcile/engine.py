@@ -171,6 +171,8 @@ def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFram
     excess: list[Unmatched] = []
     remaining = sorted(credits, key=lambda line: (line.booking_date, line.txn))
     for step in (_by_reference, _by_invoice_number, _by_payer):
+        if step is _by_payer:  # the names the exact passes left, scored in bulk
+            payers.prefetch([(line.iban, line.name) for line in remaining])
         left = []
         for line in remaining:
             claim = step(line, ledger, references, numbers, payers, settings)
