@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -59,7 +58,7 @@ def reconcile(
     """  # noqa: E501 (rich help keeps the docstring's line breaks)
     from arctl import workflows
     from arctl.config import percent_basis_points
-    from arctl.render.reconcile import print_reconcile, reconcile_json, write_matches
+    from arctl.render.reconcile import json_text, print_reconcile, write_matches
 
     workspace = workspace_or_none()
     base = workspace.config.matching if workspace is not None else _DEFAULTS
@@ -89,7 +88,7 @@ def reconcile(
         write_matches(output, reconciliation)
         err_console().print(f"wrote {output}")
     if as_json:
-        print(json.dumps(reconcile_json(reconciliation), ensure_ascii=False, indent=2))
+        print(json_text(reconciliation))
     else:
         print_reconcile(out_console(), reconciliation, shown_locale, limit)
     summary = reconciliation.summary()

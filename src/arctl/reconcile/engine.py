@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from arctl.model import Match, MatchSettings, Unmatched
@@ -170,6 +171,8 @@ def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFram
     excess: list[Unmatched] = []
     remaining = sorted(credits, key=lambda line: (line.booking_date, line.txn))
     for step in (_by_reference, _by_invoice_number, _by_payer):
+        if step is _by_payer:  # the names the exact passes left, scored in bulk
+            payers.prefetch([(line.iban, line.name) for line in remaining])
         left = []
         for line in remaining:
             claim = step(line, ledger, references, numbers, payers, settings)
@@ -186,13 +189,12 @@ def reconcile(bank: pd.DataFrame, invoices: pd.DataFrame, customers: pd.DataFram
 def _classify(bank: pd.DataFrame) -> tuple[list[Unmatched], list[Unmatched], list[_Line]]:
     """Debits and reversals are not customer payments; a reversal takes its original payment with it."""
     columns = [bank["txn_id"].tolist(), bank["amount"].tolist(),
-               *(_shared(bank[c]) for c in ("currency", "counterparty_name", "counterparty_iban", "structured_ref",
-                                            "remittance"))]
+               *(_shared(bank[c]) for c in ("currency", "counterparty_name")),
+               _compact_ibans(_shared(bank["counterparty_iban"])),
+               *(_shared(bank[c]) for c in ("structured_ref", "remittance"))]
     columns.append(_day_numbers(bank["booking_date"]))
-    lines = [_Line(txn, amount, currency, name, compact_iban(iban) if iban else "", ref, text, booked)
-             for txn, amount, currency, name, iban, ref, text, booked in zip(*columns, strict=True)]
-    flagged = bank["reversal"].to_numpy() | bank["remittance"].str.contains(_REVERSAL_WORDS.pattern, case=False,
-                                                                          regex=True).to_numpy()
+    lines = [_Line(*values) for values in zip(*columns, strict=True)]
+    flagged = _flagged(bank)
     ignored: list[Unmatched] = []
     unmatched: list[Unmatched] = []
     reversed_txns: set[str] = set()
@@ -229,9 +231,32 @@ def _classify(bank: pd.DataFrame) -> tuple[list[Unmatched], list[Unmatched], lis
     return ignored, unmatched, credits
 
 
+def _flagged(bank: pd.DataFrame) -> np.ndarray:
+    """Which lines are reversals: flagged so by the bank, or saying so in their text (a numpy bool array)."""
+    return bank["reversal"].to_numpy() | bank["remittance"].str.contains(_REVERSAL_WORDS.pattern, case=False,
+                                                                       regex=True).to_numpy()
+
+
+def _compact_ibans(values: list[str]) -> list[str]:
+    """compact_iban of each value ('' for none), computed once per distinct value."""
+    compacted = {value: compact_iban(value) if value else "" for value in dict.fromkeys(values)}
+    return [compacted[value] for value in values]
+
+
 def reversal_pairs(bank: pd.DataFrame) -> list[tuple[str, str]]:
-    """(reversal txn, the payment it returns) for every reversal whose original is among `bank`."""
-    ignored, _, _ = _classify(bank.drop_duplicates("txn_id", keep="first"))
+    """(reversal txn, the payment it returns) for every reversal whose original is among `bank`.
+
+    Only the returns and the credits of an amount some return gives back can pair up: _classify sees
+    just those lines (in their order), which pairs them as it would among all the lines."""
+    bank = bank.drop_duplicates("txn_id", keep="first")
+    flagged = _flagged(bank)
+    amounts = bank["amount"].to_numpy()
+    returns = flagged & (amounts < 0)
+    keys = bank["currency"].astype("object") + ":" + bank["amount"].astype("int64").astype("str")
+    returned = set((bank.loc[returns, "currency"].astype("object") + ":"
+                    + (-bank.loc[returns, "amount"].astype("int64")).astype("str")).tolist())
+    originals = ~flagged & (amounts > 0) & keys.isin(returned).to_numpy()
+    ignored, _, _ = _classify(bank[returns | originals])
     return [(item.bank_txn, item.reason.removeprefix("reverses ")) for item in ignored
             if item.reason.startswith("reverses ")]
 

@@ -53,6 +53,7 @@ class PayerIndex:
         self.ibans = {compact_iban(iban): customer for iban, customer in ibans.items() if iban}
         self.score = score
         self._memo: dict[tuple[str, str], Payer | None] = {}
+        self._fuzzy_found: dict[str, Payer | None] = {}  # prefetch(): normalised name -> its fuzzy payer
         self.by_name: dict[str, set[str]] = defaultdict(set)
         self.blocks: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for customer, name in names.items():
@@ -85,9 +86,54 @@ class PayerIndex:
             return Payer(next(iter(exact)), "name", 100) if len(exact) == 1 else None
         return self._fuzzy(key)
 
+    def prefetch(self, payers: list[tuple[str, str]]) -> None:
+        """Score in bulk the names of these (iban, name) payers that only a fuzzy match can identify: what
+        `identify` then finds for them is what it would find scoring each name on its own."""
+        keys: dict[str, None] = {}
+        for iban, name in dict.fromkeys(payers):
+            if (iban, name) in self._memo or (iban and self.ibans.get(compact_iban(iban))):
+                continue
+            key = normalise_name(name)
+            if key and key not in self.by_name and key not in self._fuzzy_found:
+                keys[key] = None
+        self._fuzzy_found.update(self._fuzzy_many(list(keys)))
+
+    def _fuzzy_many(self, keys: list[str]) -> dict[str, Payer | None]:
+        """_fuzzy of each key, with rapidfuzz's cdist per block: the keys sharing a word's first two letters
+        against the customers' names in that block, a thousand keys at a time."""
+        from rapidfuzz import fuzz, process
+
+        asking: dict[str, list[int]] = defaultdict(list)
+        for index, key in enumerate(keys):
+            for prefix in dict.fromkeys(word[:2] for word in key.split()):
+                if prefix in self.blocks:
+                    asking[prefix].append(index)
+        best = [0.0] * len(keys)
+        who: list[str | None] = [None] * len(keys)
+        tied = [False] * len(keys)
+        for prefix, indexes in asking.items():
+            block = self.blocks[prefix]
+            names = [name for name, _ in block]
+            for start in range(0, len(indexes), 1000):
+                chunk = indexes[start:start + 1000]
+                scores = process.cdist([keys[i] for i in chunk], names, scorer=fuzz.token_sort_ratio,
+                                       score_cutoff=self.score, dtype="float64", workers=-1)
+                rows, columns = scores.nonzero()
+                for row, column, score in zip(rows.tolist(), columns.tolist(), scores[rows, columns].tolist(),
+                                              strict=True):
+                    index, customer = chunk[row], block[column][1]
+                    if score > best[index]:
+                        best[index], who[index], tied[index] = score, customer, False
+                    elif score == best[index] and customer != who[index]:
+                        tied[index] = True  # two customers fit equally well: the name decides nothing
+        return {key: Payer(customer, "name", int(score)) if customer is not None and not tie else None
+                for key, customer, score, tie in zip(keys, who, best, tied, strict=True)}
+
     def _fuzzy(self, key: str) -> Payer | None:
         from rapidfuzz import fuzz, process
 
+        if key in self._fuzzy_found:
+            return self._fuzzy_found[key]
         candidates = list(dict.fromkeys(c for prefix in dict.fromkeys(word[:2] for word in key.split())
                                         for c in self.blocks.get(prefix, [])))
         if not candidates:

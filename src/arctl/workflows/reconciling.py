@@ -83,12 +83,13 @@ def reconcile_workspace(workspace: Workspace, settings) -> ReconcileResult:
     from arctl.reconcile.engine import reconcile as match
     from arctl.reconcile.engine import reversal_pairs
     from arctl.reconcile.open_items import open_items
+    from arctl.state import match_rows
 
     with workspace_lock(workspace, "reconcile"):
         store = open_store(workspace)
         try:
-            bank = store.bank_lines()
-            invoices = store.invoice_items()
+            bank = match_rows.bank_lines(store)
+            invoices = match_rows.invoice_items(store)
             if bank.empty or invoices.empty:
                 raise UsageError("nothing to reconcile: the workspace state holds no "
                                  + ("bank lines" if bank.empty else "open invoices"),
@@ -105,12 +106,12 @@ def reconcile_workspace(workspace: Workspace, settings) -> ReconcileResult:
             with collector_paused():
                 result = match(candidates, items, customers if len(customers) else None, settings,
                                store.known_ibans(), store.document_references())
-            export_of = dict(zip(invoices["invoice_id"], invoices["import_id"].astype(int), strict=True))
-            stored = store.add_matches([{"bank_txn": m.bank_txn, "invoice_id": m.invoice_id, "amount": m.amount,
-                                         "currency": m.currency, "rule": m.rule, "confidence": m.confidence,
-                                         "status": m.status, "note": m.note,
-                                         "invoice_import_id": export_of.get(m.invoice_id)}
-                                        for m in result.matches])
+                export_of = dict(zip(invoices["invoice_id"].tolist(), invoices["import_id"].astype(int).tolist(),
+                                     strict=True))
+                stored = match_rows.add_matches(store, [(m.bank_txn, m.invoice_id, m.amount, m.currency, m.rule,
+                                                         m.confidence, m.status, m.note,
+                                                         export_of.get(m.invoice_id)) for m in result.matches],
+                                                store.now().isoformat(timespec="seconds"))
             notices.append(f"{stored} match(es) stored; {len(bank) - len(candidates)} bank line(s) already "
                            "matched or left to a person")
         finally:
