@@ -85,9 +85,10 @@ def _version(length: int, level: int) -> int | None:
     """The smallest version whose data capacity holds the mode indicator, the count and the bytes."""
     from segno import consts, encoder
 
+    tables: Any = consts   # segno's tables, untyped
     for version in range(1, 41):
         count_bits = consts.CHAR_COUNT_INDICATOR_LENGTH[consts.MODE_BYTE][encoder.version_range(version)]
-        if length < 1 << count_bits and consts.SYMBOL_CAPACITY[version][level] >= 4 + count_bits + 8 * length:
+        if length < 1 << count_bits and tables.SYMBOL_CAPACITY[version][level] >= 4 + count_bits + 8 * length:
             return version
     return None
 
@@ -97,18 +98,19 @@ def _codewords(data: bytes, version: int, level: int) -> bytes:
     segno writes them) in their blocks, interleaved, then the blocks' error correction codewords."""
     from segno import consts, encoder
 
-    count_bits = consts.CHAR_COUNT_INDICATOR_LENGTH[consts.MODE_BYTE][encoder.version_range(version)]
-    capacity = consts.SYMBOL_CAPACITY[version][level]
+    tables: Any = consts   # segno's tables, untyped
+    count_bits = tables.CHAR_COUNT_INDICATOR_LENGTH[consts.MODE_BYTE][encoder.version_range(version)]
+    capacity = tables.SYMBOL_CAPACITY[version][level]
     bits = "0100" + format(len(data), f"0{count_bits}b") + format(int.from_bytes(data, "big"), f"0{8 * len(data)}b") \
         if data else "0100" + "0" * count_bits
-    bits += "0" * min(capacity - len(bits), consts.TERMINATOR_LENGTH[None])
+    bits += "0" * min(capacity - len(bits), tables.TERMINATOR_LENGTH[None])
     bits += "0" * (8 - len(bits) % 8)   # segno adds a whole zero byte when the bits end on a byte boundary
     pads = capacity // 8 - len(bits) // 8
     bits += ("1110110000010001" * (pads // 2 + 1))[:8 * max(pads, 0)]
     stream = int(bits, 2).to_bytes(len(bits) // 8, "big")
     data_blocks, error_blocks = [], []
     offset = 0
-    for info in consts.ECC[version][level]:
+    for info in tables.ECC[version][level]:
         errors = info.num_total - info.num_data
         for _ in range(info.num_blocks):
             block = stream[offset:offset + info.num_data]
