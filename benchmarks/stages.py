@@ -2,6 +2,7 @@
 
     python benchmarks/stages.py read FILE            # the validated read into the canonical frame (read_export)
     python benchmarks/stages.py engine WORKSPACE DAY # the dunning engine alone on the workspace's open items
+    python benchmarks/stages.py pdf WORKSPACE DAY N  # N of the day's documents as letters, one batch PDF
 
 Each prints one JSON line: the rows it produced and, for the engine, the seconds of the engine's own call (the
 state read before it is not the engine's).
@@ -43,10 +44,57 @@ def engine(root: Path, day: dt.date) -> dict:
     return {"rows": len(inputs.items), "actions": len(actions), "skipped": len(skipped), "seconds": seconds}
 
 
+def pdf(root: Path, day: dt.date, count: int) -> dict:
+    """The first `count` documents of the day's run rendered as HTML letters, joined into one HTML document
+    (each letter's body in a section that starts a new page and is bookmarked by its name, the letters' own
+    style sheet once: the shipped letters share one) and printed by WeasyPrint as one PDF. Prints its pages
+    and the seconds of the joining and printing (not of deciding the actions)."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from arctl.model import action_name
+    from arctl.render import dunning as documents
+    from arctl.render.pdf import letter_pdf
+    from arctl.workflows.dunning import dunning_inputs
+    from arctl.workflows.running import _company, _decide_all, _read_law
+    from arctl.workflows.workspace import load_workspace, open_store
+
+    workspace = load_workspace(root, root, None)
+    assert workspace is not None
+    store = open_store(workspace)
+    try:
+        inputs = dunning_inputs(workspace, store, day)
+        actions, _, _ = _decide_all(inputs, _read_law(inputs.plans, workspace), day)
+    finally:
+        store.close()
+    env = documents.environment(workspace.root / "templates")
+    company = _company(workspace)
+    letters = []
+    for action in [a for a in actions if a.channel not in ("phone", "person")][:count]:
+        document = documents.document_for(action, inputs.contacts.get(action.customer_id), company, day,
+                                          workspace.config.locale, env)
+        name = action_name(action.customer_id, action.step, action.currency)
+        letters.append((name, documents.render_letter(env, document).decode("utf-8")))
+    started, cpu = time.perf_counter(), time.process_time()
+    head = re.search(r"<head>.*?</head>", letters[0][1], re.DOTALL) if letters else None
+    sections = [f'<section style="break-before: page; bookmark-level: 1; bookmark-label: \'{name}\'">'
+                f'{match.group(1) if (match := re.search(r"<body>(.*)</body>", html, re.DOTALL)) else html}'
+                "</section>" for name, html in letters]
+    html = f"<!DOCTYPE html><html>{head.group(0) if head else ''}<body>{''.join(sections)}</body></html>"
+    data = letter_pdf(html, (workspace.root,))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"rows": len(PdfReader(io.BytesIO(data)).pages), "letters": len(letters), "seconds": seconds,
+            "cpu_seconds": cpu}
+
+
 def main(argv: list[str]) -> int:
     name, *args = argv
     if name == "read":
         print(json.dumps(read(Path(args[0]))))
+    elif name == "pdf":
+        print(json.dumps(pdf(Path(args[0]), dt.date.fromisoformat(args[1]), int(args[2]))))
     elif name == "engine":
         print(json.dumps(engine(Path(args[0]), dt.date.fromisoformat(args[1]))))
     else:

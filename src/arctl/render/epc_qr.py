@@ -20,6 +20,7 @@ MAX_REFERENCE = 35
 MAX_TEXT = 140
 MAX_PAYLOAD = 331
 MAX_AMOUNT = 99_999_999_999     # EUR 999,999,999.99 in cents
+TITLE = "SEPA payment QR code (EPC069-12)"
 
 
 def epc_payload(name: str, iban: str, bic: str, amount: int, currency: str, reference: str = "",
@@ -37,11 +38,18 @@ def epc_payload(name: str, iban: str, bic: str, amount: int, currency: str, refe
 
 
 def qr_svg(payload: str, *, scale: int = 3) -> str:
-    """The payload as a QR code (error correction M, as EPC069-12 asks) in an inline <svg> element."""
+    """The payload as a QR code (error correction M, as EPC069-12 asks) in an inline <svg> element: segno's
+    code and SVG, made by render/qr_code.py where the payload is in byte mode (every EPC payload is: its
+    lines are apart by line breaks)."""
+    from arctl.render import qr_code
+
+    made = qr_code.modules(payload.encode("utf-8"), "m")
+    if made is not None:
+        return qr_code.svg_inline(made[0], scale=scale, title=TITLE)
     import segno
 
     code = segno.make(payload, error="m", micro=False, encoding="utf-8", boost_error=False)
-    return str(code.svg_inline(scale=scale, title="SEPA payment QR code (EPC069-12)"))
+    return str(code.svg_inline(scale=scale, title=TITLE))
 
 
 def _one_line(text: str) -> str:

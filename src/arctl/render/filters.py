@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import pass_context
@@ -42,13 +43,19 @@ def money(context: Context, minor: int | None, currency: str | None = None) -> s
 
 @pass_context
 def date(context: Context, day: dt.date | None, form: str = "long") -> str:
-    from babel.dates import format_date
-
     if day is None or day == "":
         return ""
     if not isinstance(day, dt.date):
         raise TypeError(f"the date filter expects a date, got {day!r}")
-    return format_date(day, format=form, locale=_locale(context))
+    return _formatted_date(day, form, _locale(context))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(day: dt.date, form: str, locale: str) -> str:
+    """Babel's date in `locale`; the same few days recur in every letter of a run."""
+    from babel.dates import format_date
+
+    return format_date(day, format=form, locale=locale)
 
 
 def ogm(reference: str | None) -> str:
