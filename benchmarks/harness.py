@@ -339,6 +339,8 @@ def rows_of(samples: Samples, manifest: dict) -> int:
     if samples.stage.rows == "documents":
         actions = samples.runs[-1].output.get("actions", [])
         return sum(len(action.get("documents", [])) for action in actions)
+    if samples.stage.rows == "pages":
+        return int(samples.runs[-1].output["rows"])
     return int(manifest.get("invoices", samples.size))
 
 

@@ -6,6 +6,7 @@ what is not an import — printing, sys.argv and the clock.
     edges:   io/ state/ render/ deliver/  files, database, templates and writers, SMTP
     engines: reconcile/ dunning/ reports/ pure: data in, data out
     vocabulary: model.py money.py refs.py errors.py config.py
+                (and text.py, match_settings.py: parts of model.py kept apart so that `--help` needs neither)
 
 Only cli/ prints and reads sys.argv; only cli/ and workflows/ read the clock (the state's timestamps come from
 a `now` the workflow passes in). That `arctl --help` does not import pandas is checked by running it, in
@@ -23,7 +24,8 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "arctl"
 
-VOCABULARY = {"arctl", "arctl.model", "arctl.money", "arctl.refs", "arctl.errors", "arctl.config"}
+VOCABULARY = {"arctl", "arctl.model", "arctl.money", "arctl.refs", "arctl.errors", "arctl.config", "arctl.text",
+              "arctl.match_settings"}
 EDGES = ("io", "state", "render", "deliver")
 ENGINES = ("reconcile", "dunning", "reports")
 
