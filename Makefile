@@ -30,11 +30,12 @@ screenshots: $(STAMP)
 
 # Speed and memory of every stage beside its anchor (README "Performance"); not part of `make test`, whose
 # benchmark smoke test runs the same harness at 10k.
+# BENCH_ARGS passes options on, e.g. make bench-full BENCH_ARGS="--timeout 600 --keep".
 bench: $(STAMP)
-	$(BIN)/python benchmarks/harness.py --sizes 100000 --rounds 3
+	$(BIN)/python benchmarks/harness.py --sizes 100000 --rounds 3 $(BENCH_ARGS)
 
 bench-full: $(STAMP)
-	$(BIN)/python benchmarks/harness.py --sizes 10000,100000,1000000 --rounds 3
+	$(BIN)/python benchmarks/harness.py --sizes 10000,100000,1000000 --rounds 3 $(BENCH_ARGS)
 
 demo-data: $(STAMP)
 	$(BIN)/python examples/generate.py examples/demo

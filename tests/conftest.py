@@ -16,6 +16,23 @@ settings.register_profile("arctl", deadline=None)
 settings.register_profile("arctl-ci", deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("arctl-ci" if os.environ.get("ARCTL_REQUIRE_REAL_FIXTURES") == "1" else "arctl")
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _command_built_once():
+    """typer's CliRunner builds the Click command from the Typer app at every invoke (reading every command's
+    signature and type hints: about 20 ms, thousands of times in the suite); the app does not change while the
+    tests run, so it is built once per app."""
+    import functools
+
+    import typer.main
+    import typer.testing
+
+    built = functools.lru_cache(maxsize=None)(typer.main.get_command)
+    original, typer.testing._get_command = typer.testing._get_command, built
+    yield
+    typer.testing._get_command = original
+
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_REAL_FIXTURES = REPO.parent / "shared" / "fixtures" / "real"
 REAL_FIXTURES_ENV = "ARCTL_REAL_FIXTURES"  # a path to the folder, instead of ../shared/fixtures/real/

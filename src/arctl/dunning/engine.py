@@ -146,12 +146,15 @@ def decide(items: pd.DataFrame, customers: Mapping[str, CustomerFacts], plans: P
     skipped: list[Skip] = []
     due: dict[DueKey, list[Row]] = defaultdict(list)
     with_agency = handed_over(taken, plans)
+    plan_of: dict[str, Plan | None] = {}   # a customer's plan, chosen once for all its invoices
     for row in rows:
         if row["open_amount"] <= 0:
             if row["open_amount"] == 0:
                 skipped.append(Skip(row["invoice_id"], "paid"))
             continue  # a credit note is not dunned; it counts against the customer's overdue total
-        chosen = plan or customers.get(row["customer_id"], CustomerFacts()).plan_in(plans)
+        if not plan and row["customer_id"] not in plan_of:
+            plan_of[row["customer_id"]] = customers.get(row["customer_id"], CustomerFacts()).plan_in(plans)
+        chosen = plan or plan_of[row["customer_id"]]
         if chosen is None:  # a consumer no route leads to a consumer plan of their country
             skipped.append(Skip(row["invoice_id"], "no_consumer_plan"))
             continue

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     FileSystemLoader,
     StrictUndefined,
@@ -41,6 +42,26 @@ def shipped_templates_dir() -> Path:
     return installed if installed.is_dir() else _PACKAGE.parents[1] / "templates"
 
 
+class _CompiledInThisProcess(BytecodeCache):
+    """Templates compiled once per process, whatever the number of environments: Jinja keys a compiled template
+    by its name and file and checks it against the source's checksum, so an edited file is compiled anew. Only
+    DunningEnvironment uses it, whose settings (the sandbox, autoescape) are the same in every instance and go
+    into the compiled code."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Any) -> None:
+        if (code := self._compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledInThisProcess()
+
+
 class DunningEnvironment(SandboxedEnvironment):
     """The sandboxed environment of one workspace: its folders, in the order a file is looked up."""
 
@@ -49,7 +70,7 @@ class DunningEnvironment(SandboxedEnvironment):
         super().__init__(loader=ChoiceLoader([FileSystemLoader(str(p)) for p in folders]), undefined=StrictUndefined,
                          autoescape=select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2", "xml.j2"],
                                                       default_for_string=False),
-                         keep_trailing_newline=True, auto_reload=False)
+                         keep_trailing_newline=True, auto_reload=False, bytecode_cache=_COMPILED)
         self.folders = folders
         self.filters.update(FILTERS)
         self._subjects: dict[str, dict[str, str]] = {}
