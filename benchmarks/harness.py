@@ -184,9 +184,12 @@ SIZES: list[int] = [100_000]
 
 
 def measure(argv: list[str], cwd: Path | None = None, timeout: float | None = None) -> Run:
-    """Run `argv` as a fresh process; its wall time, its own peak RSS and the last JSON line it printed. The
-    process is reaped with os.wait4, whose rusage is that process's alone. A process still running after
-    `timeout` seconds is killed (with its children) and its run marked timed out."""
+    """Run `argv` as a fresh process; its wall time, its own peak RSS and a summary of the last JSON line it
+    printed. The process is reaped with os.wait4, whose rusage is that process's alone, but Linux starts a child's
+    peak RSS at its parent's (exec keeps the forked image's high-water mark): so the harness never holds a stage's
+    output itself. The output goes to a file that a short-lived child summarises (`stages.py summary`), and the
+    harness stays at a few tens of MB. A process still running after `timeout` seconds is killed (with its
+    children) and its run marked timed out."""
     import signal
     import tempfile
     import threading
@@ -212,31 +215,17 @@ def measure(argv: list[str], cwd: Path | None = None, timeout: float | None = No
                 timer.cancel()
         seconds = time.perf_counter() - started
         process.returncode = code = os.waitstatus_to_exitcode(status)
+        err.seek(max(0, err.seek(0, os.SEEK_END) - 4000))
+        said = err.read()
+        if killed.is_set():
+            return Run(seconds, usage.ru_maxrss / 1024, {}, timed_out=True)
+        if code not in (0, 1):   # 1: findings, or a client that failed: still a complete run
+            raise RuntimeError(f"{' '.join(argv)} exited {code}: {said.decode(errors='replace')[-2000:]}")
         out.seek(0)
-        err.seek(0)
-        printed, said = out.read(), err.read()
-    if killed.is_set():
-        return Run(seconds, usage.ru_maxrss / 1024, {}, timed_out=True)
-    if code not in (0, 1):   # 1: findings, or a client that failed: still a complete run
-        raise RuntimeError(f"{' '.join(argv)} exited {code}: {said.decode(errors='replace')[-2000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, _last_json(printed))
-
-
-def _last_json(out: bytes) -> dict:
-    text = out.decode("utf-8", errors="replace").strip()
-    if not text:
-        return {}
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        pass
-    for line in reversed(text.splitlines()):
-        try:
-            found = json.loads(line)
-            return found if isinstance(found, dict) else {}
-        except json.JSONDecodeError:
-            continue
-    return {}
+        summarised = subprocess.run(stage_script("summary"), stdin=out, capture_output=True, check=False)
+        if summarised.returncode != 0:
+            raise RuntimeError(f"summarising {' '.join(argv)}: {summarised.stderr.decode(errors='replace')[-2000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, json.loads(summarised.stdout or b"{}"))
 
 
 # --- data and workspaces --------------------------------------------------------------------------------------
@@ -250,10 +239,12 @@ def generate(context: Context, size: int, seed: int) -> dict:
     if not (manifest.get("seed") == seed and manifest.get("invoices") == size and (
             size < XLSX_ROWS or (folder / f"invoices-{XLSX_ROWS}.xlsx").is_file())):
         shutil.rmtree(folder, ignore_errors=True)
-        sys.path.insert(0, str(REPO))
-        from benchmarks.data import generate as write_data
-
-        manifest = write_data(folder, invoices=size, seed=seed, xlsx_rows=XLSX_ROWS if size >= XLSX_ROWS else None)
+        # in a child process: a harness that held a million drawn invoices would lend its size to every stage's
+        # peak RSS (see measure)
+        subprocess.run([PYTHON, str(BENCH / "data.py"), str(folder), "--invoices", str(size), "--seed", str(seed),
+                        *(["--xlsx-rows", str(XLSX_ROWS)] if size >= XLSX_ROWS else [])],
+                       cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     config = folder / "workspace" / "arctl.yaml"
     if "\ndunning:" not in config.read_text(encoding="utf-8"):
         # the letters stage measures the documents as HTML and e-mails (target: 10,000 in 8 s); an e-mail's PDF
@@ -337,8 +328,7 @@ def measure_all(context: Context, sizes: list[int], rounds: int, stages: list[St
 
 def rows_of(samples: Samples, manifest: dict) -> int:
     if samples.stage.rows == "documents":
-        actions = samples.runs[-1].output.get("actions", [])
-        return sum(len(action.get("documents", [])) for action in actions)
+        return int(samples.runs[-1].output.get("documents", 0))
     if samples.stage.rows == "pages":
         return int(samples.runs[-1].output["rows"])
     return int(manifest.get("invoices", samples.size))
@@ -406,8 +396,14 @@ def machine() -> dict:
     revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
                               check=False).stdout.strip()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    # VmHWM, the high-water mark of this process's own memory (getrusage would add its parent's: see measure)
+    status = Path("/proc/self/status")
+    found = [line.split()[1] for line in (status.read_text().splitlines() if status.is_file() else [])
+             if line.startswith("VmHWM:")]
+    harness_mb = int(found[0]) / 1024 if found else 0.0
     return {"cpus": os.cpu_count(), "memory_gb": round(memory, 1), "python": platform.python_version(),
-            "platform": platform.platform(), "commit": revision or None, "versions": versions}
+            "platform": platform.platform(), "commit": revision or None, "versions": versions,
+            "harness_peak_rss_mb": round(harness_mb)}
 
 
 def table(results: list[dict], growths: list[dict]) -> str:

@@ -3,6 +3,7 @@
     python benchmarks/stages.py read FILE            # the validated read into the canonical frame (read_export)
     python benchmarks/stages.py engine WORKSPACE DAY # the dunning engine alone on the workspace's open items
     python benchmarks/stages.py pdf WORKSPACE DAY N  # N of the day's documents as letters, one batch PDF
+    python benchmarks/stages.py summary < OUTPUT      # the harness's summary of what a stage printed
 
 Each prints one JSON line: the rows it produced and, for the engine, the seconds of the engine's own call (the
 state read before it is not the engine's).
@@ -89,12 +90,37 @@ def pdf(root: Path, day: dt.date, count: int) -> dict:
             "cpu_seconds": cpu}
 
 
+def summary(printed: str) -> dict:
+    """The scalars of the last JSON object a stage printed, and `documents`: how many documents its actions
+    wrote (a dunning run's JSON lists them per action)."""
+    text = printed.strip()
+    try:
+        found = json.loads(text) if text else {}
+    except json.JSONDecodeError:
+        found = {}
+        for line in reversed(text.splitlines()):
+            try:
+                found = json.loads(line)
+                break
+            except json.JSONDecodeError:
+                continue
+    if not isinstance(found, dict):
+        return {}
+    kept = {key: value for key, value in found.items() if isinstance(value, (int, float, str, bool))}
+    actions = found.get("actions")
+    if isinstance(actions, list):
+        kept["documents"] = sum(len(action.get("documents", [])) for action in actions)
+    return kept
+
+
 def main(argv: list[str]) -> int:
     name, *args = argv
     if name == "read":
         print(json.dumps(read(Path(args[0]))))
     elif name == "pdf":
         print(json.dumps(pdf(Path(args[0]), dt.date.fromisoformat(args[1]), int(args[2]))))
+    elif name == "summary":
+        print(json.dumps(summary(sys.stdin.read())))
     elif name == "engine":
         print(json.dumps(engine(Path(args[0]), dt.date.fromisoformat(args[1]))))
     else:

@@ -36,6 +36,8 @@ def test_the_harness_smoke_run_measures_every_stage_beside_its_anchor(smoke):
     assert all(r["ratio"] > 0 for r in measured.values() if r["anchor"])
     assert measured["letters"]["rows"] > 100                  # the documents the dunning run wrote
     assert results["machine"]["cpus"] >= 1 and "pandas" in results["machine"]["versions"]
+    # a child's peak RSS starts at its parent's: the harness itself must stay far below the stages it measures
+    assert results["machine"]["harness_peak_rss_mb"] < 100
     assert "stage" in table.splitlines()[0] and XLSX_ROWS == 100_000
 
 
