@@ -83,3 +83,47 @@ def test_a_bank_payment_shown_later_by_the_export_ends_the_interest_once_on_its_
 
     assert open_periods(items, payments, history) == {
         "2026-0042": ((dt.date(2026, 6, 1), 100000), (dt.date(2026, 6, 20), 60000))}
+
+
+def test_an_invoice_shown_at_todays_amount_and_never_paid_has_one_period_and_is_left_out():
+    from arctl.reconcile.open_items import open_periods
+
+    items = pd.DataFrame({"invoice_id": ["2026-0042", "2026-0043"], "amount": [100000, 50000],
+                          "open_amount": [100000, 50000], "due_date": [pd.Timestamp("2026-06-01")] * 2})
+    history = pd.DataFrame({"invoice_id": ["2026-0042", "2026-0042", "2026-0043"],
+                            "seen_on": [dt.date(2026, 5, 20), dt.date(2026, 7, 1), dt.date(2026, 5, 20)],
+                            "open_amount": [100000, 100000, 50000]})
+    no_payments = pd.DataFrame(columns=["invoice_id", "amount", "booking_date", "invoice_import_id"])
+
+    assert open_periods(items, no_payments, history) == {}
+
+
+def test_setting_aside_the_invoices_that_cannot_have_changed_gives_the_same_periods():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from arctl.reconcile.open_items import open_periods, periods_of
+
+    day = st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 12, 31))
+    invoice = st.tuples(st.integers(0, 5000), st.integers(0, 5000), st.one_of(st.none(), day))
+    snapshot = st.tuples(st.integers(0, 5), day, st.integers(0, 5000))
+    payment = st.tuples(st.integers(0, 5), st.integers(1, 2000), st.one_of(st.none(), day))
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(invoice, min_size=1, max_size=6), st.lists(snapshot, max_size=10), st.lists(payment, max_size=6))
+    def check(invoices, snapshots, payments):
+        items = pd.DataFrame({"invoice_id": [f"2026-{n:04d}" for n in range(len(invoices))],
+                              "amount": [amount for amount, _, _ in invoices],
+                              "open_amount": [open_ for _, open_, _ in invoices],
+                              "due_date": pd.to_datetime([due for _, _, due in invoices])})
+        history = pd.DataFrame({"invoice_id": [f"2026-{n:04d}" for n, _, _ in snapshots],
+                                "seen_on": [seen for _, seen, _ in snapshots],
+                                "open_amount": [amount for _, _, amount in snapshots]})
+        paid = pd.DataFrame({"invoice_id": [f"2026-{n:04d}" for n, _, _ in payments],
+                             "amount": [amount for _, amount, _ in payments],
+                             "booking_date": pd.to_datetime([booked for _, _, booked in payments]),
+                             "invoice_import_id": [1] * len(payments)})
+        everything = periods_of(items, paid, history) if len(paid) or len(history) else {}
+        assert open_periods(items, paid, history) == everything
+
+    check()

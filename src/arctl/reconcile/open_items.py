@@ -12,6 +12,7 @@ invoice can have counted it, and then its booking date decides.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -108,22 +109,62 @@ def open_periods(items: pd.DataFrame, allocations: pd.DataFrame, history: pd.Dat
     history = history if history is not None else pd.DataFrame(columns=["invoice_id", "seen_on", "open_amount"])
     if items.empty or (allocations.empty and history.empty):
         return {}
+    candidates = _may_have_changed(items, allocations, history)
+    if not candidates:
+        return {}
+    return periods_of(items[items["invoice_id"].isin(candidates)], allocations[allocations["invoice_id"].isin(
+        candidates)], history[history["invoice_id"].isin(candidates)])
+
+
+def periods_of(items: pd.DataFrame, allocations: pd.DataFrame, history: pd.DataFrame
+               ) -> dict[str, tuple[tuple[dt.date, int], ...]]:
+    """open_periods over every item given, without first setting aside those that cannot have changed."""
     open_now = dict(zip(items["invoice_id"], items["open_amount"], strict=True))
     totals = dict(zip(items["invoice_id"], items["amount"], strict=True)) if "amount" in items else {}
     due = dict(zip(items["invoice_id"], items["due_date"], strict=True))
-    paid = {str(i): [(_day(b), int(a)) for b, a in zip(g["booking_date"], g["amount"], strict=True)]
-            for i, g in allocations[allocations["invoice_id"].isin(open_now.keys())].groupby("invoice_id")}
-    seen = {str(i): [(d, int(a)) for d, a in zip(g["seen_on"], g["open_amount"], strict=True) if _day(d)]
-            for i, g in history[history["invoice_id"].isin(open_now.keys())].groupby("invoice_id")}
+    known = set(open_now)
+    paid = _listed_by_invoice(allocations[allocations["invoice_id"].isin(known)], ("booking_date", "amount"))
+    seen = _listed_by_invoice(history[history["invoice_id"].isin(known)], ("seen_on", "open_amount"))
     found: dict[str, tuple[tuple[dt.date, int], ...]] = {}
     for invoice in sorted(set(paid) | set(seen)):
         now, day = int(open_now[invoice]), _day(due[invoice])
         if now <= 0 or day is None:
             continue
-        snapshots = sorted((d, a) for d, a in ((_day(d), a) for d, a in seen.get(invoice, [])) if d is not None)
-        periods = _periods(day, now, int(totals.get(invoice, now)), snapshots, paid.get(invoice, []))
+        snapshots = sorted((d, int(a)) for d, a in ((_day(d), a) for d, a in seen.get(invoice, [])) if d is not None)
+        payments = [(_day(b), int(a)) for b, a in paid.get(invoice, [])]
+        periods = _periods(day, now, int(totals.get(invoice, now)), snapshots, payments)
         if len(periods) > 1:
             found[invoice] = periods
+    return found
+
+
+def _may_have_changed(items: pd.DataFrame, allocations: pd.DataFrame, history: pd.DataFrame) -> set[str]:
+    """The open invoices whose amount may have changed since their due date: a payment was allocated to them,
+    an export showed another amount than today's, or the total is below today's amount. The others have one
+    period (today's amount throughout), and the loop over the rest stays small."""
+    open_ = items[(items["open_amount"] > 0).to_numpy() & items["due_date"].notna().to_numpy()]
+    ids = open_["invoice_id"].astype(str)
+    now = open_["open_amount"].astype("int64").to_numpy()
+    changed = ids.isin(set(allocations["invoice_id"].astype(str))).to_numpy().copy()
+    if "amount" in open_:
+        changed |= (open_["amount"].astype("int64").to_numpy() < now)
+    if len(history):
+        shown = history.assign(invoice_id=history["invoice_id"].astype(str),
+                               open_amount=history["open_amount"].astype("int64"))
+        spread = shown.groupby("invoice_id")["open_amount"].agg(["min", "max"])
+        low = ids.map(spread["min"]).to_numpy(dtype="float64", na_value=np.nan)
+        high = ids.map(spread["max"]).to_numpy(dtype="float64", na_value=np.nan)
+        changed |= ~np.isnan(low) & ((low != now) | (high != now))
+    return set(ids[changed])
+
+
+def _listed_by_invoice(frame: pd.DataFrame, columns: tuple[str, str]) -> dict[str, list[tuple[Any, Any]]]:
+    """Per invoice: its rows' two `columns` as pairs, in the frame's order (one pass over plain lists: a pandas
+    group per invoice costs a hundred times more)."""
+    found: dict[str, list[tuple[Any, Any]]] = {}
+    for invoice, first, second in zip(frame["invoice_id"].astype(str).tolist(), frame[columns[0]].tolist(),
+                                      frame[columns[1]].tolist(), strict=True):
+        found.setdefault(invoice, []).append((first, second))
     return found
 
 

@@ -31,6 +31,7 @@ from arctl.errors import StateError
 from arctl.model import Action, ActionLine
 from arctl.state import bulk_import, schema
 from arctl.state.deliveries import DeliveryRecords, letters_already_posted
+from arctl.state.frames import frame_of
 from arctl.state.learned import LearnedIbans
 from arctl.state.opening import check_sqlite_file, restore_hint
 from arctl.state.pauses import PauseRecords, new_id
@@ -485,16 +486,7 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
 
     def _frame(self, query, dates: tuple[str, ...] = ()) -> pd.DataFrame:
         with self.engine.connect() as connection:
-            result = connection.execute(query)
-            names = list(result.keys())
-            # column by column: pandas builds typed arrays from lists far faster than from a list of rows
-            columns = list(zip(*result.fetchall(), strict=True)) or [() for _ in names]
-            frame = pd.DataFrame({name: list(values) for name, values in zip(names, columns, strict=True)},
-                                 columns=names)
-        for column in dates:
-            if column in frame:
-                frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
-        return frame
+            return frame_of(connection, query, dates)
 
 
 def _payment_plan_of_installment_reminders(connection: Connection) -> None:
