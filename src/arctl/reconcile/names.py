@@ -74,6 +74,11 @@ class PayerIndex:
             self._memo[key] = self._identify(iban, name)
         return self._memo[key]
 
+    def identify_all(self, payers: list[tuple[str, str]]) -> list[Payer | None]:
+        """`identify` of each (iban, name), the fuzzy names scored in bulk first (as reconcile does)."""
+        self.prefetch(payers)
+        return [self.identify(iban, name) for iban, name in payers]
+
     def _identify(self, iban: str, name: str) -> Payer | None:
         customer = self.ibans.get(compact_iban(iban)) if iban else None
         if customer:

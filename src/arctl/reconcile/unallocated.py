@@ -27,12 +27,9 @@ def customers_with_unallocated_credit(bank: pd.DataFrame, matches: pd.DataFrame,
         return set()
     payers = payer_index(invoices, customers if customers is not None and len(customers) else None, known_ibans,
                          settings)
-    found = set()
-    for iban, name in zip(open_credits["counterparty_iban"], open_credits["counterparty_name"], strict=True):
-        payer = payers.identify(iban or "", name or "")
-        if payer is not None:
-            found.add(payer.customer_id)
-    return found
+    asked = [(iban or "", name or "") for iban, name in zip(open_credits["counterparty_iban"],
+                                                             open_credits["counterparty_name"], strict=True)]
+    return {payer.customer_id for payer in payers.identify_all(asked) if payer is not None}
 
 
 def unapplied_payments(bank: pd.DataFrame, allocations: pd.DataFrame, invoices: pd.DataFrame,
@@ -64,13 +61,16 @@ def unapplied_payments(bank: pd.DataFrame, allocations: pd.DataFrame, invoices: 
     names = dict(zip(invoices["customer_id"], invoices["customer_name"], strict=True))
     if customers is not None and len(customers):
         names.update((c, n) for c, n in zip(customers["customer_id"], customers["name"], strict=True) if n)
+    unpaid = [(iban or "", name or "") for txn, iban, name in zip(
+        open_credits["txn_id"], open_credits["counterparty_iban"], open_credits["counterparty_name"], strict=True)
+        if paid_by.get(str(txn)) is None]
+    identified = iter(payers.identify_all(unpaid))
     found: list[str | None] = []
-    for txn, iban, name in zip(open_credits["txn_id"], open_credits["counterparty_iban"],
-                               open_credits["counterparty_name"], strict=True):
+    for txn in open_credits["txn_id"]:
         payer = paid_by.get(str(txn))
         if payer is None:
-            identified = payers.identify(iban or "", name or "")
-            payer = identified.customer_id if identified is not None else None
+            who = next(identified)
+            payer = who.customer_id if who is not None else None
         found.append(payer)
     return pd.DataFrame({
         "txn_id": open_credits["txn_id"].to_numpy(), "customer_id": pd.Series(found, dtype=object),

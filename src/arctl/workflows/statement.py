@@ -168,10 +168,10 @@ def _unapplied(store: Store, workspace: Workspace, customer: str, bank: pd.DataF
     paid_for = {txn: owner_of.get(invoice) for txn, invoice in zip(applied.get("bank_txn", []),
                                                                     applied.get("invoice_id", []), strict=True)}
     payers = payer_index(invoices, store.customers(), store.known_ibans(), workspace.config.matching)
-    keep = []
-    for txn, iban, name in zip(rest["txn_id"], rest["counterparty_iban"], rest["counterparty_name"], strict=True):
-        payer = payers.identify(iban or "", name or "")
-        keep.append(paid_for.get(txn, payer.customer_id if payer is not None else None) == customer)
+    identified = payers.identify_all([(iban or "", name or "") for iban, name in zip(
+        rest["counterparty_iban"], rest["counterparty_name"], strict=True)])
+    keep = [paid_for.get(txn, payer.customer_id if payer is not None else None) == customer
+            for txn, payer in zip(rest["txn_id"], identified, strict=True)]
     return rest[keep][columns]
 
 
