@@ -112,8 +112,8 @@ def open_periods(items: pd.DataFrame, allocations: pd.DataFrame, history: pd.Dat
     candidates = _may_have_changed(items, allocations, history)
     if not candidates:
         return {}
-    return periods_of(items[items["invoice_id"].isin(candidates)], allocations[allocations["invoice_id"].isin(
-        candidates)], history[history["invoice_id"].isin(candidates)])
+    return periods_of(items[_among(items, candidates)], allocations[_among(allocations, candidates)],
+                      history[_among(history, candidates)])
 
 
 def periods_of(items: pd.DataFrame, allocations: pd.DataFrame, history: pd.DataFrame
@@ -123,8 +123,8 @@ def periods_of(items: pd.DataFrame, allocations: pd.DataFrame, history: pd.DataF
     totals = dict(zip(items["invoice_id"], items["amount"], strict=True)) if "amount" in items else {}
     due = dict(zip(items["invoice_id"], items["due_date"], strict=True))
     known = set(open_now)
-    paid = _listed_by_invoice(allocations[allocations["invoice_id"].isin(known)], ("booking_date", "amount"))
-    seen = _listed_by_invoice(history[history["invoice_id"].isin(known)], ("seen_on", "open_amount"))
+    paid = _listed_by_invoice(allocations[_among(allocations, known)], ("booking_date", "amount"))
+    seen = _listed_by_invoice(history[_among(history, known)], ("seen_on", "open_amount"))
     found: dict[str, tuple[tuple[dt.date, int], ...]] = {}
     for invoice in sorted(set(paid) | set(seen)):
         now, day = int(open_now[invoice]), _day(due[invoice])
@@ -143,26 +143,38 @@ def _may_have_changed(items: pd.DataFrame, allocations: pd.DataFrame, history: p
     an export showed another amount than today's, or the total is below today's amount. The others have one
     period (today's amount throughout), and the loop over the rest stays small."""
     open_ = items[(items["open_amount"] > 0).to_numpy() & items["due_date"].notna().to_numpy()]
-    ids = open_["invoice_id"].astype(str)
+    ids = _ids(open_)
     now = open_["open_amount"].astype("int64").to_numpy()
-    changed = ids.isin(set(allocations["invoice_id"].astype(str))).to_numpy().copy()
+    changed = _among(open_, set(_ids(allocations)))
     if "amount" in open_:
         changed |= (open_["amount"].astype("int64").to_numpy() < now)
     if len(history):
-        shown = history.assign(invoice_id=history["invoice_id"].astype(str),
-                               open_amount=history["open_amount"].astype("int64"))
-        spread = shown.groupby("invoice_id")["open_amount"].agg(["min", "max"])
-        low = ids.map(spread["min"]).to_numpy(dtype="float64", na_value=np.nan)
-        high = ids.map(spread["max"]).to_numpy(dtype="float64", na_value=np.nan)
+        amounts = history["open_amount"].astype("int64").to_numpy()
+        spread = pd.DataFrame({"low": amounts, "high": amounts}).groupby(_ids(history)).agg(
+            {"low": "min", "high": "max"})
+        lowest = dict(zip(spread.index, spread["low"].tolist(), strict=True))
+        highest = dict(zip(spread.index, spread["high"].tolist(), strict=True))
+        low = np.fromiter((lowest.get(i, np.nan) for i in ids), dtype="float64", count=len(ids))
+        high = np.fromiter((highest.get(i, np.nan) for i in ids), dtype="float64", count=len(ids))
         changed |= ~np.isnan(low) & ((low != now) | (high != now))
     return set(ids[changed])
+
+
+def _ids(frame: pd.DataFrame) -> np.ndarray:
+    """The invoice ids as Python strings (pandas' isin and map on Arrow strings convert value by value)."""
+    return frame["invoice_id"].astype(str).to_numpy(dtype=object)
+
+
+def _among(frame: pd.DataFrame, wanted: set[str]) -> np.ndarray:
+    """Which rows' invoice is in `wanted`."""
+    return np.fromiter((invoice in wanted for invoice in _ids(frame)), dtype=bool, count=len(frame))
 
 
 def _listed_by_invoice(frame: pd.DataFrame, columns: tuple[str, str]) -> dict[str, list[tuple[Any, Any]]]:
     """Per invoice: its rows' two `columns` as pairs, in the frame's order (one pass over plain lists: a pandas
     group per invoice costs a hundred times more)."""
     found: dict[str, list[tuple[Any, Any]]] = {}
-    for invoice, first, second in zip(frame["invoice_id"].astype(str).tolist(), frame[columns[0]].tolist(),
+    for invoice, first, second in zip(_ids(frame).tolist(), frame[columns[0]].tolist(),
                                       frame[columns[1]].tolist(), strict=True):
         found.setdefault(invoice, []).append((first, second))
     return found
