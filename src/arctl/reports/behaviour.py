@@ -24,12 +24,15 @@ def average_days_late(invoices: pd.DataFrame, allocations: pd.DataFrame, as_of: 
             for customer, found in payment_behaviour(invoices, allocations, as_of).items()}
 
 
+BEHAVIOUR_COLUMNS = ("invoice_id", "customer_id", "due_date", "closed_on", "amount")  # what it reads of invoices
+
+
 def payment_behaviour(invoices: pd.DataFrame, allocations: pd.DataFrame, as_of: dt.date) -> dict[str, Behaviour]:
     """Per customer: the mean of (payment date − due date, at least 0) over the invoices fully paid in the
     year before `as_of`. The payment date is the bank payment that completed the invoice (the last one
     matched to it, once the matched payments reach its amount), else the day a complete open-items
     export stopped listing it (`closed_on`). A partly paid invoice does not count."""
-    frame = invoices[["invoice_id", "customer_id", "due_date", "closed_on", "amount"]].copy()
+    frame = invoices[list(BEHAVIOUR_COLUMNS)].copy()
     frame["paid_on"] = pd.NaT
     if len(allocations):
         grouped = allocations.groupby("invoice_id")

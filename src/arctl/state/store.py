@@ -236,8 +236,10 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
 
     # --- reading -----------------------------------------------------------------------------------
 
-    def invoices(self, *, include_closed: bool = False) -> pd.DataFrame:
-        query = select(schema.invoices)
+    def invoices(self, *, include_closed: bool = False, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+        """The open invoices (all, with `include_closed`): every column, or only `columns`."""
+        table = schema.invoices
+        query = select(*(table.c[name] for name in columns)) if columns else select(table)
         if not include_closed:
             query = query.where(schema.invoices.c.closed_on.is_(None))
         return self._frame(query, dates=("issue_date", "due_date", "last_reminder_date", "closed_on"))

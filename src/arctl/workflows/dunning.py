@@ -95,7 +95,7 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
 
     from arctl.dunning.schedule import Sent
     from arctl.reconcile.open_items import open_items, open_periods
-    from arctl.reports.behaviour import payment_behaviour
+    from arctl.reports.behaviour import BEHAVIOUR_COLUMNS, payment_behaviour
 
     overrides = store.overrides()
     own = tuple(sorted({o["plan"] for o in overrides.values() if "plan" in o}))
@@ -106,7 +106,7 @@ def dunning_inputs(workspace: Workspace, store: Store, as_of: dt.date, plan: str
     periods = open_periods(items, allocations, store.amount_history())
     items["open_periods"] = pd.Series([periods.get(invoice) for invoice in items["invoice_id"]], index=items.index,
                                       dtype=object)
-    lateness = payment_behaviour(store.invoices(include_closed=True), allocations, as_of)
+    lateness = payment_behaviour(store.invoices(include_closed=True, columns=BEHAVIOUR_COLUMNS), allocations, as_of)
     master = store.customers()
     contacts = _contacts(master, overrides)
     customers, warnings = _customer_facts(contacts, master, overrides, lateness, plans)

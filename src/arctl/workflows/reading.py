@@ -173,7 +173,7 @@ def _stored_receivables(workspace: Workspace, as_of: dt.date):
         return None
     store = open_store(workspace)
     try:
-        if not len(store.invoices(include_closed=True)):
+        if not len(store.invoices(include_closed=True, columns=("invoice_id",))):
             return None
         return receivables(workspace, store, as_of)
     finally:
