@@ -67,3 +67,4 @@ def test_no_rows_give_the_columns_empty(connection):
     ours = frame_of(connection, select(invoices).where(invoices.c.amount > 10**9), dates=("due_date",))
 
     assert list(ours.columns) == ["invoice_id", "amount", "due_date", "closed_on", "disputed"] and ours.empty
+

@@ -244,6 +244,13 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
             query = query.where(schema.invoices.c.closed_on.is_(None))
         return self._frame(query, dates=("issue_date", "due_date", "last_reminder_date", "closed_on"))
 
+    def latest_dates(self) -> tuple[dt.date | None, dt.date | None]:
+        """The last day an invoice was closed and the last booking day of a bank line (None: none)."""
+        with self.engine.connect() as connection:
+            closed = connection.execute(select(func.max(schema.invoices.c.closed_on))).scalar()
+            booked = connection.execute(select(func.max(schema.bank_lines.c.booking_date))).scalar()
+        return closed, booked
+
     def customers(self) -> pd.DataFrame:
         return self._frame(select(schema.customers))
 
