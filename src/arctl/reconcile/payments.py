@@ -174,12 +174,17 @@ def payments_of(bank: pd.DataFrame, matches: pd.DataFrame, invoices: pd.DataFram
     listed = [_payment(line, active.get(line["txn_id"], []), undone.get(line["txn_id"], []),
                        returned_by.get(line["txn_id"]), invoice_of, open_amounts) for line in credits]
     if unmatched or suggested:
-        listed = [p for p in listed if (unmatched and p.status != "returned" and p.unallocated > 0
-                                        and p.status != "suggested") or (suggested and p.status == "suggested")]
+        listed = waiting(listed, unmatched=unmatched, suggested=suggested)
     returns = _returns(lines, dict(pairs), matches, invoice_of, customer_ibans)
     if unmatched or suggested:
         returns = [r for r in returns if unmatched and r.kind == "return" and not r.returns]
     return Payments(tuple(listed), _partly_paid(listed, active, invoice_of, open_amounts), tuple(returns), since)
+
+
+def waiting(listed: list[Payment] | tuple[Payment, ...], *, unmatched: bool, suggested: bool) -> list[Payment]:
+    """The credits with money no allocation accounts for (`unmatched`) or waiting for a person (`suggested`)."""
+    return [p for p in listed if (unmatched and p.status != "returned" and p.unallocated > 0
+                                  and p.status != "suggested") or (suggested and p.status == "suggested")]
 
 
 def customer_ibans(customers: pd.DataFrame | None, known_ibans: dict[str, str]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from arctl.workflows.workspace import workspace_lock
 
 if TYPE_CHECKING:
     from arctl.model import KpiReport
+    from arctl.reconcile.payments import Payments
     from arctl.reports.todo import TodoList
     from arctl.workflows.running import RunResult
 
@@ -125,11 +126,12 @@ REPORT_FILES: list[tuple[str, ReportWriter]] = [
 ]
 
 
-def worklist_of(workspace: Workspace, as_of: dt.date) -> TodoList:
-    """What waits for a person on `as_of` (`arctl todo`'s list)."""
+def worklist_of(workspace: Workspace, as_of: dt.date, standing: Payments | None = None) -> TodoList:
+    """What waits for a person on `as_of` (`arctl todo`'s list); `standing`: the payments the reconcile step
+    listed (nothing after it changes a match)."""
     from arctl.workflows.todo import collect
 
-    return collect(workspace, as_of)
+    return collect(workspace, as_of, standing)
 
 
 @dataclass(slots=True)
@@ -223,7 +225,9 @@ def _reconcile(workspace: Workspace, as_of: dt.date, facts: dict, **_) -> StepOu
     done = reconcile_workspace(workspace, workspace.config.matching)
     new = done.reconciliation.summary()
     returned = [n for n in done.notices if " was returned " in n]
-    standing = payments(workspace).summary()
+    view = payments(workspace)
+    standing = view.summary()
+    facts["standing"] = view
     facts["payments"] = {"matched_auto": new["auto"], "suggested": standing["suggested"],
                          "left_to_a_person": standing["unmatched"], "matched_in_all": standing["auto"]
                          + standing["manual"]}
@@ -274,7 +278,7 @@ def _reports(workspace: Workspace, as_of: dt.date, facts: dict, **_) -> StepOutc
 
     report = aging([], ReadOptions(), as_of, by="due", bounds=DEFAULT_BOUNDS, on_error="fail",
                    workspace=workspace).report
-    worklist, kpis = worklist_of(workspace, as_of), kpis_of(workspace, as_of)
+    worklist, kpis = worklist_of(workspace, as_of, facts.get("standing")), kpis_of(workspace, as_of)
     facts["aging"], facts["worklist"], facts["kpis"] = report, worklist, kpis
     folder = workspace.root / "reports" / as_of.isoformat()
     written, unchanged = write_reports(folder, DailyReports(workspace, as_of, report, worklist, kpis))

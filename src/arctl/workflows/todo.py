@@ -1,8 +1,8 @@
 """`arctl todo`: what waits for a person, read from the workspace state with the queries of `payments`,
 `dunning status` and `outbox`; reports/todo.py decides what is an item.
 
-The daily run calls `collect(workspace, as_of)` and `write_todo(todo, path)` (JSON, XLSX or CSV by the file's
-suffix)."""
+The daily run calls `collect(workspace, as_of, standing)` (with the payments its reconcile step listed) and
+`write_todo(todo, path)` (JSON, XLSX or CSV by the file's suffix)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,16 @@ from arctl.workflows.workspace import open_store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from arctl.reconcile.payments import Payments
     from arctl.workflows.dunning import DunningInputs
 
 __all__ = ["KINDS", "TITLES", "TodoItem", "TodoList", "collect", "write_todo"]
 
 
-def collect(workspace: Workspace | None, as_of: dt.date) -> TodoList:
-    """Every item that waits for a person on `as_of` (reports/todo.py says which records are items)."""
+def collect(workspace: Workspace | None, as_of: dt.date, standing: Payments | None = None) -> TodoList:
+    """Every item that waits for a person on `as_of` (reports/todo.py says which records are items). `standing`:
+    the workspace's payments as `payments(workspace)` lists them, when the caller has them already."""
+    from arctl.reconcile.payments import waiting
     from arctl.reports import todo
     from arctl.workflows.dunning import dunning_inputs
     from arctl.workflows.pauses import due_callbacks
@@ -32,7 +35,10 @@ def collect(workspace: Workspace | None, as_of: dt.date) -> TodoList:
 
     if workspace is None:
         raise UsageError("arctl todo needs a workspace", hint="run it inside one, or use -w DIR")
-    credits = payments(workspace, unmatched=True, suggested=True).payments
+    if standing is None:
+        credits = list(payments(workspace, unmatched=True, suggested=True).payments)
+    else:
+        credits = waiting(standing.payments, unmatched=True, suggested=True)
     store = open_store(workspace)
     try:
         inputs = dunning_inputs(workspace, store, as_of, refuse_unplanned=False)
