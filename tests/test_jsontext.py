@@ -41,3 +41,21 @@ def test_the_aging_report_written_row_by_row_is_json_dumps_own():
                     rates=(AgingRate("JPY", "0.0062"),)),
     ):
         assert aging_json_text(report) == json.dumps(aging_json(report), ensure_ascii=False, indent=2)
+
+
+def test_a_long_list_of_flat_records_laid_out_record_by_record_is_json_dumps_own():
+    from arctl.render.jsontext import dumps_with_records
+
+    invoices = [{"invoice": f"2026-{n:04d}", "customer": "Bakkerij Peeters", "open": "1.210,00", "days": n,
+                 "paused": None if n % 3 else "disputed", "reviewed": n % 2 == 0} for n in range(50)]
+    document = {"as_of": "2026-11-26", "invoices": invoices, "warnings": ["consumers not dunned — C-0042"]}
+
+    assert dumps_with_records(document, "invoices") == json.dumps(document, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("rows", [[], [{"a": 1}, {"b": 2}], [{"a": [1, 2]}, {"a": {"b": "é"}}], [{}], [{"a": 1.5}]])
+def test_records_of_another_shape_are_written_as_json_dumps_writes_them(rows):
+    from arctl.render.jsontext import dumps_with_records
+
+    document = {"rows": rows, "as_of": "2026-11-26"}
+    assert dumps_with_records(document, "rows") == json.dumps(document, ensure_ascii=False, indent=2)

@@ -39,8 +39,8 @@ def status(
     Example: [bold]arctl dunning status --customer K0042[/bold]
     """
     from arctl import workflows
-    from arctl.cli import json_text
     from arctl.money import format_money, plain_amount
+    from arctl.render.jsontext import dumps_with_records
 
     workspace = workspace_or_none()
     date = as_of_date(as_of, workspace)
@@ -68,8 +68,8 @@ def status(
             "paused": position.paused,
         })
     if as_json:
-        print(json_text.dumps({"as_of": date.isoformat(), "invoices": invoices, "warnings": view.warnings},
-                              "invoices"))
+        print(dumps_with_records({"as_of": date.isoformat(), "invoices": invoices, "warnings": view.warnings},
+                                 "invoices"))
         return
     table = Table(title=f"Dunning as of {date.isoformat()} (plan {view.plan})", title_justify="left")
     for column in ("invoice", "customer", "open", "due", "days", "last step", "next step", "on", "paused"):

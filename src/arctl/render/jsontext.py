@@ -31,6 +31,32 @@ def dumps_indented(value: Any) -> str:
     return "".join(parts)
 
 
+def dumps_with_records(document: dict[str, Any], records: str) -> str:
+    """`dumps_indented(document)`, its key `records` (a list of flat dicts with the same keys in the same order,
+    a command's long list) laid out by one format operation per record."""
+    parts = []
+    for key, value in document.items():
+        text = _records(value) if key == records else _indented_at(value, "  ")
+        parts.append(f"  {encode_basestring(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}" if parts else "{}"
+
+
+def _records(rows: list[dict[str, Any]]) -> str:
+    keys = list(rows[0]) if rows else []
+    if not keys or any(list(row) != keys for row in rows):
+        return _indented_at(rows, "  ")
+    try:
+        columns = [[_scalar(row[key]) for row in rows] for key in keys]
+    except _Unplain:
+        return _indented_at(rows, "  ")
+    template = "    {\n" + ",\n".join(f"      {encode_basestring(key)}: %s" for key in keys) + "\n    }"
+    return "[\n" + ",\n".join(template % values for values in zip(*columns, strict=True)) + "\n  ]"
+
+
+def _indented_at(value: Any, indent: str) -> str:
+    return dumps_indented(value).replace("\n", "\n" + indent)
+
+
 def _scalar(value: Any) -> str:
     kind = type(value)
     if kind is str:
