@@ -13,7 +13,7 @@ calamine's raw read (XLSX floor) and a DuckDB process doing the same work (the p
 as ratios, which hold on a shared, noisy machine where seconds do not. A stage that modifies its workspace gets
 a fresh copy before each round (not timed).
 
-Output: a table on the terminal and benchmarks/results/<date>.json (per stage and size: wall seconds, peak RSS,
+Output: a table on the terminal and benchmarks/results/<date>_<sizes>.json (per stage and size: wall seconds, peak RSS,
 rows/s, the anchor's seconds and the ratio, the target and whether it held), plus the growth from the smallest
 to the largest size.
 """
@@ -383,6 +383,11 @@ def growth(results: list[dict]) -> list[dict]:
 # --- output ---------------------------------------------------------------------------------------------------
 
 
+def _short(size: int) -> str:
+    """10000 -> 10k, 1000000 -> 1M: the sizes in a results file's name."""
+    return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
 def machine() -> dict:
     import importlib.metadata as metadata
 
@@ -432,7 +437,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds per stage; the median is reported")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "arctl-bench",
                         help="where the generated data is kept between runs")
-    parser.add_argument("--out", type=Path, help="results file (default benchmarks/results/<date>.json)")
+    parser.add_argument("--out", type=Path,
+                        help="results file (default benchmarks/results/<date>_<sizes>.json, e.g. 2026-12-06_100k.json)")
     parser.add_argument("--stages", help="only these stages, comma-separated")
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--smoke", action="store_true", help="10k invoices, one round, targets not judged")
@@ -463,7 +469,7 @@ def main(argv: list[str]) -> int:
             document.setdefault("kept", {})[str(size)] = str(context.scratch(size))
         else:
             shutil.rmtree(context.scratch(size), ignore_errors=True)
-    out = args.out or BENCH / "results" / f"{document['date']}.json"
+    out = args.out or BENCH / "results" / f"{document['date']}_{'-'.join(_short(size) for size in sizes)}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results, growths))
