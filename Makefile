@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test venv clean demo-data screenshots bench bench-full
+.PHONY: demo test venv clean demo-data screenshots bench bench-full installed-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
+
+# The wheel, installed with its dependencies in a fresh venv outside the repository: arctl init, plan check and
+# the demo's daily run from there (run by .ci/run; about a minute).
+installed-check:
+	PYTHON=$(PYTHON) bash scripts/installed_check.sh
 
 # A letter in each language of the demo's customers and the demo's HTML aging report as PNG, with headless Chromium (apt-get install chromium).
 screenshots: $(STAMP)
