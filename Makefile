@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test venv clean demo-data screenshots bench bench-full installed-check
+.PHONY: demo test venv clean demo-data screenshots bench bench-full installed-check audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ test: $(STAMP)
 installed-check:
 	PYTHON=$(PYTHON) bash scripts/installed_check.sh
 
+# Known vulnerabilities in the installed dependencies (pip-audit, in a venv of its own so that the tested one stays
+# as it is); needs a vulnerability database it can reach (PyPI's or OSV's): without one it fails (--strict) rather
+# than pass having audited nothing. Not part of make test or CI.
+audit: $(STAMP)
+	$(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/python -m pip install --quiet pip-audit
+	$(BIN)/python -m pip freeze --exclude-editable > .venv-audit/requirements.txt
+	.venv-audit/bin/pip-audit -r .venv-audit/requirements.txt --no-deps --disable-pip --progress-spinner off --strict
+
 # A letter in each language of the demo's customers and the demo's HTML aging report as PNG, with headless Chromium (apt-get install chromium).
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshots.py docs/screenshots
@@ -46,4 +55,4 @@ demo-data: $(STAMP)
 	$(BIN)/python examples/generate.py examples/demo
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) .venv-audit build dist .pytest_cache
