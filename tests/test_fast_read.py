@@ -151,6 +151,8 @@ def test_the_fast_reader_declines_what_it_cannot_read_line_for_line(tmp_path):
     assert arrowcsv.arrow_records(raw, "utf-8", ",", 1, 8, 1 << 20) is None  # two lines, one record
     assert arrowcsv.arrow_records(raw, "utf-16", ",", 1, 8, 1 << 20) is None
     assert arrowcsv.arrow_records(b"a,b\n1,2\n\xff\xfe,3\n", "utf-8", ",", 1, 2, 1 << 20) is None  # not UTF-8
+    assert arrowcsv.arrow_records(b"a,b\n1,2\n3,4,5\n", "utf-8", ",", 1, 2, 1 << 20) is None  # a ragged row
+    assert arrowcsv.arrow_records(b'a,b\n1,2\n"3,4\n', "utf-8", ",", 1, 2, 1 << 20) is None  # a quote left open
     assert arrowcsv.arrow_records(b"a,b\n1,2\n", "utf-8", ",", 1, 2, 2) is not None
     assert arrowcsv.arrow_records(b"a,b\n1,2345\n", "utf-8", ",", 1, 2, 3) is None  # a field past the limit
 

@@ -45,7 +45,8 @@ def arrow_records(raw: bytes, encoding: str, delimiter: str, header_line: int, w
                                              ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # ragged rows, broken quoting, invalid UTF-8
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        # ragged rows, broken quoting, invalid UTF-8: the exact reader reads the file and names each bad row
         return None
     if table.num_rows != lines or _longest(table) > field_limit:
         return None

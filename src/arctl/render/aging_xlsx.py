@@ -168,6 +168,8 @@ def key_value_sheet(name: str, pairs: Sequence[tuple[str, object]]) -> Sheet:
 
 
 def _any_cell(cells: SheetWriter, row: int, column: int, value: object) -> None:
+    """Money comes as (minor units, currency) and is written by `money`; a plain number is a count, days or a
+    rate (a Decimal percentage becomes the double Excel stores for it)."""
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int):
         cells.money(row, column, value[0], str(value[1]))
     elif isinstance(value, dt.date):

@@ -267,10 +267,12 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _number(value: float) -> float | None:
+    """A figure in days (never money: amounts stay in minor units), None where there is none."""
     return None if pd.isna(value) else float(value)
 
 
 def _mean(values: pd.Series) -> float | None:
+    """The mean of a column of days, None when it is empty."""
     values = values.dropna()
     return float(values.mean()) if len(values) else None
 
