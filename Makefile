@@ -4,14 +4,17 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test venv clean demo-data screenshots bench bench-full installed-check audit
+.PHONY: demo test test-postgres venv lock clean demo-data screenshots bench bench-full installed-check audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test,pdf]'
+# Exactly the tested versions: every dependency from requirements.lock, each file checked against its hash; then
+# arctl itself (editable, no dependencies of its own choosing). `make lock` upgrades the lock.
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -23,6 +26,19 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
+
+# The state suite (tests marked `state`: every test that reads or writes a workspace's state) again, each workspace's
+# state in PostgreSQL: a throwaway cluster (tests/postgres_server.py; Debian's postgresql package) or the server
+# $$ARCTL_TEST_POSTGRES_URL names. Run by .ci/run after make test.
+test-postgres: $(STAMP)
+	$(BIN)/python -m pytest -q -n auto -m state --state-backend postgresql
+
+# Every dependency at its newest release that pyproject.toml allows, pinned with the hashes of its files for every
+# platform (uv, installed beside the tested versions); review the diff, run make test, commit requirements.lock.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra pdf --extra postgresql --universal \
+	  --python-version 3.11 --no-build --generate-hashes --upgrade --quiet --custom-compile-command "make lock" -o requirements.lock
 
 # The wheel, installed with its dependencies in a fresh venv outside the repository: arctl init, plan check and
 # the demo's daily run from there (run by .ci/run; about a minute).

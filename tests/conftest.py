@@ -137,6 +137,9 @@ def invoices_and_customers_workspace(tmp_path, monkeypatch):
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite the golden files from the current output (review the diff before committing)")
+    parser.addoption("--state-backend", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="where the state suite (tests marked `state`) keeps each workspace's state: SQLite files "
+                          "(the default), or a schema per test in a PostgreSQL database (make test-postgres)")
 
 
 # Tests that need programs from the system rather than from pip: each carries a marker, and on a machine
@@ -190,6 +193,10 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "requires_pdf: needs WeasyPrint (pip extra `pdf`) and Pango (libpango-1.0-0)")
     config.addinivalue_line("markers", "requires_chromium: needs Debian's chromium for headless screenshots")
     config.addinivalue_line("markers", "requires_poppler: needs poppler-utils (pdftoppm, pdftotext)")
+    config.addinivalue_line("markers", "state: the state suite, run on SQLite and (make test-postgres) on "
+                                       "PostgreSQL: every workspace without a state.url gets the backend's")
+    config.addinivalue_line("markers", "sqlite_only(reason): a state-suite test about SQLite itself (its file, "
+                                       "its pragmas); not run on PostgreSQL")
 
 
 def require_system(problem: str | None) -> None:
@@ -205,3 +212,90 @@ def pytest_runtest_setup(item):
     for name, problem in SYSTEM_NEEDS.items():
         if item.get_closest_marker(name) is not None:
             require_system(problem())
+
+
+# --- the state's back ends -------------------------------------------------------------------------------------
+
+def state_backend(request) -> str:
+    return request.config.getoption("--state-backend")
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """The URL of a PostgreSQL database of this test session's own (tests/postgres_server.py); the test is skipped
+    (failed under ARCTL_REQUIRE_SYSTEM=1) where no server can be had."""
+    import postgres_server
+
+    require_system(postgres_server.unavailable())
+    with postgres_server.server() as admin, postgres_server.session_database(admin) as database:
+        yield database
+
+
+@pytest.fixture
+def new_state_url(request, tmp_path):
+    """`new_state_url("bulk")`: the URL of a new, empty state on the session's back end (--state-backend)."""
+    def make(name: str = "state") -> str:
+        if state_backend(request) == "postgresql":
+            return _new_postgres_state(request.getfixturevalue("postgres_database"))
+        return f"sqlite:///{tmp_path / f'{name}.sqlite'}"
+
+    return make
+
+
+def _new_postgres_state(database: str) -> str:
+    """A state URL on PostgreSQL of its own: a new schema first on the search path."""
+    import uuid
+
+    import postgres_server
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    postgres_server.create_schema(database, schema)
+    return postgres_server.schema_url(database, schema)
+
+
+@pytest.fixture
+def postgres_url(postgres_database):
+    """A state URL on PostgreSQL for this test alone."""
+    return _new_postgres_state(postgres_database)
+
+
+@pytest.fixture(scope="module")
+def module_state_url(request):
+    """For a module-scoped workspace of the state suite: the state.url its arctl.yaml should name on this back end
+    (None: the default SQLite file in its .arctl/)."""
+    if state_backend(request) != "postgresql":
+        return None
+    return _new_postgres_state(request.getfixturevalue("postgres_database"))
+
+
+@pytest.fixture(autouse=True)
+def _workspace_state_on_backend(request):
+    """Under --state-backend postgresql, every workspace a `state` test opens keeps its state in PostgreSQL, as
+    `state.url: postgresql://...` in its arctl.yaml would: a schema of its own per workspace folder."""
+    if state_backend(request) != "postgresql" or request.node.get_closest_marker("state") is None:
+        yield
+        return
+    if (marker := request.node.get_closest_marker("sqlite_only")) is not None:
+        pytest.skip(f"about SQLite itself: {marker.args[0] if marker.args else ''}")
+    import dataclasses
+    import hashlib
+    import uuid
+
+    import arctl.config
+    import postgres_server
+
+    database = request.getfixturevalue("postgres_database")
+    original = arctl.config.parse_config
+    test = f"{request.node.nodeid}:{uuid.uuid4().hex}"
+
+    def on_postgres(document, path, root, **kwargs):
+        config = original(document, path, root, **kwargs)
+        if config.state_url:
+            return config
+        # named after the test and the folder, so that a child process of the test (arctl run --jobs) finds it too
+        schema = "w_" + hashlib.sha256(f"{test}:{Path(root).resolve()}".encode()).hexdigest()[:20]
+        return dataclasses.replace(config, state_url=postgres_server.ensure_schema(database, schema))
+
+    with pytest.MonkeyPatch.context() as patch:  # its own: a test's monkeypatch.undo() leaves it in place
+        patch.setattr(arctl.config, "parse_config", on_postgres)
+        yield

@@ -8,17 +8,11 @@ import csv
 import io
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from state_check import state_rows
 
 
 def _recorded(root: Path) -> list[tuple]:
-    engine = create_engine(f"sqlite:///{root / '.arctl' / 'state.sqlite'}")
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(
-                "SELECT as_of, customer_id, step, channel, currency, document FROM dunning_actions")).all()]
-    finally:
-        engine.dispose()
+    return state_rows(root, "SELECT as_of, customer_id, step, channel, currency, document FROM dunning_actions")
 
 
 def disagreements(workspace: Path) -> list[str]:

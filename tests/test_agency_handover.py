@@ -18,6 +18,8 @@ from arctl.state.store import Store
 from calls_workspace import arctl, customer, make, run
 from outbox_check import outbox_agrees_with_state
 
+pytestmark = pytest.mark.state
+
 # A Belgian B2B plan: a friendly e-mail, a formal demand that claims the EUR 40 compensation and statutory
 # interest (law of 2 August 2002), then the hand-over 10 days later.
 TO_THE_AGENCY = """\

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 from arctl.cli import app
 from arctl.reports.aging import aging, bucket_labels
 
+pytestmark = pytest.mark.state
+
 AS_OF = dt.date(2026, 11, 22)
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
 

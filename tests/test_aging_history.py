@@ -24,6 +24,8 @@ from typer.testing import CliRunner
 from arctl.cli import app
 from arctl.config import CONFIG_NAME
 
+pytestmark = pytest.mark.state
+
 ACCOUNT = "BE05068123456775"
 HEADER = "Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due\n"
 A = "A,K1,Bakkerij Peeters BV,2026-09-26,2026-10-10,EUR,1000.00,{open}\n"

@@ -18,6 +18,8 @@ from arctl.workflows import load_plans
 from calls_workspace import CALL_AFTER_MAIL, ONLY_CALL, arctl, customer, invoice, make, run
 from outbox_check import outbox_agrees_with_state
 
+pytestmark = pytest.mark.state
+
 AS_OF = "2026-11-26"
 # On 26 November 2026, each call of the ONLY_CALL plan (7 days after the due date) is due:
 #   K001: one invoice of 1 210,00 due 2 November: 24 days overdue

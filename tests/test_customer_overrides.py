@@ -7,11 +7,14 @@ import textwrap
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from arctl.cli import app
 from arctl.state import schema
+from state_check import state_engine
+
+pytestmark = pytest.mark.state
 
 INVOICES = """\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
@@ -186,7 +189,7 @@ def test_these_commands_need_a_workspace(tmp_path, monkeypatch):
 
 
 def test_a_version_4_database_gains_the_overrides_keeping_its_data(workspace):
-    engine = create_engine(f"sqlite:///{workspace / '.arctl' / 'state.sqlite'}")
+    engine = state_engine(workspace)
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE customer_overrides"))
         connection.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))

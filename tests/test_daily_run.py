@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -23,6 +22,9 @@ from arctl.cli import app
 from arctl.config import CONFIG_NAME
 from arctl.errors import StateError
 from arctl.state.lock import WorkspaceLock
+from state_check import table_counts, use_state
+
+pytestmark = pytest.mark.state
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
 
@@ -38,19 +40,18 @@ def tree(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def state_rows(workspace: Path) -> dict[str, int]:
-    with sqlite3.connect(workspace / ".arctl" / "state.sqlite") as connection:
-        tables = [r[0] for r in connection.execute("select name from sqlite_master where type = 'table'")]
-        return {t: connection.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+    return table_counts(workspace)
 
 
 @pytest.fixture(scope="module")
-def demo_runs(tmp_path_factory):
+def demo_runs(tmp_path_factory, module_state_url):
     """The demo workspace run twice for 2026-11-26 (PDF left out, as in the golden demo test): the copy, both
     results, and the outbox, reports and state rows as the first run left them."""
     from arctl.render import pdf
 
     workspace = tmp_path_factory.mktemp("daily") / "demo"
     shutil.copytree(DEMO, workspace, ignore=shutil.ignore_patterns(".arctl", "outbox", "reports"))
+    use_state(workspace, module_state_url)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "unavailable", lambda: "PDF left out in this test")
         patch.delenv("ARCTL_WORKSPACE", raising=False)
@@ -229,8 +230,9 @@ def hold_lock(folder: Path) -> subprocess.Popen:
 def quick_lock(monkeypatch) -> None:
     original = WorkspaceLock.__init__
 
-    def quick(self, folder, *, command, now, wait_seconds=0.5, poll_seconds=0.1):
-        original(self, folder, command=command, now=now, wait_seconds=0.5, poll_seconds=poll_seconds)
+    def quick(self, folder, *, command, now, wait_seconds=0.5, poll_seconds=0.1, state_url=None):
+        original(self, folder, command=command, now=now, wait_seconds=0.5, poll_seconds=poll_seconds,
+                 state_url=state_url)
 
     monkeypatch.setattr(WorkspaceLock, "__init__", quick)
 

@@ -10,7 +10,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from arctl.cli import app
@@ -19,6 +18,10 @@ from arctl.deliver import outbox
 from arctl.state.store import Store
 from arctl.workflows import running
 from outbox_check import outbox_agrees_with_state
+from state_check import state_rows
+
+pytestmark = [pytest.mark.state, pytest.mark.sqlite_only(
+    "copies a workspace folder with its state in it; tests/test_kill_loop.py kills runs on both back ends")]
 
 AS_OF = "2026-11-26"
 
@@ -60,13 +63,10 @@ def arctl(root: Path, *args: str):
 
 
 def recorded(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    engine = create_engine(f"sqlite:///{root / '.arctl' / 'state.sqlite'}")
-    with engine.connect() as connection:
-        steps = [tuple(row) for row in connection.execute(text(
-            "SELECT i.invoice_id, a.step FROM dunning_items i JOIN dunning_actions a ON a.id = i.action_id")).all()]
-        documents = [row[0] for row in connection.execute(text("SELECT document FROM dunning_actions")).all()]
-    engine.dispose()
-    return steps, documents
+    steps = state_rows(root, "SELECT i.invoice_id, a.step FROM dunning_items i "
+                             "JOIN dunning_actions a ON a.id = i.action_id")
+    documents = [row[0] for row in state_rows(root, "SELECT document FROM dunning_actions")]
+    return [(invoice, step) for invoice, step in steps], documents
 
 
 def outbox_files(root: Path) -> dict[str, bytes]:

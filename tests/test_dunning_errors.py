@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from arctl.cli import app
 from arctl.config import CONFIG_NAME
 
+pytestmark = pytest.mark.state
+
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
 
 

@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 from arctl.cli import app
 from arctl.config import CONFIG_NAME
+from state_check import state_engine
+
+pytestmark = pytest.mark.state
 
 INVOICES = """\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
@@ -260,12 +263,11 @@ def test_a_statement_whose_closing_balance_is_old_is_stale(workspace):
 
 
 def test_a_version_6_database_reaches_each_account_s_newest_line(workspace):
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     from arctl.state import schema
 
-    database = workspace / ".arctl" / "state.sqlite"
-    engine = create_engine(f"sqlite:///{database}")
+    engine = state_engine(workspace)
     with engine.begin() as connection:  # back to version 6: no bank_reach table
         connection.execute(text("DROP TABLE bank_reach"))
         connection.execute(text("UPDATE meta SET value = '6' WHERE key = 'schema_version'"))
@@ -275,7 +277,7 @@ def test_a_version_6_database_reaches_each_account_s_newest_line(workspace):
 
     assert result.exit_code == 3
     assert "BE05068123456775 (statements up to 2026-11-19)" in result.stderr
-    engine = create_engine(f"sqlite:///{database}")
+    engine = state_engine(workspace)
     with engine.connect() as connection:
         version = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
     engine.dispose()

@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from arctl.cli import app
 
+pytestmark = pytest.mark.state
+
 ACCOUNT = "BE05068123456775"
 INVOICES = textwrap.dedent("""\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due,Payment Reference

@@ -14,6 +14,9 @@ from typer.testing import CliRunner
 
 from arctl.cli import app
 from arctl.config import CONFIG_NAME
+from state_check import use_state
+
+pytestmark = pytest.mark.state
 
 ACCOUNT = "BE05068123456775"
 HEADER = "Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due,Payment Reference\n"
@@ -59,7 +62,7 @@ def write_export(root, text, taken_on):
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
+def history(tmp_path_factory, module_state_url):
     root = tmp_path_factory.mktemp("kpi")
     (root / "exports" / "bank").mkdir(parents=True)
     (root / CONFIG_NAME).write_text(textwrap.dedent("""\
@@ -71,6 +74,7 @@ def history(tmp_path_factory):
           - path: exports/bank/
             kind: bank
         """), encoding="utf-8")
+    use_state(root, module_state_url)
     write_export(root, SNAPSHOT_OCTOBER, dt.date(2026, 10, 31))
     assert cli("-w", str(root), "import", "--as-of", "2026-10-31").exit_code == 0
     (root / "exports" / "bank" / "statement-2026-11-10.xml").write_text(STATEMENT, encoding="utf-8")

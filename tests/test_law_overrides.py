@@ -17,6 +17,8 @@ from arctl.dunning.limits import parse_limits
 from arctl.errors import ConfigError
 from arctl.io.legal import load_rates, provided_rate_tables, read_exchange_rates, read_limits
 
+pytestmark = pytest.mark.state
+
 SHIPPED = parse_limits(read_limits())
 
 # the whole entry, as the header of the shipped limits.yaml asks: an entry replaces the shipped one as a whole

@@ -25,6 +25,9 @@ from typer.testing import CliRunner
 from arctl.cli import app
 from arctl.config import CONFIG_NAME
 from outbox_check import outbox_agrees_with_state
+from state_check import use_state
+
+pytestmark = pytest.mark.state
 
 START, DAYS = dt.date(2026, 11, 2), 60  # Monday 2 November to Thursday 31 December 2026
 BACK_DATED = dt.date(2026, 11, 27)  # tried (without --dry-run) after the run of Monday 30 November
@@ -224,10 +227,11 @@ START_STEP = {"BE": "reminder", "NL": "fourteen-day-letter"}  # the letter that 
 
 
 @pytest.fixture(scope="module")
-def scenario(tmp_path_factory):
+def scenario(tmp_path_factory, module_state_url):
     """Runs the 60 days once; returns (workspace, [(day, action)], back-dated result, its dry run)."""
     root = tmp_path_factory.mktemp("lawful") / "ws"
     make_workspace(root)
+    use_state(root, module_state_url)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.chdir(root)
         monkeypatch.delenv("ARCTL_WORKSPACE", raising=False)

@@ -24,6 +24,8 @@ from arctl.render import dunning as documents
 from arctl.render import pdf
 from outbox_check import outbox_agrees_with_state
 
+pytestmark = pytest.mark.state
+
 AS_OF = "2026-11-26"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 COMPANY = documents.Party(name="Voorbeeld BV", email="debiteuren@voorbeeld.be", reply_to="boekhouding@voorbeeld.be",

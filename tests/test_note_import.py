@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 from arctl.workflows import load_workspace, open_store
 from calls_workspace import ONLY_CALL, arctl, customer, invoice, make, run
 
+pytestmark = pytest.mark.state
+
 AS_OF = "2026-11-26"
 INVOICES = [invoice("2026-0001", "K001", "Bakkerij Peeters BV", "2026-11-02", "1210.00"),
             invoice("2026-0002", "K002", "Garage Janssens NV", "2026-11-10", "3630.50")]

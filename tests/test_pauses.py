@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from arctl.cli import app
 from arctl.state import schema
 from arctl.workflows import load_workspace, open_store
+from state_check import state_execute
+
+pytestmark = pytest.mark.state
 
 INVOICES = """\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due
@@ -131,13 +133,9 @@ def test_these_commands_need_a_workspace(tmp_path, monkeypatch):
 
 
 def test_a_version_1_database_is_migrated_keeping_its_data(workspace):
-    database = workspace / ".arctl" / "state.sqlite"
-    engine = create_engine(f"sqlite:///{database}")
-    with engine.begin() as connection:
-        for table in ("holds", "disputes", "promises", "notes"):
-            connection.execute(text(f"DROP TABLE {table}"))
-        connection.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
-    engine.dispose()
+    for table in ("holds", "disputes", "promises", "notes"):
+        state_execute(workspace, f"DROP TABLE {table}")
+    state_execute(workspace, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
 
     result = cli("hold", "K001", "--reason", "legal")
 

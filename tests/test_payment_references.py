@@ -21,6 +21,9 @@ from arctl.reconcile.open_items import open_items
 from arctl.render.dunning import Party, document_for
 from arctl.render.email import email_bytes, with_attachments
 from arctl.workflows import load_workspace, open_store
+from state_check import state_engine
+
+pytestmark = pytest.mark.state
 
 AS_OF = dt.date(2026, 11, 20)
 
@@ -279,12 +282,12 @@ def test_a_second_run_the_same_day_records_no_second_reference(workspace):
 
 
 def test_a_version_8_database_gains_the_document_references_keeping_its_history(workspace):
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     from arctl.state.schema import SCHEMA_VERSION
 
     run()
-    engine = create_engine(f"sqlite:///{workspace / '.arctl' / 'state.sqlite'}")
+    engine = state_engine(workspace)
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE document_references"))
         connection.execute(text("UPDATE meta SET value = '8' WHERE key = 'schema_version'"))

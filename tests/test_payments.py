@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 
 from arctl.cli import app
 
+pytestmark = pytest.mark.state
+
 ACCOUNT = "BE05068123456775"          # the company's own account
 PEETERS_IBAN = "BE48001123456727"
 JANSSENS_IBAN = "BE46735123456736"

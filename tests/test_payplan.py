@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 from arctl.cli import app
 from arctl.dunning.payplan import reminders_due, schedule, state
 from arctl.dunning.plan import Duration
+from state_check import state_engine
+
+pytestmark = pytest.mark.state
 
 MONTH = Duration(1, "months")
 
@@ -133,9 +136,9 @@ def test_show_and_cancel_need_a_plan(workspace):
 
 
 def recorded_reminders(root):
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    engine = create_engine(f"sqlite:///{root / '.arctl' / 'state.sqlite'}")
+    engine = state_engine(root)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT plan, step, payment_plan FROM dunning_actions")).all()
     engine.dispose()
@@ -152,12 +155,12 @@ def test_an_installment_reminder_is_recorded_with_its_payment_plan_not_a_dunning
 
 
 def test_a_version_5_database_moves_payplan_n_into_the_payment_plan_column(workspace):
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     from arctl.state import schema
 
     cli("payplan", "create", "K001", "--invoices", "2026-0042", "--installments", "2", "--first", "2026-11-23")
-    engine = create_engine(f"sqlite:///{workspace / '.arctl' / 'state.sqlite'}")
+    engine = state_engine(workspace)
     with engine.begin() as connection:  # as version 5 recorded an installment reminder
         connection.execute(text("ALTER TABLE dunning_actions DROP COLUMN payment_plan"))
         connection.execute(text(
@@ -171,7 +174,7 @@ def test_a_version_5_database_moves_payplan_n_into_the_payment_plan_column(works
 
     # (the plan's confirmation, written when it was agreed, is recorded too: step payment-plan-1)
     assert [row for row in recorded_reminders(workspace) if row[1] != "payment-plan-1"] == [("", "installment-1", 1)]
-    engine = create_engine(f"sqlite:///{workspace / '.arctl' / 'state.sqlite'}")
+    engine = state_engine(workspace)
     with engine.connect() as connection:
         version = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
     engine.dispose()

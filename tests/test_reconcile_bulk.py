@@ -18,6 +18,8 @@ from arctl.render.reconcile import json_text, reconcile_json
 from arctl.state import match_rows
 from arctl.workflows import load_workspace, open_store
 
+pytestmark = pytest.mark.state
+
 ACCOUNT = "BE05068123456775"
 
 

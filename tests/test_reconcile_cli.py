@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from arctl.cli import app
 
+pytestmark = pytest.mark.state
+
 INVOICES = """\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due,Payment Reference
     2026-0042,K001,Bakkerij Peeters BV,2026-10-01,2026-10-31,EUR,1210.00,1210.00,+++090/9337/55493+++

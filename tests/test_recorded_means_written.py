@@ -11,7 +11,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from arctl.cli import app
@@ -20,6 +19,9 @@ from arctl.model import csv_cell, terminal_text
 from arctl.render.dunning import address_problem
 from arctl.state.store import Store
 from outbox_check import disagreements, outbox_agrees_with_state
+from state_check import state_execute
+
+pytestmark = pytest.mark.state
 
 AS_OF = "2026-11-26"
 # Every invoice is due 2026-11-02: 24 days overdue on 2026-11-26, past the first step (7 days after the due date).
@@ -141,12 +143,9 @@ def test_a_second_run_after_a_late_import_adds_its_calls_to_the_days_list(tmp_pa
 
 
 def test_a_kill_right_after_the_call_list_is_written_loses_no_call_and_lists_none_twice(tmp_path, monkeypatch):
-    pristine = make_workspace(tmp_path / "pristine", "calls", *callers(CALLERS))
-    uninterrupted = tmp_path / "uninterrupted"
-    shutil.copytree(pristine, uninterrupted)
+    uninterrupted = make_workspace(tmp_path / "uninterrupted", "calls", *callers(CALLERS))
     assert run(uninterrupted)[0].exit_code == 0
-    killed = tmp_path / "killed"
-    shutil.copytree(pristine, killed)
+    killed = make_workspace(tmp_path / "killed", "calls", *callers(CALLERS))
 
     recording = Store.record_actions
 
@@ -284,6 +283,7 @@ def damage(state: Path, how: str, monkeypatch) -> None:
             mode & os.W_OK and Path(path).name == "state.sqlite"))
 
 
+@pytest.mark.sqlite_only("a damaged SQLite file")
 @pytest.mark.parametrize(("how", "said"), [
     ("empty", "is empty (0 bytes)"), ("not a database", "is damaged: it is not a SQLite database"),
     ("cut short", "is damaged: it is cut short"), ("a folder", "is a folder, not a database file"),
@@ -398,11 +398,8 @@ def test_csv_cells_that_start_like_a_formula_get_an_apostrophe(cell, written):
 
 def test_terminal_output_strips_control_sequences_from_data(tmp_path):
     root = make_workspace(tmp_path, "mails", *callers(["K001"]))
-    engine = create_engine(f"sqlite:///{root / '.arctl' / 'state.sqlite'}")
-    with engine.begin() as connection:      # a value that reached the state from some export
-        connection.execute(text("UPDATE invoices SET customer_id = :evil"),
-                           {"evil": "K\x1b]0;owned\x07\x1b[2J\x1b[31mX\x9b"})
-    engine.dispose()
+    # a value that reached the state from some export
+    state_execute(root, "UPDATE invoices SET customer_id = :evil", {"evil": "K\x1b]0;owned\x07\x1b[2J\x1b[31mX\x9b"})
 
     result = arctl(root, "dunning", "run", "--as-of", AS_OF)
 

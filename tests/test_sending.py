@@ -15,6 +15,8 @@ from arctl.cli import app
 from arctl.workflows import load_workspace, open_store
 from smtp_server import PASSWORD, USERNAME, LocalServer
 
+pytestmark = pytest.mark.state
+
 # three businesses, each 10 days past due on 20 November: the standard plan's friendly e-mail is due
 INVOICES = """\
     Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due

@@ -10,14 +10,18 @@ from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, 
 
 from arctl.state.frames import frame_of
 
+pytestmark = pytest.mark.state
+
 metadata = MetaData()
 invoices = Table("invoices", metadata, Column("invoice_id", String, primary_key=True), Column("amount", Integer),
                  Column("due_date", Date), Column("closed_on", Date), Column("disputed", Boolean))
 
 
 @pytest.fixture
-def connection():
-    engine = create_engine("sqlite://")
+def connection(new_state_url):
+    """The frames' table on the session's back end (SQLite in memory takes the driver's path)."""
+    url = new_state_url()
+    engine = create_engine("sqlite://" if url.startswith("sqlite") else url)
     metadata.create_all(engine)
     with engine.begin() as made:
         made.execute(insert(invoices), [

@@ -11,12 +11,14 @@ import textwrap
 import time
 
 import pytest
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from arctl.cli import app
 from arctl.errors import StateError
 from arctl.state.lock import WorkspaceLock
+from state_check import state_execute
+
+pytestmark = pytest.mark.state
 
 HEADER = "Invoice No.,Customer ID,Customer,Invoice Date,Due Date,Currency,Amount,Amount Due\n"
 
@@ -174,10 +176,7 @@ def test_import_needs_a_workspace(tmp_path, monkeypatch):
 def test_a_state_database_newer_than_the_program_is_refused_with_exit_4(workspace):
     write_snapshot(workspace, range(1, 3))
     run(workspace)
-    engine = create_engine(f"sqlite:///{workspace / '.arctl' / 'state.sqlite'}")
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE meta SET value = '99' WHERE key = 'schema_version'"))
-    engine.dispose()
+    state_execute(workspace, "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     write_snapshot(workspace, range(1, 4))
 
     result, _ = run(workspace)
@@ -186,6 +185,7 @@ def test_a_state_database_newer_than_the_program_is_refused_with_exit_4(workspac
     assert "schema version 99, newer than this arctl understands" in result.stderr
 
 
+@pytest.mark.sqlite_only("a state.url naming another SQLite file")
 def test_the_state_lives_in_the_configured_database(workspace, tmp_path_factory):
     elsewhere = tmp_path_factory.mktemp("db") / "arctl.sqlite"
     config = workspace / "arctl.yaml"
@@ -265,8 +265,9 @@ def test_import_exits_4_while_another_run_holds_the_workspace(workspace, monkeyp
     holder = hold_lock(workspace / ".arctl")
     original = WorkspaceLock.__init__
 
-    def quick(self, folder, *, command, now, wait_seconds=0.5, poll_seconds=0.1):
-        original(self, folder, command=command, now=now, wait_seconds=0.5, poll_seconds=poll_seconds)
+    def quick(self, folder, *, command, now, wait_seconds=0.5, poll_seconds=0.1, state_url=None):
+        original(self, folder, command=command, now=now, wait_seconds=0.5, poll_seconds=poll_seconds,
+                 state_url=state_url)
 
     monkeypatch.setattr(WorkspaceLock, "__init__", quick)
     try:

@@ -13,6 +13,8 @@ from arctl.config import CONFIG_NAME
 from arctl.reconcile.open_items import open_items
 from arctl.workflows import load_workspace, open_store
 
+pytestmark = pytest.mark.state
+
 ACCOUNT = "BE05068123456775"
 PAYER_IBAN = "NL91ABNA0417164300"
 

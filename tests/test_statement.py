@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 
 from arctl.cli import app
 
+pytestmark = pytest.mark.state
+
 GOLDEN = Path(__file__).resolve().parent / "golden" / "statements"
 AS_OF = "2026-11-26"
 ACCOUNT = "BE05068123456775"        # Voorbeeld BV's account

@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from arctl.cli import app
 from arctl.workflows import load_workspace, open_store
 
+pytestmark = pytest.mark.state
+
 ACCOUNT = "BE05068123456775"
 PEETERS_IBAN = "BE48001123456727"
 

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from arctl.cli import app
 from arctl.config import CONFIG_NAME
 
+pytestmark = pytest.mark.state
+
 # A receivables list from an accounting package arctl has no profile for: every header differs from the names
 # the profiles know, but says what it holds in plain words.
 MYSTERY = """\

@@ -217,6 +217,23 @@ def problem_report(problems: Iterable[tuple[str, int, str]], headline: str) -> s
     return f"{headline}: {len(ordered)} problem(s):\n  " + "\n  ".join(p[2] for p in ordered)
 
 
+def state_url_problem(url: str) -> str | None:
+    """What is wrong with a state database URL, or None. A password in it is refused: it would sit in arctl.yaml
+    (or in the shell's history); the database's own client reads it from the environment instead."""
+    from urllib.parse import urlsplit
+
+    if "://" not in url:
+        return f"expected a database URL such as sqlite:///path or postgresql://host/db, got {url!r}"
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return f"{url!r} is not a URL that can be read"
+    if password:
+        return ("a password is never written in the URL: leave it out (postgresql://user@host/db) and put it in "
+                "the environment variable PGPASSWORD, or in ~/.pgpass")
+    return None
+
+
 def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable[[str], str]) -> Config:
     """Validate a parsed arctl.yaml into a Config; every problem is listed at once with its line.
 
@@ -255,9 +272,8 @@ def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable
     matching = _matching(check, top.get("matching"))
     state = check.mapping(top.get("state"), "state", {"url"})
     state_url = check.text(state, "url", "state.url") or None
-    if state_url and "://" not in state_url:
-        check.add(state.get("url"), "state.url", f"expected a database URL such as sqlite:///path or "
-                                                 f"postgresql://host/db, got {state_url!r}")
+    if state_url and (problem := state_url_problem(state_url)):
+        check.add(state.get("url"), "state.url", problem)
     dunning = check.mapping(top.get("dunning"), "dunning", {"plan", "bank_max_age", "email_pdf"})
     email_pdf = check.flag(dunning, "email_pdf", "dunning.email_pdf") if "email_pdf" in dunning else True
     dunning_plan = check.text(dunning, "plan", "dunning.plan", "standard")

@@ -180,4 +180,5 @@ from arctl.cli import customer  # noqa: E402,F401,I001
 from arctl.cli import kpi  # noqa: E402,F401,I001
 from arctl.cli import statement  # noqa: E402,F401,I001
 from arctl.cli import todo  # noqa: E402,F401,I001
+from arctl.cli import state_db  # noqa: E402,F401,I001
 from arctl.cli import run  # noqa: E402,F401,I001

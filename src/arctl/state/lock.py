@@ -6,6 +6,10 @@ never a stale lock to break. filelock's fallback to a lock by file existence, on
 `flock`, is refused for that reason. Who holds the lock is written beside it, in `.arctl/lock.holder`,
 for the message the second process prints (on Windows the locked file cannot be read by another).
 
+When the state is on a PostgreSQL server (`state.url`), the holder of the file lock also takes the state's
+advisory lock on that server (state/advisory.py): two workspace folders on two machines naming one state then
+never run at once.
+
 Within one process the lock nests: `arctl run` holds it around the whole daily job, and the import, reconcile
 and dunning workflows it calls take it again without waiting for themselves (the operating system's lock is
 per open file, so a second `flock` by the same process would wait for the first until it timed out).
@@ -26,6 +30,7 @@ from pathlib import Path
 from filelock import Timeout
 
 from arctl.errors import StateError
+from arctl.state.advisory import ServerLock, takes_server_lock
 
 if sys.platform == "win32":
     from filelock import WindowsFileLock as _OsFileLock
@@ -48,14 +53,16 @@ class WorkspaceLock:
     again inside the same process it nests (the outer holder stays named)."""
 
     def __init__(self, folder: Path, *, command: str, now: Callable[[], dt.datetime], wait_seconds: float = 10.0,
-                 poll_seconds: float = 0.2) -> None:
+                 poll_seconds: float = 0.2, state_url: str | None = None) -> None:
         self.path = folder / "lock"
+        self.state_url = state_url
         self.command = command
         self.now = now
         self.holder_path = folder / "lock.holder"
         self.wait_seconds = wait_seconds
         self.poll_seconds = poll_seconds
         self._lock: _OsFileLock | None = None
+        self._server_lock: ServerLock | None = None
         self._nested = False
 
     def __enter__(self) -> WorkspaceLock:
@@ -78,6 +85,15 @@ class WorkspaceLock:
                 raise
             raise StateError(f"{self.path.parent}: the file system of the workspace cannot lock files, so two runs "
                              "could overlap", hint="keep the workspace on a local disk") from exc
+        if takes_server_lock(self.state_url):
+            server_lock = ServerLock(self.state_url or "", command=self.command, wait_seconds=self.wait_seconds,
+                                     poll_seconds=self.poll_seconds)
+            try:
+                server_lock.__enter__()
+            except BaseException:
+                lock.release()
+                raise
+            self._server_lock = server_lock
         self._lock = lock
         _HELD[key] = (_owner(), 1)
         self.holder_path.write_text(json.dumps({
@@ -97,8 +113,13 @@ class WorkspaceLock:
             try:
                 self.holder_path.write_text("", encoding="utf-8")
             finally:
-                self._lock.release()
-                self._lock = None
+                try:
+                    if self._server_lock is not None:
+                        self._server_lock.__exit__(None, None, None)
+                finally:
+                    self._server_lock = None
+                    self._lock.release()
+                    self._lock = None
 
 
 def _describe(path: Path) -> str:

@@ -3,7 +3,7 @@
 The matcher needs a few columns of the bank lines and of the open invoices, not whole rows: they are
 read with plain SQL through the driver and made into the frames `Store.bank_lines` and
 `Store.invoice_items` would give for those columns (same rows, order and dtypes). Matches are written
-with one `executemany` of tuples.
+with one `executemany` of tuples (SQLite; elsewhere through SQLAlchemy).
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from sqlalchemy import insert
+
+from arctl.state import schema
 
 if TYPE_CHECKING:
     from arctl.state.store import Store
@@ -46,6 +49,11 @@ def add_matches(store: Store, rows: list[tuple], created_at: str) -> int:
     """Store matches given as tuples of MATCH_COLUMNS without created_at, all made at `created_at`."""
     if not rows:
         return 0
+    if not store.bulk:  # another database than SQLite: through SQLAlchemy, in its own parameter style
+        with store.engine.begin() as connection:
+            connection.execute(insert(schema.matches), [dict(zip(MATCH_COLUMNS, (*row, created_at), strict=True))
+                                                        for row in rows])
+        return len(rows)
     sql = (f"INSERT INTO matches ({', '.join(MATCH_COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in MATCH_COLUMNS)})")
     with store.engine.begin() as connection:

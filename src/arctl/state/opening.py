@@ -7,6 +7,8 @@ import os
 import stat
 from pathlib import Path
 
+from sqlalchemy.engine import URL
+
 from arctl.errors import StateError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -81,3 +83,24 @@ def _header_problem(header: bytes, size: int) -> str | None:
     if pages and valid_for == change_counter and size < pages * page_size:
         return f"it is cut short ({size} bytes where its header counts {pages} pages of {page_size} bytes)"
     return None
+
+
+# a URL naming only the database (postgresql://...) gets the driver arctl installs with its `postgresql` extra
+_DRIVERS = {"postgresql": ("psycopg", "postgresql+psycopg", "pip install 'arctl[postgresql]'")}
+
+
+def server_url(location: URL) -> URL:
+    """`location` with the driver arctl uses for its database; a driver that is not installed is refused."""
+    backend = location.get_backend_name()
+    module, drivername, install = _DRIVERS.get(backend, (None, None, None))
+    if location.drivername == backend and module is not None:
+        location = location.set(drivername=drivername)
+    try:
+        location.get_dialect().import_dbapi()
+    except ImportError as exc:
+        raise StateError(f"state.url names a {backend} database, but its Python driver is not installed ({exc})",
+                         hint=install or f"install the SQLAlchemy driver for {location.drivername}") from exc
+    except Exception as exc:  # NoSuchModuleError: an unknown database kind
+        raise StateError(f"state.url: arctl cannot use a database of kind {location.drivername!r} ({exc})",
+                         hint="use sqlite:///path/to/state.sqlite or postgresql://user@host/database") from exc
+    return location

@@ -33,7 +33,7 @@ from arctl.state import bulk_import, schema
 from arctl.state.deliveries import DeliveryRecords, letters_already_posted
 from arctl.state.frames import frame_of
 from arctl.state.learned import LearnedIbans
-from arctl.state.opening import check_sqlite_file, restore_hint
+from arctl.state.opening import check_sqlite_file, restore_hint, server_url
 from arctl.state.pauses import PauseRecords, new_id
 from arctl.state.references import DocumentReferences, reference_rows
 
@@ -79,7 +79,7 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
         database = location.database if location.get_backend_name() == "sqlite" else None
         if database and database != ":memory:" and not database.startswith("file:"):
             check_sqlite_file(Path(database))
-        engine = create_engine(url)
+        engine = create_engine(server_url(location))
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine, now=now)

@@ -78,7 +78,8 @@ def workspace_lock(workspace: Workspace, command: str) -> WorkspaceLock:
     from arctl.state.opening import check_state_folder
 
     check_state_folder(state_dir(workspace))
-    return WorkspaceLock(state_dir(workspace), command=f"arctl {command}", now=utc_now)
+    return WorkspaceLock(state_dir(workspace), command=f"arctl {command}", now=utc_now,
+                         state_url=workspace.config.state_url)
 
 
 @contextmanager
