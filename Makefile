@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test test-postgres venv lock clean demo-data screenshots bench bench-full installed-check audit
+.PHONY: demo test test-postgres reliability reliability-long venv lock clean demo-data screenshots bench bench-full installed-check audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,21 @@ test: $(STAMP)
 # $$ARCTL_TEST_POSTGRES_URL names. Run by .ci/run after make test.
 test-postgres: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto -m state --state-backend postgresql
+
+# Proof under bad input and crashes (README "Reliability"): every fuzz target for 2,000 inputs, and the kill loop
+# with 24 kills on each back end (about seven minutes; run by .ci/run). The long mode runs a million inputs per
+# target and 500 kills per back end, and writes its figures to reliability/results/ (hours; by hand).
+reliability: $(STAMP)
+	$(BIN)/python fuzz/run.py --all --runs 2000
+	$(BIN)/python reliability/kill_loop.py --backend sqlite --kills 24
+	$(BIN)/python reliability/kill_loop.py --backend postgresql --kills 24
+
+reliability-long: $(STAMP)
+	mkdir -p reliability/results
+	$(BIN)/python fuzz/run.py --all --runs 1000000 --corpus .fuzz-corpus --json reliability/results/fuzz.json
+	$(BIN)/python reliability/kill_loop.py --backend sqlite --kills 500 --json reliability/results/kills-sqlite.json
+	$(BIN)/python reliability/kill_loop.py --backend postgresql --kills 500 \
+	  --json reliability/results/kills-postgresql.json
 
 # Every dependency at its newest release that pyproject.toml allows, pinned with the hashes of its files for every
 # platform (uv, installed beside the tested versions); review the diff, run make test, commit requirements.lock.
@@ -71,4 +86,4 @@ demo-data: $(STAMP)
 	$(BIN)/python examples/generate.py examples/demo
 
 clean:
-	rm -rf $(VENV) .venv-audit build dist .pytest_cache
+	rm -rf $(VENV) .venv-audit build dist .pytest_cache .fuzz-corpus

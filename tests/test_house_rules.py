@@ -49,7 +49,7 @@ def _run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_passes():
-    result = _run("ruff", "check", "--no-cache", "src", "tests")
+    result = _run("ruff", "check", "--no-cache", "src", "tests", "fuzz", "reliability")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -225,3 +225,16 @@ def test_a_postgresql_state_without_its_driver_says_what_to_install(tmp_path, mo
 
     assert result.exit_code == 4
     assert "pip install 'arctl[postgresql]'" in result.stderr
+
+
+def test_two_colleagues_dunning_at_once_on_one_postgresql_state_send_each_step_once(tmp_path, postgres_url):
+    mine, theirs = make_workspace(tmp_path / "mine", postgres_url), make_workspace(tmp_path / "theirs", postgres_url)
+    assert arctl(mine, "import", "--as-of", "2026-11-26").exit_code == 0
+    runs = [subprocess.Popen([sys.executable, "-m", "arctl", "-w", str(root), "dunning", "run", "--as-of",
+                              "2026-11-26", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for root in (mine, theirs)]
+    outcomes = [(run.returncode, out) for run in runs for out, _ in [run.communicate(timeout=300)]]
+
+    assert [code for code, _ in outcomes] == [0, 0]
+    reported = sorted(len(json.loads(out)["actions"]) for _, out in outcomes)
+    assert reported[0] == 0 and reported[1] == table_counts(mine)["dunning_actions"] > 0

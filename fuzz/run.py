@@ -1,0 +1,92 @@
+"""Coverage-guided fuzzing of arctl's parsers with atheris (libFuzzer for Python).
+
+    python fuzz/run.py --target camt --runs 1000000        # one target, a million inputs
+    python fuzz/run.py --all --runs 2000 --json out.json    # every target, a short run each (make reliability)
+
+Each target (fuzz/targets.py) runs in a process of its own, its code instrumented for coverage, starting from
+the seeds of fuzz/seeds.py (small valid files written from each format's description) and what earlier runs
+kept in the corpus folder. An input that takes longer than 5 s, makes the process grow past 1 GB, or raises
+anything but the refusals the target allows is a crash: libFuzzer stops and writes it to
+fuzz/crashes/<target>/, where tests/test_fuzz_regressions.py replays it in every `make test` from then on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TIMEOUT_SECONDS = 5
+RSS_LIMIT_MB = 1024
+
+
+def fuzz_one(target: str, runs: int, seconds: int | None, corpus: Path | None) -> dict:
+    """Run one target in a child process; its executions, time, and the crash it found (or None)."""
+    from seeds import write_seeds
+
+    crashes = HERE / "crashes" / target
+    crashes.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"arctl-fuzz-{target}-") as scratch:
+        working = corpus / target if corpus else Path(scratch) / "corpus"
+        working.mkdir(parents=True, exist_ok=True)
+        write_seeds(Path(scratch) / "seeds")
+        arguments = [f"-runs={runs}", f"-timeout={TIMEOUT_SECONDS}", f"-rss_limit_mb={RSS_LIMIT_MB}",
+                     f"-artifact_prefix={crashes}/", "-print_final_stats=1", "-max_len=65536", str(working),
+                     str(Path(scratch) / "seeds" / target)]
+        if seconds:
+            arguments.insert(0, f"-max_total_time={seconds}")
+        started = time.monotonic()
+        child = subprocess.run([sys.executable, str(HERE / "child.py"), target, *arguments], capture_output=True,
+                               text=True, errors="replace", cwd=scratch)
+        took = time.monotonic() - started
+    output = child.stdout + child.stderr
+    executions = _stat(output, "stat::number_of_executed_units")
+    found = sorted(p.name for p in crashes.iterdir()) if child.returncode else []
+    return {"target": target, "executions": executions, "seconds": round(took, 1),
+            "executions_per_second": round(executions / took) if took else 0,
+            "peak_rss_mb": _stat(output, "stat::peak_rss_mb"), "exit_code": child.returncode,
+            "crash": (output[-3000:] if child.returncode else None), "crash_files": found}
+
+
+def _stat(output: str, name: str) -> int:
+    found = re.findall(rf"{re.escape(name)}:\s*(\d+)", output)
+    return int(found[-1]) if found else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from targets import TARGETS
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    chosen = parser.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--target", choices=sorted(TARGETS))
+    chosen.add_argument("--all", action="store_true", help="every target, one after the other")
+    parser.add_argument("--runs", type=int, default=2000, help="inputs per target (default 2000)")
+    parser.add_argument("--seconds", type=int, help="stop each target after this long, whatever --runs says")
+    parser.add_argument("--corpus", type=Path, help="keep the inputs that found new code here, between runs")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    options = parser.parse_args(argv)
+    results = [fuzz_one(target, options.runs, options.seconds, options.corpus)
+               for target in (sorted(TARGETS) if options.all else [options.target])]
+    for result in results:
+        status = "ok" if result["exit_code"] == 0 else f"CRASH ({', '.join(result['crash_files'])})"
+        print(f"{result['target']:<12} {result['executions']:>10,} inputs {result['seconds']:>8.1f} s "
+              f"{result['executions_per_second']:>7,}/s  peak {result['peak_rss_mb']} MB  {status}")
+    if options.json:
+        options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    failed = [r for r in results if r["exit_code"] != 0]
+    for result in failed:
+        print(f"\n--- {result['target']} ---\n{result['crash']}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())
