@@ -33,16 +33,18 @@ test: $(STAMP)
 test-postgres: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto -m state --state-backend postgresql
 
-# Proof under bad input and crashes (README "Reliability"): every fuzz target for 2,000 inputs, and the kill loop
-# with 24 kills on each back end (about seven minutes; run by .ci/run). The long mode runs a million inputs per
+# Proof under bad input and crashes (README "Reliability"): nine hostile files of 100 MB, every fuzz target for
+# 2,000 inputs, and the kill loop with 24 kills on each back end (about eight minutes; run by .ci/run). The long mode runs a million inputs per
 # target and 500 kills per back end, and writes its figures to reliability/results/ (hours; by hand).
 reliability: $(STAMP)
+	$(BIN)/python reliability/hostile_files.py --mb 100
 	$(BIN)/python fuzz/run.py --all --runs 2000
 	$(BIN)/python reliability/kill_loop.py --backend sqlite --kills 24
 	$(BIN)/python reliability/kill_loop.py --backend postgresql --kills 24
 
 reliability-long: $(STAMP)
 	mkdir -p reliability/results
+	$(BIN)/python reliability/hostile_files.py --mb 100 --json reliability/results/hostile-100mb.json
 	$(BIN)/python fuzz/run.py --all --runs 1000000 --corpus .fuzz-corpus --json reliability/results/fuzz.json
 	$(BIN)/python reliability/kill_loop.py --backend sqlite --kills 500 --json reliability/results/kills-sqlite.json
 	$(BIN)/python reliability/kill_loop.py --backend postgresql --kills 500 \

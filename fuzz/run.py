@@ -34,7 +34,7 @@ def fuzz_one(target: str, runs: int, seconds: int | None, corpus: Path | None) -
     crashes = HERE / "crashes" / target
     crashes.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"arctl-fuzz-{target}-") as scratch:
-        working = corpus / target if corpus else Path(scratch) / "corpus"
+        working = corpus.resolve() / target if corpus else Path(scratch) / "corpus"
         working.mkdir(parents=True, exist_ok=True)
         write_seeds(Path(scratch) / "seeds")
         arguments = [f"-runs={runs}", f"-timeout={TIMEOUT_SECONDS}", f"-rss_limit_mb={RSS_LIMIT_MB}",

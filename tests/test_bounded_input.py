@@ -265,3 +265,48 @@ def test_20000_lines_of_one_invoice_that_disagree_make_one_finding_per_column(tm
     assert len(read.frame) == 0
     assert peak < 60 * MB, peak
 
+
+
+def test_a_file_larger_than_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCTL_MAX_FILE_MB", "1")
+    path = tmp_path / "open_invoices.csv"
+    path.write_text("Invoice No.,Customer ID,Due Date,Amount Due\n"
+                    + "2026-0042,K001,2026-10-31,1210.00\n" * 40_000, encoding="utf-8")
+
+    result = CliRunner().invoke(app, ["check", str(path)])
+
+    assert result.exit_code == 3
+    assert f"{path}: 1.4 MB, more than arctl reads from one file (1 MB)" in result.stderr
+    assert "ARCTL_MAX_FILE_MB" in result.stderr
+
+
+def test_a_bank_statement_larger_than_the_limit_is_refused_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCTL_MAX_FILE_MB", "1")
+    path = tmp_path / "statement.xml"
+    path.write_text("<?xml version=\"1.0\"?>" + "<!-- padding -->" * 100_000, encoding="utf-8")
+
+    with pytest.raises(InputError, match="more than arctl reads from one file"):
+        from arctl.io.bank.read import read_bank
+
+        read_bank(path)
+
+
+def test_a_file_size_limit_that_is_not_a_number_is_refused_with_the_default(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCTL_MAX_FILE_MB", "lots")
+    path = tmp_path / "open_invoices.csv"
+    path.write_text("Invoice No.,Customer ID,Due Date,Amount Due\n2026-0042,K001,2026-10-31,1210.00\n",
+                    encoding="utf-8")
+
+    result = CliRunner().invoke(app, ["check", str(path)])
+
+    assert result.exit_code == 3
+    assert "ARCTL_MAX_FILE_MB='lots': expected a whole number of MB above 0" in result.stderr
+
+
+def test_a_csv_header_of_more_columns_than_a_spreadsheet_holds_is_refused_naming_its_line(tmp_path):
+    path = tmp_path / "open_invoices.csv"
+    path.write_text("Invoice No.,Customer ID,Due Date,Amount Due" + ",extra" * 20_000 + "\n"
+                    "2026-0042,K001,2026-10-31,1210.00\n", encoding="utf-8")
+
+    with pytest.raises(InputError, match=r"open_invoices.csv: line 1: 20,004 columns, more than a spreadsheet"):
+        read_export(path, ReadOptions(kind="invoices"))

@@ -148,8 +148,9 @@ def test_a_workbook_with_typed_or_text_cells_is_read_with_the_values_written(tmp
     sheet.append(list(HEADERS.values()))
     for row in table:
         dates = (row.issue_date, row.due_date) if typed else (row.issue_date.isoformat(), row.due_date.isoformat())
-        amounts = ((row.cents / 100, row.open_cents / 100) if typed and row.cents < 10**13 and row.open_cents < 10**13
-                   else (f"{row.cents // 100}.{row.cents % 100:02d}", f"{row.open_cents // 100}.{row.open_cents % 100:02d}"))
+        amounts = ((row.cents / 100, row.open_cents / 100) if typed  # exact: below 2**53 cents
+                   else (f"{row.cents // 100}.{row.cents % 100:02d}",
+                         f"{row.open_cents // 100}.{row.open_cents % 100:02d}"))
         sheet.append([row.invoice_id, row.customer_id, row.customer_name, *dates, "EUR", *amounts])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str) and cell.value.startswith("="):

@@ -4,6 +4,7 @@ what a run writes cannot be turned against its reader (names, HTML, CSV cells, t
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -15,11 +16,12 @@ from typer.testing import CliRunner
 
 from arctl.cli import app
 from arctl.config import CONFIG_NAME
+from arctl.deliver import outbox as outbox_module
 from arctl.model import csv_cell, terminal_text
 from arctl.render.dunning import address_problem
 from arctl.state.store import Store
 from outbox_check import disagreements, outbox_agrees_with_state
-from state_check import state_execute
+from state_check import state_execute, state_rows
 
 pytestmark = pytest.mark.state
 
@@ -453,3 +455,33 @@ def test_the_outbox_check_finds_a_document_without_its_step_and_a_step_without_i
 
     assert any("K001 friendly recorded without its document" in p for p in found)
     assert any("document without its recorded step" in p and "K099" in p for p in found)
+
+
+@pytest.mark.parametrize(("error", "said", "hint"), [
+    (errno.ENOSPC, "No space left on device", "free disk space"),
+    (errno.EROFS, "Read-only file system", "read-only file system"),
+    (errno.EACCES, "Permission denied", "write access to the workspace's outbox/")])
+def test_a_full_or_read_only_disk_stops_the_run_with_exit_4_and_nothing_unwritten_is_recorded(
+        tmp_path, monkeypatch, error, said, hint):
+    root = make_workspace(tmp_path, "mails", *callers(CALLERS[:6]))
+    written: list[Path] = []
+    original = outbox_module.write_atomically
+
+    def disk_fails_at_the_third_file(path, data, *, sync=True):
+        if len(written) == 2:   # tests run as root, whom permissions do not stop: the system's answer is simulated
+            raise OSError(error, os.strerror(error), str(path))
+        original(path, data, sync=sync)
+        written.append(path)
+
+    monkeypatch.setattr(outbox_module, "write_atomically", disk_fails_at_the_third_file)
+    result, _ = run(root)
+
+    assert result.exit_code == 4, result.output
+    assert said in result.stderr and hint in result.stderr and "Traceback" not in result.output
+    recorded = [d for (documents,) in state_rows(root, "SELECT document FROM dunning_actions")
+                for d in documents.split(";") if d]
+    assert all((root / document).is_file() for document in recorded)   # recorded means written
+    monkeypatch.undo()
+    again, _ = run(root)
+    assert again.exit_code == 0, again.output
+    assert outbox_agrees_with_state(root)

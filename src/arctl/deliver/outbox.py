@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from arctl.errors import StateError
 from arctl.model import action_name, csv_cell
 
 CALL_LIST = "call-list.csv"
@@ -21,6 +23,16 @@ CALL_KEY = ("customer_id", "step", "currency")  # the call-list columns that nam
 PRINT_FOLDER = "print"     # outbox/<date>/print/: the day's letters combined, to print (derived, not recorded)
 PRINT_FILES = {"letter": "letters.pdf", "registered_letter": "registered-letters.pdf"}
 DOCUMENT_SUFFIXES = (".eml", ".html", ".pdf")
+
+
+_WRITE_HINTS = {
+    errno.ENOSPC: "free disk space where the workspace is, then run again: what was done before stays done, and "
+                  "the rest is written then",
+    errno.EDQUOT: "free space within this user's disk quota, then run again",
+    errno.EROFS: "the outbox is on a read-only file system: mount it writable (or move the workspace), then run again",
+    errno.EACCES: "give this user write access to the workspace's outbox/ folder, then run again",
+    errno.EPERM: "give this user write access to the workspace's outbox/ folder, then run again",
+}
 
 
 def write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
@@ -89,10 +101,19 @@ class Outbox:
         return str(path.relative_to(self.root))
 
     def write_batch(self, documents: list[tuple[Path, bytes]]) -> None:
-        """Write every document atomically, then make the whole batch durable at once."""
-        for path, data in documents:
-            write_atomically(path, data, sync=False)
-        make_durable(path for path, _ in documents)
+        """Write every document atomically, then make the whole batch durable at once. A disk that is full or
+        read-only stops the batch with a StateError (exit 4) before any of it is recorded: the next run writes
+        it again (`recover` clears what was written of it)."""
+        path = self.root
+        try:
+            for path, data in documents:
+                write_atomically(path, data, sync=False)
+            make_durable(path for path, _ in documents)
+        except OSError as exc:
+            raise StateError(f"{self.shown(path)}: cannot be written ({exc.strerror or exc}); the documents of this "
+                             "batch are not recorded as sent, and none of them went out",
+                             hint=_WRITE_HINTS.get(exc.errno or 0, "fix what the system says and run again: what "
+                                                   "was done before stays done, and the rest is written then")) from exc
 
     def recover(self, recorded: list[dict], since: dt.date | None) -> list[Path]:
         """Bring the outbox back in line with the state after a killed run: remove the temporary files it left,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,10 @@ from arctl.errors import InputError
 
 DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_BYTES = 256 * 1024
+# No accounting export or bank statement of one company comes near this; a file that does is a mistake (a log, a
+# database dump) or hostile. Settable for the rare honest one.
+MAX_FILE_MB_VARIABLE = "ARCTL_MAX_FILE_MB"
+DEFAULT_MAX_FILE_MB = 1_000
 # The longest field read (the csv module stops at 128 KiB): a remittance or a note of a megabyte is already
 # no export's; a longer field is refused with its row (table.py), never a traceback.
 FIELD_LIMIT = 1024 * 1024
@@ -41,9 +46,26 @@ class Container:
     encoding: str | None = None
 
 
+def max_file_bytes() -> int:
+    """The largest export or statement arctl reads: MAX_FILE_MB_VARIABLE's whole number of MB, else the default."""
+    text = os.environ.get(MAX_FILE_MB_VARIABLE, "").strip().replace("_", "")
+    if not text:
+        return DEFAULT_MAX_FILE_MB * 1_000_000
+    if not text.isdigit() or int(text) == 0:
+        raise InputError(f"{MAX_FILE_MB_VARIABLE}={os.environ[MAX_FILE_MB_VARIABLE]!r}: expected a whole number of "
+                         "MB above 0", hint=f"unset it to use the default ({DEFAULT_MAX_FILE_MB} MB)")
+    return int(text) * 1_000_000
+
+
 def detect_container(path: Path) -> Container:
-    """Say whether `path` is a text table or a spreadsheet, or refuse it with a clear reason."""
+    """Say whether `path` is a text table or a spreadsheet, or refuse it with a clear reason (a file larger
+    than max_file_bytes() among them)."""
     try:
+        size = path.stat().st_size
+        if size > (limit := max_file_bytes()) and path.is_file():
+            raise InputError(f"{path}: {size / 1_000_000:,.1f} MB, more than arctl reads from one file "
+                             f"({limit / 1_000_000:,.0f} MB)",
+                             hint=f"export a shorter period, or raise the limit with {MAX_FILE_MB_VARIABLE}=<MB>")
         with path.open("rb") as handle:
             head = handle.read(_SAMPLE_BYTES)
     except FileNotFoundError as exc:

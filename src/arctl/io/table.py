@@ -18,6 +18,7 @@ import pandas as pd
 
 from arctl.errors import InputError
 from arctl.io.arrowcsv import FAST_ENCODINGS, arrow_records
+from arctl.io.bounds import refuse_long_texts
 from arctl.io.sheetsize import check_sheet_size
 from arctl.io.sniff import (
     FIELD_LIMIT,
@@ -68,12 +69,16 @@ def read_table(path: Path, header_score: HeaderScore, *, sheet: str | None = Non
 
 # --- text -----------------------------------------------------------------------------
 
+MAX_COLUMNS = 16_384   # Excel's last column, XFD: no export of a spreadsheet or a package has more
+LINE_LIMIT = 4 * FIELD_LIMIT  # a row of four fields at the longest a field may be
+
 
 def _read_text(path: Path, container: Container, header_score: HeaderScore, delimiter: str | None,
                comment_prefix: str | None = None, given_names: list[str] | tuple[str, ...] | None = None
                ) -> RawTable:
     encoding = container.encoding or "utf-8"
     raw = path.read_bytes()
+    refuse_long_texts(path, b"\n\r", "a line", LINE_LIMIT, data=raw, kind="export")
     fast = FAST_READER and comment_prefix is None and encoding in FAST_ENCODINGS
     head_only = fast and len(raw) > _HEAD_BYTES  # the fast reader needs only the head decoded, for the header
     text = _decoded(raw[:_HEAD_BYTES] if head_only else raw, encoding)
@@ -92,6 +97,10 @@ def _read_text(path: Path, container: Container, header_score: HeaderScore, deli
             raise InputError(f"{path}: no header row found: expected a row of column names",
                              hint="make sure the export includes the column headings")
         header_line = head_lines[header_index]
+        if len(head_rows[header_index]) > MAX_COLUMNS:
+            raise InputError(f"{path}: line {header_line}: {len(head_rows[header_index]):,} columns, more than a "
+                             f"spreadsheet can hold ({MAX_COLUMNS:,}): not an export",
+                             hint="export the list again from your accounting package")
         names = _header_names(head_rows[header_index])
     else:  # no header row: every line is data, from line 1 on
         header_index, header_line = 0, 0

@@ -70,6 +70,7 @@ from arctl.io.bank.camt_scan import scan_camt
 from arctl.io.bank.camt_stream import Fallback, stream_camt
 from arctl.io.bank.camt_tree import LocalTree, local
 from arctl.io.bank.lines import BankRead, bank_frame, statement_bytes
+from arctl.io.bounds import refuse_long_texts
 
 
 def read_camt(path: Path) -> BankRead:
@@ -79,6 +80,7 @@ def read_camt(path: Path) -> BankRead:
     file, and any file the stream stumbles on, is read as a whole tree, which gives every error its
     message."""
     path = Path(path)
+    refuse_long_texts(path, b"<", "a text between two tags")
     scan = scan_camt(path)
     if scan is not None:
         try:

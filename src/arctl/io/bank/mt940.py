@@ -78,6 +78,7 @@ from arctl.io.bank.lines import (
 )
 from arctl.io.bank.mt940_details import Info, information, squeeze
 from arctl.io.bank.mt940_fields import Field, Statement, decode, statements
+from arctl.io.bounds import refuse_long_texts
 from arctl.money import AmountError, currency_decimals, is_currency, parse_amount
 
 _HEAD_61 = re.compile(
@@ -99,6 +100,7 @@ _BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 def read_mt940(path: Path) -> BankRead:
     """Read an MT940 file (one or more statements) into canonical bank lines, balances and notices."""
     path = Path(path)
+    refuse_long_texts(path, b"\n\r", "a line")
     text, notices = decode(path, statement_bytes(path))
     found = statements(text)
     if not any(f.tag in _STATEMENT_TAGS for s in found for f in s.fields):
