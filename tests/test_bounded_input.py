@@ -310,3 +310,38 @@ def test_a_csv_header_of_more_columns_than_a_spreadsheet_holds_is_refused_naming
 
     with pytest.raises(InputError, match=r"open_invoices.csv: line 1: 20,004 columns, more than a spreadsheet"):
         read_export(path, ReadOptions(kind="invoices"))
+
+
+def test_a_csv_line_of_megabytes_is_refused_naming_its_line_before_it_is_parsed(tmp_path):
+    path = tmp_path / "open_invoices.csv"
+    path.write_text("Invoice No.,Customer ID,Due Date,Amount Due\n2026-0042,K001,2026-10-31,1210.00\n"
+                    "2026-0043,K002,2026-10-31," + "9" * 5_000_000 + "\n", encoding="utf-8")
+
+    with pytest.raises(InputError, match=r"open_invoices.csv: line 3: a line of 5.0 MB, more than any export holds "
+                                         r"\(4 MB at most\): not an export"):
+        read_export(path, ReadOptions(kind="invoices"))
+
+
+def test_a_camt_text_of_megabytes_between_two_tags_is_refused_naming_its_line(tmp_path):
+    from arctl.io.bank.read import read_bank
+
+    path = tmp_path / "statement.xml"
+    path.write_text("<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">\n"
+                    "<BkToCstmrStmt><Stmt><Ntry><AddtlNtryInf>" + "lorem ipsum " * 200_000
+                    + "</AddtlNtryInf></Ntry></Stmt></BkToCstmrStmt></Document>\n", encoding="utf-8")
+
+    with pytest.raises(InputError, match=r"statement.xml: line 3: a text between two tags of 2.4 MB, more than any "
+                                         r"bank statement holds"):
+        read_bank(path)
+
+
+def test_an_mt940_line_of_megabytes_is_refused_naming_its_line(tmp_path):
+    from arctl.io.bank.read import read_bank
+
+    path = tmp_path / "statement.sta"
+    path.write_text(":20:X\r\n:25:BE05068123456775\r\n:28C:1\r\n:60F:C261120EUR100,00\r\n"
+                    ":61:2611201120C1,00NTRFNONREF\r\n:86:" + "betaling " * 200_000 + "\r\n:62F:C261120EUR101,00\r\n",
+                    encoding="latin-1")
+
+    with pytest.raises(InputError, match=r"statement.sta: line 6: a line of 1.8 MB, more than any bank statement"):
+        read_bank(path)

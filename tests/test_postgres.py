@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -79,6 +81,17 @@ def hold(folder: Path, url: str) -> subprocess.Popen:
     return process
 
 
+@contextmanager
+def holding(folder: Path, url: str) -> Iterator[subprocess.Popen]:
+    """`hold` for the time of the block."""
+    process = hold(folder, url)
+    try:
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture
 def quick_lock(monkeypatch):
     """Wait half a second for a held lock instead of ten."""
@@ -92,12 +105,8 @@ def quick_lock(monkeypatch):
 
 def test_two_workspaces_naming_one_postgresql_state_never_run_at_once(tmp_path, postgres_url, quick_lock):
     mine = make_workspace(tmp_path / "mine", postgres_url)
-    holder = hold(tmp_path / "colleague" / ".arctl", postgres_url)
-    try:
+    with holding(tmp_path / "colleague" / ".arctl", postgres_url) as holder:
         result = arctl(mine, "import", "--as-of", "2026-11-26")
-    finally:
-        holder.kill()
-        holder.wait()
 
     assert result.exit_code == 4, result.output
     assert (f"in use by arctl dunning run (pid {holder.pid} on {socket.gethostname()}) connected from"
@@ -120,12 +129,8 @@ def test_two_clients_states_on_one_server_are_locked_each_on_its_own(tmp_path, p
                                                                      quick_lock):
     other_client = postgres_server.ensure_schema(postgres_database, "client_b")
     mine = make_workspace(tmp_path / "mine", postgres_url)
-    holder = hold(tmp_path / "client_b" / ".arctl", other_client)
-    try:
+    with holding(tmp_path / "client_b" / ".arctl", other_client):
         result = arctl(mine, "import", "--as-of", "2026-11-26")
-    finally:
-        holder.kill()
-        holder.wait()
 
     assert result.exit_code == 0, result.output
 

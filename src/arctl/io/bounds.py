@@ -59,14 +59,15 @@ def refuse_long_texts(path: Path, separators: bytes, what: str, limit: int = FIE
     length, at = min(longest_stretch(chunks(), bytes([separator])) for separator in separators)
     if length <= limit:
         return
-    line, seen = 1, 0
+    line, seen, upto = 1, 0, at + 1   # through the stretch's first byte: after "\r", the "\n" of its line end
     for chunk in chunks():
-        if seen + len(chunk) >= at:
-            line += bytes(chunk[:at - seen]).count(b"\n")
+        if seen + len(chunk) >= upto:
+            line += bytes(chunk[:upto - seen]).count(b"\n")
             break
         line += bytes(chunk).count(b"\n")
         seen += len(chunk)
+    article = "an" if kind[0] in "aeiou" else "a"
     raise InputError(f"{path}: line {line}: {what} of {length / 1_000_000:,.1f} MB, more than any {kind} holds "
-                     f"({limit / 1_000_000:,.0f} MB at most): not a {kind}",
+                     f"({limit / 1_000_000:,.0f} MB at most): not {article} {kind}",
                      hint="export the file again" if kind != "bank statement" else
                      "download the statement again from the bank")
