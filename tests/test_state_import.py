@@ -28,17 +28,22 @@ def invoice_rows(numbers):
                    for n in numbers)
 
 
-@pytest.fixture
-def workspace(tmp_path):
-    (tmp_path / "exports").mkdir()
-    (tmp_path / "arctl.yaml").write_text(textwrap.dedent("""\
+def snapshot_workspace(root):
+    """A workspace whose one source is a complete open-items snapshot, exports/open_invoices.csv."""
+    (root / "exports").mkdir()
+    (root / "arctl.yaml").write_text(textwrap.dedent("""\
         company: {name: Voorbeeld, country: BE}
         sources:
           - path: exports/open_invoices.csv
             kind: invoices
             snapshot: true
         """), encoding="utf-8")
-    return tmp_path
+    return root
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return snapshot_workspace(tmp_path)
 
 
 def write_snapshot(workspace, numbers, *, age_seconds=0):

@@ -20,8 +20,15 @@ def may(path: Path, mode: int) -> bool:
 
 
 def restore_hint(path: Path) -> str:
-    return (f"restore {path} from your backup (with its -wal file, if there is one); moving it aside starts a new "
-            "state that has forgotten every dunning step already sent, so run `arctl dunning run --dry-run` "
+    from arctl.state.backup import newest_backup
+
+    newest = newest_backup(path)
+    restore = (f"restore the newest backup arctl made, {newest}: with no arctl running, copy it over {path} and "
+               f"delete {path.name}-wal and {path.name}-shm beside it (steps taken since that backup was made "
+               "will be decided again, so run `arctl dunning run --dry-run` first); or restore"
+               if newest is not None else "restore")
+    return (f"{restore} {path} from your own backup (with its -wal file, if there is one); moving it aside starts "
+            "a new state that has forgotten every dunning step already sent, so run `arctl dunning run --dry-run` "
             "first if you must")
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.exc import DatabaseError
 from arctl.errors import StateError
 from arctl.model import Action, ActionLine
 from arctl.state import bulk_import, schema
+from arctl.state.backup import back_up
 from arctl.state.deliveries import DeliveryRecords, letters_already_posted
 from arctl.state.frames import frame_of
 from arctl.state.learned import LearnedIbans
@@ -115,6 +116,8 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
                              hint="upgrade arctl (pip install -U arctl) before using this workspace")
         if found == schema.SCHEMA_VERSION:
             return
+        if found is not None:
+            self.back_up(f"before-migration-from-v{found}")
         with self.engine.begin() as connection:
             schema.metadata.create_all(connection)
             for version in range((found or 0) + 1, schema.SCHEMA_VERSION + 1):
@@ -125,6 +128,13 @@ class Store(PauseRecords, LearnedIbans, DocumentReferences, DeliveryRecords):
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def back_up(self, reason: str) -> Path | None:
+        """A backup of a SQLite state file beside it (state/backup.py); a server's state is backed up there."""
+        database = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return back_up(Path(database), reason, self.now())
 
     # --- imports ---------------------------------------------------------------------------------
 

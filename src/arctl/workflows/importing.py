@@ -247,4 +247,6 @@ def _import_invoices(store, meta: dict, frame, as_of: dt.date, accept_closures: 
                          f"invoices ({len(close) * 100 // len(open_before)} %) at once: that looks like a "
                          "truncated export, so nothing was imported",
                          hint="check the export; if it is complete, import it with --accept-closures")
+    if open_before:   # a new snapshot over an older one: what it closes is a backup away (state/backup.py)
+        store.back_up("before-import")
     return store.import_invoices(meta, frame, close, as_of)
