@@ -4,6 +4,7 @@ refuse a recipient or drop the connection in the middle of a message, as a real 
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +31,14 @@ class Mailbox:
     messages: list[Received] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)   # recipient -> the answer refusing it
     drop_once: set[str] = field(default_factory=set)        # recipients whose next message loses the connection
+    drop_before_data: set[str] = field(default_factory=set)  # ... lost before the message is handed over
+    slow: dict[str, float] = field(default_factory=dict)      # recipient -> seconds before the server says 250
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
+        if address in self.drop_before_data:
+            self.drop_before_data.discard(address)
+            server.transport.close()   # gone before the client could hand the message over
+            return "421 4.4.2 connection dropped"
         if address in self.refused:
             return self.refused[address]
         envelope.rcpt_tos.append(address)
@@ -41,9 +48,12 @@ class Mailbox:
         dropped = self.drop_once & set(envelope.rcpt_tos)
         if dropped:
             self.drop_once -= dropped
-            server.transport.close()   # the connection is gone before the server answered the message
+            server.transport.close()   # the whole message arrived, and the connection is gone before the answer
             return "421 4.4.2 connection dropped"
         self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        delay = max((self.slow.get(r, 0.0) for r in envelope.rcpt_tos), default=0.0)
+        if delay:
+            await asyncio.sleep(delay)   # a busy server: the message is queued, its answer comes too late
         return "250 2.0.0 Ok: queued"
 
     def to(self, address: str) -> list[Received]:

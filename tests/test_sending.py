@@ -132,8 +132,8 @@ def test_a_refused_recipient_fails_only_its_message_and_the_next_send_retries_on
     assert outbox()["K002"]["status"] == "sent"
 
 
-def test_a_dropped_connection_fails_that_message_and_the_others_still_go(workspace, server):
-    server.mailbox.drop_once.add(JANSSENS)
+def test_a_connection_dropped_before_the_message_went_fails_it_and_the_retry_sends_only_it(workspace, server):
+    server.mailbox.drop_before_data.add(JANSSENS)
 
     cli("dunning", "run", "--as-of", DAY, "--send", code=5)
 
@@ -144,6 +144,35 @@ def test_a_dropped_connection_fails_that_message_and_the_others_still_go(workspa
     cli("dunning", "run", "--as-of", DAY, "--send")   # the same day again: nothing new, the failed one goes
 
     assert sorted(m.recipients[0] for m in server.mailbox.messages) == [PEETERS, MAES, JANSSENS]
+
+
+def test_a_connection_dropped_after_the_whole_message_went_leaves_it_unknown_and_never_resent(workspace, server):
+    server.mailbox.drop_once.add(JANSSENS)
+
+    result = cli("dunning", "run", "--as-of", DAY, "--send", code=5)
+
+    assert sorted(m.recipients[0] for m in server.mailbox.messages) == [PEETERS, MAES]
+    unknown = outbox()["K002"]
+    assert unknown["status"] == "unknown"
+    assert "after the whole message was handed over" in unknown["answer"]
+    assert "may or may not have gone" in unknown["answer"]
+    cli("outbox", "send", code=5)
+    assert server.mailbox.to(JANSSENS) == []   # not sent again: a person decides (arctl outbox resolve)
+    assert "unknown" in result.output
+
+
+def test_a_server_too_slow_to_answer_gets_each_message_at_most_once(invoices_and_customers_workspace, server,
+                                                                    monkeypatch):
+    monkeypatch.setenv("ARCTL_SMTP_PASSWORD", PASSWORD)
+    invoices_and_customers_workspace(INVOICES, CUSTOMERS, as_of=DAY, config=server.config(bcc=ARCHIVE, timeout="1"))
+    server.mailbox.slow[JANSSENS] = 2.5   # longer than smtp.timeout: the server takes it after arctl gave up
+
+    cli("dunning", "run", "--as-of", DAY, "--send", code=5)
+    cli("outbox", "send", code=5)
+
+    assert len(server.mailbox.to(JANSSENS)) == 1 and len(server.mailbox.messages) == 3
+    assert outbox()["K002"]["status"] == "unknown"
+    assert {outbox()[c]["status"] for c in ("K001", "K003")} == {"sent"}
 
 
 class Killed(BaseException):

@@ -58,8 +58,9 @@ def envelope(data: bytes, settings: SmtpSettings) -> tuple[str, list[str]]:
 
 def send_batch(messages: list[Outgoing], transport: Transport, settings: SmtpSettings, record: Record) -> list[Sent]:
     """Send each message in turn: recorded `sending` before the server is asked, `sent` once it accepted, or
-    `failed` with its answer; a refused message or a dropped connection stops only that message (the next is
-    sent over a new connection). When the server cannot be reached at all, every message left fails with that
+    `failed` with its answer (`unknown` when the whole message reached the server and no answer came back: it may
+    have gone, so a person decides); a refused message or a dropped connection stops only that message (the next
+    is sent over a new connection). When the server cannot be reached at all, every message left fails with that
     answer."""
     from arctl.deliver.smtp import SmtpRefusal
 
@@ -82,8 +83,9 @@ def send_batch(messages: list[Outgoing], transport: Transport, settings: SmtpSet
             try:
                 transport.send(sender, recipients, message.data)
             except SmtpRefusal as refusal:
-                record(message.record, "failed", refusal.answer)
-                done.append(Sent(message.record, "failed", refusal.answer, tuple(recipients)))
+                fate = "unknown" if refusal.handed_over else "failed"   # unknown: never sent again by arctl
+                record(message.record, fate, refusal.answer)
+                done.append(Sent(message.record, fate, refusal.answer, tuple(recipients)))
                 if refusal.unreachable:
                     unreachable = refusal.answer
                 continue

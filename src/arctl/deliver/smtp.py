@@ -10,17 +10,22 @@ import ssl
 from arctl.config import SmtpSettings
 
 _BARE_LF = re.compile(rb"(?<!\r)\n")
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 class SmtpRefusal(Exception):
     """The server did not take a message (or could not be reached): `answer` is what it said; `unreachable`:
-    no message can go (no connection, no TLS, login refused)."""
+    no message can go (no connection, no TLS, login refused); `handed_over`: the whole message reached the server
+    but its answer never came (a timeout, a dropped connection), so it may have gone: RFC 5321 §6.1's window in
+    which a retry would send it twice."""
 
-    def __init__(self, answer: str, *, connection_lost: bool = False, unreachable: bool = False) -> None:
+    def __init__(self, answer: str, *, connection_lost: bool = False, unreachable: bool = False,
+                 handed_over: bool = False) -> None:
         super().__init__(answer)
         self.answer = answer
         self.connection_lost = connection_lost
         self.unreachable = unreachable
+        self.handed_over = handed_over
 
 
 class SmtpTransport:
@@ -71,6 +76,7 @@ class SmtpTransport:
         (a refused one stops it before anything goes). Raises SmtpRefusal with the server's answer."""
         client = self._client or self.open()
         options = ["BODY=8BITMIME"] if not data.isascii() and client.has_extn("8bitmime") else []
+        handed_over = False
         try:
             code, answer = client.mail(sender, options)
             if code != 250:
@@ -81,19 +87,35 @@ class SmtpTransport:
                 if code not in (250, 251):
                     self._reset()
                     raise SmtpRefusal(f"recipient {recipient}: {code} {_text(answer)}")
-            # SMTP lines end in CRLF; the message's bytes are otherwise handed over as written
-            code, answer = client.data(_BARE_LF.sub(b"\r\n", data))
+            code, answer = client.docmd("DATA")
+            if code != 354:
+                raise SmtpRefusal(f"DATA: {code} {_text(answer)}")
+            # SMTP lines end in CRLF, a line starting with a dot gets another (RFC 5321 §4.5.2), and a line of one
+            # dot ends the message; its bytes are otherwise handed over as written
+            body = _LEADING_DOT.sub(b"..", _BARE_LF.sub(b"\r\n", data))
+            client.send(body + (b"" if body.endswith(b"\r\n") else b"\r\n") + b".\r\n")
+            handed_over = True
+            code, answer = client.getreply()
             if code != 250:
                 raise SmtpRefusal(f"{code} {_text(answer)}")
         except smtplib.SMTPServerDisconnected as exc:
             self._client = None
-            raise SmtpRefusal(f"the server closed the connection: {exc}", connection_lost=True) from exc
+            raise SmtpRefusal(self._lost("the server closed the connection", exc, handed_over),
+                              connection_lost=True, handed_over=handed_over) from exc
         except smtplib.SMTPResponseException as exc:
             self._reset()
             raise SmtpRefusal(_said(exc)) from exc
         except OSError as exc:
             self._client = None
-            raise SmtpRefusal(f"the connection was lost: {exc}", connection_lost=True) from exc
+            raise SmtpRefusal(self._lost("the connection was lost", exc, handed_over), connection_lost=True,
+                              handed_over=handed_over) from exc
+
+    @staticmethod
+    def _lost(what: str, exc: Exception, handed_over: bool) -> str:
+        if handed_over:
+            return (f"{what} after the whole message was handed over, before the server said it took it ({exc}): "
+                    "it may or may not have gone")
+        return f"{what}: {exc}"
 
     def close(self) -> None:
         if self._client is not None:

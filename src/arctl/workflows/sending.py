@@ -84,7 +84,7 @@ def send_pending(store: Store, workspace: Workspace, day: dt.date | None, today:
     result = SendResult(unknown=[d for d in documents if d["status"] == "unknown"])
     for done in send_batch(messages, SmtpTransport(settings, password), settings, record):
         row = {**done.record, "status": done.status, "answer": done.answer, "recipients": list(done.recipients)}
-        (result.sent if done.status == "sent" else result.failed).append(row)
+        {"sent": result.sent, "unknown": result.unknown}.get(done.status, result.failed).append(row)
     return result
 
 
