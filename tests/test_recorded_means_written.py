@@ -412,6 +412,8 @@ def test_terminal_output_strips_control_sequences_from_data(tmp_path):
 
 def test_terminal_text_keeps_the_text_and_drops_the_sequences():
     assert terminal_text("Peeters\x1b[31m BV\x1b]0;title\x07 \x08\x9b") == "Peeters BV "
+    assert terminal_text("Peeters \u202egnirtS\u202c \u2067BV\u2069") == "Peeters gnirtS BV"   # no reversed text
+    assert terminal_text("\u0645\u062d\u0645\u062f BV") == "\u0645\u062d\u0645\u062f BV"   # right-to-left text stays
     assert terminal_text("two\nlines", one_line=True) == "two lines"
 
 

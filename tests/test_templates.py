@@ -175,6 +175,26 @@ def test_customer_and_invoice_text_are_shown_as_written_never_executed_or_interp
     assert '=HYPERLINK("http://evil.example","2026-0142") {{ 7*7 }}<b>' in message["Subject"]
 
 
+def test_bidirectional_overrides_and_control_characters_in_customer_data_never_reach_a_letter_or_email():
+    from dataclasses import replace
+
+    env = environment(None)
+    action = sample_action("friendly", lines=1)
+    line = replace(action.lines[0], invoice_id="2026-\u202e2410\u202c-0142")   # shows as 2026-0142-4102
+    action = replace(action, lines=(line,))
+    contact = Contact("K0001", "Peeters \u202egnirtS\u202c\u2066 BV\u2069\x07\x1b[31m", "accounts@customer.example",
+                      language="en")
+    shown = document_for(action, contact, company_party(COMPANY, Path()), AS_OF, "nl_BE", env)
+
+    html = render_letter(env, shown).decode("utf-8")
+    message = message_from_bytes(render_email(env, shown, dt.datetime(2026, 11, 26, 9)), policy=policy.default)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+
+    for written in (html, text, message["Subject"]):
+        assert not any(c in written for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\x07\x1b")
+    assert "Dear Peeters gnirtS BV[31m," in text and "2026-2410-0142" in html
+
+
 # --- the letterhead -------------------------------------------------------------------------------------
 
 

@@ -22,7 +22,12 @@ def safe_name(text: str) -> str:
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?\Z")
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# the explicit bidirectional embeddings, overrides and isolates (Unicode UAX #9): a name holding U+202E shows the
+# text after it reversed ("Trojan Source"); right-to-left names themselves need none of them
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f"
+                      + _BIDI + "]")
+_IN_DOCUMENTS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "]")
 
 
 def formula_safe(text: str) -> str:
@@ -37,6 +42,12 @@ def formula_safe(text: str) -> str:
 def csv_cell(value: object) -> object:
     """A cell as a CSV output writes it: text through `formula_safe`; numbers stay numbers."""
     return formula_safe(value) if isinstance(value, str) else value
+
+
+def document_text(text: str) -> str:
+    """Data as a letter, an e-mail or a report prints it: control characters and bidirectional overrides removed
+    (line breaks and tabs kept), so that no value reorders or hides the text around it."""
+    return _IN_DOCUMENTS.sub("", text)
 
 
 def terminal_text(text: str, *, one_line: bool = False) -> str:

@@ -27,9 +27,11 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup
 
 from arctl.errors import ConfigError
 from arctl.render.filters import FILTERS
+from arctl.text import document_text
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 FALLBACK_LANGUAGE = "en"
@@ -62,6 +64,14 @@ class _CompiledInThisProcess(BytecodeCache):
 _COMPILED = _CompiledInThisProcess()
 
 
+def _printable(value: Any) -> Any:
+    """Every value a template prints: a text without control characters or bidirectional overrides (markup that
+    arctl's own filters made is left as it is)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return document_text(value)
+    return value
+
+
 class DunningEnvironment(SandboxedEnvironment):
     """The sandboxed environment of one workspace: its folders, in the order a file is looked up."""
 
@@ -70,7 +80,8 @@ class DunningEnvironment(SandboxedEnvironment):
         super().__init__(loader=ChoiceLoader([FileSystemLoader(str(p)) for p in folders]), undefined=StrictUndefined,
                          autoescape=select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2", "xml.j2"],
                                                       default_for_string=False),
-                         keep_trailing_newline=True, auto_reload=False, bytecode_cache=_COMPILED)
+                         keep_trailing_newline=True, auto_reload=False, bytecode_cache=_COMPILED,
+                         finalize=_printable)
         self.folders = folders
         self.filters.update(FILTERS)
         self._subjects: dict[str, dict[str, str]] = {}
