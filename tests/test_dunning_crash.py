@@ -21,7 +21,7 @@ from outbox_check import outbox_agrees_with_state
 from state_check import state_rows
 
 pytestmark = [pytest.mark.state, pytest.mark.sqlite_only(
-    "copies a workspace folder with its state in it; tests/test_kill_loop.py kills runs on both back ends")]
+    "copies a workspace folder with its state in it; reliability/kill_loop.py kills runs on both back ends")]
 
 AS_OF = "2026-11-26"
 
