@@ -90,15 +90,13 @@ def _move_sequence(target: Connection, table: Table) -> None:
     """After rows were written with their own ids, the next id the database gives must come after them."""
     if target.dialect.name != "postgresql":
         return
-    for column in table.primary_key.columns:
-        if column.autoincrement is True or (column.autoincrement == "auto" and column.type._type_affinity is int
-                                            and len(table.primary_key.columns) == 1):
-            sequence = target.execute(text("SELECT pg_get_serial_sequence(:table, :column)"),
-                                      {"table": table.name, "column": column.name}).scalar()
-            if sequence:
-                highest = target.execute(select(func.max(column))).scalar()
-                target.execute(text("SELECT setval(:sequence, :value, :called)"),
-                               {"sequence": sequence, "value": highest or 1, "called": highest is not None})
+    for column in table.primary_key.columns:   # whichever has a sequence behind it (SERIAL, an identity)
+        sequence = target.execute(text("SELECT pg_get_serial_sequence(:table, :column)"),
+                                  {"table": table.name, "column": column.name}).scalar()
+        if sequence:
+            highest = target.execute(select(func.max(column))).scalar()
+            target.execute(text("SELECT setval(:sequence, :value, :called)"),
+                           {"sequence": sequence, "value": highest or 1, "called": highest is not None})
 
 
 def same_database(engine_url: URL, url: str) -> bool:

@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import NoSuchModuleError
 
 from arctl.errors import StateError
 
@@ -93,21 +94,21 @@ def _header_problem(header: bytes, size: int) -> str | None:
 
 
 # a URL naming only the database (postgresql://...) gets the driver arctl installs with its `postgresql` extra
-_DRIVERS = {"postgresql": ("psycopg", "postgresql+psycopg", "pip install 'arctl[postgresql]'")}
+_DRIVERS = {"postgresql": ("postgresql+psycopg", "pip install 'arctl[postgresql]'")}
 
 
 def server_url(location: URL) -> URL:
     """`location` with the driver arctl uses for its database; a driver that is not installed is refused."""
     backend = location.get_backend_name()
-    module, drivername, install = _DRIVERS.get(backend, (None, None, None))
-    if location.drivername == backend and module is not None:
+    drivername, install = _DRIVERS.get(backend, (None, None))
+    if drivername is not None and location.drivername == backend:
         location = location.set(drivername=drivername)
     try:
         location.get_dialect().import_dbapi()
     except ImportError as exc:
         raise StateError(f"state.url names a {backend} database, but its Python driver is not installed ({exc})",
                          hint=install or f"install the SQLAlchemy driver for {location.drivername}") from exc
-    except Exception as exc:  # NoSuchModuleError: an unknown database kind
+    except NoSuchModuleError as exc:
         raise StateError(f"state.url: arctl cannot use a database of kind {location.drivername!r} ({exc})",
                          hint="use sqlite:///path/to/state.sqlite or postgresql://user@host/database") from exc
     return location
