@@ -21,22 +21,23 @@ def workspace(tmp_path, monkeypatch):
     return tmp_path
 
 
-def write_plan(root, name: str, text: str) -> None:
-    (root / "plans" / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
-
-
-@pytest.mark.parametrize("escape", ESCAPES)
-def test_a_plan_naming_a_template_outside_the_templates_is_refused(workspace, escape):
-    write_plan(workspace, "evil", f"""\
+def plan_check(root, *, template: str = "friendly", segment_plan: str | None = None):
+    """`arctl plan check evil` on a one-step plan naming `template`, with a segment naming `segment_plan`."""
+    segments = f"segments:\n  - match: {{segment: key}}\n    plan: '{segment_plan}'\n" if segment_plan else ""
+    (root / "plans" / "evil.yaml").write_text(textwrap.dedent(f"""\
         name: Evil
         steps:
           - id: friendly
             after_due: 7 days
             channel: email
-            template: '{escape}'
-        """)
+            template: '{template}'
+        """) + segments, encoding="utf-8")
+    return CliRunner().invoke(app, ["plan", "check", "evil"])
 
-    result = CliRunner().invoke(app, ["plan", "check", "evil"])
+
+@pytest.mark.parametrize("escape", ESCAPES)
+def test_a_plan_naming_a_template_outside_the_templates_is_refused(workspace, escape):
+    result = plan_check(workspace, template=escape)
 
     assert result.exit_code == 2
     assert "plans/evil.yaml" in result.stderr and "root:" not in result.output   # nothing of /etc/passwd shown
@@ -44,19 +45,11 @@ def test_a_plan_naming_a_template_outside_the_templates_is_refused(workspace, es
 
 @pytest.mark.parametrize("escape", ESCAPES)
 def test_a_segment_naming_a_plan_outside_plans_is_refused(workspace, escape):
-    write_plan(workspace, "evil", f"""\
-        name: Evil
-        steps:
-          - id: friendly
-            after_due: 7 days
-            channel: email
-            template: friendly
-        segments:
-          - match: {{segment: key}}
-            plan: '{escape}'
-        """)
-
-    result = CliRunner().invoke(app, ["plan", "check", "evil"])
+    result = plan_check(workspace, segment_plan=escape)
 
     assert result.exit_code == 2
     assert "segments[0].plan" in result.stderr and "root:" not in result.output
+
+
+def test_the_plan_these_tests_write_is_valid_when_nothing_escapes(workspace):
+    assert plan_check(workspace).exit_code == 0

@@ -105,4 +105,8 @@ def same_database(engine_url: URL, url: str) -> bool:
 
 
 def shown_url(url: str | URL) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+    """A database as a person names it: a SQLite state by its file, any other by its URL (never a password)."""
+    location = make_url(url)
+    if location.get_backend_name() == "sqlite" and location.database:
+        return location.database
+    return location.render_as_string(hide_password=True)
