@@ -5,9 +5,11 @@
 
 Each target (fuzz/targets.py) runs in a process of its own, its code instrumented for coverage, starting from
 the seeds of fuzz/seeds.py (small valid files written from each format's description) and what earlier runs
-kept in the corpus folder. An input that takes longer than 5 s, makes the process grow past 1 GB, or raises
-anything but the refusals the target allows is a crash: libFuzzer stops and writes it to
-fuzz/crashes/<target>/, where tests/test_fuzz_regressions.py replays it in every `make test` from then on.
+kept in the corpus folder; then every input it kept (the seeds and each that reached new code) is replayed once
+through the target's replay form, the whole reader (fuzz/targets.py says why the two differ). An input that
+takes longer than 5 s, makes the process grow past 1 GB, or raises anything but the refusals the target allows
+is a crash: libFuzzer stops and writes it to fuzz/crashes/<target>/, where tests/test_fuzz_regressions.py
+replays it in every `make test` from then on.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,31 +31,48 @@ RSS_LIMIT_MB = 1024
 
 
 def fuzz_one(target: str, runs: int, seconds: int | None, corpus: Path | None) -> dict:
-    """Run one target in a child process; its executions, time, and the crash it found (or None)."""
+    """Fuzz one target in a child process, then replay every input it kept through the whole reader in another:
+    the executions of each, the time, and the crash found (or None)."""
     from seeds import write_seeds
 
     crashes = HERE / "crashes" / target
     crashes.mkdir(parents=True, exist_ok=True)
+    limits = [f"-timeout={TIMEOUT_SECONDS}", f"-rss_limit_mb={RSS_LIMIT_MB}", f"-artifact_prefix={crashes}/",
+              "-print_final_stats=1", "-max_len=65536"]
     with tempfile.TemporaryDirectory(prefix=f"arctl-fuzz-{target}-") as scratch:
         working = corpus.resolve() / target if corpus else Path(scratch) / "corpus"
         working.mkdir(parents=True, exist_ok=True)
         write_seeds(Path(scratch) / "seeds")
-        arguments = [f"-runs={runs}", f"-timeout={TIMEOUT_SECONDS}", f"-rss_limit_mb={RSS_LIMIT_MB}",
-                     f"-artifact_prefix={crashes}/", "-print_final_stats=1", "-max_len=65536", str(working),
-                     str(Path(scratch) / "seeds" / target)]
-        if seconds:
-            arguments.insert(0, f"-max_total_time={seconds}")
+        folders = [str(working), str(Path(scratch) / "seeds" / target)]
         started = time.monotonic()
-        child = subprocess.run([sys.executable, str(HERE / "child.py"), target, *arguments], capture_output=True,
-                               text=True, errors="replace", cwd=scratch)
+        fuzzed = _child(target, "fuzz", [*([f"-max_total_time={seconds}"] if seconds else []), f"-runs={runs}",
+                                         *limits, *folders], scratch)
         took = time.monotonic() - started
-    output = child.stdout + child.stderr
-    executions = _stat(output, "stat::number_of_executed_units")
-    found = sorted(p.name for p in crashes.iterdir()) if child.returncode else []
+        replayed = _child(target, "replay", ["-runs=0", *limits, *folders], scratch) if fuzzed.returncode == 0 \
+            else None
+        replay_took = time.monotonic() - started - took
+    executions = _stat(fuzzed.output, "stat::number_of_executed_units")
+    failed = fuzzed if fuzzed.returncode else replayed if replayed and replayed.returncode else None
     return {"target": target, "executions": executions, "seconds": round(took, 1),
             "executions_per_second": round(executions / took) if took else 0,
-            "peak_rss_mb": _stat(output, "stat::peak_rss_mb"), "exit_code": child.returncode,
-            "crash": (output[-3000:] if child.returncode else None), "crash_files": found}
+            "peak_rss_mb": _stat(fuzzed.output, "stat::peak_rss_mb"),
+            "replayed": _stat(replayed.output, "stat::number_of_executed_units") if replayed else 0,
+            "replay_seconds": round(replay_took, 1),
+            "replay_peak_rss_mb": _stat(replayed.output, "stat::peak_rss_mb") if replayed else 0,
+            "exit_code": failed.returncode if failed else 0, "crash": failed.output[-3000:] if failed else None,
+            "crash_files": sorted(p.name for p in crashes.iterdir()) if failed else []}
+
+
+@dataclass(frozen=True)
+class _Run:
+    returncode: int
+    output: str
+
+
+def _child(target: str, mode: str, arguments: list[str], cwd: str) -> _Run:
+    child = subprocess.run([sys.executable, str(HERE / "child.py"), target, mode, *arguments],
+                           capture_output=True, text=True, errors="replace", cwd=cwd)
+    return _Run(child.returncode, child.stdout + child.stderr)
 
 
 def _stat(output: str, name: str) -> int:
@@ -77,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         status = "ok" if result["exit_code"] == 0 else f"CRASH ({', '.join(result['crash_files'])})"
         print(f"{result['target']:<12} {result['executions']:>10,} inputs {result['seconds']:>8.1f} s "
-              f"{result['executions_per_second']:>7,}/s  peak {result['peak_rss_mb']} MB  {status}")
+              f"{result['executions_per_second']:>7,}/s  peak {result['peak_rss_mb']} MB; "
+              f"{result['replayed']:,} kept inputs replayed whole in {result['replay_seconds']:.1f} s  {status}")
     if options.json:
         options.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     failed = [r for r in results if r["exit_code"] != 0]

@@ -3,20 +3,32 @@ its input only as arctl refuses a user's file: an ArctlError (for the readers), 
 docstring names (the money and reference parsers that the readers wrap). Anything else is a bug the fuzzer
 reports, with the input that caused it.
 
+Each target has two forms. `fuzz` is what libFuzzer runs a million times: the parser, at the speed the
+mutations need. `replay` is what every input the fuzzer kept (the seeds and each input that reached new code)
+goes through once at the end of a run and in every `make test` (tests/test_fuzz_regressions.py): the whole
+reader as `arctl import` runs it. They differ for the bank readers, whose fuzz form reads a file up to its
+records and checks that each record is one the bank-line frame takes (building that pandas frame costs ~5 ms
+a file, ten times the parsing), and for the dialect detection, whose kept inputs are then read as an
+open-items export (dialect, header, columns and every value).
+
 The readers take a path: the bytes are written to a file in a folder of the target's own (on /dev/shm where
 there is one, so that the disk is not worn), named as the format's files are named."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from arctl.errors import ArctlError
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="arctl-fuzz-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
+_INT64 = 2**63 - 1
 
 
 def _file(name: str, data: bytes) -> Path:
@@ -94,13 +106,76 @@ def export_csv(data: bytes) -> None:
         read_export(_file("open_invoices.csv", data), ReadOptions(kind="invoices"))
 
 
-TARGETS: dict[str, Callable[[bytes], None]] = {
-    "sniff": sniff,
-    "money": money,
-    "dates": dates,
-    "references": references,
-    "camt": _bank("statement.xml"),
-    "mt940": _bank("statement.sta"),
-    "coda": _bank("statement.cod"),
-    "export-csv": export_csv,
+@dataclass(frozen=True)
+class Target:
+    fuzz: Callable[[bytes], None]
+    replay: Callable[[bytes], None]
+    records_only: bool = False   # fuzz the bank readers up to their records (stop_at_records)
+
+
+TARGETS: dict[str, Target] = {
+    "sniff": Target(sniff, export_csv),
+    "money": Target(money, money),
+    "dates": Target(dates, dates),
+    "references": Target(references, references),
+    "camt": Target(_bank("statement.xml"), _bank("statement.xml"), records_only=True),
+    "mt940": Target(_bank("statement.sta"), _bank("statement.sta"), records_only=True),
+    "coda": Target(_bank("statement.cod"), _bank("statement.cod"), records_only=True),
 }
+
+# Where the bank readers turn records into the bank-line frame (arctl/io/bank/lines.py), by the names they
+# import it under.
+FRAME_STAGE = {
+    "arctl.io.bank.camt": ("bank_frame",),
+    "arctl.io.bank.camt_stream": ("record_columns", "joined_columns", "lines_frame"),
+    "arctl.io.bank.mt940": ("bank_frame",),
+    "arctl.io.bank.coda": ("bank_frame",),
+}
+
+
+class RecordUnfitForFrame(AssertionError):
+    """A reader produced a record that the bank-line frame cannot hold: a crash for the fuzzer."""
+
+
+def check_records(records: list[Any]) -> None:
+    """What the frame stage needs of every record: amounts that fit int64, texts that encode as UTF-8 (no
+    lone surrogates), dates as dates, and a line number."""
+    import datetime as dt
+
+    for record in records:
+        if not isinstance(record.amount, int) or not -_INT64 <= record.amount <= _INT64:
+            raise RecordUnfitForFrame(f"amount {record.amount!r} does not fit int64 ({record})")
+        if not isinstance(record.booking_date, dt.date) or not isinstance(record.value_date, dt.date | None):
+            raise RecordUnfitForFrame(f"dates are not dates ({record})")
+        if not isinstance(record.line, int) or not isinstance(record.reversal, bool):
+            raise RecordUnfitForFrame(f"line or reversal of the wrong type ({record})")
+        for name in ("account", "currency", "counterparty_name", "counterparty_iban", "structured_ref",
+                     "remittance", "bank_ref", "statement"):
+            value = getattr(record, name)
+            if not isinstance(value, str):
+                raise RecordUnfitForFrame(f"{name} {value!r} is not text ({record})")
+            value.encode("utf-8")   # a lone surrogate raises UnicodeEncodeError: a crash
+
+
+def stop_at_records() -> None:
+    """Make the bank readers of this process stop at their records: each batch is checked (check_records)
+    instead of being turned into the frame. For the fuzzing process only; replay reads the whole way."""
+
+    def frame(records: list[Any], path: object) -> None:
+        check_records(records)
+
+    def columns(records: list[Any]) -> list[Any]:
+        check_records(records)
+        return records
+
+    def joined(parts: list[list[Any]]) -> list[Any]:
+        return [record for part in parts for record in part]
+
+    stand_ins = {"bank_frame": frame, "record_columns": columns, "joined_columns": joined,
+                 "lines_frame": lambda records, path: None}
+    for module_name, names in FRAME_STAGE.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            if not callable(getattr(module, name, None)):
+                raise RuntimeError(f"{module_name} no longer has {name}: update fuzz/targets.py FRAME_STAGE")
+            setattr(module, name, stand_ins[name])

@@ -1,11 +1,14 @@
 """Kill arctl at random moments and prove that nothing is lost or doubled.
 
 Two copies of one workspace (reliability/workspace.py) go through the same dunning days. In the reference copy
-each day's `arctl import`, `arctl reconcile` and `arctl run` run once. In the other, each of those commands is
-started and killed with SIGKILL at a random moment, again and again, and then run to the end. Afterwards the two
-must agree: the same state (every table, tests/state_check.comparable_state), the same documents byte for byte in
-outbox/, the same report files, every recorded step with its document and every document with its step
-(tests/outbox_check.py), and on SQLite `PRAGMA integrity_check` ok.
+each day's `arctl import`, `arctl reconcile` and `arctl run --send` run once. In the other, each of those commands
+is started and killed with SIGKILL at a random moment, again and again, and then run to the end; an e-mail a kill
+left `unknown` is then settled as the bookkeeper does (reliability/mail.py). Each copy sends its e-mails to an
+SMTP server of its own on this machine. Afterwards the two must agree: the same state (every table,
+tests/state_check.comparable_state; of a delivery all but the server's answer and the number of attempts), the
+same documents byte for byte in outbox/, the same report files, every recorded step with its document and every
+document with its step (tests/outbox_check.py), on SQLite `PRAGMA integrity_check` ok, and in each copy every
+e-mail reached its server exactly once and is recorded sent.
 
     python reliability/kill_loop.py --backend sqlite --kills 24
     python reliability/kill_loop.py --backend postgresql --kills 500 --json results.json
@@ -29,9 +32,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
+import mail  # noqa: E402
 import workspace as generated  # noqa: E402
 
-COMMANDS = (("import",), ("reconcile",), ("run",))
+COMMANDS = (("import",), ("reconcile",), ("run", "--send"))
+SETTLED_BY_A_PERSON = ("answer", "attempts")   # of a delivery: how its fate was learnt, not what it is
 CUSTOMERS = 60
 
 
@@ -54,9 +59,11 @@ def command_for(day, args: tuple[str, ...]) -> tuple[str, ...]:
     return args
 
 
-def run_days(root: Path, kills_per_command: int, rng: random.Random, durations: dict, tally: dict) -> list[str]:
+def run_days(root: Path, kills_per_command: int, rng: random.Random, durations: dict, tally: dict,
+             server) -> list[str]:
     """Go through every day; with kills_per_command > 0 kill each command that often first (a kill counts when
-    it met a running process: one that was done before it is started again). Problems found."""
+    it met a running process: one that was done before it is started again), then settle the e-mails left
+    unknown. Problems found."""
     problems = []
     for day in generated.DAYS:
         generated.write(root, day, CUSTOMERS, seed=7)
@@ -79,17 +86,21 @@ def run_days(root: Path, kills_per_command: int, rng: random.Random, durations: 
             tally["kills"] += killed
             code, took, stderr = finish(root, command)
             durations.setdefault((day, args), took)
-            if code not in (0, 1):   # 1: done, with what needs a person
+            if code not in (0, 1, 5):   # 1: done, with what needs a person; 5: an e-mail's fate is unknown
                 problems.append(f"{day} arctl {' '.join(command)} exited {code}: {stderr.strip()[-500:]}")
+        settled, trouble = mail.settle_unknown(root, day, server)
+        tally["unknown_settled"] = tally.get("unknown_settled", 0) + settled
+        problems += trouble
     return problems
 
 
-def differences(reference: Path, killed: Path) -> list[str]:
+def differences(reference: Path, killed: Path, servers: dict) -> list[str]:
     from outbox_check import disagreements
     from state_check import comparable_state, state_rows, state_url
 
-    found = []
-    expected, got = comparable_state(reference), comparable_state(killed)
+    found = [f"{copy.name}: {problem}" for copy in (reference, killed)
+             for problem in mail.mail_differences(copy, servers[copy])]
+    expected, got = (_without_how_settled(comparable_state(copy)) for copy in (reference, killed))
     for table in expected:
         if expected[table] != got[table]:
             missing = [r for r in expected[table] if r not in got[table]][:3]
@@ -109,6 +120,11 @@ def differences(reference: Path, killed: Path) -> list[str]:
         if check != [("ok",)]:
             found.append(f"PRAGMA integrity_check: {check}")
     return found
+
+
+def _without_how_settled(state: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    return {**state, "deliveries": sorted((tuple(pair for pair in row if pair[0] not in SETTLED_BY_A_PERSON)
+                                           for row in state["deliveries"]), key=repr)}
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -132,25 +148,30 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         folder = options.folder or Path(stack.enter_context(_temporary()))
         reference, killed = folder / "reference", folder / "killed"
-        if options.backend == "postgresql":
-            database = stack.enter_context(_postgres_database())
-            for root, schema in ((reference, "reference"), (killed, "killed")):
+        servers = {root: mail.start_server(folder / f"smtp-{root.name}") for root in (reference, killed)}
+        for server in servers.values():
+            stack.callback(server.controller.stop)
+        database = stack.enter_context(_postgres_database()) if options.backend == "postgresql" else None
+        for root in (reference, killed):
+            config = servers[root].config()
+            if database:
                 import postgres_server
 
-                root.mkdir(parents=True)
-                url = postgres_server.ensure_schema(database, schema)
-                generated.write(root, generated.DAYS[0], CUSTOMERS, seed=7, extra_config=f"state:\n  url: {url}\n")
+                config += f"state:\n  url: {postgres_server.ensure_schema(database, root.name)}\n"
+            root.mkdir(parents=True)
+            generated.write(root, generated.DAYS[0], CUSTOMERS, seed=7, extra_config=config)
         started = time.monotonic()
         durations: dict = {}
-        tally = {"kills": 0, "finished_before_the_kill": 0}
-        problems = run_days(reference, 0, rng, durations, {"kills": 0})
-        problems += run_days(killed, per_command, rng, durations, tally)
+        tally = {"kills": 0, "finished_before_the_kill": 0, "unknown_settled": 0}
+        problems = run_days(reference, 0, rng, durations, {"kills": 0}, servers[reference])
+        problems += run_days(killed, per_command, rng, durations, tally, servers[killed])
         if not problems:
-            problems = differences(reference, killed)
+            problems = differences(reference, killed, servers)
         summary = {"backend": options.backend, "seed": options.seed, **tally,
                    "days": len(generated.DAYS), "commands": [" ".join(c) for c in COMMANDS],
-                   "documents": len(_files(reference / "outbox")), "seconds": round(time.monotonic() - started, 1),
-                   "differences": problems}
+                   "documents": len(_files(reference / "outbox")),
+                   "emails_sent": {root.name: sum(mail.arrivals(servers[root]).values()) for root in servers},
+                   "seconds": round(time.monotonic() - started, 1), "differences": problems}
     print(json.dumps(summary, indent=2))
     if options.json:
         options.json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

@@ -353,6 +353,20 @@ def test_a_document_type_declaration_with_an_entity_is_refused_for_safety(tmp_pa
     assert "refused for safety" in caught.value.message
 
 
+@pytest.mark.parametrize("encoding", ["UTF-88", "shift_jis", "hex", "idna"])
+def test_a_declared_encoding_that_cannot_be_read_is_refused_naming_it(tmp_path, encoding):
+    """Found by the fuzzer: a misspelt, multi-byte or non-text encoding in the XML declaration raised
+    LookupError or ValueError out of the XML parser."""
+    path = write_camt(tmp_path, "")
+    path.write_bytes(path.read_bytes().replace(b'encoding="UTF-8"', f'encoding="{encoding}"'.encode()))
+
+    with pytest.raises(InputError) as caught:
+        read_camt(path)
+
+    assert f"the encoding '{encoding}'" in caught.value.message
+    assert "statement.xml: line 1" in caught.value.message
+
+
 def test_an_xml_file_that_is_not_camt_is_refused_naming_its_root(tmp_path):
     path = tmp_path / "feed.xml"
     path.write_text("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel/></rss>\n", encoding="utf-8")

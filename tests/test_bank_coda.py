@@ -104,6 +104,18 @@ def test_a_small_file_gives_the_canonical_columns(tmp_path):
     assert read.notices == []
 
 
+@pytest.mark.parametrize("digit", ["\u00b2", "\u00b9"])   # superscripts: isdigit() is true, int() fails
+def test_a_digit_that_is_not_a_decimal_digit_in_a_date_is_refused_naming_the_line(tmp_path, digit):
+    """Found by the fuzzer: a date field holding a superscript digit raised ValueError out of the reader."""
+    lines = simple_statement()
+    lines[3] = lines[3][:60] + digit + lines[3][61:]
+
+    with pytest.raises(InputError) as error:
+        read_coda(write_coda(tmp_path, lines))
+
+    assert "line 4" in str(error.value) and "new balance date" in str(error.value)
+
+
 def test_a_record_of_129_characters_is_refused_naming_line_and_length(tmp_path):
     lines = simple_statement()
     lines[2] = lines[2] + " "

@@ -297,9 +297,24 @@ def test_a_letter_cannot_make_the_pdf_renderer_read_a_file_outside_its_folders(t
     html = (f'<link rel="stylesheet" href="file://{secret}"><p>Brief</p>'
             f'<object data="file://{secret}"></object><img src="https://example.com/pixel.png">')
 
-    data = pdf.letter_pdf(html, (templates,))
+    data = pdf.letter_pdf(html, (templates,), dated=dt.date(2026, 11, 20))
 
     assert "Brief" in pdf.text_of(data) and "PRIVATE" not in pdf.text_of(data)
+
+
+@pytest.mark.requires_pdf
+def test_a_letter_written_again_later_is_the_same_pdf_byte_for_byte(monkeypatch):
+    """A run killed after writing a letter writes it again: the font subsets inside must not carry the time."""
+    import time
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    html = "<p>Ingebrekestelling — factuur 2026-0042, € 1.210,00</p>"
+    first = pdf.letter_pdf(html, dated=dt.date(2026, 12, 1))
+    later = time.time() + 86_400 + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    assert pdf.letter_pdf(html, dated=dt.date(2026, 12, 1)) == first
+    assert "SOURCE_DATE_EPOCH" not in __import__("os").environ
 
 
 @pytest.mark.requires_pdf

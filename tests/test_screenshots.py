@@ -3,6 +3,7 @@ helpers the PDF tests lean on, checked on this machine."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import subprocess
 from pathlib import Path
@@ -49,7 +50,7 @@ def test_the_readme_shows_a_screenshot_that_exists():
 def test_a_pdf_letter_reads_back_with_poppler_as_text_and_as_a_picture():
     from arctl.render.pdf import letter_pdf
 
-    data = letter_pdf("<p>Factuur 2026-00412 — € 1.210,00</p>")
+    data = letter_pdf("<p>Factuur 2026-00412 — € 1.210,00</p>", dated=dt.date(2026, 11, 20))
 
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
     assert "2026-00412" in text.decode("utf-8")

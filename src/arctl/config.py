@@ -278,7 +278,7 @@ def parse_config(doc: Located, path: Path, root: Path, *, profile_kind: Callable
     email_pdf = check.flag(dunning, "email_pdf", "dunning.email_pdf") if "email_pdf" in dunning else True
     dunning_plan = check.text(dunning, "plan", "dunning.plan", "standard")
     max_age = check.text(dunning, "bank_max_age", "dunning.bank_max_age", "3")
-    if not max_age.isdigit():
+    if not max_age.isdecimal():
         check.add(dunning.get("bank_max_age"), "dunning.bank_max_age", f"expected a number of business days, "
                                                                         f"got {max_age!r}")
         max_age = "3"
@@ -310,7 +310,7 @@ def _smtp(check: DocumentChecker, node: Located | None, root: Path) -> SmtpSetti
         check.add(data.get("security"), "smtp.security", f"none (no encryption) is only for a test server on this "
                   f"machine ({', '.join(LOCAL_HOSTS)}), not {host!r}: use starttls or tls")
     port = check.text(data, "port", "smtp.port", str(SMTP_PORTS[security]))
-    if not port.isdigit() or not 0 < int(port) < 65536:
+    if not port.isdecimal() or not 0 < int(port) < 65536:
         check.add(data.get("port"), "smtp.port", f"expected a port number such as 587, got {port!r}")
         port = str(SMTP_PORTS[security])
     username = check.text(data, "username", "smtp.username")
@@ -328,7 +328,7 @@ def _smtp(check: DocumentChecker, node: Located | None, root: Path) -> SmtpSetti
             check.add(data.get(key), f"smtp.{key}", f"expected an e-mail address, got {addresses[key]!r}")
     ca_text = check.text(data, "ca_file", "smtp.ca_file")
     timeout = check.text(data, "timeout", "smtp.timeout", "30")
-    if not timeout.isdigit() or int(timeout) == 0:
+    if not timeout.isdecimal() or int(timeout) == 0:
         check.add(data.get("timeout"), "smtp.timeout", f"expected a number of seconds, got {timeout!r}")
         timeout = "30"
     ca_file = (root / ca_text) if ca_text and not Path(ca_text).is_absolute() else (Path(ca_text) if ca_text else None)
@@ -356,7 +356,7 @@ def _kpi(check: DocumentChecker, node: Located | None) -> KpiSettings:
     values: dict[str, object] = {}
     if "current_days" in data:
         text = check.text(data, "current_days", "kpi.current_days")
-        if not text.isdigit() or int(text) > 365:
+        if not text.isdecimal() or int(text) > 365:
             check.add(data["current_days"], "kpi.current_days", f"expected a whole number of days from 0 (not yet "
                       f"due) to 365, e.g. 0 or 30, got {text!r}")
         else:
@@ -389,7 +389,7 @@ def _matching(check: DocumentChecker, node: Located | None) -> MatchSettings:
     for key, low, high in (("subset_max_invoices", 1, 8), ("subset_pool", 1, 60), ("name_score", 50, 100)):
         if key in data:
             text = check.text(data, key, f"matching.{key}")
-            if not text.isdigit() or not low <= int(text) <= high:
+            if not text.isdecimal() or not low <= int(text) <= high:
                 check.add(data[key], f"matching.{key}", f"expected a whole number from {low} to {high}, got {text!r}")
             else:
                 values[key] = int(text)

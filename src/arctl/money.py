@@ -244,7 +244,7 @@ def _money_shape(currency: str, locale: str) -> _MoneyShape | None:
         return None
     (first, last), (negative_first, negative_last) = span, negative_span
     group = positive[first + 3]
-    if group.isdigit() or (places and positive[last - places].isdigit()):
+    if group.isdecimal() or (places and positive[last - places].isdecimal()):
         return None
     shape = _MoneyShape(places, (positive[:first], positive[last + 1:]),
                         (negative[:negative_first], negative[negative_last + 1:]), group,
@@ -257,7 +257,7 @@ def _money_shape(currency: str, locale: str) -> _MoneyShape | None:
 
 def _digit_span(text: str) -> tuple[int, int] | None:
     """The positions of the first and the last digit in `text`."""
-    found = [i for i, character in enumerate(text) if character.isdigit()]
+    found = [i for i, character in enumerate(text) if character.isdecimal()]
     return (found[0], found[-1]) if found else None
 
 

@@ -71,7 +71,7 @@ def is_valid_ogm(digits: str) -> bool:
     # ogm_vcs.is_valid would also take '+++…+++' and slashes, and costs twice as much: after the format
     # checks made here, what it does is compare the check digits (a bank line's reference, once per line)
     # (ogm_vcs.calc_check_digits, by arithmetic: its cleaning of separators costs more than the check)
-    return (len(digits) == 12 and digits.isascii() and digits.isdigit()
+    return (len(digits) == 12 and digits.isascii() and digits.isdecimal()
             and (int(digits[:10]) % 97 or 97) == int(digits[10:]))
 
 
@@ -98,7 +98,7 @@ def _is_valid_nl(digits: str) -> bool:
     7 digits carry no check at all, so they are valid by their length only.
     """
     n = len(digits)
-    if not digits.isdigit() or n not in _NL_LENGTHS:
+    if not digits.isdecimal() or n not in _NL_LENGTHS:
         return False
     if n == 7:
         return True
@@ -153,12 +153,12 @@ def parse_reference(text: str, *, assume_ogm: bool = False) -> Reference | None:
     if _RF_COMPACT.match(upper):
         return _rf(upper, written)
     marked = _OGM_MARKED.match(squeezed)
-    if marked and any(ch.isdigit() for ch in marked.group(2)):
+    if marked and any(ch.isdecimal() for ch in marked.group(2)):
         return _ogm(marked.group(2).replace("/", ""), written)
     if _OGM_SLASHED.match(squeezed):
         return _ogm(squeezed.replace("/", ""), written)
     digits = _SEPARATORS.sub("", written)
-    if not digits.isdigit():
+    if not digits.isdecimal():
         return None
     if len(digits) == 12:
         if is_valid_ogm(digits):
@@ -281,7 +281,7 @@ def corrections(reference: Reference) -> list[Reference]:
         return []
     value = reference.value
     if reference.kind == "ogm":
-        if len(value) != 12 or not value.isdigit():
+        if len(value) != 12 or not value.isdecimal():
             return []
         right = [value[:10] + ogm_vcs.calc_check_digits(value[:10])]
         return _valid_slips("ogm", value, right, is_valid_ogm)
@@ -307,7 +307,7 @@ def _slips(text: str) -> list[str]:
     """Every `text` with one character changed (digit for digit, letter for letter) or two neighbours swapped."""
     out: list[str] = []
     for i, ch in enumerate(text):
-        pool = "0123456789" if ch.isdigit() else "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        pool = "0123456789" if ch.isdecimal() else "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
         out.extend(text[:i] + other + text[i + 1:] for other in pool if other != ch)
         if i + 1 < len(text) and text[i + 1] != ch:
             out.append(text[:i] + text[i + 1] + ch + text[i + 2:])
@@ -317,7 +317,7 @@ def _slips(text: str) -> list[str]:
 def format_ogm(digits: str) -> str:
     """'123456789012' (or any spelling of it) -> '+++123/4567/89012+++'."""
     compact = re.sub(r"[\s+*/]", "", digits)
-    if len(compact) != 12 or not compact.isdigit():
+    if len(compact) != 12 or not compact.isdecimal():
         raise ValueError(f"{digits!r} is not an OGM: expected 12 digits such as 123/4567/89012")
     return f"+++{compact[:3]}/{compact[3:7]}/{compact[7:]}+++"
 
@@ -374,7 +374,7 @@ def ogm_for_invoice(invoice_id: str) -> str:
     key = normalise_invoice_number(invoice_id)
     if not key:
         raise ValueError(f"{invoice_id!r} is not an invoice number: nothing left to derive a reference from")
-    if key.isdigit() and len(key) <= 10:
+    if key.isdecimal() and len(key) <= 10:
         return generate_ogm(int(key))
     digest = hashlib.sha256(key.encode("utf-8")).digest()
     return generate_ogm(int.from_bytes(digest[:8], "big") % _OGM_BASE_LIMIT)

@@ -119,8 +119,8 @@ def _iso_example(a: int, b: int, year: int) -> str:
 def _month_words(text: str, locale: str | None) -> dt.date | None:
     """15 december 2026, 15 déc. 2026, Dec 15, 2026: a day, a month's name and a four-digit year."""
     tokens = [token.rstrip(".").lower() for token in _WORDS.findall(text)]
-    names = [token for token in tokens if not token.isdigit()]
-    numbers = [token for token in tokens if token.isdigit()]
+    names = [token for token in tokens if not token.isdecimal()]
+    numbers = [token for token in tokens if token.isdecimal()]
     if len(names) != 1 or len(numbers) != 2 or not any(len(number) == 4 for number in numbers):
         return None
     month = _month_names(locale).get(names[0])

@@ -469,7 +469,7 @@ def _last_step(row: Row, plan: Plan, taken: list[Taken]) -> tuple[Step | None, d
 def _export_level(row: Row) -> int:
     """The reminder level the accounting export carries (0: none, or not given)."""
     level = str(row.get("dunning_level") or "").strip()
-    return int(level) if level.isdigit() else 0
+    return int(level) if level.isdecimal() else 0
 
 
 def _next_date(row: Row, step: Step, last: Step | None, last_date: dt.date | None, pauses: list[Pause],

@@ -227,7 +227,7 @@ def _dispute_max_days(check: DocumentChecker, top: Mapping[str, Located]) -> int
     if "dispute_max_days" not in top or top["dispute_max_days"].value is None:
         return DISPUTE_MAX_DAYS
     text = check.text(top, "dispute_max_days", "dispute_max_days")
-    if text.isdigit() and int(text) >= 1:
+    if text.isdecimal() and int(text) >= 1:
         return int(text)
     check.add(top["dispute_max_days"], "dispute_max_days",
               f'expected a whole number of days, at least 1, got "{text}"')
@@ -383,7 +383,7 @@ def _lateness(check: DocumentChecker, match_data: Mapping[str, Located], key: st
     late, evidence = None, MIN_INVOICES_PAID
     if "average_days_late_above" in match_data:
         text = check.text(match_data, "average_days_late_above", f"{key}.match.average_days_late_above")
-        if text.isdigit():
+        if text.isdecimal():
             late = int(text)
         else:
             check.add(match_data["average_days_late_above"], f"{key}.match.average_days_late_above",
@@ -393,7 +393,7 @@ def _lateness(check: DocumentChecker, match_data: Mapping[str, Located], key: st
         if "average_days_late_above" not in match_data:
             check.add(match_data["min_invoices_paid"], f"{key}.match.min_invoices_paid",
                       "only counts with average_days_late_above: say above how many days late on average")
-        elif text.isdigit() and int(text) >= 1:
+        elif text.isdecimal() and int(text) >= 1:
             evidence = int(text)
         else:
             check.add(match_data["min_invoices_paid"], f"{key}.match.min_invoices_paid",
@@ -427,7 +427,7 @@ def _schedule(check: DocumentChecker, node: Located | None, step_ids: set[str]) 
         day = None
         if "day" in data:
             text = check.text(data, "day", f"{key}.day")
-            if not (text.isdigit() and 1 <= int(text) <= 28):
+            if not (text.isdecimal() and 1 <= int(text) <= 28):
                 check.add(data["day"], f"{key}.day", f'expected a day of the month from 1 to 28, got "{text}"')
             elif every is not None and every.unit != "months":
                 check.add(data["day"], f"{key}.day", "a day of the month needs a rhythm in months (every: 1 month)")

@@ -323,7 +323,7 @@ def _footer_rows(frame: pd.DataFrame, invoice_id: pd.Series) -> np.ndarray:
     for position in range(len(frame) - 1, max(len(frame) - 6, -1), -1):
         cells = [str(v).strip() for v in frame.iloc[position].tolist()]
         filled = [c for c in cells if c]
-        labelled = any(_TOTAL_LABEL.match(c) for c in filled if not c[:1].isdigit())
+        labelled = any(_TOTAL_LABEL.match(c) for c in filled if not c[:1].isdecimal())
         if labelled or not invoice_id.iloc[position]:
             footer[position] = True
         else:

@@ -278,7 +278,7 @@ def _payment_terms(defaults: Located, result: dict[str, Any], where: Where, prob
     if node is None:
         return
     text = _text(node) or ""
-    if not text.isdigit():
+    if not text.isdecimal():
         problems.append(f"{where(node)}: defaults.payment_terms_days: expected a whole number of days, got {text!r}")
         return
     result["payment_terms_days"] = int(text)

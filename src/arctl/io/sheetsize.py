@@ -49,7 +49,7 @@ def sheet_limits() -> SheetLimits:
         text = os.environ.get(variable, "").strip().replace("_", "")
         if not text:
             return default
-        if not text.isdigit() or int(text) == 0:
+        if not text.isdecimal() or int(text) == 0:
             raise InputError(f"{variable}={os.environ[variable]!r}: expected a whole number above 0",
                              hint=f"unset it to use the default ({default:,})")
         return int(text)

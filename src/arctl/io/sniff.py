@@ -51,7 +51,7 @@ def max_file_bytes() -> int:
     text = os.environ.get(MAX_FILE_MB_VARIABLE, "").strip().replace("_", "")
     if not text:
         return DEFAULT_MAX_FILE_MB * 1_000_000
-    if not text.isdigit() or int(text) == 0:
+    if not text.isdecimal() or int(text) == 0:
         raise InputError(f"{MAX_FILE_MB_VARIABLE}={os.environ[MAX_FILE_MB_VARIABLE]!r}: expected a whole number of "
                          "MB above 0", hint=f"unset it to use the default ({DEFAULT_MAX_FILE_MB} MB)")
     return int(text) * 1_000_000

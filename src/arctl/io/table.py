@@ -375,7 +375,7 @@ def _column_texts(values: tuple[Any, ...]) -> list[str]:
     if kinds <= {str, float}:  # numbers, with "" for the empty cells
         texts = [format(value, ".15g") if type(value) is float else value.strip() for value in values]
         for position, value in enumerate(values):  # 1e+16, inf: written out as _cell_text writes them
-            if type(value) is float and ("e" in texts[position] or not texts[position][-1].isdigit()):
+            if type(value) is float and ("e" in texts[position] or not texts[position][-1].isdecimal()):
                 texts[position] = _cell_text(value)
         return texts
     if kinds <= {str, dt.date}:  # a column repeats its dates: each written once

@@ -363,7 +363,7 @@ def _reference_index(invoices: pd.DataFrame) -> _References:
 def _line_references(line: _Line) -> list[Reference]:
     found: list[Reference] = []
     ref = line.structured_ref
-    if len(ref) == 12 and ref.isdigit():  # the usual Belgian structured communication, read directly
+    if len(ref) == 12 and ref.isdecimal():  # the usual Belgian structured communication, read directly
         found.append(Reference("ogm", ref, is_valid_ogm(ref), ref))
     elif ref:
         reference = parse_reference(ref, assume_ogm=True)

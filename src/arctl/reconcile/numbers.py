@@ -50,7 +50,7 @@ class InvoiceNumberIndex:
     def distinctive(self, invoice: str) -> bool:
         """Long enough not to turn up by chance in a text (an amount, a date, a house number)."""
         key = number_key(invoice)
-        return len(key) >= MIN_DISTINCTIVE and any(ch.isdigit() for ch in key)
+        return len(key) >= MIN_DISTINCTIVE and any(ch.isdecimal() for ch in key)
 
     def find(self, text: str) -> list[str]:
         """Invoices quoted in `text`, in the order they appear; a number that names two invoices names none."""
@@ -63,7 +63,7 @@ class InvoiceNumberIndex:
                 continue
             candidates = [token, *token.split("/")] if "/" in token else [token]
             # a number written with spaces, 'INV 2026 0042': join a short all-digit token with its neighbours
-            if token.isdigit() and len(token) <= 6:
+            if token.isdecimal() and len(token) <= 6:
                 candidates.extend("".join(tokens[a:b]) for a, b in ((start, start + 2), (start, start + 3),
                                                                     (start - 1, start + 1), (start - 1, start + 2))
                                   if a >= 0 and b <= len(tokens))

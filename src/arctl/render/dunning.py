@@ -303,12 +303,12 @@ def render_action(env: DunningEnvironment, document: DunningDocument, kind: str,
 
     if channel == "email":
         text, html = render_parts(env, document)
-        printed = pdfs.letter_pdf(html, allowed) if pdf and html is not None else None
+        printed = pdfs.letter_pdf(html, allowed, dated=sent_at.date()) if pdf and html is not None else None
         return {"eml": render_email(env, document, sent_at, parts=(text, html), pdf=printed)}
     letter = render_letter(env, document)
     if not pdf:
         return {"html": letter}
-    return {"html": letter, "pdf": pdfs.letter_pdf(letter.decode("utf-8"), allowed)}
+    return {"html": letter, "pdf": pdfs.letter_pdf(letter.decode("utf-8"), allowed, dated=sent_at.date())}
 
 
 def _shown_date(day: dt.date | None) -> str:

@@ -8,7 +8,11 @@ customer's name never makes the PDF renderer read a file elsewhere or fetch anyt
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -31,14 +35,31 @@ def unavailable() -> str | None:
     return None
 
 
-def letter_pdf(html: str, allowed: tuple[Path, ...] = ()) -> bytes:
-    """The letter `html` as PDF; it may load files only from the folders `allowed` (and data: URLs)."""
+def letter_pdf(html: str, allowed: tuple[Path, ...] = (), *, dated: dt.date) -> bytes:
+    """The letter `html` of the day `dated` as PDF; it may load files only from the folders `allowed` (and data:
+    URLs). The same letter gives the same bytes, whenever it is written."""
     import weasyprint
 
     base = allowed[0] if allowed else None
     document = weasyprint.HTML(string=html, base_url=str(base) + "/" if base else None,
                                url_fetcher=_fetcher(allowed))
-    return document.write_pdf()
+    with _font_time(dated):
+        return document.write_pdf()
+
+
+@contextmanager
+def _font_time(day: dt.date) -> Iterator[None]:
+    """fontTools stamps each font subset it writes into a PDF with the current time (head.modified), unless
+    SOURCE_DATE_EPOCH (reproducible-builds.org) names another: here the letter's day, so that a letter written
+    again after an interrupted run is the same file. A SOURCE_DATE_EPOCH set by the user is left as it is."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC).timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def _fetcher(allowed: tuple[Path, ...]):

@@ -265,7 +265,7 @@ def _render(workspace: Workspace, account: _Account, statements: tuple[AccountSt
         return html.encode("utf-8"), document.language
     from arctl.render.pdf import letter_pdf
 
-    return letter_pdf(html, (workspace.root, shipped_templates_dir())), document.language
+    return letter_pdf(html, (workspace.root, shipped_templates_dir()), dated=as_of), document.language
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -56,6 +56,7 @@ sums of the booked lines in that currency; pending entries are not in a booked b
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as StdET
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -85,8 +86,8 @@ def read_camt(path: Path) -> BankRead:
     if scan is not None:
         try:
             return stream_camt(path, scan)
-        except (Fallback, InputError, ParseError):
-            pass
+        except (Fallback, InputError, ParseError, LookupError, ValueError):
+            pass   # the tree reads it again and says what is wrong
     return read_camt_tree(path)
 
 
@@ -169,7 +170,20 @@ def _parse(path: Path, data: bytes) -> tuple[Element, dict[Element, int]]:
             f"{path}: not well-formed XML at line {line}, column {column + 1}: {reason}",
             hint="the file may be cut off or damaged; download the statement again from the bank",
         ) from exc
+    except (LookupError, ValueError) as exc:   # an encoding Python does not know, or that expat cannot read
+        raise _encoding_error(path, data, exc) from exc
     return root, target.lines
+
+
+_DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']{0,40})""")
+
+
+def _encoding_error(path: Path, data: bytes, exc: Exception) -> InputError:
+    declared = _DECLARED_ENCODING.search(data[:1024])
+    name = declared.group(1).decode("ascii", errors="replace") if declared else "?"
+    return InputError(f"{path}: line 1: the XML declaration names the encoding {name!r}, which cannot be read "
+                      f"({exc})", hint="camt statements are UTF-8: download the statement again from the bank, "
+                      "or correct encoding=\"...\" in the first line")
 
 
 def _message(path: Path, root: Element) -> Element:

@@ -198,7 +198,7 @@ class Reader:
         transactions = self.tree.findall(entry, "NtryDtls/TxDtls")
         if len(transactions) <= 1:
             declared = self.tree.text(entry, "NtryDtls/Btch/NbOfTxs")
-            if not transactions and declared.isdigit() and int(declared) > 1:
+            if not transactions and declared.isdecimal() and int(declared) > 1:
                 self.extra_notices.append(
                     f"line {self.line(entry)}: a batch of {declared} transactions without details "
                     "kept as one line of the entry's total")

@@ -173,7 +173,7 @@ class _Reader:
     def date(self, line: int, text: str, what: str, *, optional: bool = False) -> dt.date | None:
         if optional and text.strip(" 0") == "":
             return None
-        if len(text) == 6 and text.isdigit():
+        if len(text) == 6 and text.isdecimal():
             day, month, year = int(text[:2]), int(text[2:4]), int(text[4:])
             try:
                 return dt.date(2000 + year if year < 70 else 1900 + year, month, day)
@@ -182,7 +182,7 @@ class _Reader:
         raise self.error(line, f"{what} {text!r} is not a date: expected DDMMYY")
 
     def milli(self, line: int, sign: str, digits: str, what: str) -> int:
-        if sign not in ("0", "1") or not digits.isdigit():
+        if sign not in ("0", "1") or not digits.isdecimal():
             raise self.error(line, f"{what}: sign {sign!r} and amount {digits!r} cannot be read: expected "
                                    "0 (credit) or 1 (debit) and 15 digits with 3 implied decimals")
         return -int(digits) if sign == "1" else int(digits)
@@ -269,7 +269,7 @@ class _Reader:
     def record_21(self, statement: Statement, line: int, record: str) -> None:
         milli = self.milli(line, record[31], at(record, 33, 47), "movement amount")
         globalisation = record[124]
-        if not globalisation.isdigit():
+        if not globalisation.isdecimal():
             raise self.error(line, f"globalisation code {globalisation!r} at position 125 is not a digit")
         movement = Movement(
             line=line, sequence=at(record, 3, 6), detail=at(record, 7, 10),
@@ -360,7 +360,7 @@ class _Reader:
 
     def record_9(self, statement: Statement, line: int, record: str) -> None:
         count, debit, credit = at(record, 17, 22), at(record, 23, 37), at(record, 38, 52)
-        if count.isdigit() and debit.isdigit() and credit.isdigit():
+        if count.isdecimal() and debit.isdecimal() and credit.isdecimal():
             statement.trailer = (line, int(count), int(debit), int(credit))
         else:
             self.notice(f"line {line}: the trailer record cannot be read (records {count!r}, debit {debit!r}, "
@@ -444,7 +444,7 @@ class _Reader:
         previous: Movement | None = None
         for movement in statement.movements:
             if previous is not None and previous.sequence != movement.sequence \
-                    and previous.sequence.isdigit() and movement.sequence.isdigit() \
+                    and previous.sequence.isdecimal() and movement.sequence.isdecimal() \
                     and int(movement.sequence) != int(previous.sequence) + 1:
                 self.notice(f"line {movement.line}: the movement sequence number jumps from {previous.sequence} "
                             f"to {movement.sequence} in statement {label}; movements may be missing from the file")
@@ -493,7 +493,7 @@ class _Reader:
             code, content = text[:3], text[3:]
             if code in ("101", "102"):
                 digits = content[:12]
-                if len(digits) == 12 and digits.isdigit():
+                if len(digits) == 12 and digits.isdecimal():
                     structured_ref = digits
                     content = content[12:]
                     if warn and not is_valid_ogm(digits):

@@ -456,7 +456,7 @@ def _footer_rows(frame: pd.DataFrame, booking: pd.Series, money: dict[str, pd.Se
         if date_text and not _FOOTER_LABEL.match(date_text):
             break
         filled = [c for c in (str(v).strip() for v in frame.iloc[position].tolist()) if c]
-        labelled = any(_FOOTER_LABEL.match(c) for c in filled if not c[:1].isdigit())
+        labelled = any(_FOOTER_LABEL.match(c) for c in filled if not c[:1].isdecimal())
         no_amount = all(values.iloc[position] == "" for values in money.values())
         if labelled or no_amount:
             footer[position] = True
