@@ -16,6 +16,7 @@ EXCEL_SERIAL = "Excel serial number"
 _MONTH_FIRST = {"MM/DD/YYYY", "MM-DD-YYYY", "MM/DD/YY"}
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _EXCEL_EPOCH = np.datetime64("1899-12-30")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,28 @@ class DateDecision:
 
 def _strip_time(values: pd.Series) -> pd.Series:
     return values.str.replace(_TIME_SUFFIX.pattern, "", regex=True)
+
+
+def _shape(key: str) -> re.Pattern[str]:
+    """What a text needs to look like for the format to read it: its digits in the format's groups between
+    the format's separators. A necessary condition only (pandas decides), so that a column whose texts are
+    no dates is not parsed once per format."""
+    separator = next((mark for mark in "-/." if mark in key), None)
+    if separator is None:
+        return re.compile(r"[\d ]+")
+    return re.compile(rf"[\d ]+{re.escape(separator)}[\d ]+{re.escape(separator)}[\d ]+")
+
+
+_SHAPES = {key: _shape(key) for key in DATE_FORMATS}
+
+
+def _count_read(texts: list[str], key: str) -> int:
+    """How many of the (distinct, stripped) texts the format reads."""
+    shape = _SHAPES.get(key)
+    candidates = [text for text in texts if shape.fullmatch(text)] if shape else texts
+    if not candidates:
+        return 0
+    return int(_parse_with(pd.Series(candidates, dtype=str), key).notna().sum())
 
 
 def _parse_with(values: pd.Series, key: str) -> pd.Series:
@@ -48,16 +71,16 @@ def decide_date_format(values: pd.Series, configured: str | None = None, *,
     """
     if configured:
         return DateDecision(configured)
-    distinct = pd.Series(values[values.str.strip().ne("")].unique(), dtype=str)
+    distinct = [text.strip() for text in pd.unique(values) if isinstance(text, str) and text.strip()]
     if typed_cells:  # real date cells read as ISO text; the format concerns the text cells
-        distinct = distinct[~distinct.str.fullmatch(r"\d{4}-\d{2}-\d{2}")]
-        if distinct.empty:
+        distinct = [text for text in distinct if not _ISO_DATE.fullmatch(text)]
+        if not distinct:
             return DateDecision("YYYY-MM-DD")
-    if distinct.empty:
+    if not distinct:
         return DateDecision(None)
-    distinct = _strip_time(distinct.str.strip())
+    distinct = [_TIME_SUFFIX.sub("", text) for text in distinct]
     candidates = list(DATE_FORMATS) + ([EXCEL_SERIAL] if typed_cells else [])
-    counts = {key: int(_parse_with(distinct, key).notna().sum()) for key in candidates}
+    counts = {key: _count_read(distinct, key) for key in candidates}
     best = max(counts.values())
     if best == 0:
         return DateDecision(None)
@@ -66,7 +89,7 @@ def decide_date_format(values: pd.Series, configured: str | None = None, *,
         return DateDecision(full[0])
     day_first = [key for key in full if key not in _MONTH_FIRST]
     chosen = day_first[0] if day_first else full[0]
-    example = _ambiguous_example(distinct, full)
+    example = _ambiguous_example(pd.Series(distinct, dtype=str), full)
     notice = (f"{column}: dates such as {example} fit {' and '.join(full)}; read as {chosen} (day first). "
               "Set date_format to confirm or change it.")
     return DateDecision(chosen, notice, ambiguous=True, candidates=tuple(full))

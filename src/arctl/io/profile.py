@@ -29,6 +29,7 @@ _RULE_COLUMN = {"sign": "direction", "reversal": "reversal", "status": "status"}
 Where = Callable[[Located | None], str]
 
 
+@lru_cache(maxsize=65536)   # a file's headers are folded against every profile's names
 def fold(text: str) -> str:
     """A header or status value for comparison: no case, accents, spaces or punctuation."""
     decomposed = unicodedata.normalize("NFKD", str(text))
@@ -382,22 +383,22 @@ def profile_kind(name: str, search: tuple[Path, ...] = ()) -> str:
 def all_profiles(kind: str | None, search: tuple[Path, ...] = ()) -> list[Profile]:
     """Every profile of `kind` (workspace folders first; a name there hides the built-in one)."""
     found: dict[str, Profile] = {}
-    for folder in (*search, BUILTIN_DIR):
-        for path in sorted(folder.glob("*.yaml")):
-            profile = load_profile(str(path), search)
-            if (kind is None or profile.kind == kind) and profile.name not in found:
-                found[profile.name] = profile
+    for profile in _every_profile(search):
+        if (kind is None or profile.kind == kind) and profile.name not in found:
+            found[profile.name] = profile
     return list(found.values())
+
+
+def _every_profile(search: tuple[Path, ...]) -> list[Profile]:
+    """The profiles of every folder (workspace folders first, then the built-in ones), names not deduplicated."""
+    return [_load_file(path.absolute(), search)
+            for folder in (*search, BUILTIN_DIR) for path in sorted(folder.glob("*.yaml"))]
 
 
 def detect_profile(headers: list[str], kind: str | None, search: tuple[Path, ...] = ()) -> Profile:
     """The named profile whose signature the headers carry (the most specific), else the generic one."""
-    candidates = []
-    for folder in (*search, BUILTIN_DIR):
-        for path in sorted(folder.glob("*.yaml")):
-            profile = load_profile(str(path), search)
-            if (kind is None or profile.kind == kind) and profile.matches(headers):
-                candidates.append(profile)
+    candidates = [profile for profile in _every_profile(search)
+                  if (kind is None or profile.kind == kind) and profile.matches(headers)]
     if candidates:
         return max(candidates, key=lambda p: len(p.signature))
     if kind is None:
@@ -413,9 +414,7 @@ def detect_profile(headers: list[str], kind: str | None, search: tuple[Path, ...
 
 def all_header_score(kind: str | None, search: tuple[Path, ...] = ()) -> Callable[[list[str]], int]:
     """A header scorer that knows the names of every profile of `kind` (for finding the header row)."""
-    profiles = [load_profile(str(p), search)
-                for folder in (*search, BUILTIN_DIR) for p in sorted(folder.glob("*.yaml"))]
-    known = {alias for p in profiles if kind is None or p.kind == kind for names in p.aliases().values()
+    known = {alias for p in _every_profile(search) if kind is None or p.kind == kind for names in p.aliases().values()
              for alias in names}
 
     def score(cells: list[str]) -> int:
