@@ -22,8 +22,10 @@ from arctl.refs import generate_ogm
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_bank_coda import header, movement, new_balance, old_balance, record, trailer  # noqa: E402
 
-SETTINGS = settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                            HealthCheck.too_slow])
+# Every generated file is read (or refused) within 5 s, on a busy machine too: a slower one fails the test.
+INPUT_DEADLINE = dt.timedelta(seconds=5)
+SETTINGS = settings(max_examples=40, deadline=INPUT_DEADLINE,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 ACCOUNT = "BE05068123456775"
 
 # names and texts as payers write them: accents, XML's own characters, Jinja and spreadsheet syntax

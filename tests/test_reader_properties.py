@@ -23,8 +23,10 @@ from hypothesis import strategies as st
 from arctl.errors import ArctlError
 from arctl.io.export import ReadOptions, read_export
 
-SETTINGS = settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                            HealthCheck.too_slow])
+# Every generated file is read (or refused) within 5 s, on a busy machine too: a slower one fails the test.
+INPUT_DEADLINE = dt.timedelta(seconds=5)
+SETTINGS = settings(max_examples=40, deadline=INPUT_DEADLINE,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 HEADERS = {"invoice_id": "Invoice No.", "customer_id": "Customer ID", "customer_name": "Customer",
            "issue_date": "Invoice Date", "due_date": "Due Date", "currency": "Currency", "amount": "Amount",
@@ -208,7 +210,7 @@ def test_a_bad_cell_is_a_finding_naming_file_row_and_column_or_the_file_is_refus
     assert {f.field or f.column for f in problems} & {column, HEADERS[column]}
 
 
-@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=INPUT_DEADLINE, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(size=st.sampled_from([100_000, 1_000_000, 3_000_000]), where=st.sampled_from(["customer_name", "Notes"]))
 def test_a_huge_field_is_read_whole_or_refused_naming_where_it_is(tmp_path, size, where):
     path = tmp_path / "open_invoices.csv"
