@@ -62,16 +62,29 @@ def money(data: bytes) -> None:
             parse_amount(text, currency, mark)
 
 
-def dates(data: bytes) -> None:
-    """A column of date texts: the format decided from its values, then every value parsed by it."""
+def _date_column(data: bytes) -> Any:
     import pandas as pd
 
+    return pd.Series(_text(data).split("\n")[:64], dtype="object")
+
+
+def dates(data: bytes) -> None:
+    """A column of date texts: the format decided from its values as in a CSV and as in a workbook, then every
+    value parsed by the workbook's decision (the parse that also reads real date cells)."""
     from arctl.io.dialect import decide_date_format, parse_dates
 
-    values = pd.Series(_text(data).split("\n")[:64], dtype="object")
+    values = _date_column(data)
+    decide_date_format(values, typed_cells=False)
+    parse_dates(values, decide_date_format(values, typed_cells=True).format, typed_cells=True)
+
+
+def date_column(data: bytes) -> None:
+    """The replay of `dates`: the column decided and parsed both ways."""
+    from arctl.io.dialect import decide_date_format, parse_dates
+
+    values = _date_column(data)
     for typed_cells in (False, True):
-        decision = decide_date_format(values, typed_cells=typed_cells)
-        parse_dates(values, decision.format, typed_cells=typed_cells)
+        parse_dates(values, decide_date_format(values, typed_cells=typed_cells).format, typed_cells=typed_cells)
 
 
 def references(data: bytes) -> None:
@@ -116,7 +129,7 @@ class Target:
 TARGETS: dict[str, Target] = {
     "sniff": Target(sniff, export_csv),
     "money": Target(money, money),
-    "dates": Target(dates, dates),
+    "dates": Target(dates, date_column),
     "references": Target(references, references),
     "camt": Target(_bank("statement.xml"), _bank("statement.xml"), records_only=True),
     "mt940": Target(_bank("statement.sta"), _bank("statement.sta"), records_only=True),
