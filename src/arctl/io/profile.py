@@ -29,10 +29,22 @@ _RULE_COLUMN = {"sign": "direction", "reversal": "reversal", "status": "status"}
 Where = Callable[[Located | None], str]
 
 
-@lru_cache(maxsize=65536)   # a file's headers are folded against every profile's names
 def fold(text: str) -> str:
     """A header or status value for comparison: no case, accents, spaces or punctuation."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
+    text = str(text)
+    return _fold_short(text) if len(text) <= _SHORT else _fold(text)
+
+
+_SHORT = 80   # headers and status values: remembered, as a file's headers are folded against every profile's
+
+
+@lru_cache(maxsize=4096)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
     return re.sub(r"[^0-9a-z]", "", "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold())
 
 
