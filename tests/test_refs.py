@@ -403,6 +403,31 @@ def test_an_rf_with_wrong_check_digits_or_one_character_off_stands_for_the_right
     assert all(iso11649.is_valid(r.value) for r in corrections(parse_reference("RF18539007547044")))
 
 
+_BODY_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _one_slip_away(value: str) -> list[str]:
+    """The definition: every body with one character changed (digit for digit, letter for letter) or two
+    neighbours swapped, kept where ISO 11649's check (python-stdnum) passes."""
+    body, found = value[4:], []
+    for i, ch in enumerate(body):
+        pool = "0123456789" if ch.isdecimal() else "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        found.extend(body[:i] + other + body[i + 1:] for other in pool if other != ch)
+        if i + 1 < len(body) and body[i + 1] != ch:
+            found.append(body[:i] + body[i + 1] + ch + body[i + 2:])
+    return [value[:4] + variant for variant in found if iso11649.is_valid(value[:4] + variant)]
+
+
+@given(body=st.text(_BODY_CHARACTERS, min_size=1, max_size=21), check=st.integers(0, 99),
+       slip=st.integers(0, 20), to=st.sampled_from(_BODY_CHARACTERS))
+def test_the_corrections_of_an_rf_are_exactly_the_valid_references_one_slip_away(body, check, slip, to):
+    slipped = body if slip >= len(body) else body[:slip] + to + body[slip + 1:]
+    value = f"RF{check:02d}{slipped}"
+    expected = [] if iso11649.is_valid(value) else list(dict.fromkeys([generate_rf(slipped),
+                                                                       *_one_slip_away(value)]))
+    assert [r.value for r in corrections(parse_reference(value))] == expected
+
+
 def test_a_dutch_reference_with_neighbours_swapped_stands_for_the_right_one():
     # 5000 0567 8901 2345 is the Betaalvereniging's example; ...2354 has check digit 3, not 5
     assert "5000056789012345" in [r.value for r in corrections(parse_reference("5000056789012354"))]
