@@ -6,10 +6,12 @@ reports, with the input that caused it.
 Each target has two forms. `fuzz` is what libFuzzer runs a million times: the parser, at the speed the
 mutations need. `replay` is what every input the fuzzer kept (the seeds and each input that reached new code)
 goes through once at the end of a run and in every `make test` (tests/test_fuzz_regressions.py): the whole
-reader as `arctl import` runs it. They differ for the bank readers, whose fuzz form reads a file up to its
-records and checks that each record is one the bank-line frame takes (building that pandas frame costs ~5 ms
-a file, ten times the parsing), and for the dialect detection, whose kept inputs are then read as an
-open-items export (dialect, header, columns and every value).
+reader as `arctl import` runs it. They differ for the bank readers, whose fuzz form tells the format from the
+content and runs the format's own reader up to its records, checking that each record is one the bank-line
+frame takes (building that pandas frame costs ~5 ms a file, ten times the parsing; and a file the detection
+takes for a CSV export would lead the fuzzer into the pandas CSV reader, at a tenth of the speed, instead of
+the format's), and for the dialect detection, whose kept inputs are then read as an open-items export
+(dialect, header, columns and every value).
 
 The readers take a path: the bytes are written to a file in a folder of the target's own (on /dev/shm where
 there is one, so that the disk is not worn), named as the format's files are named."""
@@ -111,6 +113,26 @@ def _bank(name: str) -> Callable[[bytes], None]:
     return read
 
 
+_READERS = {"camt": ("arctl.io.bank.camt", "read_camt"), "mt940": ("arctl.io.bank.mt940", "read_mt940"),
+            "coda": ("arctl.io.bank.coda", "read_coda")}
+
+
+def _statement(name: str, kind: str) -> Callable[[bytes], None]:
+    module, function = _READERS[kind]
+
+    def read(data: bytes) -> None:
+        from arctl.io.bank.read import detect_bank_format
+
+        path = _file(name, data)
+        with suppress(ArctlError):
+            if detect_bank_format(path) == kind:
+                getattr(importlib.import_module(module), function)(path)
+
+    read.__doc__ = (f"A bank file named {name}: the format told from its content and, when it is {kind}, read by "
+                    f"that reader (what else read_bank does with it is the CSV reader's, fuzzed by the replay).")
+    return read
+
+
 def export_csv(data: bytes) -> None:
     """An open-items export, read as `arctl import` reads one (dialect, columns, values)."""
     from arctl.io.export import ReadOptions, read_export
@@ -131,9 +153,9 @@ TARGETS: dict[str, Target] = {
     "money": Target(money, money),
     "dates": Target(dates, date_column),
     "references": Target(references, references),
-    "camt": Target(_bank("statement.xml"), _bank("statement.xml"), records_only=True),
-    "mt940": Target(_bank("statement.sta"), _bank("statement.sta"), records_only=True),
-    "coda": Target(_bank("statement.cod"), _bank("statement.cod"), records_only=True),
+    "camt": Target(_statement("statement.xml", "camt"), _bank("statement.xml"), records_only=True),
+    "mt940": Target(_statement("statement.sta", "mt940"), _bank("statement.sta"), records_only=True),
+    "coda": Target(_statement("statement.cod", "coda"), _bank("statement.cod"), records_only=True),
 }
 
 # Where the bank readers turn records into the bank-line frame (arctl/io/bank/lines.py), by the names they
