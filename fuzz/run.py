@@ -29,10 +29,10 @@ HERE = Path(__file__).resolve().parent
 TIMEOUT_SECONDS = 5
 RSS_LIMIT_MB = 1024
 # Inputs one fuzzing process tries before the next takes over from the corpus it kept. The instrumented process
-# grows by about a megabyte per thousand inputs (the instrumentation's, not arctl's: the same inputs run uninstrumented
-# under tracemalloc grow by no more than arctl's bounded caches), so a process of a million inputs would cross
-# the 1 GB bound that is there to catch an input that takes too much memory.
-CHUNK_RUNS = 200_000
+# grows by one to three megabytes per thousand inputs (the instrumentation's, not arctl's: the same inputs run
+# uninstrumented under tracemalloc grow by no more than arctl's bounded caches), so a process of a million inputs
+# would cross the 1 GB bound that is there to catch an input that takes too much memory.
+CHUNK_RUNS = 100_000
 
 
 def fuzz_one(target: str, runs: int, seconds: int | None, corpus: Path | None) -> dict:
