@@ -46,7 +46,8 @@ reliability: $(STAMP)
 reliability-long: $(STAMP)
 	mkdir -p reliability/results
 	$(BIN)/python reliability/hostile_files.py --mb 100 --json reliability/results/hostile-100mb.json
-	$(BIN)/python fuzz/run.py --all --runs 1000000 --corpus .fuzz-corpus --json reliability/results/fuzz.json
+	$(BIN)/python fuzz/run.py --all --runs 1000000 --processes $(shell nproc) --corpus .fuzz-corpus \
+	  --json reliability/results/fuzz.json
 	$(BIN)/python reliability/kill_loop.py --backend sqlite --kills 500 --json reliability/results/kills-sqlite.json
 	$(BIN)/python reliability/kill_loop.py --backend postgresql --kills 500 \
 	  --json reliability/results/kills-postgresql.json

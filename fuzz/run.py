@@ -2,6 +2,7 @@
 
     python fuzz/run.py --target camt --runs 1000000        # one target, a million inputs
     python fuzz/run.py --all --runs 2000 --json out.json    # every target, a short run each (make reliability)
+    python fuzz/run.py --target dates --runs 1000000 --processes 2   # a million, on two cores side by side
 
 Each target (fuzz/targets.py) runs in a process of its own, its code instrumented for coverage, starting from
 the seeds of fuzz/seeds.py (small valid files written from each format's description) and what earlier runs
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +37,10 @@ RSS_LIMIT_MB = 1024
 CHUNK_RUNS = 100_000
 
 
-def fuzz_one(target: str, runs: int, seconds: int | None, corpus: Path | None) -> dict:
-    """Fuzz one target in a child process, then replay every input it kept through the whole reader in another:
-    the executions of each, the time, and the crash found (or None)."""
+def fuzz_one(target: str, runs: int, seconds: int | None, corpus: Path | None, processes: int = 1) -> dict:
+    """Fuzz one target in child processes (`processes` side by side, sharing the corpus, the runs split between
+    them), then replay every input they kept through the whole reader in another: the executions of each, the
+    time, and the crash found (or None)."""
     from seeds import write_seeds
 
     crashes = HERE / "crashes" / target
@@ -50,7 +53,12 @@ def fuzz_one(target: str, runs: int, seconds: int | None, corpus: Path | None) -
         write_seeds(Path(scratch) / "seeds")
         folders = [str(working), str(Path(scratch) / "seeds" / target)]
         started = time.monotonic()
-        fuzzed, executions, peak_rss = _fuzz_in_chunks(target, runs, seconds, [*limits, *folders], scratch)
+        shares = [runs // processes + (1 if i < runs % processes else 0) for i in range(processes)]
+        with ThreadPoolExecutor(processes) as pool:
+            outcomes = list(pool.map(
+                lambda share: _fuzz_in_chunks(target, share, seconds, [*limits, *folders], scratch), shares))
+        fuzzed = next((run for run, _, _ in outcomes if run.returncode), outcomes[0][0])
+        executions, peak_rss = sum(done for _, done, _ in outcomes), max(peak for _, _, peak in outcomes)
         took = time.monotonic() - started
         replayed = _child(target, "replay", ["-runs=0", *limits, *folders], scratch) if fuzzed.returncode == 0 \
             else None
@@ -111,8 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, help="stop each target after this long, whatever --runs says")
     parser.add_argument("--corpus", type=Path, help="keep the inputs that found new code here, between runs")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="fuzzing processes side by side per target, sharing its corpus (one per core; default 1)")
     options = parser.parse_args(argv)
-    results = [fuzz_one(target, options.runs, options.seconds, options.corpus)
+    if options.processes < 1:
+        parser.error("--processes: at least 1")
+    results = [fuzz_one(target, options.runs, options.seconds, options.corpus, options.processes)
                for target in (sorted(TARGETS) if options.all else [options.target])]
     for result in results:
         status = "ok" if result["exit_code"] == 0 else f"CRASH ({', '.join(result['crash_files'])})"
